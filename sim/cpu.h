@@ -1,0 +1,72 @@
+// A simulated CPU: one SystemC thread with an IRQL, a DPC queue and a stack of nested contexts.
+// Driver code runs on the thread and passes yield points, where interrupts and DPCs preempt it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <source_location>
+#include <string>
+#include <string_view>
+
+namespace nicsim::sim {
+
+using Irql = uint8_t;
+inline constexpr Irql kPassiveLevel = 0;
+inline constexpr Irql kDispatchLevel = 2;
+inline constexpr Irql kFirstDeviceIrql = 3;  // DIRQLs are kFirstDeviceIrql and above
+
+enum class CpuContext : uint8_t { kIdle, kPassive, kDpc, kIsr, kSync };
+std::string_view to_string(CpuContext context);
+
+// What a yield point costs in simulated time (before seeded jitter); see CostModel.
+enum class Cost : uint8_t { kNdisCall, kSharedAccess, kSpinIteration, kRoutineEntry, kWork };
+
+// A DPC object. Queued at most once per CPU at a time: queueing it again coalesces.
+class Dpc {
+ public:
+  Dpc(std::string name, std::function<void()> routine)
+      : name_(std::move(name)), routine_(std::move(routine)) {}
+  const std::string& name() const { return name_; }
+  void run() const { routine_(); }
+
+ private:
+  std::string name_;
+  std::function<void()> routine_;
+};
+
+class Cpu {
+ public:
+  virtual ~Cpu() = default;
+
+  virtual unsigned index() const = 0;
+  virtual Irql irql() const = 0;
+  virtual CpuContext context() const = 0;         // innermost frame
+  virtual std::string_view routine() const = 0;   // innermost frame's routine name
+  virtual unsigned depth() const = 0;             // frames on the context stack
+
+  // Raise to new_irql (>= current) and return the old IRQL.
+  virtual Irql raise_irql(Irql new_irql) = 0;
+  // Lower to new_irql (<= current); delivers interrupts and DPCs that became deliverable.
+  virtual void lower_irql(Irql new_irql) = 0;
+
+  // Runs fn as a nested frame (a synchronize callback, say) at irql, restoring IRQL after.
+  virtual void run_frame(CpuContext context, std::string_view routine, Irql irql,
+                         const std::function<void()>& fn) = 0;
+
+  // A preemption point: charges cost plus seeded jitter, then delivers pending interrupts above
+  // the current IRQL and, below DISPATCH_LEVEL, pending DPCs.
+  virtual void yield(Cost cost = Cost::kNdisCall) = 0;
+  // Charges simulated busy time without a preemption point (an uninterruptible instruction).
+  virtual void busy(uint64_t ns) = 0;
+
+  // Spins at the current IRQL until try_acquire() is true. Interrupts above the current IRQL
+  // still preempt the spin. Returns the simulated ns spent spinning.
+  virtual uint64_t spin_until(const std::function<bool()>& try_acquire) = 0;
+
+  // Blocks the current passive thread for ns; the CPU serves interrupts and DPCs meanwhile.
+  virtual void block_for(uint64_t ns) = 0;
+  // Blocks the current passive thread until ready() is true (re-checked every poll_ns).
+  virtual void block_until(const std::function<bool()>& ready, uint64_t poll_ns = 100) = 0;
+};
+
+}  // namespace nicsim::sim

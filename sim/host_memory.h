@@ -1,0 +1,86 @@
+// Sparse, byte-addressable host memory. The NIC's DMA reaches it through the AXI4 slave adapter;
+// the driver through cpu_read/cpu_write. It tracks what the driver granted to the device and who
+// owns each buffer now, so DMA outside a grant is a recorded violation, never silently served.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "sim/violation.h"
+
+namespace nicsim::sim {
+
+enum class BufferOwner : uint8_t { kCpu, kDevice };
+
+struct MemoryConfig {
+  unsigned read_latency_cycles = 8;    // AR handshake to first R beat
+  unsigned write_latency_cycles = 4;   // last W beat to B
+  unsigned backpressure_percent = 10;  // chance per cycle that a ready is held low
+};
+
+class HostMemory {
+ public:
+  // Writes that land in [msix_base, msix_base + msix_size) are interrupt messages, not data.
+  using MessageSink = std::function<void(uint64_t address, uint32_t data)>;
+  // Stamps a violation with the current time and cycle, then logs it.
+  using Reporter = std::function<void(Violation)>;
+
+  HostMemory();
+
+  // Address-space allocation for shared memory (the driver's DMA-able allocations).
+  uint64_t allocate(uint64_t bytes, uint64_t align = 64);
+  void free(uint64_t address);
+
+  // Device access grants (what the driver made available to the device).
+  void grant(uint64_t address, uint64_t bytes, std::string tag);
+  void revoke(uint64_t address);
+  bool granted(uint64_t address, uint64_t bytes) const;
+
+  // Buffer ownership handoff (driver gives a buffer to the device and takes it back).
+  void set_owner(uint64_t address, uint64_t bytes, BufferOwner owner);
+  BufferOwner owner(uint64_t address) const;  // kCpu where nothing was set
+
+  // CPU side: no checks here (the NDIS layer checks ownership).
+  void cpu_read(uint64_t address, std::span<uint8_t> out) const;
+  void cpu_write(uint64_t address, std::span<const uint8_t> in);
+  uint32_t read32(uint64_t address) const;
+  uint64_t read64(uint64_t address) const;
+  void write32(uint64_t address, uint32_t value);
+  void write64(uint64_t address, uint64_t value);
+
+  // Device side (DMA): outside a grant reports DMA_OUTSIDE_GRANT and returns false
+  // (reads return zeros, writes are dropped). Message-window writes go to the message sink.
+  bool dma_read(uint64_t address, std::span<uint8_t> out);
+  bool dma_write(uint64_t address, std::span<const uint8_t> in, uint8_t byte_enables = 0xFF);
+
+  void set_message_window(uint64_t base, uint64_t size, MessageSink sink);
+  void set_reporter(Reporter reporter) { reporter_ = std::move(reporter); }
+
+  // Test-only fault: count of DMA accesses refused.
+  uint64_t refused_dma() const { return refused_dma_; }
+
+ private:
+  struct Grant {
+    uint64_t bytes;
+    std::string tag;
+  };
+  static constexpr uint64_t kPageBytes = 4096;
+  uint8_t* page(uint64_t address, bool create) const;
+
+  mutable std::unordered_map<uint64_t, std::vector<uint8_t>> pages_;
+  std::map<uint64_t, Grant> grants_;
+  std::map<uint64_t, std::pair<uint64_t, BufferOwner>> owners_;
+  std::map<uint64_t, uint64_t> allocations_;
+  uint64_t next_alloc_ = 0x1'0000'0000ull;
+  uint64_t msix_base_ = 0, msix_size_ = 0;
+  MessageSink message_sink_;
+  Reporter reporter_;
+  uint64_t refused_dma_ = 0;
+};
+
+}  // namespace nicsim::sim

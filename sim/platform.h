@@ -1,0 +1,104 @@
+// The host platform: N CPUs, the interrupt controller, host memory, the NIC clock domain around
+// the Verilated NIC, the MMIO bridge and the link partner, in one SystemC kernel.
+// SystemC elaborates once per process: build one Platform per process.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/cpu.h"
+#include "sim/host_memory.h"
+#include "sim/host_observer.h"
+#include "sim/interrupt_controller.h"
+#include "sim/mmio.h"
+#include "sim/violation.h"
+
+namespace nicsim::sim {
+
+// Simulated nanoseconds each yield point costs before jitter.
+struct CostModel {
+  uint64_t ndis_call_ns = 40;
+  uint64_t shared_access_ns = 5;
+  uint64_t spin_iteration_ns = 20;
+  uint64_t routine_entry_ns = 100;  // interrupt entry/exit, DPC dispatch
+  uint64_t work_ns = 50;
+};
+
+// PCT-style seeded schedule noise: at a yield point, with jitter_percent chance, add a delay
+// up to max_jitter_ns. Each seed is one reproducible interleaving.
+struct ScheduleConfig {
+  uint64_t seed = 1;
+  unsigned jitter_percent = 20;
+  uint64_t max_jitter_ns = 400;
+};
+
+struct PlatformConfig {
+  unsigned cpus = 4;             // 1..64
+  unsigned queues = 4;           // NIC NUM_QUEUES of the linked model
+  double nic_clock_mhz = 250.0;  // NIC clock domain
+  bool batching = true;          // false: one NIC edge per SystemC wake-up (reference mode)
+  CostModel costs;
+  ScheduleConfig schedule;
+  MemoryConfig memory;
+  unsigned intx_line = 0;        // the INTx line the NIC drives
+};
+
+class NicDomain;    // sim/nic_domain.h: clock domain, MMIO bridge, monitors, link partner
+class CpuModel;     // sim/cpu_model.h: the Cpu implementation
+
+class Platform {
+ public:
+  explicit Platform(const PlatformConfig& config);
+  ~Platform();
+  Platform(const Platform&) = delete;
+  Platform& operator=(const Platform&) = delete;
+
+  const PlatformConfig& config() const { return config_; }
+
+  unsigned num_cpus() const;
+  Cpu& cpu(unsigned index);
+  // The CPU whose thread is running now. Aborts with a message when called off a CPU thread.
+  Cpu& current_cpu();
+  bool on_cpu() const;
+
+  InterruptController& intc();
+  HostMemory& memory();
+  MmioPort& mmio();
+  NicDomain& nic();
+  ViolationLog& violations() { return violations_; }
+
+  uint64_t now_ns() const;
+  uint64_t nic_cycle() const;
+  uint64_t nic_period_ps() const;
+
+  // Queues dpc on cpu; false when it was already queued there (coalesced).
+  bool queue_dpc(const Dpc& dpc, unsigned cpu);
+  // Starts fn as a passive-level thread on cpu at at_ns (run in order per CPU).
+  void start_passive(unsigned cpu, std::string name, std::function<void()> fn, uint64_t at_ns = 0);
+
+  // Reports a violation stamped with the current CPU (if any), IRQL, context, time and cycle.
+  void report(Violation violation);
+
+  void add_observer(HostObserver* observer);
+  const std::vector<HostObserver*>& observers() const { return observers_; }
+
+  // Runs the simulation until max_ns, until stop(), or until nothing is left to do.
+  void run(uint64_t max_ns);
+  // Ends the run at the current time (a deadlock, the first error with stop-on-error).
+  void stop(std::string reason);
+  bool stopped() const { return !stop_reason_.empty(); }
+  const std::string& stop_reason() const { return stop_reason_; }
+
+ private:
+  PlatformConfig config_;
+  ViolationLog violations_;
+  std::vector<HostObserver*> observers_;
+  std::string stop_reason_;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace nicsim::sim

@@ -1,0 +1,26 @@
+#include "sim/violation.h"
+
+#include <algorithm>
+
+namespace nicsim {
+
+std::string_view to_string(Severity severity) {
+  return severity == Severity::kError ? "error" : "warning";
+}
+
+void ViolationLog::report(Violation violation) {
+  violations_.push_back(std::move(violation));
+  for (const auto& listener : listeners_) listener(violations_.back());
+}
+
+size_t ViolationLog::count(std::string_view rule) const {
+  return std::count_if(violations_.begin(), violations_.end(),
+                       [&](const Violation& v) { return v.rule == rule; });
+}
+
+size_t ViolationLog::errors() const {
+  return std::count_if(violations_.begin(), violations_.end(),
+                       [](const Violation& v) { return v.severity == Severity::kError; });
+}
+
+}  // namespace nicsim
