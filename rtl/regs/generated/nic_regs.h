@@ -85,6 +85,9 @@ inline constexpr uint32_t STAT_TX_BAD_LEN = 0x0038;  // TX descriptors rejected:
 inline constexpr uint32_t STAT_TX_BAD_LEN_RESET_VALUE = 0x0;
 inline constexpr uint32_t PBA = 0x003C;  // MSI-X pending bits, one per vector
 inline constexpr uint32_t PBA_RESET_VALUE = 0x0;
+inline constexpr uint32_t RSS_QUEUES = 0x0080;  // receive steering spreads frames over queues 0..N-1 by header hash; N is a power of two, 1..NUM_QUEUES (reset NUM_QUEUES)
+inline constexpr uint32_t RSS_QUEUES_COUNT = 0xF;  // N
+inline constexpr unsigned RSS_QUEUES_COUNT_SHIFT = 0;
 
 // minimum NIC clock cycles between two interrupts of this vector (INTx uses vector 0)
 constexpr uint32_t ITR(unsigned index) { return 0x0040 + 0x4 * index + 0x0; }
