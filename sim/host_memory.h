@@ -33,8 +33,13 @@ class HostMemory {
   HostMemory();
 
   // Address-space allocation for shared memory (the driver's DMA-able allocations).
+  // Each allocation is backed contiguously, so data() can hand the driver a stable pointer.
   uint64_t allocate(uint64_t bytes, uint64_t align = 64);
   void free(uint64_t address);
+  // Stable pointer to [address, address + bytes) inside one allocation; nullptr otherwise.
+  uint8_t* data(uint64_t address, uint64_t bytes);
+  // The allocation's address of a pointer returned by data(); 0 if it is not one.
+  uint64_t address_of(const void* pointer) const;
 
   // Device access grants (what the driver made available to the device).
   void grant(uint64_t address, uint64_t bytes, std::string tag);
