@@ -1,0 +1,30 @@
+// nic_host_probes: named copies of the host's state so the FST shows host.cpu[i].irql beside the RTL.
+`default_nettype none
+
+module nic_host_probes #(
+    parameter int MAX_CPUS  = 64,  // CPUs the host may report
+    parameter int MAX_LOCKS = 16   // spin locks the host may report
+) (
+    input wire [MAX_CPUS*8-1:0] host_cpu_irql,  // per CPU: IRQL
+    input wire [MAX_CPUS*3-1:0] host_cpu_context,  // per CPU: 0 idle 1 passive 2 dpc 3 isr 4 sync
+    input wire [MAX_CPUS*8-1:0] host_cpu_lock_held,  // per CPU: innermost lock held, id+1
+    input wire [MAX_CPUS*8-1:0] host_cpu_lock_spin,  // per CPU: lock spun on, id+1
+    input wire [MAX_CPUS*8-1:0] host_cpu_dpc_depth,  // per CPU: DPC queue depth
+    input wire [MAX_LOCKS*8-1:0] host_lock_owner,  // per lock: owner cpu+1 (0 free)
+    input wire host_violation  // pulses at each violation
+);
+  // Probes only feed the wave: nothing reads them, so keep them public for the tracer.
+  for (genvar i = 0; i < MAX_CPUS; i++) begin : cpu
+    wire [7:0] irql  /* verilator public */ = host_cpu_irql[i*8+:8];
+    wire [2:0] \context  /* verilator public */ = host_cpu_context[i*3+:3];
+    wire [7:0] lock_held  /* verilator public */ = host_cpu_lock_held[i*8+:8];
+    wire [7:0] lock_spin  /* verilator public */ = host_cpu_lock_spin[i*8+:8];
+    wire [7:0] dpc_depth  /* verilator public */ = host_cpu_dpc_depth[i*8+:8];
+  end
+  for (genvar j = 0; j < MAX_LOCKS; j++) begin : lock
+    wire [7:0] owner  /* verilator public */ = host_lock_owner[j*8+:8];
+  end
+  wire violation  /* verilator public */ = host_violation;
+endmodule
+
+`default_nettype wire
