@@ -1,0 +1,27 @@
+// A checker called after every NIC clock edge with the ports that edge sampled. Cycles the clock
+// domain skips while the NIC is quiescent are not presented: their ports equal the last ones.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "sim/port_snapshot.h"
+#include "sim/violation.h"
+
+namespace nicsim::sim {
+
+// Where monitors send violations; rule, cycle, object (signal), where and message are filled in,
+// the receiver stamps the simulated time (NicDomain::monitor_reporter does).
+using MonitorReport = std::function<void(Violation)>;
+
+class CycleMonitor {
+ public:
+  virtual ~CycleMonitor() = default;
+  virtual void on_cycle(uint64_t cycle, const PortSnapshot& ports) = 0;
+};
+
+// Builds a monitor violation (severity error, no CPU).
+Violation monitor_violation(std::string rule, uint64_t cycle, std::string signal,
+                            std::string message);
+
+}  // namespace nicsim::sim

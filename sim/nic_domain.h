@@ -1,0 +1,122 @@
+// The NIC clock domain: one SystemC thread that evaluates the Verilated NIC (Vnic_sim_top) edge
+// by edge and answers its pins from the host: DMA from HostMemory (AxiMemorySlave), register
+// accesses from CPU threads (MmioBridge), frames from and to the LinkPartner, interrupts to the
+// InterruptController. Cycle monitors see every edge.
+//
+// Time: edge k (the posedge that ends cycle k) is at k * period + phase ps, with phase chosen so
+// that no edge falls on a whole nanosecond, where the CPUs act: host actions and edges never
+// coincide. What the NIC shows the host (an MSI-X message, an INTx level change, an MMIO
+// completion) is delivered at the first whole nanosecond after its edge, in both modes.
+//
+// Exact batching (config.batching): the thread evaluates every edge before the next pending
+// SystemC activity in a tight loop (nothing on the host can touch the pins before it), stops right
+// after an edge with a host-visible change, and while the NIC is quiescent and nothing is due it
+// sleeps until an MMIO request or the link partner's next frame. Reference mode: one edge per
+// wake-up, no skipping. Both give the same ports cycle for cycle.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <systemc>
+#include <vector>
+
+#include "sim/axi_memory_slave.h"
+#include "sim/host_memory.h"
+#include "sim/interrupt_controller.h"
+#include "sim/mmio.h"
+#include "sim/monitors/cycle_monitor.h"
+#include "sim/port_snapshot.h"
+#include "sim/violation.h"
+
+class Vnic_sim_top;
+class VerilatedContext;
+
+namespace nicsim::sim {
+
+class LinkPartner;
+class MmioBridge;
+
+struct NicDomainConfig {
+  double clock_mhz = 250.0;
+  bool batching = true;                 // false: one edge per SystemC wake-up (reference mode)
+  MemoryConfig memory;                  // DMA latency and back-pressure
+  uint64_t seed = 1;                    // back-pressure randomness
+  unsigned intx_line = 0;               // the interrupt controller line INTx drives
+  unsigned reset_cycles = 8;            // rst held high for the first cycles
+  uint64_t max_batch_cycles = 1 << 16;  // bounds a batch when nothing else is pending
+};
+
+struct NicDomainStats {
+  uint64_t cycles_evaluated = 0;  // edges the model evaluated
+  uint64_t cycles_skipped = 0;    // quiescent edges jumped over
+  uint64_t batches = 0;           // wake-ups that evaluated at least one edge
+  uint64_t interrupts = 0;        // MSI-X messages and INTx level changes delivered
+  uint64_t mmio_transactions = 0;
+};
+
+// Called after each evaluated edge with its cycle and its time (for a wave tracer).
+using EdgeHook = std::function<void(uint64_t cycle, uint64_t time_ps)>;
+
+class NicDomain : public sc_core::sc_module {
+ public:
+  NicDomain(sc_core::sc_module_name name, const NicDomainConfig& config, HostMemory& memory,
+            InterruptController& intc, std::function<void(Violation)> report);
+  ~NicDomain() override;
+
+  const NicDomainConfig& config() const { return config_; }
+  MmioPort& mmio();
+  LinkPartner& link();
+  Vnic_sim_top& model();
+  VerilatedContext& context();
+
+  // The next edge to evaluate (= edges evaluated or skipped so far); during monitor and hook
+  // calls, the edge being evaluated.
+  uint64_t cycle() const { return cycle_; }
+  uint64_t period_ps() const { return period_ps_; }
+  uint64_t edge_time_ps(uint64_t cycle) const { return cycle * period_ps_ + phase_ps_; }
+
+  // Monitors are not owned; they stay registered for the whole run.
+  void add_monitor(CycleMonitor* monitor) { monitors_.push_back(monitor); }
+  // Reports a monitor violation, stamping sim_ns from its cycle.
+  MonitorReport monitor_reporter();
+
+  void set_edge_hook(EdgeHook hook) { edge_hook_ = std::move(hook); }
+
+  const NicDomainStats& stats() const { return stats_; }
+  // Cycle of every interrupt delivered (MSI-X message or INTx change), in order.
+  const std::vector<uint64_t>& interrupt_cycles() const { return interrupt_cycles_; }
+
+ private:
+  void clock_thread();
+  // Evaluates edge cycle_; returns true when it produced something the host must see.
+  bool step();
+  void deliver();
+  bool idle() const;
+
+  NicDomainConfig config_;
+  HostMemory& memory_;
+  InterruptController& intc_;
+  std::function<void(Violation)> report_;
+  uint64_t period_ps_ = 4000;
+  uint64_t phase_ps_ = 2500;
+
+  std::unique_ptr<VerilatedContext> context_;
+  std::unique_ptr<Vnic_sim_top> model_;
+  std::unique_ptr<AxiMemorySlave> slave_;
+  std::unique_ptr<MmioBridge> bridge_;
+  std::unique_ptr<LinkPartner> link_;
+  std::vector<CycleMonitor*> monitors_;
+  EdgeHook edge_hook_;
+
+  PortSnapshot ports_;
+  uint64_t cycle_ = 0;
+  bool intx_level_ = false;
+  bool intx_changed_ = false;
+  std::vector<MsiMessage> pending_messages_;
+  NicDomainStats stats_;
+  std::vector<uint64_t> interrupt_cycles_;
+};
+
+}  // namespace nicsim::sim
