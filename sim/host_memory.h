@@ -74,13 +74,22 @@ class HostMemory {
     uint64_t bytes;
     std::string tag;
   };
+  struct Allocation {
+    uint64_t bytes;
+    std::vector<uint8_t> storage;  // never resized: data() pointers stay valid until free()
+  };
   static constexpr uint64_t kPageBytes = 4096;
   uint8_t* page(uint64_t address, bool create) const;
+  // Calls visit(pointer, length) over [address, address + bytes) in order, chunked at allocation
+  // and page boundaries; with create false, unbacked bytes come as nullptr (they read as zero).
+  template <typename Visit>
+  void for_each_chunk(uint64_t address, uint64_t bytes, bool create, Visit visit) const;
+  void refuse(const char* what, uint64_t address, uint64_t bytes);
 
   mutable std::unordered_map<uint64_t, std::vector<uint8_t>> pages_;
   std::map<uint64_t, Grant> grants_;
   std::map<uint64_t, std::pair<uint64_t, BufferOwner>> owners_;
-  std::map<uint64_t, uint64_t> allocations_;
+  mutable std::map<uint64_t, Allocation> allocations_;
   uint64_t next_alloc_ = 0x1'0000'0000ull;
   uint64_t msix_base_ = 0, msix_size_ = 0;
   MessageSink message_sink_;

@@ -33,6 +33,11 @@ struct ScheduleConfig {
   uint64_t seed = 1;
   unsigned jitter_percent = 20;
   uint64_t max_jitter_ns = 400;
+  // PCT priority change points: at this many yield indices per CPU, drawn from the first
+  // change_point_horizon yields, the CPU stalls for change_point_delay_ns.
+  unsigned priority_change_points = 3;
+  uint64_t change_point_horizon = 1000;
+  uint64_t change_point_delay_ns = 2000;
 };
 
 struct PlatformConfig {
@@ -44,6 +49,7 @@ struct PlatformConfig {
   ScheduleConfig schedule;
   MemoryConfig memory;
   unsigned intx_line = 0;        // the INTx line the NIC drives
+  bool with_nic = true;          // false: host only (no Verilated NIC), for host-side tests
 };
 
 class NicDomain;    // sim/nic_domain.h: clock domain, MMIO bridge, monitors, link partner
@@ -85,8 +91,17 @@ class Platform {
   void add_observer(HostObserver* observer);
   const std::vector<HostObserver*>& observers() const { return observers_; }
 
-  // Runs the simulation until max_ns, until stop(), or until nothing is left to do.
+  // Runs the simulation for at most max_ns more nanoseconds, until stop(), or until nothing is
+  // left to do (no pending event anywhere).
   void run(uint64_t max_ns);
+  // Like run(), but also returns (resumable) as soon as every passive thread has returned.
+  // True when all passive work finished.
+  bool run_until_passive_done(uint64_t max_ns);
+  bool passive_done() const;
+
+  // Hash and count of every yield point as (cpu, ns) in execution order (ScheduleReplay).
+  uint64_t schedule_hash() const;
+  uint64_t schedule_events() const;
   // Ends the run at the current time (a deadlock, the first error with stop-on-error).
   void stop(std::string reason);
   bool stopped() const { return !stop_reason_.empty(); }

@@ -1,0 +1,177 @@
+#include "sim/platform.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+#include <systemc>
+
+#include "sim/cpu_model.h"
+#include "sim/interrupt_controller_impl.h"
+#include "sim/schedule.h"
+
+namespace nicsim::sim {
+namespace {
+
+[[noreturn]] void fail(const char* message) {
+  std::fprintf(stderr, "nicsim platform: %s\n", message);
+  std::abort();
+}
+
+}  // namespace
+
+struct Platform::Impl {
+  Impl(const PlatformConfig& config) : schedule(config.schedule, config.cpus) {}
+
+  Schedule schedule;
+  ScheduleTrace trace;
+  HostMemory memory;
+  std::unique_ptr<InterruptControllerImpl> intc;
+  std::vector<std::unique_ptr<CpuModel>> cpus;
+  uint64_t passive_outstanding = 0;
+  bool pause_when_passive_done = false;
+};
+
+Platform::Platform(const PlatformConfig& config) : config_(config) {
+  if (config.cpus < 1 || config.cpus > 64) {
+    throw std::invalid_argument("PlatformConfig::cpus must be 1..64, got " +
+                                std::to_string(config.cpus));
+  }
+  if (!(config.nic_clock_mhz > 0.0) || config.nic_clock_mhz > 1000.0) {
+    throw std::invalid_argument("PlatformConfig::nic_clock_mhz must be in (0, 1000]");
+  }
+  if (sc_core::sc_get_status() != sc_core::SC_ELABORATION) {
+    throw std::logic_error(
+        "a Platform must be built before the simulation starts (one Platform per process)");
+  }
+  if (sc_core::sc_get_time_resolution() != sc_core::sc_time(1, sc_core::SC_PS)) {
+    throw std::logic_error("the SystemC time resolution must be 1 ps");
+  }
+  impl_ = std::make_unique<Impl>(config_);
+
+  InterruptControllerImpl::Hooks hooks;
+  hooks.wake = [this](unsigned cpu) { impl_->cpus[cpu]->wake(); };
+  hooks.nic_cycle = [this] { return nic_cycle(); };
+  hooks.report = [this](Violation violation) { report(std::move(violation)); };
+  hooks.observers = &observers_;
+  impl_->intc = std::make_unique<InterruptControllerImpl>(config_.cpus, std::move(hooks));
+
+  impl_->memory.set_reporter([this](Violation violation) { report(std::move(violation)); });
+  impl_->memory.set_message_window(
+      InterruptController::kMsiBase, InterruptController::kMsiSize,
+      [this](uint64_t address, uint32_t data) { impl_->intc->on_message(address, data); });
+
+  CpuModel::Services services;
+  services.costs = &config_.costs;
+  services.schedule = &impl_->schedule;
+  services.trace = &impl_->trace;
+  services.intc = impl_->intc.get();
+  services.observers = &observers_;
+  services.report = [this](Violation violation) { report(std::move(violation)); };
+  services.passive_finished = [this] {
+    if (--impl_->passive_outstanding == 0 && impl_->pause_when_passive_done) sc_core::sc_pause();
+  };
+  for (unsigned i = 0; i < config_.cpus; ++i) {
+    const std::string name = "cpu" + std::to_string(i);
+    impl_->cpus.push_back(std::make_unique<CpuModel>(name.c_str(), i, services));
+  }
+}
+
+Platform::~Platform() = default;
+
+unsigned Platform::num_cpus() const { return config_.cpus; }
+
+Cpu& Platform::cpu(unsigned index) {
+  if (index >= impl_->cpus.size()) fail("cpu(index): no such CPU");
+  return *impl_->cpus[index];
+}
+
+Cpu& Platform::current_cpu() {
+  CpuModel* cpu = CpuModel::current();
+  if (!cpu) fail("current_cpu() called off a CPU thread (driver code must run on a CPU)");
+  return *cpu;
+}
+
+bool Platform::on_cpu() const { return CpuModel::current() != nullptr; }
+
+InterruptController& Platform::intc() { return *impl_->intc; }
+HostMemory& Platform::memory() { return impl_->memory; }
+
+MmioPort& Platform::mmio() { fail("mmio(): this platform has no NIC (with_nic = false)"); }
+NicDomain& Platform::nic() { fail("nic(): this platform has no NIC (with_nic = false)"); }
+
+uint64_t Platform::now_ns() const { return sc_core::sc_time_stamp().value() / 1000; }
+
+uint64_t Platform::nic_period_ps() const {
+  return static_cast<uint64_t>(std::llround(1e6 / config_.nic_clock_mhz));
+}
+
+uint64_t Platform::nic_cycle() const {
+  // Without a NIC domain, the cycle is derived from time (edge k at k * period + period / 2).
+  return sc_core::sc_time_stamp().value() / nic_period_ps();
+}
+
+bool Platform::queue_dpc(const Dpc& dpc, unsigned cpu) {
+  if (cpu >= impl_->cpus.size()) {
+    Violation violation;
+    violation.rule = "DPC_BAD_CPU";
+    violation.object = dpc.name();
+    violation.where = "platform";
+    violation.message =
+        "DPC " + dpc.name() + " queued to CPU " + std::to_string(cpu) + ", which does not exist";
+    report(std::move(violation));
+    return false;
+  }
+  return impl_->cpus[cpu]->queue_dpc(dpc);
+}
+
+void Platform::start_passive(unsigned cpu, std::string name, std::function<void()> fn,
+                             uint64_t at_ns) {
+  if (cpu >= impl_->cpus.size()) {
+    throw std::invalid_argument("start_passive(" + name + "): CPU " + std::to_string(cpu) +
+                                " does not exist");
+  }
+  ++impl_->passive_outstanding;
+  impl_->cpus[cpu]->start_passive(std::move(name), std::move(fn), at_ns);
+}
+
+bool Platform::passive_done() const { return impl_->passive_outstanding == 0; }
+
+void Platform::report(Violation violation) {
+  if (CpuModel* cpu = CpuModel::current(); cpu && violation.cpu < 0) {
+    violation.cpu = static_cast<int>(cpu->index());
+    violation.irql = cpu->irql();
+    violation.context = std::string(to_string(cpu->context()));
+  }
+  if (violation.sim_ns == 0) violation.sim_ns = now_ns();
+  if (violation.cycle == 0) violation.cycle = nic_cycle();
+  violations_.report(violation);
+  for (HostObserver* observer : observers_) observer->on_violation(violation);
+}
+
+void Platform::add_observer(HostObserver* observer) { observers_.push_back(observer); }
+
+void Platform::run(uint64_t max_ns) {
+  if (stopped() || sc_core::sc_get_status() == sc_core::SC_STOPPED) return;
+  sc_core::sc_start(sc_core::sc_time(static_cast<double>(max_ns), sc_core::SC_NS),
+                    sc_core::SC_EXIT_ON_STARVATION);
+}
+
+bool Platform::run_until_passive_done(uint64_t max_ns) {
+  if (!passive_done()) {
+    impl_->pause_when_passive_done = true;
+    run(max_ns);
+    impl_->pause_when_passive_done = false;
+  }
+  return passive_done();
+}
+
+void Platform::stop(std::string reason) {
+  if (stop_reason_.empty()) stop_reason_ = reason.empty() ? "stopped" : std::move(reason);
+  if (sc_core::sc_get_status() == sc_core::SC_RUNNING) sc_core::sc_stop();
+}
+
+uint64_t Platform::schedule_hash() const { return impl_->trace.hash(); }
+uint64_t Platform::schedule_events() const { return impl_->trace.events(); }
+
+}  // namespace nicsim::sim
