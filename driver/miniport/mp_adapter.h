@@ -1,0 +1,126 @@
+// The adapter object of the reference miniport and the functions its files share. Internal to
+// driver/miniport: MP* are NDIS entry points and their helpers, NIC* touch registers and rings.
+#pragma once
+
+#include "driver/miniport/mp_driver.h"
+#include "driver/ndis/ndis.h"
+#include "nic_regs.h"
+
+namespace nicsim::miniport {
+
+inline constexpr ULONG kTxRingEntries = 32;  // small on purpose: bursts fill it
+inline constexpr ULONG kRxRingEntries = 256;
+inline constexpr ULONG kRxBuffers = kRxRingEntries - 1;  // head == tail means empty
+inline constexpr ULONG kBufferBytes = nic_regs::kRxBufBytes;
+inline constexpr ULONG kDescBytes = nic_regs::kDescBytes;
+inline constexpr ULONG kMaxQueues = nic_regs::kMaxQueues;
+inline constexpr ULONG kMiscVector = nic_regs::kMaxQueues;  // CAPS.NUM_QUEUES
+inline constexpr ULONG kMiscCauses =
+    nic_regs::ICR_LINK | nic_regs::ICR_RX_DROP | nic_regs::ICR_DMA_ERR;
+inline constexpr ULONG kAllCauses = nic_regs::IMS_CAUSE;
+
+inline constexpr ULONG RxCause(ULONG q) { return 1u << (nic_regs::ICR_RXQ_SHIFT + q); }
+inline constexpr ULONG TxCause(ULONG q) { return 1u << (nic_regs::ICR_TXQ_SHIFT + q); }
+inline constexpr ULONG QueueCauses(ULONG q) { return RxCause(q) | TxCause(q); }
+
+// One RX buffer: 2048 bytes of shared memory and the NBL that carries it up.
+struct MP_RX_BUFFER {
+  PUCHAR Va;
+  ULONG64 Pa;
+  NET_BUFFER_LIST Nbl;
+  ULONG Queue;
+  BOOLEAN WithProtocol;  // indicated and not yet returned
+};
+
+struct MP_RX_RING {
+  PUCHAR DescVa;
+  ULONG64 DescPa;
+  MP_RX_BUFFER* Slot[kRxRingEntries];  // buffer posted at each descriptor
+  ULONG NextToClean;                   // next descriptor the driver expects a write-back in
+  ULONG NextToUse;                     // tail: next descriptor the driver posts
+  PUCHAR BufferBlockVa;
+  ULONG64 BufferBlockPa;
+  MP_RX_BUFFER Buffers[kRxBuffers];
+};
+
+struct MP_TX_RING {
+  PUCHAR DescVa;
+  ULONG64 DescPa;
+  PUCHAR BufferBlockVa;  // one 2048-byte copy buffer per descriptor
+  ULONG64 BufferBlockPa;
+  PNET_BUFFER_LIST Slot[kTxRingEntries];
+  ULONG NextToClean;
+  ULONG NextToUse;
+  PNET_BUFFER_LIST WaitHead;  // parked while the ring is full
+  PNET_BUFFER_LIST WaitTail;
+};
+
+// Context handed to the synchronize callbacks.
+struct MP_SYNC_CONTEXT {
+  struct MP_ADAPTER* Adapter;
+  ULONG Causes;  // in: the causes to fetch / enable / disable; out (fetch): what was pending
+};
+
+struct MP_ADAPTER {
+  NDIS_HANDLE AdapterHandle;
+  NDIS_HANDLE InterruptHandle;
+  const DriverConfig* Config;
+  DriverBug Bug;
+  BOOLEAN InterruptRegistered;
+
+  NDIS_SPIN_LOCK Lock;      // adapter state and statistics
+  NDIS_SPIN_LOCK SendLock;  // TX rings and wait lists
+  NDIS_SPIN_LOCK RcvLock;   // RX rings and buffers
+
+  PVOID Bar0;
+  ULONG Bar0Length;
+  NDIS_PHYSICAL_ADDRESS Bar0Pa;
+  ULONG NumQueues;
+  ULONG NumCpus;
+  BOOLEAN Msix;
+  ULONG MessageCount;  // queues + misc
+  ULONG EnabledCauses;
+
+  // Causes the ISR saw and the DPCs have not fetched yet: shared with DIRQL.
+  NDIS_ISR_SHARED<ULONG> SavedCause{"SavedCause", 0};
+
+  BOOLEAN Halting;             // under Lock
+  ULONG64 StatSendsAccepted;   // under Lock
+  ULONG64 StatSendsCompleted;  // under Lock
+  MP_TX_RING Tx[kMaxQueues];
+  MP_RX_RING Rx[kMaxQueues];
+};
+
+inline bool HasBug(const MP_ADAPTER* adapter, DriverBug bug) { return adapter->Bug == bug; }
+DriverCounters& MpMutableCounters();
+
+// nic_hw.cc: registers and rings
+ULONG NICReadRegister(MP_ADAPTER* adapter, ULONG offset);
+VOID NICWriteRegister(MP_ADAPTER* adapter, ULONG offset, ULONG value);
+NDIS_STATUS NICCheckIdentity(MP_ADAPTER* adapter);
+VOID NICResetDevice(MP_ADAPTER* adapter);
+NDIS_STATUS NICAllocateRings(MP_ADAPTER* adapter);
+VOID NICFreeRings(MP_ADAPTER* adapter);
+VOID NICProgramRings(MP_ADAPTER* adapter);
+VOID NICProgramInterrupts(MP_ADAPTER* adapter, PIO_INTERRUPT_MESSAGE_INFO info);
+ULONG NICQueueCpu(const MP_ADAPTER* adapter, ULONG queue);
+ULONG NICVectorCauses(const MP_ADAPTER* adapter, ULONG message_id);
+ULONG NICCpuCauses(const MP_ADAPTER* adapter, ULONG cpu);  // INTx: causes whose DPC runs on cpu
+
+// mp_interrupt.cc
+NDIS_STATUS MPRegisterInterrupt(MP_ADAPTER* adapter);
+VOID MPEnableInterruptsSync(MP_ADAPTER* adapter, ULONG causes);
+VOID MPDisableInterruptsSync(MP_ADAPTER* adapter, ULONG causes);
+
+// mp_recv.cc
+VOID MPPostAllRxBuffers(MP_ADAPTER* adapter);
+VOID MPHandleReceive(MP_ADAPTER* adapter, ULONG queue);
+MINIPORT_RETURN_NET_BUFFER_LISTS MPReturnNetBufferLists;
+
+// mp_send.cc
+MINIPORT_SEND_NET_BUFFER_LISTS MPSendNetBufferLists;
+VOID MPHandleSendComplete(MP_ADAPTER* adapter, ULONG queue);
+VOID MPCompleteSendsAtIsr(MP_ADAPTER* adapter, ULONG queue);
+VOID MPAbortAllSends(MP_ADAPTER* adapter);
+
+}  // namespace nicsim::miniport

@@ -1,0 +1,157 @@
+// Driver entry, MiniportInitializeEx and MiniportHaltEx: the adapter's one lifecycle.
+#include <new>
+
+#include "driver/miniport/mp_adapter.h"
+
+namespace nicsim::miniport {
+namespace {
+
+DriverCounters g_counters;
+constexpr ULONG kPoolTag = 0x4E43504D;  // 'MPCN'
+
+ULONG EnabledCausesFor(ULONG queues) {
+  ULONG causes = kMiscCauses;
+  for (ULONG q = 0; q < queues; ++q) causes |= QueueCauses(q);
+  return causes;
+}
+
+// Runs at PASSIVE_LEVEL. Undoes whatever initialize got to; the device is reset first so it
+// no longer touches the rings.
+VOID MPFreeAdapter(MP_ADAPTER* adapter, bool locks_allocated) {
+  if (adapter->Bar0) NICWriteRegister(adapter, nic_regs::CTRL, nic_regs::CTRL_RESET);
+  if (adapter->InterruptRegistered) {
+    NdisMDeregisterInterruptEx(adapter->InterruptHandle);
+    adapter->InterruptRegistered = FALSE;
+  }
+  NICFreeRings(adapter);
+  if (locks_allocated) {
+    NdisFreeSpinLock(&adapter->Lock);
+    NdisFreeSpinLock(&adapter->SendLock);
+    NdisFreeSpinLock(&adapter->RcvLock);
+  }
+  if (adapter->Bar0) NdisMUnmapIoSpace(adapter->AdapterHandle, adapter->Bar0, adapter->Bar0Length);
+  adapter->~MP_ADAPTER();
+  NdisFreeMemory(adapter, sizeof(MP_ADAPTER), 0);
+}
+
+// MiniportInitializeEx. Runs at PASSIVE_LEVEL; takes RcvLock while posting buffers.
+NDIS_STATUS MPInitializeEx(NDIS_HANDLE adapter_handle, NDIS_HANDLE driver_context,
+                           PNDIS_MINIPORT_INIT_PARAMETERS params) {
+  const auto* config = static_cast<const DriverConfig*>(driver_context);
+  if (!config || !params) return NDIS_STATUS_INVALID_PARAMETER;
+  const ULONG hw_queues = params->NumberOfQueues;
+  if (config->RssQueues == 0 || config->RssQueues > kMaxQueues ||
+      (config->RssQueues & (config->RssQueues - 1)) != 0 || config->RssQueues > hw_queues) {
+    return NDIS_STATUS_INVALID_PARAMETER;
+  }
+  PVOID memory = NdisAllocateMemoryWithTagPriority(adapter_handle, sizeof(MP_ADAPTER), kPoolTag,
+                                                   NormalPoolPriority);
+  if (!memory) return NDIS_STATUS_RESOURCES;
+  auto* adapter = new (memory) MP_ADAPTER();
+  adapter->AdapterHandle = adapter_handle;
+  adapter->Config = config;
+  adapter->Bug = config->Bug;
+  adapter->NumQueues = config->RssQueues;
+  adapter->NumCpus = params->NumberOfProcessors ? params->NumberOfProcessors : 1;
+  adapter->Msix = config->UseMsix;
+  adapter->MessageCount = adapter->NumQueues + 1;
+  adapter->EnabledCauses = EnabledCausesFor(adapter->NumQueues);
+
+  NDIS_MINIPORT_ADAPTER_ATTRIBUTES attributes{};
+  attributes.RegistrationAttributes.MiniportAdapterContext = adapter;
+  NDIS_STATUS status = NdisMSetMiniportAttributes(adapter_handle, &attributes);
+  if (status != NDIS_STATUS_SUCCESS) {
+    MPFreeAdapter(adapter, false);
+    return status;
+  }
+  NdisAllocateSpinLock(&adapter->Lock);
+  NdisAllocateSpinLock(&adapter->SendLock);
+  if (!HasBug(adapter, DriverBug::kLockUsedBeforeAllocate)) NdisAllocateSpinLock(&adapter->RcvLock);
+
+  adapter->Bar0Pa = params->Bar0PhysicalAddress;
+  adapter->Bar0Length = params->Bar0Length;
+  status = NdisMMapIoSpace(&adapter->Bar0, adapter_handle, adapter->Bar0Pa, adapter->Bar0Length);
+  if (status != NDIS_STATUS_SUCCESS || !adapter->Bar0) {
+    adapter->Bar0 = nullptr;
+    MPFreeAdapter(adapter, true);
+    return NDIS_STATUS_RESOURCES;
+  }
+  status = NICCheckIdentity(adapter);
+  if (status != NDIS_STATUS_SUCCESS) {
+    MPFreeAdapter(adapter, true);
+    return status;
+  }
+  // Masked and reset before the interrupt is connected: the ISR may run as soon as it is.
+  NICWriteRegister(adapter, nic_regs::IMC, kAllCauses);
+  NICResetDevice(adapter);
+  NdisMDeclareInterruptMaskRegister(
+      reinterpret_cast<PULONG>(static_cast<PUCHAR>(adapter->Bar0) + nic_regs::IMS));
+  NdisMDeclareInterruptMaskRegister(
+      reinterpret_cast<PULONG>(static_cast<PUCHAR>(adapter->Bar0) + nic_regs::IMC));
+
+  status = NICAllocateRings(adapter);
+  if (status == NDIS_STATUS_SUCCESS) status = MPRegisterInterrupt(adapter);
+  if (status != NDIS_STATUS_SUCCESS) {
+    MPFreeAdapter(adapter, true);
+    return status;
+  }
+  NICProgramRings(adapter);
+  MPPostAllRxBuffers(adapter);
+  if (HasBug(adapter, DriverBug::kLockUsedBeforeAllocate)) NdisAllocateSpinLock(&adapter->RcvLock);
+
+  NICWriteRegister(adapter, nic_regs::CTRL,
+                   nic_regs::CTRL_EN | (adapter->Msix ? 0u : nic_regs::CTRL_INTX_MODE));
+  MPEnableInterruptsSync(adapter, adapter->EnabledCauses);
+  return NDIS_STATUS_SUCCESS;
+}
+
+// MiniportHaltEx. Runs at PASSIVE_LEVEL once sends and receive indications have drained: mask,
+// reset, deregister, abort what is left, free.
+VOID MPHaltEx(NDIS_HANDLE context, NDIS_HALT_ACTION) {
+  auto* adapter = static_cast<MP_ADAPTER*>(context);
+  NdisAcquireSpinLock(&adapter->Lock);
+  adapter->Halting = TRUE;
+  if (HasBug(adapter, DriverBug::kHaltSleepsUnderLock)) NdisMSleep(100);  // "let sends drain"
+  NdisReleaseSpinLock(&adapter->Lock);
+
+  MPDisableInterruptsSync(adapter, kAllCauses);
+  NICWriteRegister(adapter, nic_regs::CTRL, nic_regs::CTRL_RESET);
+  NdisStallExecution(HasBug(adapter, DriverBug::kHaltStallTooLong) ? 100 : 1);
+
+  const bool locks_freed_early = HasBug(adapter, DriverBug::kHaltFreesLocksFirst);
+  if (locks_freed_early) {
+    NdisFreeSpinLock(&adapter->Lock);
+    NdisFreeSpinLock(&adapter->SendLock);
+    NdisFreeSpinLock(&adapter->RcvLock);
+  }
+  if (HasBug(adapter, DriverBug::kHaltWithoutDeregister)) {
+    // The mistake. The adapter is leaked, not freed: the still-connected ISR must not find
+    // freed memory should the (reset, masked) device ever interrupt again.
+    return;
+  }
+  NdisMDeregisterInterruptEx(adapter->InterruptHandle);
+  adapter->InterruptRegistered = FALSE;
+  if (!locks_freed_early) MPAbortAllSends(adapter);
+  MPFreeAdapter(adapter, !locks_freed_early);
+}
+
+}  // namespace
+
+DriverCounters& MpMutableCounters() { return g_counters; }
+const DriverCounters& MpCounters() { return g_counters; }
+
+// Runs at PASSIVE_LEVEL.
+NDIS_STATUS MpDriverEntry(const DriverConfig* config, PNDIS_HANDLE driver_handle) {
+  g_counters = DriverCounters{};
+  NDIS_MINIPORT_DRIVER_CHARACTERISTICS chars{};
+  chars.MajorNdisVersion = 6;
+  chars.MinorNdisVersion = 20;
+  chars.InitializeHandlerEx = MPInitializeEx;
+  chars.HaltHandlerEx = MPHaltEx;
+  chars.SendNetBufferListsHandler = MPSendNetBufferLists;
+  chars.ReturnNetBufferListsHandler = MPReturnNetBufferLists;
+  return NdisMRegisterMiniportDriver(nullptr, nullptr, const_cast<DriverConfig*>(config), &chars,
+                                     driver_handle);
+}
+
+}  // namespace nicsim::miniport

@@ -1,0 +1,212 @@
+// Interrupt handling: the line-based and message-based ISRs, their DPCs, the synchronize
+// callbacks that share SavedCause with DIRQL, and Enable/DisableInterruptEx.
+//
+// The ISR claims, masks (IMC), acknowledges (ICR) and ORs the cause into SavedCause, then queues
+// the DPC. The DPC fetches and clears its causes through NdisMSynchronizeWithInterruptEx,
+// receives, completes sends, and re-enables exactly the causes it fetched, last, through
+// NdisMSynchronizeWithInterruptEx.
+#include "driver/miniport/mp_adapter.h"
+
+namespace nicsim::miniport {
+namespace {
+
+MP_ADAPTER* AdapterOf(NDIS_HANDLE context) { return static_cast<MP_ADAPTER*>(context); }
+
+// Runs at DIRQL under the interrupt lock. Moves the causes in ctx->Causes out of SavedCause.
+BOOLEAN MPFetchCauseSync(NDIS_HANDLE context) {
+  auto* sync = static_cast<MP_SYNC_CONTEXT*>(context);
+  const ULONG saved = sync->Adapter->SavedCause.Read();
+  sync->Adapter->SavedCause.Write(saved & ~sync->Causes);
+  sync->Causes &= saved;
+  return TRUE;
+}
+
+// Runs at DIRQL under the interrupt lock.
+BOOLEAN MPEnableSync(NDIS_HANDLE context) {
+  auto* sync = static_cast<MP_SYNC_CONTEXT*>(context);
+  NICWriteRegister(sync->Adapter, nic_regs::IMS, sync->Causes);
+  return TRUE;
+}
+
+// Runs at DIRQL under the interrupt lock.
+BOOLEAN MPDisableSync(NDIS_HANDLE context) {
+  auto* sync = static_cast<MP_SYNC_CONTEXT*>(context);
+  NICWriteRegister(sync->Adapter, nic_regs::IMC, sync->Causes);
+  return TRUE;
+}
+
+// Bug variant only (isr-synchronizes): the ISR saving its cause through synchronize.
+BOOLEAN MPSaveCauseSync(NDIS_HANDLE context) {
+  auto* sync = static_cast<MP_SYNC_CONTEXT*>(context);
+  sync->Adapter->SavedCause.Or(sync->Causes);
+  return TRUE;
+}
+
+// Runs at DIRQL. Common part of both ISRs: read the pending, unmasked causes among `causes`,
+// mask and acknowledge them, and save them for the DPC. Returns the causes claimed.
+ULONG MPClaimCauses(MP_ADAPTER* adapter, ULONG causes, ULONG message_id) {
+  if (HasBug(adapter, DriverBug::kIsrStalls)) NdisStallExecution(30);
+  if (HasBug(adapter, DriverBug::kIsrTakesSpinLock)) NdisAcquireSpinLock(&adapter->Lock);
+
+  const ULONG icr = NICReadRegister(adapter, nic_regs::ICR);
+  const ULONG ims = NICReadRegister(adapter, nic_regs::IMS);
+  ULONG cause = icr & ims & causes;
+  if (cause != 0 && HasBug(adapter, DriverBug::kIsrCompletesSend)) {
+    for (ULONG q = 0; q < adapter->NumQueues; ++q) {
+      if (cause & TxCause(q)) MPCompleteSendsAtIsr(adapter, q);
+    }
+  }
+  if (cause != 0) {
+    if (!HasBug(adapter, DriverBug::kIsrNoMask)) {
+      NICWriteRegister(adapter, nic_regs::IMC, cause);
+    }
+    NICWriteRegister(adapter, nic_regs::ICR, cause);
+    if (HasBug(adapter, DriverBug::kIsrSynchronizes)) {
+      MP_SYNC_CONTEXT sync{adapter, cause};
+      NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, message_id, MPSaveCauseSync, &sync);
+    } else if (HasBug(adapter, DriverBug::kIsrOverwritesCause)) {
+      adapter->SavedCause.Write(cause);
+    } else {
+      adapter->SavedCause.Or(cause);
+    }
+  }
+
+  if (HasBug(adapter, DriverBug::kIsrTakesSpinLock)) NdisReleaseSpinLock(&adapter->Lock);
+  return cause;
+}
+
+// Runs at DISPATCH_LEVEL. Fetches `causes` from SavedCause, does the work, re-enables last.
+VOID MPDpcWork(MP_ADAPTER* adapter, ULONG causes, ULONG message_id) {
+  MP_SYNC_CONTEXT sync{adapter, causes};
+  if (HasBug(adapter, DriverBug::kDpcCauseUnsynchronized)) {
+    const ULONG saved = adapter->SavedCause.Read();
+    adapter->SavedCause.Write(saved & ~causes);
+    sync.Causes = saved & causes;
+  } else {
+    NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, message_id, MPFetchCauseSync, &sync);
+  }
+  const ULONG fetched = sync.Causes;
+  if (fetched == 0) return;  // another DPC of this interrupt already took them
+
+  bool saw_receive = false;
+  for (ULONG q = 0; q < adapter->NumQueues; ++q) {
+    if (fetched & RxCause(q)) {
+      MPHandleReceive(adapter, q);
+      saw_receive = true;
+    }
+  }
+  for (ULONG q = 0; q < adapter->NumQueues; ++q) {
+    if (fetched & TxCause(q)) MPHandleSendComplete(adapter, q);
+  }
+  if (HasBug(adapter, DriverBug::kDpcSkipsReenableOnTxOnly) && !saw_receive) return;
+
+  if (HasBug(adapter, DriverBug::kReenableOutsideSync)) {
+    NICWriteRegister(adapter, nic_regs::IMS, fetched);
+  } else {
+    MP_SYNC_CONTEXT enable{adapter, fetched};
+    NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, message_id, MPEnableSync, &enable);
+  }
+}
+
+// Line-based ISR. Runs at DIRQL on the CPU the line was delivered to; takes no spin lock.
+// Claims only when this device's unmasked causes are pending (the line is shared), and
+// targets the DPC at the CPUs that own the pending queues.
+BOOLEAN MPInterrupt(NDIS_HANDLE context, PBOOLEAN queue_default_dpc, PULONG target_processors) {
+  MP_ADAPTER* adapter = AdapterOf(context);
+  *queue_default_dpc = FALSE;
+  *target_processors = 0;
+  const ULONG cause = MPClaimCauses(adapter, kAllCauses, 0);
+  if (cause == 0) return FALSE;
+  ULONG targets = 0;
+  for (ULONG cpu = 0; cpu < adapter->NumCpus && cpu < 32; ++cpu) {
+    if (cause & NICCpuCauses(adapter, cpu)) targets |= 1u << cpu;
+  }
+  *target_processors = targets;
+  return TRUE;
+}
+
+// Line-based DPC. Runs at DISPATCH_LEVEL; takes RcvLock, then SendLock (never nested).
+VOID MPInterruptDpc(NDIS_HANDLE context, PVOID, PVOID, PVOID) {
+  MP_ADAPTER* adapter = AdapterOf(context);
+  MPDpcWork(adapter, NICCpuCauses(adapter, NdisCurrentProcessorNumber()), 0);
+}
+
+// Message-based ISR. Runs at the message's DIRQL on the queue's CPU; takes no spin lock.
+BOOLEAN MPMessageInterrupt(NDIS_HANDLE context, ULONG message_id, PBOOLEAN queue_default_dpc,
+                           PULONG target_processors) {
+  MP_ADAPTER* adapter = AdapterOf(context);
+  *target_processors = 0;
+  const ULONG cause = MPClaimCauses(adapter, NICVectorCauses(adapter, message_id), message_id);
+  *queue_default_dpc = cause != 0 ? TRUE : FALSE;
+  return TRUE;  // a message is always ours
+}
+
+// Message-based DPC. Runs at DISPATCH_LEVEL on the message's CPU; RcvLock, then SendLock.
+VOID MPMessageInterruptDpc(NDIS_HANDLE context, ULONG message_id, PVOID, PVOID, PVOID) {
+  MP_ADAPTER* adapter = AdapterOf(context);
+  MPDpcWork(adapter, NICVectorCauses(adapter, message_id), message_id);
+}
+
+// Run at DIRQL under the interrupt lock (NDIS calls them).
+VOID MPEnableInterrupt(NDIS_HANDLE context) {
+  MP_ADAPTER* adapter = AdapterOf(context);
+  NICWriteRegister(adapter, nic_regs::IMS, adapter->EnabledCauses);
+}
+VOID MPDisableInterrupt(NDIS_HANDLE context) {
+  NICWriteRegister(AdapterOf(context), nic_regs::IMC, kAllCauses);
+}
+VOID MPEnableMessageInterrupt(NDIS_HANDLE context, ULONG message_id) {
+  MP_ADAPTER* adapter = AdapterOf(context);
+  NICWriteRegister(adapter, nic_regs::IMS,
+                   adapter->EnabledCauses & NICVectorCauses(adapter, message_id));
+}
+VOID MPDisableMessageInterrupt(NDIS_HANDLE context, ULONG message_id) {
+  MP_ADAPTER* adapter = AdapterOf(context);
+  NICWriteRegister(adapter, nic_regs::IMC, NICVectorCauses(adapter, message_id));
+}
+
+}  // namespace
+
+// Runs at PASSIVE_LEVEL with the device masked. The ISR may run before this returns.
+NDIS_STATUS MPRegisterInterrupt(MP_ADAPTER* adapter) {
+  NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS chars{};
+  chars.InterruptHandler = MPInterrupt;
+  chars.InterruptDpcHandler = MPInterruptDpc;
+  chars.EnableInterruptHandler = MPEnableInterrupt;
+  chars.DisableInterruptHandler = MPDisableInterrupt;
+  chars.MessageInterruptHandler = MPMessageInterrupt;
+  chars.MessageInterruptDpcHandler = MPMessageInterruptDpc;
+  chars.EnableMessageInterruptHandler = MPEnableMessageInterrupt;
+  chars.DisableMessageInterruptHandler = MPDisableMessageInterrupt;
+  chars.MsiSupported = adapter->Msix;
+  // Every vector's ISR ORs into the one SavedCause word, so all messages share one lock.
+  chars.MsiSyncWithAllMessages = HasBug(adapter, DriverBug::kSyncWrongMessage) ? FALSE : TRUE;
+  if (adapter->Msix) {
+    chars.MessageCount = adapter->MessageCount;
+    for (ULONG q = 0; q < adapter->NumQueues; ++q) {
+      chars.MessageTargetProcessor[q] = NICQueueCpu(adapter, q);
+    }
+    chars.MessageTargetProcessor[adapter->NumQueues] = 0;  // misc: link, drops, DMA errors
+  }
+  NDIS_STATUS status =
+      NdisMRegisterInterruptEx(adapter->AdapterHandle, adapter, &chars, &adapter->InterruptHandle);
+  if (status != NDIS_STATUS_SUCCESS) return status;
+  adapter->InterruptRegistered = TRUE;
+  if (chars.InterruptType != NDIS_CONNECT_MESSAGE_BASED) adapter->Msix = FALSE;
+  NICProgramInterrupts(adapter, adapter->Msix ? chars.MessageInfo : nullptr);
+  return NDIS_STATUS_SUCCESS;
+}
+
+// Runs at IRQL <= DISPATCH_LEVEL: unmasks causes under the interrupt lock.
+VOID MPEnableInterruptsSync(MP_ADAPTER* adapter, ULONG causes) {
+  MP_SYNC_CONTEXT sync{adapter, causes};
+  NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, 0, MPEnableSync, &sync);
+}
+
+// Runs at IRQL <= DISPATCH_LEVEL: masks causes under the interrupt lock.
+VOID MPDisableInterruptsSync(MP_ADAPTER* adapter, ULONG causes) {
+  MP_SYNC_CONTEXT sync{adapter, causes};
+  NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, 0, MPDisableSync, &sync);
+}
+
+}  // namespace nicsim::miniport

@@ -1,0 +1,146 @@
+// Receive path: posting RX buffers, draining write-backs in the DPC (under RcvLock, dropped around
+// each indication), and MiniportReturnNetBufferLists, which re-posts returned buffers.
+#include "driver/miniport/mp_adapter.h"
+
+namespace nicsim::miniport {
+namespace {
+
+PUCHAR RxDesc(MP_RX_RING& ring, ULONG slot) { return ring.DescVa + slot * kDescBytes; }
+
+ULONG RingUsed(const MP_RX_RING& ring) {
+  return (ring.NextToUse + kRxRingEntries - ring.NextToClean) % kRxRingEntries;
+}
+
+// Caller holds RcvLock. Gives the buffer to the device at the tail; the caller rings the doorbell.
+bool MPPostRxBuffer(MP_ADAPTER* adapter, MP_RX_RING& ring, MP_RX_BUFFER* buffer) {
+  if (RingUsed(ring) >= kRxRingEntries - 1) return false;  // cannot happen: N-1 buffers
+  const ULONG slot = ring.NextToUse;
+  PUCHAR desc = RxDesc(ring, slot);
+  const ULONG64 address = HasBug(adapter, DriverBug::kRxBufferVirtualAddress)
+                              ? reinterpret_cast<ULONG64>(buffer->Va)
+                              : buffer->Pa;
+  NdisWriteSharedUlong64(desc, address);
+  NdisWriteSharedUlong64(desc + 8, 0);
+  NdisMSyncBufferForDevice(buffer->Va, kBufferBytes);
+  ring.Slot[slot] = buffer;
+  ring.NextToUse = (slot + 1) % kRxRingEntries;
+  return true;
+}
+
+}  // namespace
+
+// Runs at PASSIVE_LEVEL (initialize); takes RcvLock. Posts every buffer of every queue.
+VOID MPPostAllRxBuffers(MP_ADAPTER* adapter) {
+  for (ULONG q = 0; q < adapter->NumQueues; ++q) {
+    MP_RX_RING& ring = adapter->Rx[q];
+    NdisAcquireSpinLock(&adapter->RcvLock);
+    for (ULONG i = 0; i < kRxBuffers; ++i) MPPostRxBuffer(adapter, ring, &ring.Buffers[i]);
+    NICWriteRegister(adapter, nic_regs::RX_TAIL(q), ring.NextToUse);
+    NdisReleaseSpinLock(&adapter->RcvLock);
+  }
+}
+
+// Runs at DISPATCH_LEVEL in the DPC; takes RcvLock and releases it around each indication.
+// Every write-back is validated (done bit, end of packet, length) before the buffer is used.
+VOID MPHandleReceive(MP_ADAPTER* adapter, ULONG queue) {
+  MP_RX_RING& ring = adapter->Rx[queue];
+  const bool hold_across_indicate = HasBug(adapter, DriverBug::kRcvLockAcrossIndicate) ||
+                                    HasBug(adapter, DriverBug::kDrainRingUnderLock);
+  bool reposted = false;
+  ULONG idle_polls = 0;
+  NdisDprAcquireSpinLock(&adapter->RcvLock);
+  for (;;) {
+    const ULONG slot = ring.NextToClean;
+    if (slot == ring.NextToUse) break;  // nothing posted
+    const ULONG64 writeback = NdisReadSharedUlong64(RxDesc(ring, slot) + 8);
+    const ULONG status = static_cast<ULONG>((writeback >> 24) & 0xFF);
+    if (!(status & 0x1)) {
+      // Bug variant: keep draining while the device looks busy, all under RcvLock.
+      if (HasBug(adapter, DriverBug::kDrainRingUnderLock) && idle_polls++ < 2000 &&
+          (NICReadRegister(adapter, nic_regs::STATUS) & nic_regs::STATUS_BUSY)) {
+        continue;
+      }
+      break;
+    }
+    const ULONG length = static_cast<ULONG>(writeback & 0xFFFF);
+    const ULONG hash = static_cast<ULONG>(writeback >> 32);
+    MP_RX_BUFFER* buffer = ring.Slot[slot];
+    ring.Slot[slot] = nullptr;
+    ring.NextToClean = (slot + 1) % kRxRingEntries;
+    if (!buffer) {
+      ++MpMutableCounters().RxBadDescriptors;
+      continue;
+    }
+    if (HasBug(adapter, DriverBug::kRxReadsDeviceBuffer)) {
+      (void)NdisReadSharedUlong(buffer->Va);  // peeks at the header before taking it back
+    }
+    NdisMSyncBufferForCpu(buffer->Va, kBufferBytes);
+    if (!(status & 0x2) || length < 14 || length > nic_regs::kMaxFrame) {
+      ++MpMutableCounters().RxBadDescriptors;
+      reposted |= MPPostRxBuffer(adapter, ring, buffer);
+      continue;
+    }
+    NET_BUFFER_LIST* nbl = &buffer->Nbl;
+    nbl->Next = nullptr;
+    nbl->Data = buffer->Va;
+    nbl->DataLength = length;
+    nbl->Status = NDIS_STATUS_SUCCESS;
+    nbl->ReceiveQueue = queue;
+    nbl->HashValue = hash;
+    nbl->SourceHandle = adapter->AdapterHandle;
+    buffer->WithProtocol = TRUE;
+    ++MpMutableCounters().RxIndicated;
+    if (hold_across_indicate) {
+      NdisMIndicateReceiveNetBufferLists(adapter->AdapterHandle, nbl, NDIS_DEFAULT_PORT_NUMBER, 1,
+                                         NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL);
+    } else {
+      NdisDprReleaseSpinLock(&adapter->RcvLock);
+      NdisMIndicateReceiveNetBufferLists(adapter->AdapterHandle, nbl, NDIS_DEFAULT_PORT_NUMBER, 1,
+                                         NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL);
+      NdisDprAcquireSpinLock(&adapter->RcvLock);
+    }
+  }
+  if (reposted) NICWriteRegister(adapter, nic_regs::RX_TAIL(queue), ring.NextToUse);
+  if (HasBug(adapter, DriverBug::kDprAcquirePlainRelease)) {
+    NdisReleaseSpinLock(&adapter->RcvLock);
+  } else {
+    NdisDprReleaseSpinLock(&adapter->RcvLock);
+  }
+}
+
+// MiniportReturnNetBufferLists. Runs at IRQL <= DISPATCH_LEVEL (the flag says which); takes
+// RcvLock. Re-posts each returned buffer to its queue and rings each touched doorbell once.
+VOID MPReturnNetBufferLists(NDIS_HANDLE context, PNET_BUFFER_LIST nbls, ULONG flags) {
+  auto* adapter = static_cast<MP_ADAPTER*>(context);
+  const bool dispatch = (flags & NDIS_RETURN_FLAGS_DISPATCH_LEVEL) != 0;
+  if (dispatch) {
+    NdisDprAcquireSpinLock(&adapter->RcvLock);
+  } else {
+    NdisAcquireSpinLock(&adapter->RcvLock);
+  }
+  ULONG touched = 0;
+  for (PNET_BUFFER_LIST nbl = nbls; nbl;) {
+    PNET_BUFFER_LIST next = nbl->Next;
+    nbl->Next = nullptr;
+    auto* buffer = static_cast<MP_RX_BUFFER*>(nbl->MiniportReserved[0]);
+    if (buffer && buffer->WithProtocol && buffer->Queue < adapter->NumQueues) {
+      buffer->WithProtocol = FALSE;
+      if (MPPostRxBuffer(adapter, adapter->Rx[buffer->Queue], buffer)) {
+        touched |= 1u << buffer->Queue;
+      }
+    }
+    nbl = next;
+  }
+  for (ULONG q = 0; q < adapter->NumQueues; ++q) {
+    if (touched & (1u << q)) {
+      NICWriteRegister(adapter, nic_regs::RX_TAIL(q), adapter->Rx[q].NextToUse);
+    }
+  }
+  if (dispatch) {
+    NdisDprReleaseSpinLock(&adapter->RcvLock);
+  } else {
+    NdisReleaseSpinLock(&adapter->RcvLock);
+  }
+}
+
+}  // namespace nicsim::miniport

@@ -1,0 +1,154 @@
+// Hardware access: BAR0 registers, identity check, reset, ring memory and ring registers, the
+// MSI-X table and interrupt routing. Callers hold whatever lock the ring state needs.
+#include <new>
+
+#include "driver/miniport/mp_adapter.h"
+
+namespace nicsim::miniport {
+namespace {
+
+PULONG Register(MP_ADAPTER* adapter, ULONG offset) {
+  return reinterpret_cast<PULONG>(static_cast<PUCHAR>(adapter->Bar0) + offset);
+}
+
+ULONG Low(ULONG64 value) { return static_cast<ULONG>(value & 0xFFFFFFFFu); }
+ULONG High(ULONG64 value) { return static_cast<ULONG>(value >> 32); }
+
+}  // namespace
+
+ULONG NICReadRegister(MP_ADAPTER* adapter, ULONG offset) {
+  ULONG value = 0;
+  NdisReadRegisterUlong(Register(adapter, offset), &value);
+  return value;
+}
+
+VOID NICWriteRegister(MP_ADAPTER* adapter, ULONG offset, ULONG value) {
+  NdisWriteRegisterUlong(Register(adapter, offset), value);
+}
+
+// Runs at PASSIVE_LEVEL (initialize). The ID word must carry our magic and major version.
+NDIS_STATUS NICCheckIdentity(MP_ADAPTER* adapter) {
+  const ULONG id = NICReadRegister(adapter, nic_regs::ID);
+  const ULONG magic = (id & nic_regs::ID_MAGIC) >> nic_regs::ID_MAGIC_SHIFT;
+  const ULONG major = (id & nic_regs::ID_MAJOR) >> nic_regs::ID_MAJOR_SHIFT;
+  if (magic != nic_regs::kIdMagic || major != nic_regs::kVersionMajor) {
+    return NDIS_STATUS_ADAPTER_NOT_FOUND;
+  }
+  const ULONG caps = NICReadRegister(adapter, nic_regs::CAPS);
+  const ULONG hw_queues = (caps & nic_regs::CAPS_NUM_QUEUES) >> nic_regs::CAPS_NUM_QUEUES_SHIFT;
+  if (hw_queues == 0 || hw_queues > kMaxQueues || adapter->NumQueues > hw_queues) {
+    return NDIS_STATUS_ADAPTER_NOT_FOUND;
+  }
+  return NDIS_STATUS_SUCCESS;
+}
+
+// Runs at PASSIVE_LEVEL. Masks every cause first, then soft-resets the engines and rings.
+VOID NICResetDevice(MP_ADAPTER* adapter) {
+  NICWriteRegister(adapter, nic_regs::CTRL, nic_regs::CTRL_RESET);
+  NICWriteRegister(adapter, nic_regs::ICR, kAllCauses);
+}
+
+ULONG NICQueueCpu(const MP_ADAPTER* adapter, ULONG queue) { return queue % adapter->NumCpus; }
+
+ULONG NICVectorCauses(const MP_ADAPTER* adapter, ULONG message_id) {
+  return message_id < adapter->NumQueues ? QueueCauses(message_id) : kMiscCauses;
+}
+
+ULONG NICCpuCauses(const MP_ADAPTER* adapter, ULONG cpu) {
+  ULONG causes = cpu == 0 ? kMiscCauses : 0;
+  for (ULONG q = 0; q < adapter->NumQueues; ++q) {
+    if (NICQueueCpu(adapter, q) == cpu) causes |= QueueCauses(q);
+  }
+  return causes;
+}
+
+// Runs at PASSIVE_LEVEL. Rings and buffers live in shared memory the device is granted.
+NDIS_STATUS NICAllocateRings(MP_ADAPTER* adapter) {
+  for (ULONG q = 0; q < adapter->NumQueues; ++q) {
+    MP_TX_RING& tx = adapter->Tx[q];
+    MP_RX_RING& rx = adapter->Rx[q];
+    NDIS_PHYSICAL_ADDRESS pa{};
+    PVOID va = nullptr;
+    NdisMAllocateSharedMemory(adapter->AdapterHandle, kTxRingEntries * kDescBytes, FALSE, &va, &pa);
+    if (!va) return NDIS_STATUS_RESOURCES;
+    tx.DescVa = static_cast<PUCHAR>(va);
+    tx.DescPa = static_cast<ULONG64>(pa.QuadPart);
+    NdisMAllocateSharedMemory(adapter->AdapterHandle, kTxRingEntries * kBufferBytes, FALSE, &va,
+                              &pa);
+    if (!va) return NDIS_STATUS_RESOURCES;
+    tx.BufferBlockVa = static_cast<PUCHAR>(va);
+    tx.BufferBlockPa = static_cast<ULONG64>(pa.QuadPart);
+
+    NdisMAllocateSharedMemory(adapter->AdapterHandle, kRxRingEntries * kDescBytes, FALSE, &va, &pa);
+    if (!va) return NDIS_STATUS_RESOURCES;
+    rx.DescVa = static_cast<PUCHAR>(va);
+    rx.DescPa = static_cast<ULONG64>(pa.QuadPart);
+    NdisMAllocateSharedMemory(adapter->AdapterHandle, kRxBuffers * kBufferBytes, FALSE, &va, &pa);
+    if (!va) return NDIS_STATUS_RESOURCES;
+    rx.BufferBlockVa = static_cast<PUCHAR>(va);
+    rx.BufferBlockPa = static_cast<ULONG64>(pa.QuadPart);
+    for (ULONG i = 0; i < kRxBuffers; ++i) {
+      MP_RX_BUFFER& buffer = rx.Buffers[i];
+      buffer.Va = rx.BufferBlockVa + i * kBufferBytes;
+      buffer.Pa = rx.BufferBlockPa + i * kBufferBytes;
+      buffer.Queue = q;
+      buffer.Nbl = NET_BUFFER_LIST{};
+      buffer.Nbl.MiniportReserved[0] = &buffer;
+    }
+  }
+  return NDIS_STATUS_SUCCESS;
+}
+
+// Runs at PASSIVE_LEVEL after the device is reset (it no longer touches the memory).
+VOID NICFreeRings(MP_ADAPTER* adapter) {
+  auto free_block = [adapter](PUCHAR& va, ULONG64 pa, ULONG bytes) {
+    if (!va) return;
+    NdisMFreeSharedMemory(adapter->AdapterHandle, bytes, FALSE, va,
+                          NDIS_PHYSICAL_ADDRESS{static_cast<LONGLONG>(pa)});
+    va = nullptr;
+  };
+  for (ULONG q = 0; q < adapter->NumQueues; ++q) {
+    free_block(adapter->Tx[q].DescVa, adapter->Tx[q].DescPa, kTxRingEntries * kDescBytes);
+    free_block(adapter->Tx[q].BufferBlockVa, adapter->Tx[q].BufferBlockPa,
+               kTxRingEntries * kBufferBytes);
+    free_block(adapter->Rx[q].DescVa, adapter->Rx[q].DescPa, kRxRingEntries * kDescBytes);
+    free_block(adapter->Rx[q].BufferBlockVa, adapter->Rx[q].BufferBlockPa,
+               kRxBuffers * kBufferBytes);
+  }
+}
+
+// Runs at PASSIVE_LEVEL with the device disabled: ring bases and sizes, then RSS.
+VOID NICProgramRings(MP_ADAPTER* adapter) {
+  for (ULONG q = 0; q < adapter->NumQueues; ++q) {
+    const MP_TX_RING& tx = adapter->Tx[q];
+    const MP_RX_RING& rx = adapter->Rx[q];
+    NICWriteRegister(adapter, nic_regs::TX_BASE_LO(q), Low(tx.DescPa));
+    NICWriteRegister(adapter, nic_regs::TX_BASE_HI(q), High(tx.DescPa));
+    NICWriteRegister(adapter, nic_regs::TX_SIZE(q), kTxRingEntries);
+    NICWriteRegister(adapter, nic_regs::RX_BASE_LO(q), Low(rx.DescPa));
+    NICWriteRegister(adapter, nic_regs::RX_BASE_HI(q), High(rx.DescPa));
+    NICWriteRegister(adapter, nic_regs::RX_SIZE(q), kRxRingEntries);
+  }
+  NICWriteRegister(adapter, nic_regs::RSS_QUEUES, adapter->NumQueues);
+}
+
+// Runs at PASSIVE_LEVEL after NdisMRegisterInterruptEx: the MSI-X table (queue vectors 0..N-1,
+// misc vector 8), the throttle of each used vector, and the interrupt mode.
+VOID NICProgramInterrupts(MP_ADAPTER* adapter, PIO_INTERRUPT_MESSAGE_INFO info) {
+  const ULONG itr = adapter->Config->ItrCycles & nic_regs::ITR_INTERVAL;
+  if (adapter->Msix && info) {
+    for (ULONG m = 0; m < adapter->MessageCount && m < info->MessageCount; ++m) {
+      const ULONG vector = m < adapter->NumQueues ? m : kMiscVector;
+      const auto& entry = info->MessageInfo[m];
+      NICWriteRegister(adapter, nic_regs::MSIX_ADDR_LO(vector), Low(entry.MessageAddress));
+      NICWriteRegister(adapter, nic_regs::MSIX_ADDR_HI(vector), High(entry.MessageAddress));
+      NICWriteRegister(adapter, nic_regs::MSIX_DATA(vector), entry.MessageData);
+      NICWriteRegister(adapter, nic_regs::MSIX_VCTRL(vector), 0);
+      NICWriteRegister(adapter, nic_regs::ITR(vector), itr);
+    }
+  } else {
+    NICWriteRegister(adapter, nic_regs::ITR(0), itr);
+  }
+}
+
+}  // namespace nicsim::miniport

@@ -1,0 +1,64 @@
+// The nicsim command line: what the user asked for (Options) and its resolution against the
+// scenario table into one fully specified run (RunConfig). Parsing never runs a simulation.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "driver/miniport/mp_bugs.h"
+#include "testbench/cli/scenarios.h"
+
+namespace nicsim::cli {
+
+struct Options {
+  std::string scenario = "default";
+  std::optional<unsigned> cpus;
+  std::optional<unsigned> queues;
+  std::optional<std::string> irq_mode;
+  std::optional<uint64_t> packets;
+  uint64_t seed = 1;
+  std::string driver_bug = "none";
+  std::string pcap_in;
+  std::string pcap_out;
+  std::string summary_path;
+  std::string max_sim_time = "20ms";
+  bool list_scenarios = false;
+  bool list_driver_bugs = false;
+  bool quiet = false;
+  // Hooks for tracing options added by the waves work (--waves, --timeline ...).
+  std::string waves_path;
+  std::string timeline_path;
+};
+
+// A run with every choice made and validated.
+struct RunConfig {
+  Scenario scenario;  // with the command-line overrides applied
+  uint64_t seed = 1;
+  miniport::DriverBug driver_bug = miniport::DriverBug::kNone;
+  std::string pcap_in;
+  std::string pcap_out;
+  std::string summary_path;
+  uint64_t max_sim_ns = 20'000'000;
+  bool quiet = false;
+  std::string waves_path;
+  std::string timeline_path;
+};
+
+// Outcome of parsing: either a run to do, or an exit code (0 after --help or a list, 2 after
+// bad usage) with the text already printed.
+struct ParseOutcome {
+  std::optional<RunConfig> run;
+  int exit_code = 0;
+};
+
+ParseOutcome parse_command_line(int argc, const char* const* argv);
+
+// "10ms", "250us", "1s", "5000ns" or a bare number of ns; nullopt when malformed.
+std::optional<uint64_t> parse_sim_time_ns(const std::string& text);
+
+// Validation of resolved values; returns an error message naming the bad value, or "".
+std::string validate(const Options& options, RunConfig& out);
+
+}  // namespace nicsim::cli

@@ -1,0 +1,135 @@
+#include "testbench/cli/summary.h"
+
+#include <algorithm>
+#include <fstream>
+#include <iomanip>
+
+namespace nicsim::cli {
+
+Histogram Histogram::of(std::vector<uint64_t> samples) {
+  Histogram h;
+  if (samples.empty()) return h;
+  std::sort(samples.begin(), samples.end());
+  h.count = samples.size();
+  h.min = samples.front();
+  h.max = samples.back();
+  h.median = samples[(samples.size() - 1) / 2];
+  h.p99 = samples[std::min(samples.size() - 1, (samples.size() * 99) / 100)];
+  return h;
+}
+
+int RunSummary::exit_code() const {
+  return (!violations.empty() || lost > 0 || corrupt > 0) ? 1 : 0;
+}
+
+namespace {
+
+nlohmann::json histogram_json(const Histogram& h) {
+  return {{"count", h.count}, {"min", h.min}, {"median", h.median}, {"p99", h.p99}, {"max", h.max}};
+}
+
+}  // namespace
+
+nlohmann::json to_json(const RunSummary& s) {
+  using nlohmann::json;
+  json j;
+  j["scenario"] = s.scenario;
+  j["seed"] = s.seed;
+  j["cpus"] = s.cpus;
+  j["queues"] = s.queues;
+  j["irq_mode"] = s.irq_mode;
+  j["driver_bug"] = s.driver_bug;
+  json dropped = json::object();
+  for (const auto& [reason, count] : s.dropped) dropped[reason] = count;
+  j["packets"] = {{"sent", s.sent},
+                  {"received", s.received},
+                  {"dropped", dropped},
+                  {"lost", s.lost},
+                  {"corrupt", s.corrupt},
+                  {"rx", {{"sent", s.rx_sent}, {"received", s.rx_received}}},
+                  {"tx", {{"sent", s.tx_sent}, {"received", s.tx_received}}}};
+  j["interrupts"] = {{"raised", s.interrupts_raised}, {"isr_calls", s.isr_calls}, {"dpcs", s.dpcs}};
+  json per_cpu = json::array();
+  for (const auto& c : s.per_cpu) {
+    per_cpu.push_back({{"cpu", c.cpu}, {"isr", c.isr}, {"dpc", c.dpc}, {"busy_ns", c.busy_ns}});
+  }
+  j["per_cpu"] = per_cpu;
+  j["latency_cycles"] = {{"irq_to_isr", histogram_json(s.irq_to_isr)},
+                         {"isr_to_dpc", histogram_json(s.isr_to_dpc)}};
+  json locks = json::array();
+  for (const auto& l : s.locks) {
+    locks.push_back({{"name", l.name},
+                     {"acquires", l.acquires},
+                     {"contended", l.contended},
+                     {"max_hold_ns", l.max_hold_ns},
+                     {"max_spin_ns", l.max_spin_ns}});
+  }
+  j["locks"] = locks;
+  json violations = json::array();
+  for (const auto& v : s.violations) {
+    violations.push_back({{"rule", v.rule},
+                          {"severity", std::string(to_string(v.severity))},
+                          {"cpu", v.cpu},
+                          {"irql", v.irql},
+                          {"context", v.context},
+                          {"object", v.object},
+                          {"sim_ns", v.sim_ns},
+                          {"cycle", v.cycle},
+                          {"where", v.where},
+                          {"message", v.message}});
+  }
+  j["violations"] = violations;
+  j["stop_reason"] = s.stop_reason;
+  const double cycles_per_s = s.wall_s > 0 ? static_cast<double>(s.cycles) / s.wall_s : 0.0;
+  j["sim"] = {{"cycles", s.cycles},
+              {"sim_ns", s.sim_ns},
+              {"wall_s", s.wall_s},
+              {"cycles_per_s", cycles_per_s}};
+  return j;
+}
+
+std::string write_summary_file(const RunSummary& summary, const std::string& path) {
+  std::ofstream out(path);
+  if (!out) return "cannot write the summary to " + path;
+  out << std::setw(2) << to_json(summary) << "\n";
+  return out ? "" : "error writing the summary to " + path;
+}
+
+void print_human_summary(const RunSummary& s, std::ostream& out) {
+  out << "nicsim " << s.scenario << " seed " << s.seed << ": " << s.cpus << " CPUs, " << s.queues
+      << " queues, " << s.irq_mode;
+  if (s.driver_bug != "none") out << ", driver bug " << s.driver_bug;
+  out << "\n  packets: sent " << s.sent << " (rx " << s.rx_sent << ", tx " << s.tx_sent
+      << "), received " << s.received;
+  uint64_t dropped = 0;
+  for (const auto& [reason, count] : s.dropped) dropped += count;
+  out << ", dropped " << dropped;
+  for (const auto& [reason, count] : s.dropped) out << " " << reason << "=" << count;
+  out << ", lost " << s.lost << ", corrupt " << s.corrupt << "\n";
+  out << "  interrupts: raised " << s.interrupts_raised << ", ISR calls " << s.isr_calls
+      << ", DPCs " << s.dpcs << "; irq->ISR median " << s.irq_to_isr.median << " cycles, ISR->DPC "
+      << s.isr_to_dpc.median << " cycles\n";
+  out << "  sim: " << s.cycles << " cycles, " << s.sim_ns / 1000 << " us simulated, " << std::fixed
+      << std::setprecision(2) << s.wall_s << " s wall\n";
+  if (!s.stop_reason.empty()) out << "  stopped: " << s.stop_reason << "\n";
+  if (s.violations.empty()) {
+    out << "  violations: none\n";
+  } else {
+    out << "  violations: " << s.violations.size() << "\n";
+    size_t shown = 0;
+    for (const auto& v : s.violations) {
+      if (++shown > 10) {
+        out << "    ... (" << s.violations.size() - 10 << " more in the summary JSON)\n";
+        break;
+      }
+      out << "    " << v.rule << " [" << to_string(v.severity) << "] cpu " << v.cpu << " irql "
+          << v.irql << " " << v.context;
+      if (!v.object.empty()) out << " on " << v.object;
+      out << " at " << v.sim_ns << " ns (cycle " << v.cycle << "): " << v.where << "\n      "
+          << v.message << "\n";
+    }
+  }
+  out << (s.exit_code() == 0 ? "PASS\n" : "FAIL\n");
+}
+
+}  // namespace nicsim::cli

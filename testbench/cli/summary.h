@@ -1,0 +1,59 @@
+// The result of one nicsim run, its JSON form (the --summary file) and the short human summary.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "sim/violation.h"
+
+namespace nicsim::cli {
+
+// min, median, p99, max of a sample set (all 0 when empty).
+struct Histogram {
+  uint64_t count = 0, min = 0, median = 0, p99 = 0, max = 0;
+  static Histogram of(std::vector<uint64_t> samples);
+};
+
+struct CpuStats {
+  unsigned cpu = 0;
+  uint64_t isr = 0, dpc = 0, busy_ns = 0;  // busy: time inside ISRs and DPCs
+};
+
+struct LockStats {
+  std::string name;
+  uint64_t acquires = 0, contended = 0, max_hold_ns = 0, max_spin_ns = 0;
+};
+
+struct RunSummary {
+  std::string scenario;
+  uint64_t seed = 0;
+  unsigned cpus = 0, queues = 0;
+  std::string irq_mode;
+  std::string driver_bug = "none";
+  // Packets in both directions; every sent frame is received or dropped (with a reason) or lost.
+  uint64_t sent = 0, received = 0, lost = 0, corrupt = 0;
+  uint64_t rx_sent = 0, rx_received = 0, tx_sent = 0, tx_received = 0;
+  std::map<std::string, uint64_t> dropped;
+  uint64_t interrupts_raised = 0, isr_calls = 0, dpcs = 0;
+  std::vector<CpuStats> per_cpu;
+  Histogram irq_to_isr, isr_to_dpc;
+  std::vector<LockStats> locks;
+  std::vector<Violation> violations;
+  uint64_t cycles = 0, sim_ns = 0;
+  double wall_s = 0;
+  std::string stop_reason;  // why the run ended early, "" when the traffic completed
+
+  // 0 clean, 1 violation or lost/corrupt packet.
+  int exit_code() const;
+};
+
+nlohmann::json to_json(const RunSummary& summary);
+// Writes the JSON; returns "" or an error message.
+std::string write_summary_file(const RunSummary& summary, const std::string& path);
+void print_human_summary(const RunSummary& summary, std::ostream& out);
+
+}  // namespace nicsim::cli
