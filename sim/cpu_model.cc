@@ -116,7 +116,7 @@ void CpuModel::run_isr(const PendingInterrupt& interrupt) {
   const Irql saved = irql_;
   push_frame(CpuContext::kIsr, interrupt.name, interrupt.dirql);
   set_irql(interrupt.dirql);
-  wait_ns(services_.costs->routine_entry_ns);
+  wait_ns(entry_ns());
   ++isrs_run_;
   services_.intc->dispatch(interrupt, index_);
   if (irql_ != interrupt.dirql) {
@@ -140,7 +140,7 @@ void CpuModel::run_dpc() {
   const Irql saved = irql_;
   push_frame(CpuContext::kDpc, dpc->name(), kDispatchLevel);
   set_irql(kDispatchLevel);
-  wait_ns(services_.costs->routine_entry_ns);
+  wait_ns(entry_ns());
   ++dpcs_run_;
   dpc->run();
   if (irql_ != kDispatchLevel) {
@@ -280,6 +280,11 @@ void CpuModel::pop_frame() {
   for (HostObserver* observer : *services_.observers) {
     observer->on_frame(index_, frame.context, frame.routine, false);
   }
+}
+
+// At least 1 ns, so an interrupt storm or a self-requeueing DPC still lets time advance.
+uint64_t CpuModel::entry_ns() const {
+  return std::max<uint64_t>(1, services_.costs->routine_entry_ns);
 }
 
 uint64_t CpuModel::cost_ns(Cost cost) const {

@@ -96,6 +96,7 @@ class CpuModel : public sc_core::sc_module, public Cpu {
   void push_frame(CpuContext context, std::string_view routine, Irql irql);
   void pop_frame();
   uint64_t cost_ns(Cost cost) const;
+  uint64_t entry_ns() const;
   void report(std::string rule, std::string message);
 
   unsigned index_;
