@@ -20,7 +20,7 @@ class ModelFixture {
 
   ModelFixture() {
     context_.traceEverOn(true);
-    model_ = std::make_unique<Vnic_sim_top>(&context_);
+    model_ = std::make_unique<Vnic_sim_top>(&context_, "nic");  // named as NicDomain names it
     dir_ = std::filesystem::temp_directory_path() / ("waves_" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir_);
   }
