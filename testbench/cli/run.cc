@@ -1,0 +1,362 @@
+#include "testbench/cli/run.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <memory>
+#include <random>
+
+#include "driver/miniport/mp_driver.h"
+#include "driver/ndis/kernel.h"
+#include "nic_regs.h"
+#include "sim/link_partner.h"
+#include "sim/nic_domain.h"
+#include "sim/pcap_io.h"
+#include "sim/platform.h"
+#include "testbench/cli/host_stats.h"
+#include "testbench/cli/scoreboard.h"
+#include "testbench/cli/traffic.h"
+
+namespace nicsim::cli {
+namespace {
+
+constexpr unsigned kModelQueues = 8;           // the Verilated NIC is built with NUM_QUEUES=8
+constexpr uint64_t kPollNs = 2'000;            // testbench threads look around this often
+constexpr uint64_t kQuietNs = 300'000;         // no progress this long: the rest is lost
+constexpr unsigned kMaxOutstandingSends = 64;  // per sender thread
+
+struct TxPacket {
+  NET_BUFFER_LIST nbl{};
+  Frame data;
+  unsigned sender = 0;
+};
+
+// Everything the testbench threads share during one run.
+struct Bench {
+  const RunConfig& config;
+  sim::Platform& platform;
+  ndis::Kernel& kernel;
+  sim::LinkPartner& link;
+  std::mt19937_64 rng;
+
+  std::vector<Frame> rx_frames;  // link -> NIC
+  std::vector<Frame> tx_frames;  // driver -> link
+  uint64_t rx_expected_runt = 0, rx_expected_oversize = 0;
+  Scoreboard rx_board, tx_board;
+
+  std::deque<std::unique_ptr<TxPacket>> tx_packets;
+  std::vector<unsigned> outstanding_per_sender;
+  uint64_t tx_submitted = 0, tx_completed = 0, tx_failed = 0;
+  unsigned senders_running = 0;
+  std::vector<PNET_BUFFER_LIST> deferred_returns;
+  uint64_t link_rx_checked = 0;  // link partner frames already fed to tx_board
+
+  std::map<std::string, uint64_t> nic_drops;
+  bool initialized = false;
+  bool traffic_done = false;
+  std::chrono::steady_clock::time_point wall_start = std::chrono::steady_clock::now();
+  double last_progress_print = 0;
+
+  uint64_t progress() const {
+    return rx_board.received() + rx_board.corrupt() + tx_completed + link.received().size();
+  }
+
+  void check_link_frames() {
+    const auto& frames = link.received();
+    for (; link_rx_checked < frames.size(); ++link_rx_checked) {
+      tx_board.receive(frames[link_rx_checked]);
+    }
+  }
+
+  // Runs at PASSIVE_LEVEL on a testbench thread: the protocol gives deferred buffers back.
+  void return_deferred() {
+    if (deferred_returns.empty()) return;
+    PNET_BUFFER_LIST head = nullptr;
+    for (auto it = deferred_returns.rbegin(); it != deferred_returns.rend(); ++it) {
+      (*it)->Next = head;
+      head = *it;
+    }
+    deferred_returns.clear();
+    kernel.return_net_buffer_lists(head, 0);
+  }
+
+  void print_progress() {
+    if (config.quiet || !isatty(STDERR_FILENO)) return;
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    if (wall < 1.0 || wall - last_progress_print < 0.5) return;
+    last_progress_print = wall;
+    std::fprintf(stderr, "\r[nicsim] %8.1f us simulated, rx %llu/%zu, tx %llu/%zu  ",
+                 platform.now_ns() / 1000.0, static_cast<unsigned long long>(rx_board.received()),
+                 rx_frames.size(), static_cast<unsigned long long>(tx_board.received()),
+                 tx_frames.size());
+  }
+};
+
+// Runs at PASSIVE_LEVEL on its CPU: sends its share of the TX frames in chains of 1..tx_burst
+// NBLs, returning deferred receive buffers between calls.
+void run_sender(Bench& bench, unsigned sender, unsigned senders) {
+  auto& cpu = bench.platform.current_cpu();
+  std::mt19937_64 rng(bench.config.seed * 1000003ull + sender);
+  const unsigned burst = std::max(1u, bench.config.scenario.tx_burst);
+  size_t next = sender;
+  while (next < bench.tx_frames.size() && !bench.platform.stopped()) {
+    cpu.block_until(
+        [&] {
+          return bench.outstanding_per_sender[sender] < kMaxOutstandingSends ||
+                 bench.platform.stopped();
+        },
+        kPollNs);
+    const unsigned chain = 1 + static_cast<unsigned>(rng() % burst);
+    PNET_BUFFER_LIST head = nullptr, tail = nullptr;
+    for (unsigned i = 0; i < chain && next < bench.tx_frames.size(); ++i, next += senders) {
+      auto packet = std::make_unique<TxPacket>();
+      packet->data = bench.tx_frames[next];
+      packet->sender = sender;
+      packet->nbl.Data = packet->data.data();
+      packet->nbl.DataLength = static_cast<ULONG>(packet->data.size());
+      packet->nbl.ProtocolReserved[0] = packet.get();
+      bench.tx_board.expect(packet->data);
+      PNET_BUFFER_LIST nbl = &packet->nbl;
+      (tail ? tail->Next : head) = nbl;
+      tail = nbl;
+      bench.tx_packets.push_back(std::move(packet));
+      ++bench.outstanding_per_sender[sender];
+      ++bench.tx_submitted;
+    }
+    bench.kernel.send_net_buffer_lists(head, 0);
+    bench.return_deferred();
+    const uint64_t gap = bench.config.scenario.tx_gap_ns;
+    cpu.block_for(gap / 2 + (gap ? rng() % gap : 0) + 1);
+  }
+  --bench.senders_running;
+}
+
+// Runs at PASSIVE_LEVEL on CPU 0 after initialize: starts the traffic, waits until every frame
+// is accounted for (or nothing moves any more), then reads the NIC's drop counters.
+void run_controller(Bench& bench) {
+  auto& cpu = bench.platform.current_cpu();
+  bench.initialized = bench.kernel.adapter_initialized();
+  if (!bench.initialized) return;
+  const uint64_t start = bench.platform.nic_cycle() + 10;
+  for (const auto& frame : bench.rx_frames) bench.link.send(frame, false, start);
+  (void)bench.platform.mmio().read32(nic_regs::STATUS);  // wakes an idle clock domain
+
+  const unsigned cpus = bench.platform.num_cpus();
+  bench.senders_running = cpus;
+  for (unsigned c = 1; c < cpus; ++c) {
+    bench.kernel.run_passive(c, "sender" + std::to_string(c),
+                             [&bench, c, cpus] { run_sender(bench, c, cpus); });
+  }
+  run_sender(bench, 0, cpus);
+
+  uint64_t last_progress = ~0ull, last_change_ns = bench.platform.now_ns();
+  for (;;) {
+    bench.return_deferred();
+    bench.check_link_frames();
+    bench.print_progress();
+    const bool rx_done =
+        bench.link.frames_sent() == bench.rx_frames.size() &&
+        bench.rx_board.received() + bench.rx_expected_runt + bench.rx_expected_oversize >=
+            bench.rx_frames.size();
+    const bool tx_done = bench.senders_running == 0 && bench.tx_completed == bench.tx_submitted &&
+                         bench.tx_board.outstanding() <= bench.tx_failed;
+    if ((rx_done && tx_done) || bench.platform.stopped()) break;
+    const uint64_t progress = bench.progress();
+    if (progress != last_progress) {
+      last_progress = progress;
+      last_change_ns = bench.platform.now_ns();
+    } else if (bench.senders_running == 0 && bench.link.frames_sent() == bench.rx_frames.size() &&
+               bench.platform.now_ns() - last_change_ns > kQuietNs) {
+      break;  // nothing moves any more: what is missing is lost
+    }
+    cpu.block_for(kPollNs);
+  }
+  bench.return_deferred();
+  auto& mmio = bench.platform.mmio();
+  bench.nic_drops["runt"] = mmio.read32(nic_regs::STAT_RX_RUNT);
+  bench.nic_drops["oversize"] = mmio.read32(nic_regs::STAT_RX_OVERSIZE);
+  bench.nic_drops["bad"] = mmio.read32(nic_regs::STAT_RX_BAD);
+  bench.nic_drops["no_desc"] = mmio.read32(nic_regs::STAT_RX_NO_DESC);
+  bench.traffic_done = true;
+}
+
+void report_scoreboard(Bench& bench, RunSummary& s, uint64_t not_completed) {
+  auto report = [&](const char* rule, uint64_t count, std::string message) {
+    if (count == 0) return;
+    Violation v;
+    v.rule = rule;
+    v.severity = Severity::kError;
+    v.object = "scoreboard";
+    v.where = "testbench/cli/run.cc (scoreboard)";
+    v.message = std::to_string(count) + " " + message;
+    bench.platform.report(std::move(v));
+  };
+  report("PACKET_LOST", s.lost, "frame(s) neither received nor counted as dropped");
+  report("PACKET_CORRUPT", s.corrupt, "frame(s) received that match no frame sent");
+  report("SEND_NOT_COMPLETED", not_completed,
+         "send(s) never completed through NdisMSendNetBufferListsComplete");
+}
+
+}  // namespace
+
+RunSummary run_simulation(const RunConfig& config) {
+  const Scenario& sc = config.scenario;
+  sim::PlatformConfig pc;
+  pc.cpus = sc.cpus;
+  pc.queues = kModelQueues;
+  pc.schedule.seed = config.seed;
+  sim::Platform platform(pc);
+  ndis::Kernel kernel(platform);
+  HostStats host_stats(platform, sc.irq_mode == IrqMode::kIntx);
+  platform.add_observer(&host_stats);
+
+  sim::LinkPartner& link = platform.nic().link();
+  Bench bench{config, platform, kernel, link, std::mt19937_64(config.seed)};
+  const uint64_t rx_count = sc.packets * sc.rx_percent / 100;
+  if (!config.pcap_in.empty()) {
+    try {
+      for (auto& frame : sim::read_pcap(config.pcap_in))
+        bench.rx_frames.push_back(std::move(frame));
+    } catch (const std::exception& e) {
+      throw InputError("--pcap-in " + config.pcap_in + ": " + e.what());
+    }
+  } else {
+    bench.rx_frames = make_frames(rx_count, sc.min_frame, sc.max_frame, config.seed, 0);
+  }
+  bench.tx_frames = make_frames(sc.packets - std::min(sc.packets, rx_count), sc.min_frame,
+                                sc.max_frame, config.seed, 1);
+  for (const auto& frame : bench.rx_frames) {
+    if (frame.size() < nic_regs::kMinFrame) {
+      ++bench.rx_expected_runt;
+    } else if (frame.size() > nic_regs::kMaxFrame) {
+      ++bench.rx_expected_oversize;
+    } else {
+      bench.rx_board.expect(frame);
+    }
+  }
+  bench.outstanding_per_sender.assign(sc.cpus, 0);
+  link.set_gap_cycles(sc.rx_gap_cycles);
+  if (!config.pcap_out.empty()) {
+    try {
+      link.open_pcap(config.pcap_out);
+    } catch (const std::exception& e) {
+      throw InputError("--pcap-out " + config.pcap_out + ": " + e.what());
+    }
+  }
+
+  std::mt19937_64 return_rng(config.seed ^ 0x5EEDull);
+  ndis::ProtocolHooks hooks;
+  hooks.receive = [&](PNET_BUFFER_LIST nbls, ULONG, ULONG flags) {
+    // Check every frame, then give the batch back at once or later (seeded), as protocols do.
+    for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next) {
+      const auto* data = static_cast<const uint8_t*>(nbl->Data);
+      bench.rx_board.receive(std::span<const uint8_t>(data, data ? nbl->DataLength : 0));
+    }
+    if (return_rng() % 2 == 0) {
+      kernel.return_net_buffer_lists(
+          nbls, (flags & NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL) ? NDIS_RETURN_FLAGS_DISPATCH_LEVEL : 0);
+    } else {
+      for (PNET_BUFFER_LIST nbl = nbls; nbl;) {
+        PNET_BUFFER_LIST next = nbl->Next;
+        nbl->Next = nullptr;
+        bench.deferred_returns.push_back(nbl);
+        nbl = next;
+      }
+    }
+  };
+  hooks.send_complete = [&](PNET_BUFFER_LIST nbls, ULONG) {
+    for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next) {
+      auto* packet = static_cast<TxPacket*>(nbl->ProtocolReserved[0]);
+      if (!packet) continue;
+      ++bench.tx_completed;
+      if (nbl->Status != NDIS_STATUS_SUCCESS) ++bench.tx_failed;
+      if (bench.outstanding_per_sender[packet->sender] > 0) {
+        --bench.outstanding_per_sender[packet->sender];
+      }
+    }
+  };
+  kernel.set_protocol(hooks);
+
+  miniport::DriverConfig driver_config;
+  driver_config.RssQueues = sc.queues;
+  driver_config.UseMsix = sc.irq_mode == IrqMode::kMsix ? TRUE : FALSE;
+  driver_config.ItrCycles = sc.itr_cycles;
+  driver_config.Bug = config.driver_bug;
+  NDIS_HANDLE driver_handle = nullptr;
+  if (miniport::MpDriverEntry(&driver_config, &driver_handle) != NDIS_STATUS_SUCCESS) {
+    throw std::runtime_error("the miniport failed to register with NDIS");
+  }
+
+  kernel.initialize_adapter(0, 0);
+  kernel.run_passive(0, "testbench", [&bench] { run_controller(bench); });
+  bool halt_started = false;
+  const auto wall_start = std::chrono::steady_clock::now();
+  platform.run_until_passive_done(config.max_sim_ns);
+  if (!platform.stopped() && kernel.adapter_initialized()) {
+    kernel.halt_adapter(0, platform.now_ns());
+    halt_started = true;
+    platform.run_until_passive_done(config.max_sim_ns + 5'000'000);
+  }
+  const double wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  if (!config.quiet && isatty(STDERR_FILENO) && wall_s > 1.0) std::fprintf(stderr, "\n");
+  if (!config.pcap_out.empty()) link.close_pcap();
+  bench.check_link_frames();
+
+  RunSummary s;
+  s.scenario = sc.name;
+  s.seed = config.seed;
+  s.cpus = sc.cpus;
+  s.queues = sc.queues;
+  s.irq_mode = std::string(to_string(sc.irq_mode));
+  if (const auto* info = miniport::driver_bug_info(config.driver_bug)) s.driver_bug = info->name;
+  s.rx_sent = bench.rx_frames.size();
+  s.rx_received = bench.rx_board.received();
+  s.tx_sent = bench.tx_submitted;
+  s.tx_received = bench.tx_board.received();
+  s.sent = s.rx_sent + s.tx_sent;
+  s.received = s.rx_received + s.tx_received;
+  s.corrupt = bench.rx_board.corrupt() + bench.tx_board.corrupt();
+  uint64_t rx_dropped = 0;
+  for (const auto& [reason, count] : bench.nic_drops) {
+    if (count) s.dropped[reason] = count;
+    rx_dropped += count;
+  }
+  if (bench.tx_failed) s.dropped["tx_error"] = bench.tx_failed;
+  const uint64_t rx_missing = s.rx_sent - s.rx_received;
+  const uint64_t tx_missing = s.tx_sent - s.tx_received;
+  s.lost = (rx_missing > rx_dropped ? rx_missing - rx_dropped : 0) +
+           (tx_missing > bench.tx_failed ? tx_missing - bench.tx_failed : 0);
+  const uint64_t not_completed = bench.tx_submitted - bench.tx_completed;
+  if (!bench.initialized) s.stop_reason = "the adapter failed to initialize";
+  if (platform.stopped()) s.stop_reason = platform.stop_reason();
+  if (!bench.traffic_done && s.stop_reason.empty()) {
+    s.stop_reason = "--max-sim-time reached before the traffic completed";
+  }
+  (void)halt_started;
+  report_scoreboard(bench, s, bench.initialized ? not_completed : 0);
+  if (!bench.initialized) {
+    Violation v;
+    v.rule = "INITIALIZE_FAILED";
+    v.object = "miniport";
+    v.message =
+        "MiniportInitializeEx failed with status " + std::to_string(kernel.initialize_status());
+    platform.report(std::move(v));
+  }
+
+  host_stats.fill(s);
+  for (const auto& lock : kernel.lock_stats()) {
+    s.locks.push_back(
+        {lock.name, lock.acquires, lock.contended, lock.max_hold_ns, lock.max_spin_ns});
+  }
+  s.violations = platform.violations().all();
+  s.cycles = platform.nic_cycle();
+  s.sim_ns = platform.now_ns();
+  s.wall_s = wall_s;
+  return s;
+}
+
+}  // namespace nicsim::cli

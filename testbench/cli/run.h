@@ -1,0 +1,20 @@
+// One nicsim run: builds the platform, the NDIS kernel and the miniport, drives traffic both
+// ways, checks every frame, halts the adapter and returns the summary.
+#pragma once
+
+#include <stdexcept>
+
+#include "testbench/cli/options.h"
+#include "testbench/cli/summary.h"
+
+namespace nicsim::cli {
+
+// Bad input discovered while setting the run up (a pcap that cannot be read): exit code 2.
+struct InputError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Call once per process (SystemC elaborates once), from sc_main.
+RunSummary run_simulation(const RunConfig& config);
+
+}  // namespace nicsim::cli
