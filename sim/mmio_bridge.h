@@ -33,9 +33,9 @@ class MmioBridge : public MmioPort {
 
  private:
   struct Request {
-    bool write;
-    uint16_t offset;
-    uint32_t value;
+    bool write = false;
+    uint16_t offset = 0;
+    uint32_t value = 0;
     uint32_t result = 0;
     bool addr_done = false, data_done = false, done = false;
     sc_core::sc_event finished;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 
 #include "sim/port_snapshot.h"
 #include "sim/violation.h"
@@ -23,5 +24,8 @@ class CycleMonitor {
 // Builds a monitor violation (severity error, no CPU).
 Violation monitor_violation(std::string rule, uint64_t cycle, std::string signal,
                             std::string message);
+
+// "0x1f00" for messages.
+std::string hex(uint64_t value);
 
 }  // namespace nicsim::sim

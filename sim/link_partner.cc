@@ -1,0 +1,179 @@
+#include "sim/link_partner.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <stdexcept>
+#include <string>
+
+#include "sim/cycle_random.h"
+#include "sim/pcap_io.h"
+
+namespace nicsim::sim {
+namespace {
+
+constexpr unsigned kTxReadyChannel = 7;
+constexpr unsigned kEthHeader = 14, kIpHeader = 20, kUdpHeader = 8;
+
+void put16(Frame& f, size_t at, uint16_t v) {
+  f[at] = static_cast<uint8_t>(v >> 8);
+  f[at + 1] = static_cast<uint8_t>(v);
+}
+
+// An Ethernet/IPv4/UDP frame of `bytes` bytes (without FCS) for flow `flow`; addresses and
+// ports depend on the flow, so the steering hash over the header spreads flows over queues.
+Frame make_frame(unsigned bytes, unsigned flow, std::mt19937_64& rng) {
+  Frame f(bytes, 0);
+  for (auto& b : f) b = static_cast<uint8_t>(rng());
+  if (bytes < kEthHeader + kIpHeader + kUdpHeader) return f;
+  const uint8_t dst[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
+  const uint8_t src[6] = {
+      0x02, 0x00, 0x00, 0x01, static_cast<uint8_t>(flow >> 8), static_cast<uint8_t>(flow)};
+  std::memcpy(&f[0], dst, 6);
+  std::memcpy(&f[6], src, 6);
+  put16(f, 12, 0x0800);
+  const size_t ip = kEthHeader;
+  f[ip] = 0x45;
+  f[ip + 1] = 0;
+  put16(f, ip + 2, static_cast<uint16_t>(bytes - kEthHeader));
+  put16(f, ip + 4, 0);
+  put16(f, ip + 6, 0);
+  f[ip + 8] = 64;
+  f[ip + 9] = 17;  // UDP
+  put16(f, ip + 10, 0);
+  const uint8_t src_ip[4] = {10, 0, static_cast<uint8_t>(flow >> 8), static_cast<uint8_t>(flow)};
+  const uint8_t dst_ip[4] = {10, 1, 0, 1};
+  std::memcpy(&f[ip + 12], src_ip, 4);
+  std::memcpy(&f[ip + 16], dst_ip, 4);
+  const size_t udp = ip + kIpHeader;
+  put16(f, udp, static_cast<uint16_t>(1024 + flow * 7));
+  put16(f, udp + 2, static_cast<uint16_t>(5000 + flow));
+  put16(f, udp + 4, static_cast<uint16_t>(bytes - kEthHeader - kIpHeader));
+  put16(f, udp + 6, 0);
+  return f;
+}
+
+}  // namespace
+
+std::vector<Frame> generate_frames(const TrafficSpec& spec) {
+  if (spec.min_bytes == 0 || spec.min_bytes > spec.max_bytes) {
+    throw std::invalid_argument("traffic spec: need 0 < min_bytes <= max_bytes (got " +
+                                std::to_string(spec.min_bytes) + ".." +
+                                std::to_string(spec.max_bytes) + ")");
+  }
+  if (spec.flows == 0) throw std::invalid_argument("traffic spec: flows must be at least 1");
+  std::mt19937_64 rng(spec.seed);
+  std::uniform_int_distribution<unsigned> size(spec.min_bytes, spec.max_bytes);
+  std::vector<Frame> frames;
+  frames.reserve(spec.frames);
+  for (uint64_t i = 0; i < spec.frames; ++i) {
+    unsigned bytes = size(rng);
+    if (spec.mix_small_large) bytes = rng() % 2 ? spec.max_bytes : spec.min_bytes;
+    frames.push_back(make_frame(bytes, static_cast<unsigned>(i % spec.flows), rng));
+  }
+  return frames;
+}
+
+LinkPartner::LinkPartner() = default;
+LinkPartner::~LinkPartner() = default;
+
+void LinkPartner::send(Frame frame, bool bad, uint64_t not_before) {
+  if (frame.empty()) throw std::invalid_argument("link partner: cannot send an empty frame");
+  rx_queue_.push_back({std::move(frame), bad, not_before});
+}
+
+void LinkPartner::send_traffic(const TrafficSpec& spec) {
+  gap_cycles_ = spec.gap_cycles;
+  for (auto& frame : generate_frames(spec)) send(std::move(frame), false, spec.start_cycle);
+}
+
+void LinkPartner::send_pcap(const std::string& path, unsigned gap_cycles) {
+  auto frames = read_pcap(path);
+  gap_cycles_ = gap_cycles;
+  for (auto& frame : frames) {
+    if (!frame.empty()) send(std::move(frame));
+  }
+}
+
+void LinkPartner::set_tx_backpressure(unsigned percent, uint64_t seed) {
+  if (percent > 100) throw std::invalid_argument("tx back-pressure percent must be <= 100");
+  tx_bp_percent_ = percent;
+  tx_bp_seed_ = seed;
+}
+
+void LinkPartner::expect(Frame frame) { expected_.push_back(std::move(frame)); }
+
+void LinkPartner::open_pcap(const std::string& path) { pcap_ = std::make_unique<PcapWriter>(path); }
+void LinkPartner::close_pcap() { pcap_.reset(); }
+
+uint64_t LinkPartner::next_due_cycle() const {
+  if (rx_queue_.empty()) return std::numeric_limits<uint64_t>::max();
+  return std::max(rx_queue_.front().not_before, rx_free_cycle_);
+}
+
+bool LinkPartner::busy(uint64_t cycle) const {
+  return rx_active_ || next_due_cycle() <= cycle || !tx_frame_.empty();
+}
+
+void LinkPartner::drive(uint64_t cycle, PortSnapshot& p) {
+  if (!rx_active_ && !rx_queue_.empty() && next_due_cycle() <= cycle) rx_active_ = true;
+  if (rx_active_) {
+    const Pending& f = rx_queue_.front();
+    const size_t n = std::min<size_t>(8, f.frame.size() - rx_offset_);
+    uint64_t data = 0;
+    std::memcpy(&data, f.frame.data() + rx_offset_, n);
+    p.s_axis_rx_tvalid = true;
+    p.s_axis_rx_tdata = data;
+    p.s_axis_rx_tkeep = static_cast<uint8_t>((1u << n) - 1);
+    p.s_axis_rx_tlast = rx_offset_ + n == f.frame.size();
+    p.s_axis_rx_tuser = p.s_axis_rx_tlast && f.bad;
+  } else {
+    p.s_axis_rx_tvalid = false;
+    p.s_axis_rx_tdata = 0;
+    p.s_axis_rx_tkeep = 0;
+    p.s_axis_rx_tlast = false;
+    p.s_axis_rx_tuser = false;
+  }
+  p.m_axis_tx_tready =
+      p.m_axis_tx_tvalid && !cycle_chance(tx_bp_seed_, cycle, kTxReadyChannel, tx_bp_percent_);
+}
+
+void LinkPartner::on_edge(uint64_t cycle, const PortSnapshot& p) {
+  if (p.s_axis_rx_tvalid && p.s_axis_rx_tready) {
+    rx_offset_ += 8;
+    if (p.s_axis_rx_tlast) {
+      if (pcap_) pcap_->write(rx_queue_.front().frame, cycle * period_ps_);
+      rx_queue_.pop_front();
+      rx_offset_ = 0;
+      rx_active_ = false;
+      rx_free_cycle_ = cycle + 1 + gap_cycles_;
+      ++frames_sent_;
+    }
+  }
+  if (p.m_axis_tx_tvalid && p.m_axis_tx_tready) {
+    for (unsigned i = 0; i < 8; ++i) {
+      if (p.m_axis_tx_tkeep >> i & 1)
+        tx_frame_.push_back(static_cast<uint8_t>(p.m_axis_tx_tdata >> (8 * i)));
+    }
+    if (p.m_axis_tx_tlast) finish_tx_frame(cycle);
+  }
+}
+
+void LinkPartner::finish_tx_frame(uint64_t cycle) {
+  if (pcap_) pcap_->write(tx_frame_, cycle * period_ps_);
+  if (expected_.empty()) {
+    ++unexpected_;
+  } else {
+    if (expected_.front() == tx_frame_) {
+      ++matched_;
+    } else {
+      ++mismatches_;
+    }
+    expected_.pop_front();
+  }
+  received_.push_back(std::move(tx_frame_));
+  tx_frame_.clear();
+}
+
+}  // namespace nicsim::sim

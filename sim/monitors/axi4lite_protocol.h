@@ -1,0 +1,22 @@
+// AXI4-Lite protocol checker on the NIC's BAR0 slave port (both directions): VALID held until
+// READY, payload stable while stalled, no response without a request. Rules AXI4LITE_*.
+#pragma once
+
+#include "sim/monitors/cycle_monitor.h"
+#include "sim/monitors/handshake_check.h"
+
+namespace nicsim::sim {
+
+class Axi4LiteProtocol : public CycleMonitor {
+ public:
+  explicit Axi4LiteProtocol(MonitorReport report);
+  void on_cycle(uint64_t cycle, const PortSnapshot& ports) override;
+
+ private:
+  MonitorReport report_;
+  HandshakeCheck aw_, w_, b_, ar_, r_;
+  int writes_pending_ = 0;  // AW accepted, B not yet
+  int reads_pending_ = 0;
+};
+
+}  // namespace nicsim::sim

@@ -1,0 +1,130 @@
+#include "sim/monitors/interrupt_view.h"
+
+#include "nic_regs.h"
+#include "sim/interrupt_controller.h"
+
+namespace nicsim::sim {
+
+bool InterruptView::is_message_address(uint64_t address) {
+  return address >= InterruptController::kMsiBase &&
+         address - InterruptController::kMsiBase < InterruptController::kMsiSize;
+}
+
+uint32_t InterruptView::vector_causes(unsigned vector) const {
+  if (vector < num_queues_) {
+    return (1u << (nic_regs::ICR_RXQ_SHIFT + vector)) | (1u << (nic_regs::ICR_TXQ_SHIFT + vector));
+  }
+  return nic_regs::ICR_LINK | nic_regs::ICR_RX_DROP | nic_regs::ICR_DMA_ERR;
+}
+
+void InterruptView::reset_registers() {
+  icr_ = ims_ = 0;
+  itr_.fill(0);
+  msix_address_.fill(0);
+  msix_data_.fill(0);
+  msix_mask_.fill(true);
+  tx_rings_.fill({});
+  rx_rings_.fill({});
+}
+
+int InterruptView::write_back_cause(uint64_t address) const {
+  for (unsigned q = 0; q < num_queues_ && q < tx_rings_.size(); ++q) {
+    for (bool rx : {false, true}) {
+      const Ring& ring = rx ? rx_rings_[q] : tx_rings_[q];
+      const uint64_t bytes = uint64_t{ring.size} * nic_regs::kDescBytes;
+      if (ring.size && address >= ring.base && address - ring.base < bytes &&
+          (address - ring.base) % nic_regs::kDescBytes == 8) {
+        return static_cast<int>(rx ? nic_regs::ICR_RXQ_SHIFT + q : nic_regs::ICR_TXQ_SHIFT + q);
+      }
+    }
+  }
+  return -1;
+}
+
+void InterruptView::apply(const RegisterWrite& w) {
+  using namespace nic_regs;
+  const uint32_t v = w.value;
+  const uint16_t o = w.offset;
+  if (o == CTRL) {
+    if (v & CTRL_RESET) reset_registers();
+    intx_mode_ = v & CTRL_INTX_MODE;
+  } else if (o == ICR) {
+    icr_ &= ~v;
+  } else if (o == ICS) {
+    icr_ |= v & ICS_CAUSE;
+  } else if (o == IMS) {
+    ims_ |= v & IMS_CAUSE;
+  } else if (o == IMC) {
+    ims_ &= ~v;
+  } else if (o >= ITR(0) && o < ITR(kMaxVectors) && (o - ITR(0)) % 4 == 0) {
+    itr_[(o - ITR(0)) / 4] = v & ITR_INTERVAL;
+  } else if (o >= MSIX_ADDR_LO(0) && o < MSIX_ADDR_LO(kMaxVectors)) {
+    const unsigned vec = (o - MSIX_ADDR_LO(0)) / 0x10;
+    const unsigned field = (o - MSIX_ADDR_LO(0)) % 0x10;
+    if (field == 0) msix_address_[vec] = (msix_address_[vec] & ~0xFFFFFFFFull) | v;
+    if (field == 4) msix_address_[vec] = (msix_address_[vec] & 0xFFFFFFFFull) | uint64_t{v} << 32;
+    if (field == 8) msix_data_[vec] = v;
+    if (field == 0xC) msix_mask_[vec] = v & MSIX_VCTRL_MASK;
+  } else if (o >= TX_BASE_LO(0) && o < TX_BASE_LO(8)) {
+    const unsigned q = (o - TX_BASE_LO(0)) / 0x40;
+    const unsigned field = (o - TX_BASE_LO(0)) % 0x40;
+    Ring& tx = tx_rings_[q];
+    Ring& rx = rx_rings_[q];
+    if (field == 0x00) tx.base = (tx.base & ~0xFFFFFFFFull) | v;
+    if (field == 0x04) tx.base = (tx.base & 0xFFFFFFFFull) | uint64_t{v} << 32;
+    if (field == 0x08) tx.size = v;
+    if (field == 0x20) rx.base = (rx.base & ~0xFFFFFFFFull) | v;
+    if (field == 0x24) rx.base = (rx.base & 0xFFFFFFFFull) | uint64_t{v} << 32;
+    if (field == 0x28) rx.size = v;
+  }
+}
+
+void InterruptView::on_cycle(uint64_t cycle, const PortSnapshot& p) {
+  messages_.clear();
+  if (p.rst) {
+    reset_registers();
+    intx_mode_ = false;
+    aw_shown_ = false;
+    w_queue_.clear();
+    b_queue_.clear();
+    writes_tracker_.on_cycle(p);
+    return;
+  }
+  if (auto write = writes_tracker_.on_cycle(p)) apply(*write);
+
+  if (p.m_axi_awvalid && !aw_shown_) {
+    aw_shown_ = true;
+    aw_issue_cycle_ = cycle;
+  }
+  if (p.m_axi_awvalid && p.m_axi_awready) {
+    aw_shown_ = false;
+    const bool message = is_message_address(p.m_axi_awaddr);
+    Write w{aw_issue_cycle_, p.m_axi_awaddr, message,
+            message ? -1 : write_back_cause(p.m_axi_awaddr)};
+    w_queue_.push_back(w);
+    b_queue_.push_back(w);
+  }
+  if (p.m_axi_wvalid && p.m_axi_wready && !w_queue_.empty()) {
+    const Write& w = w_queue_.front();
+    if (w.message) {
+      const unsigned lane = (p.m_axi_wstrb & 0x0F) ? 0 : 4;
+      const auto data = static_cast<uint32_t>(p.m_axi_wdata >> (8 * lane));
+      const uint64_t address = (w.address & ~uint64_t{7}) + lane;
+      int vector = -1;
+      for (unsigned v = 0; v < num_vectors(); ++v) {
+        if (msix_address_[v] == address && msix_data_[v] == data) {
+          vector = static_cast<int>(v);
+          break;
+        }
+      }
+      messages_.push_back({w.issue_cycle, address, data, vector});
+    }
+    if (p.m_axi_wlast) w_queue_.pop_front();
+  }
+  if (p.m_axi_bvalid && p.m_axi_bready && !b_queue_.empty()) {
+    if (b_queue_.front().cause_bit >= 0) icr_ |= 1u << b_queue_.front().cause_bit;
+    b_queue_.pop_front();
+  }
+}
+
+}  // namespace nicsim::sim

@@ -1,0 +1,29 @@
+// THROTTLE_SPACING: two interrupts of one vector closer than the ITR interval the driver
+// programmed (followed from the register writes on the AXI4-Lite pins). MSI-X messages are timed
+// by the cycle their AWVALID first showed; in INTx mode, rising edges of intx against ITR[0].
+#pragma once
+
+#include <array>
+#include <optional>
+
+#include "sim/monitors/cycle_monitor.h"
+#include "sim/monitors/interrupt_view.h"
+
+namespace nicsim::sim {
+
+class ThrottleSpacing : public CycleMonitor {
+ public:
+  ThrottleSpacing(MonitorReport report, unsigned num_queues)
+      : report_(std::move(report)), view_(num_queues) {}
+  void on_cycle(uint64_t cycle, const PortSnapshot& ports) override;
+
+ private:
+  void check(uint64_t cycle, unsigned vector, const char* signal);
+
+  MonitorReport report_;
+  InterruptView view_;
+  std::array<std::optional<uint64_t>, InterruptView::kMaxVectors> last_{};
+  bool intx_ = false;
+};
+
+}  // namespace nicsim::sim

@@ -1,0 +1,196 @@
+#include "sim/nic_domain.h"
+
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+
+#include "sim/link_partner.h"
+#include "sim/mmio_bridge.h"
+
+// With SystemC included, Verilator's runtime calls an unqualified sc_time_stamp().
+using sc_core::sc_time_stamp;
+#include "Vnic_sim_top.h"
+#include "verilated.h"
+
+namespace nicsim::sim {
+namespace {
+
+constexpr uint64_t kPsPerNs = 1000;
+
+uint64_t ceil_to_ns(uint64_t ps) { return (ps + kPsPerNs - 1) / kPsPerNs * kPsPerNs; }
+
+void wait_until_ps(uint64_t time_ps) {
+  const uint64_t now = sc_core::sc_time_stamp().value();
+  if (time_ps > now)
+    sc_core::wait(sc_core::sc_time(static_cast<double>(time_ps - now), sc_core::SC_PS));
+}
+
+}  // namespace
+
+NicDomain::NicDomain(sc_core::sc_module_name name, const NicDomainConfig& config,
+                     HostMemory& memory, InterruptController& intc,
+                     std::function<void(Violation)> report)
+    : sc_core::sc_module(name),
+      config_(config),
+      memory_(memory),
+      intc_(intc),
+      report_(std::move(report)) {
+  if (!(config.clock_mhz > 0.0) || config.clock_mhz > 1000.0) {
+    throw std::invalid_argument("NIC clock must be in (0, 1000] MHz, got " +
+                                std::to_string(config.clock_mhz));
+  }
+  if (sc_core::sc_get_time_resolution() != sc_core::sc_time(1, sc_core::SC_PS)) {
+    throw std::logic_error("NicDomain needs the SystemC time resolution at 1 ps");
+  }
+  // An even period in ps, and a phase such that no edge lands on a whole ns (see the header).
+  period_ps_ = static_cast<uint64_t>(std::llround(1e6 / config.clock_mhz));
+  period_ps_ += period_ps_ % 2;
+  const uint64_t step = std::gcd(period_ps_, kPsPerNs);
+  phase_ps_ = period_ps_ / 2 / step * step + step / 2;
+
+  context_ = std::make_unique<VerilatedContext>();
+  context_->traceEverOn(true);  // before time 0, so a wave tracer can attach later
+  model_ = std::make_unique<Vnic_sim_top>(context_.get(), "nic");
+  slave_ = std::make_unique<AxiMemorySlave>(memory_, config_.memory, config_.seed,
+                                            InterruptController::kMsiBase,
+                                            InterruptController::kMsiSize);
+  bridge_ = std::make_unique<MmioBridge>();
+  link_ = std::make_unique<LinkPartner>();
+  link_->set_period_ps(period_ps_);
+
+  model_->clk = 0;
+  model_->rst = 1;
+  model_->eval();
+
+  SC_HAS_PROCESS(NicDomain);
+  SC_THREAD(clock_thread);
+}
+
+NicDomain::~NicDomain() {
+  if (model_) model_->final();
+}
+
+MmioPort& NicDomain::mmio() { return *bridge_; }
+LinkPartner& NicDomain::link() { return *link_; }
+Vnic_sim_top& NicDomain::model() { return *model_; }
+VerilatedContext& NicDomain::context() { return *context_; }
+
+MonitorReport NicDomain::monitor_reporter() {
+  return [this](Violation v) {
+    v.sim_ns = edge_time_ps(v.cycle) / kPsPerNs;
+    if (report_) report_(std::move(v));
+  };
+}
+
+bool NicDomain::idle() const {
+  return model_->quiescent && bridge_->idle() && slave_->idle() && !link_->busy(cycle_) &&
+         !intx_changed_ && pending_messages_.empty();
+}
+
+void NicDomain::clock_thread() {
+  for (;;) {
+    const uint64_t now = sc_core::sc_time_stamp().value();
+    uint64_t limit = now;
+    if (config_.batching) {
+      const uint64_t pending = sc_core::sc_time_to_pending_activity().value();
+      limit = pending > std::numeric_limits<uint64_t>::max() - now
+                  ? std::numeric_limits<uint64_t>::max()
+                  : now + pending;
+    }
+    // Edges before the next host activity (and the one due now) cannot be affected by the host.
+    bool visible = false;
+    uint64_t evaluated = 0;
+    while (evaluated < config_.max_batch_cycles &&
+           (edge_time_ps(cycle_) <= now || edge_time_ps(cycle_) < limit)) {
+      ++evaluated;
+      if ((visible = step())) break;
+      if (!config_.batching) break;
+    }
+    if (evaluated) ++stats_.batches;
+    if (visible) {
+      wait_until_ps(ceil_to_ns(edge_time_ps(cycle_ - 1)));
+      deliver();
+      continue;
+    }
+    if (config_.batching && idle()) {
+      // Nothing changes until the host writes a register or the link partner's next frame.
+      const uint64_t due = link_->next_due_cycle();
+      if (due == std::numeric_limits<uint64_t>::max()) {
+        sc_core::wait(bridge_->request_event());
+      } else {
+        sc_core::wait(
+            sc_core::sc_time(static_cast<double>(edge_time_ps(due) - now), sc_core::SC_PS),
+            bridge_->request_event());
+      }
+      const uint64_t woke = sc_core::sc_time_stamp().value();
+      const uint64_t next =
+          woke <= phase_ps_ ? 0 : (woke - phase_ps_ + period_ps_ - 1) / period_ps_;
+      if (next > cycle_) {
+        stats_.cycles_skipped += next - cycle_;
+        cycle_ = next;
+      }
+      continue;
+    }
+    wait_until_ps(edge_time_ps(cycle_));
+  }
+}
+
+bool NicDomain::step() {
+  const uint64_t k = cycle_;
+  Vnic_sim_top& m = *model_;
+  read_outputs(m, ports_);
+  ports_.rst = k < config_.reset_cycles;
+  slave_->drive(k, ports_);
+  bridge_->drive(ports_);
+  link_->drive(k, ports_);
+  write_inputs(ports_, m);
+  m.clk = 0;
+  m.eval();  // settles outputs that depend on this cycle's inputs
+  read_outputs(m, ports_);
+  context_->time(edge_time_ps(k));
+  m.clk = 1;
+  m.eval();
+  slave_->on_edge(k, ports_);
+  bridge_->on_edge(ports_);
+  link_->on_edge(k, ports_);
+  for (CycleMonitor* monitor : monitors_) monitor->on_cycle(k, ports_);
+  if (edge_hook_) edge_hook_(k, edge_time_ps(k));
+  ++cycle_;
+  ++stats_.cycles_evaluated;
+
+  bool visible = bridge_->completed();
+  if (static_cast<bool>(m.intx) != intx_level_) {
+    intx_level_ = !intx_level_;
+    intx_changed_ = true;
+    visible = true;
+  }
+  if (slave_->has_message()) {
+    for (const MsiMessage& message : slave_->take_messages()) pending_messages_.push_back(message);
+    visible = true;
+  }
+  return visible;
+}
+
+void NicDomain::deliver() {
+  const uint64_t k = cycle_ - 1;
+  if (intx_changed_) {
+    intx_changed_ = false;
+    intc_.drive_line(config_.intx_line, "nic", intx_level_);
+    interrupt_cycles_.push_back(k);
+    ++stats_.interrupts;
+  }
+  for (const MsiMessage& message : pending_messages_) {
+    intc_.on_message(message.address, message.data);
+    interrupt_cycles_.push_back(k);
+    ++stats_.interrupts;
+  }
+  pending_messages_.clear();
+  if (bridge_->completed()) {
+    bridge_->deliver();
+    ++stats_.mmio_transactions;
+  }
+}
+
+}  // namespace nicsim::sim
