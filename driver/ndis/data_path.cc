@@ -1,0 +1,134 @@
+// Miniport driver registration, the adapter lifecycle (initialize/halt on a passive thread) and
+// the data path (send, send complete, receive indication, return).
+#include <stdexcept>
+
+#include "driver/ndis/kernel.h"
+#include "driver/ndis/kernel_state.h"
+
+namespace nicsim::ndis {
+
+Kernel::Adapter* Kernel::find_adapter(NDIS_HANDLE handle) {
+  return adapter_ && adapter_.get() == handle ? adapter_.get() : nullptr;
+}
+
+NDIS_STATUS Kernel::register_driver(NDIS_HANDLE driver_context,
+                                    PNDIS_MINIPORT_DRIVER_CHARACTERISTICS chars,
+                                    PNDIS_HANDLE handle, const std::source_location&) {
+  if (!chars || !chars->InitializeHandlerEx || !chars->HaltHandlerEx)
+    return NDIS_STATUS_INVALID_PARAMETER;
+  driver_ = *chars;
+  driver_context_ = driver_context;
+  driver_registered_ = true;
+  if (handle) *handle = this;
+  return NDIS_STATUS_SUCCESS;
+}
+
+void Kernel::deregister_driver() { driver_registered_ = false; }
+
+NDIS_STATUS Kernel::set_attributes(NDIS_HANDLE adapter,
+                                   PNDIS_MINIPORT_ADAPTER_ATTRIBUTES attributes) {
+  Adapter* a = find_adapter(adapter);
+  if (!a || !attributes) return NDIS_STATUS_INVALID_PARAMETER;
+  a->context = attributes->RegistrationAttributes.MiniportAdapterContext;
+  return NDIS_STATUS_SUCCESS;
+}
+
+bool Kernel::adapter_initialized() const { return adapter_ && adapter_->initialized; }
+
+NDIS_STATUS Kernel::initialize_status() const {
+  return adapter_ ? adapter_->init_status : NDIS_STATUS_ADAPTER_NOT_FOUND;
+}
+
+namespace {
+
+bool adapter_has_interrupt(const auto& interrupts, const void* adapter) {
+  for (const auto& interrupt : interrupts)
+    if (interrupt->registered && interrupt->adapter == adapter) return true;
+  return false;
+}
+
+}  // namespace
+
+void Kernel::initialize_adapter(unsigned cpu_index, uint64_t at_ns) {
+  if (!driver_registered_)
+    throw std::logic_error(
+        "initialize_adapter: no driver registered (NdisMRegisterMiniportDriver)");
+  adapter_ = std::make_unique<Adapter>();
+  platform_.start_passive(
+      cpu_index, "MiniportInitializeEx",
+      [this] {
+        NDIS_MINIPORT_INIT_PARAMETERS params{};
+        params.Bar0PhysicalAddress.QuadPart = 0;
+        params.Bar0Length = 0x1000;
+        params.NumberOfProcessors = platform_.num_cpus();
+        params.NumberOfQueues = platform_.config().queues;
+        NDIS_STATUS status = NDIS_STATUS_FAILURE;
+        run_callback("MiniportInitializeEx", [&] {
+          status = driver_.InitializeHandlerEx(adapter_.get(), driver_context_, &params);
+        });
+        adapter_->init_status = status;
+        adapter_->initialized = NDIS_SUCCESS(status);
+        if (!adapter_->initialized && adapter_has_interrupt(interrupts_, adapter_.get()))
+          report("HALT_WITHOUT_DEREGISTER", "MiniportInitializeEx", std::source_location::current(),
+                 "initialize failed and returned with its interrupt still registered");
+      },
+      at_ns);
+}
+
+void Kernel::halt_adapter(unsigned cpu_index, uint64_t at_ns) {
+  platform_.start_passive(
+      cpu_index, "MiniportHaltEx",
+      [this] {
+        if (!adapter_ || !adapter_->initialized) return;
+        run_callback("MiniportHaltEx",
+                     [&] { driver_.HaltHandlerEx(adapter_->context, NdisHaltDeviceDisabled); });
+        adapter_->initialized = false;
+        if (adapter_has_interrupt(interrupts_, adapter_.get()))
+          report("HALT_WITHOUT_DEREGISTER", "MiniportHaltEx", std::source_location::current(),
+                 "halt returned with its interrupt still registered");
+      },
+      at_ns);
+}
+
+void Kernel::send_net_buffer_lists(PNET_BUFFER_LIST nbls, ULONG send_flags) {
+  if (!adapter_initialized() || !driver_.SendNetBufferListsHandler)
+    throw std::logic_error("send_net_buffer_lists: adapter not initialized");
+  run_callback(
+      "MiniportSendNetBufferLists",
+      [&] {
+        driver_.SendNetBufferListsHandler(adapter_->context, nbls, NDIS_DEFAULT_PORT_NUMBER,
+                                          send_flags);
+      },
+      CallbackKind::kSend);
+}
+
+void Kernel::return_net_buffer_lists(PNET_BUFFER_LIST nbls, ULONG return_flags) {
+  if (!adapter_ || !driver_.ReturnNetBufferListsHandler)
+    throw std::logic_error("return_net_buffer_lists: no adapter");
+  run_callback(
+      "MiniportReturnNetBufferLists",
+      [&] { driver_.ReturnNetBufferListsHandler(adapter_->context, nbls, return_flags); },
+      CallbackKind::kReturn);
+}
+
+void Kernel::indicate_receive(NDIS_HANDLE, PNET_BUFFER_LIST nbls, ULONG count, ULONG flags,
+                              const std::source_location& at) {
+  if (!enter_call(at)) return;
+  if (!check_not_dirql("NdisMIndicateReceiveNetBufferLists", at)) return;
+  if (on_cpu() && holds_ndis_lock())
+    report("NDIS_CALL_UNDER_LOCK", "NdisMIndicateReceiveNetBufferLists", at,
+           "NdisMIndicateReceiveNetBufferLists while holding " + held_lock_names());
+  if (protocol_.receive) protocol_.receive(nbls, count, flags);
+}
+
+void Kernel::send_complete(NDIS_HANDLE, PNET_BUFFER_LIST nbls, ULONG flags,
+                           const std::source_location& at) {
+  if (!enter_call(at)) return;
+  if (!check_not_dirql("NdisMSendNetBufferListsComplete", at)) return;
+  if (on_cpu() && holds_ndis_lock())
+    report("NDIS_CALL_UNDER_LOCK", "NdisMSendNetBufferListsComplete", at,
+           "NdisMSendNetBufferListsComplete while holding " + held_lock_names());
+  if (protocol_.send_complete) protocol_.send_complete(nbls, flags);
+}
+
+}  // namespace nicsim::ndis

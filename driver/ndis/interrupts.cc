@@ -1,0 +1,312 @@
+// Interrupts: registration on the interrupt controller, ISR dispatch under the interrupt lock,
+// one DPC object per (message, CPU), synchronize, enable/disable handlers, deregistration.
+#include <stdexcept>
+
+#include "driver/ndis/kernel.h"
+#include "driver/ndis/kernel_state.h"
+#include "sim/interrupt_controller.h"
+
+namespace nicsim::ndis {
+namespace {
+
+constexpr sim::Irql kDeviceIrql = sim::kFirstDeviceIrql + 2;
+
+}  // namespace
+
+Kernel::Interrupt* Kernel::find_interrupt(NDIS_HANDLE handle) {
+  for (auto& interrupt : interrupts_)
+    if (interrupt.get() == handle) return interrupt.get();
+  return nullptr;
+}
+
+bool Kernel::any_interrupt_registered() const {
+  for (const auto& interrupt : interrupts_)
+    if (interrupt->registered) return true;
+  return false;
+}
+
+Kernel::LockState& Kernel::interrupt_lock(Interrupt& interrupt, ULONG message_id) {
+  return *interrupt.locks[interrupt.locks.size() == 1 ? 0 : message_id];
+}
+
+NDIS_STATUS Kernel::register_interrupt(NDIS_HANDLE adapter, NDIS_HANDLE context,
+                                       PNDIS_MINIPORT_INTERRUPT_CHARACTERISTICS chars,
+                                       PNDIS_HANDLE handle, const std::source_location& at) {
+  if (!chars || !handle) throw std::invalid_argument("NdisMRegisterInterruptEx: null argument");
+  if (!enter_call(at)) return NDIS_STATUS_FAILURE;
+  if (on_cpu() && cpu().irql() != sim::kPassiveLevel)
+    report("REGISTER_IRQL", "NdisMRegisterInterruptEx", at,
+           "NdisMRegisterInterruptEx at IRQL " + std::to_string(cpu().irql()) +
+               " (must be PASSIVE_LEVEL)");
+  const bool message_based = chars->MsiSupported && chars->MessageCount > 0;
+  if (message_based ? !chars->MessageInterruptHandler || !chars->MessageInterruptDpcHandler
+                    : !chars->InterruptHandler || !chars->InterruptDpcHandler)
+    return NDIS_STATUS_INVALID_PARAMETER;
+  if (chars->MessageCount > NDIS_MAX_INTERRUPT_MESSAGES) return NDIS_STATUS_INVALID_PARAMETER;
+
+  auto owned = std::make_unique<Interrupt>();
+  Interrupt& interrupt = *owned;
+  interrupt.id = static_cast<unsigned>(interrupts_.size());
+  interrupt.name = "interrupt" + std::to_string(interrupt.id);
+  interrupt.adapter = find_adapter(adapter);
+  interrupt.context = context;
+  interrupt.chars = *chars;
+  interrupt.message_based = message_based;
+  interrupts_.push_back(std::move(owned));
+
+  const ULONG messages = message_based ? chars->MessageCount : 1;
+  const unsigned cpus = platform_.num_cpus();
+  interrupt.dirql.assign(messages, kDeviceIrql);
+  const bool one_lock = !message_based || chars->MsiSyncWithAllMessages;
+  for (ULONG m = 0; m < (one_lock ? 1 : messages); ++m)
+    interrupt.locks.push_back(&new_lock(
+        interrupt.name + (one_lock ? "" : "." + std::to_string(m)) + ".InterruptLock", true));
+  interrupt.dpcs.resize(messages);
+  for (ULONG m = 0; m < messages; ++m) {
+    interrupt.dpcs[m].resize(cpus);
+    for (unsigned c = 0; c < cpus; ++c)
+      interrupt.dpcs[m][c].dpc = std::make_unique<sim::Dpc>(
+          interrupt.name + (message_based ? ".msg" + std::to_string(m) : "") + ".Dpc",
+          [this, &interrupt, m, c] { run_dpc(interrupt, m, c); });
+  }
+
+  interrupt.registered = true;
+  interrupt.registering = true;
+  *handle = &interrupt;
+  if (message_based) {
+    interrupt.info.MessageCount = messages;
+    for (ULONG m = 0; m < messages; ++m) {
+      const unsigned target = chars->MessageTargetProcessor[m] % cpus;
+      const unsigned vector = platform_.intc().allocate_vector(
+          interrupt.name + ".msg" + std::to_string(m), interrupt.dirql[m],
+          [this, &interrupt, m](unsigned cpu_index) {
+            return dispatch_isr(interrupt, m, cpu_index);
+          });
+      interrupt.vectors.push_back(vector);
+      auto& entry = interrupt.info.MessageInfo[m];
+      entry.MessageAddress = sim::InterruptController::msi_address(target);
+      entry.MessageData = vector;
+      entry.TargetProcessorSet = KAFFINITY{1} << target;
+      entry.Vector = vector;
+      entry.Irql = interrupt.dirql[m];
+    }
+    chars->InterruptType = NDIS_CONNECT_MESSAGE_BASED;
+    chars->MessageInfo = &interrupt.info;
+  } else {
+    std::vector<unsigned> affinity;
+    for (unsigned c = 0; c < cpus; ++c) affinity.push_back(c);
+    platform_.intc().connect_line(
+        platform_.config().intx_line, interrupt.name, interrupt.dirql[0], affinity,
+        [this, &interrupt](unsigned cpu_index) { return dispatch_isr(interrupt, 0, cpu_index); });
+    chars->InterruptType = NDIS_CONNECT_LINE_BASED;
+    chars->MessageInfo = nullptr;
+  }
+  // The ISR may run before NdisMRegisterInterruptEx returns.
+  if (on_cpu()) cpu().yield(sim::Cost::kNdisCall);
+  interrupt.registering = false;
+  return NDIS_STATUS_SUCCESS;
+}
+
+void Kernel::deregister_interrupt(NDIS_HANDLE handle, const std::source_location& at) {
+  if (!enter_call(at)) return;
+  Interrupt* interrupt = find_interrupt(handle);
+  if (on_cpu() && cpu().irql() != sim::kPassiveLevel)
+    report("REGISTER_IRQL", interrupt ? interrupt->name : "NdisMDeregisterInterruptEx", at,
+           "NdisMDeregisterInterruptEx at IRQL " + std::to_string(cpu().irql()) +
+               " (must be PASSIVE_LEVEL)");
+  if (!interrupt || !interrupt->registered) {
+    report("SYNC_BAD_HANDLE", "NdisMDeregisterInterruptEx", at,
+           "NdisMDeregisterInterruptEx with an interrupt handle that is not registered");
+    return;
+  }
+  if (interrupt->message_based) {
+    for (unsigned vector : interrupt->vectors) platform_.intc().free_vector(vector);
+  } else {
+    platform_.intc().disconnect_line(platform_.config().intx_line, interrupt->name);
+  }
+  interrupt->registered = false;
+  // Returns once no ISR or DPC of this interrupt is queued or running.
+  auto drained = [interrupt] {
+    if (interrupt->running > 0) return false;
+    for (const auto& per_cpu : interrupt->dpcs)
+      for (const auto& slot : per_cpu)
+        if (slot.queued) return false;
+    return true;
+  };
+  if (on_cpu() && cpu().irql() == sim::kPassiveLevel && !drained()) cpu().block_until(drained);
+}
+
+bool Kernel::dispatch_isr(Interrupt& interrupt, ULONG message_id, unsigned cpu_index) {
+  if (platform_.stopped() || !interrupt.registered) return false;
+  const auto at = std::source_location::current();
+  const DeviceIrqState device = probe_ ? probe_() : DeviceIrqState{true, true, false};
+  const std::string routine = interrupt.name +
+                              (interrupt.message_based ? ".msg" + std::to_string(message_id) : "") +
+                              ".Isr";
+  if (interrupt.registering && device.asserted)
+    report("REGISTER_BEFORE_READY", interrupt.name, at,
+           "the ISR ran before NdisMRegisterInterruptEx returned: the device was not masked when "
+           "the interrupt was connected");
+  interrupt.running++;
+  LockState& lock = interrupt_lock(interrupt, message_id);
+  BOOLEAN claimed = FALSE;
+  BOOLEAN queue_default = FALSE;
+  ULONG targets = 0;
+  unsigned mask_writes = 0;
+  if (take(lock, false, at)) {
+    push_scope(routine, CallbackKind::kIsr, &interrupt);
+    if (interrupt.message_based)
+      claimed = interrupt.chars.MessageInterruptHandler(interrupt.context, message_id,
+                                                        &queue_default, &targets);
+    else
+      claimed = interrupt.chars.InterruptHandler(interrupt.context, &queue_default, &targets);
+    mask_writes = cpu_state().scopes.back().mask_writes;
+    pop_scope(at);
+    auto& held = cpu_state().held;
+    std::erase_if(held, [&](const HeldLock& h) { return h.lock == &lock; });
+    give(lock, at);
+  }
+  interrupt.running--;
+  if (platform_.stopped()) return claimed;
+
+  const bool wants_dpc = queue_default || targets != 0;
+  if (!interrupt.message_based && claimed && probe_ && !device.asserted)
+    report("ISR_CLAIMED_NOT_OURS", interrupt.name, at,
+           routine + " returned TRUE although the device did not assert the line");
+  if (!claimed && wants_dpc)
+    report("ISR_DPC_WITHOUT_CLAIM", interrupt.name, at,
+           routine + " returned FALSE but asked for a DPC");
+  if (claimed && wants_dpc && (probe_ || !mask_offsets_.empty())) {
+    const bool masked = mask_writes > 0 || (probe_ && probe_().masked);
+    if (!masked)
+      report("ISR_NO_MASK", interrupt.name, at,
+             routine + " asked for a DPC without masking the device's interrupt");
+  }
+  if (queue_default) queue_one_dpc(interrupt, message_id, cpu_index, nullptr);
+  for (unsigned c = 0; c < platform_.num_cpus() && c < 32; ++c)
+    if (targets & (1u << c)) queue_one_dpc(interrupt, message_id, c, nullptr);
+  return claimed;
+}
+
+bool Kernel::queue_one_dpc(Interrupt& interrupt, ULONG message_id, unsigned cpu_index,
+                           PVOID context) {
+  auto& slot = interrupt.dpcs[message_id][cpu_index];
+  if (slot.queued) return false;  // one DPC object per (message, CPU): coalesces
+  slot.queued = true;
+  slot.context = context;
+  if (!platform_.queue_dpc(*slot.dpc, cpu_index)) return false;
+  return true;
+}
+
+void Kernel::run_dpc(Interrupt& interrupt, ULONG message_id, unsigned cpu_index) {
+  auto& slot = interrupt.dpcs[message_id][cpu_index];
+  slot.queued = false;
+  if (platform_.stopped()) return;
+  PVOID context = slot.context;
+  slot.context = nullptr;
+  interrupt.running++;
+  const auto at = std::source_location::current();
+  push_scope(slot.dpc->name(), CallbackKind::kDpc, &interrupt);
+  if (interrupt.message_based)
+    interrupt.chars.MessageInterruptDpcHandler(interrupt.context, message_id, context, nullptr,
+                                               nullptr);
+  else
+    interrupt.chars.InterruptDpcHandler(interrupt.context, context, nullptr, nullptr);
+  pop_scope(at);
+  interrupt.running--;
+}
+
+KAFFINITY Kernel::queue_dpc(NDIS_HANDLE handle, ULONG message_id, KAFFINITY mask, bool this_cpu,
+                            PVOID dpc_context, const std::source_location& at) {
+  if (!enter_call(at)) return 0;
+  Interrupt* interrupt = find_interrupt(handle);
+  if (!interrupt || !interrupt->registered || message_id >= interrupt->message_count()) {
+    report("SYNC_BAD_HANDLE", "NdisMQueueDpcEx", at,
+           "NdisMQueueDpcEx with an interrupt or message that is not registered");
+    return 0;
+  }
+  if (this_cpu) mask = KAFFINITY{1} << cpu().index();
+  KAFFINITY queued = 0;
+  for (unsigned c = 0; c < platform_.num_cpus() && c < 64; ++c)
+    if ((mask >> c) & 1u)
+      if (queue_one_dpc(*interrupt, message_id, c, dpc_context)) queued |= KAFFINITY{1} << c;
+  return queued;
+}
+
+void Kernel::run_at_dirql(Interrupt& interrupt, ULONG message_id, std::string routine,
+                          CallbackKind kind, const std::function<void()>& fn) {
+  const auto at = std::source_location::current();
+  LockState& lock = interrupt_lock(interrupt, message_id);
+  cpu().run_frame(sim::CpuContext::kSync, routine, interrupt.dirql[message_id], [&] {
+    if (!take(lock, false, at)) return;
+    push_scope(routine, kind, &interrupt);
+    fn();
+    pop_scope(at);
+    std::erase_if(cpu_state().held, [&](const HeldLock& h) { return h.lock == &lock; });
+    give(lock, at);
+  });
+}
+
+BOOLEAN Kernel::synchronize(NDIS_HANDLE handle, ULONG message_id,
+                            PMINIPORT_SYNCHRONIZE_INTERRUPT fn, PVOID context,
+                            const std::source_location& at) {
+  if (!on_cpu()) throw std::logic_error("NdisMSynchronizeWithInterruptEx must run on a CPU");
+  if (!fn) throw std::invalid_argument("NdisMSynchronizeWithInterruptEx: null function");
+  if (!enter_call(at)) return FALSE;
+  Interrupt* interrupt = find_interrupt(handle);
+  if (!interrupt || !interrupt->registered || message_id >= interrupt->message_count()) {
+    report("SYNC_BAD_HANDLE", interrupt ? interrupt->name : "unknown interrupt", at,
+           std::string("NdisMSynchronizeWithInterruptEx with ") +
+               (!interrupt ? "a handle that was never registered"
+                : !interrupt->registered
+                    ? "an interrupt after NdisMDeregisterInterruptEx"
+                    : "MessageId " + std::to_string(message_id) + " out of range"));
+    return FALSE;
+  }
+  const sim::CpuContext context_now = cpu().context();
+  if (context_now == sim::CpuContext::kIsr || context_now == sim::CpuContext::kSync) {
+    report("SYNC_NESTED", interrupt->name, at,
+           std::string("NdisMSynchronizeWithInterruptEx called from ") +
+               (context_now == sim::CpuContext::kIsr ? "an ISR" : "a synchronize callback"));
+    return fn(context);  // already at DIRQL: run it in place rather than self-deadlock
+  }
+  if (holds_ndis_lock())
+    report("NDIS_CALL_UNDER_LOCK", interrupt->name, at,
+           "NdisMSynchronizeWithInterruptEx while holding " + held_lock_names());
+  BOOLEAN result = FALSE;
+  run_at_dirql(*interrupt, message_id, interrupt->name + ".Synchronize", CallbackKind::kSync,
+               [&] { result = fn(context); });
+  return result;
+}
+
+void Kernel::disable_interrupt(NDIS_HANDLE handle, ULONG message_id) {
+  Interrupt* interrupt = find_interrupt(handle);
+  if (!interrupt || !interrupt->registered || message_id >= interrupt->message_count())
+    throw std::invalid_argument("disable_interrupt: not a registered interrupt");
+  run_at_dirql(
+      *interrupt, message_id, interrupt->name + ".DisableInterrupt", CallbackKind::kSync, [&] {
+        if (interrupt->message_based) {
+          if (interrupt->chars.DisableMessageInterruptHandler)
+            interrupt->chars.DisableMessageInterruptHandler(interrupt->context, message_id);
+        } else if (interrupt->chars.DisableInterruptHandler) {
+          interrupt->chars.DisableInterruptHandler(interrupt->context);
+        }
+      });
+}
+
+void Kernel::enable_interrupt(NDIS_HANDLE handle, ULONG message_id) {
+  Interrupt* interrupt = find_interrupt(handle);
+  if (!interrupt || !interrupt->registered || message_id >= interrupt->message_count())
+    throw std::invalid_argument("enable_interrupt: not a registered interrupt");
+  run_at_dirql(*interrupt, message_id, interrupt->name + ".EnableInterrupt", CallbackKind::kSync,
+               [&] {
+                 if (interrupt->message_based) {
+                   if (interrupt->chars.EnableMessageInterruptHandler)
+                     interrupt->chars.EnableMessageInterruptHandler(interrupt->context, message_id);
+                 } else if (interrupt->chars.EnableInterruptHandler) {
+                   interrupt->chars.EnableInterruptHandler(interrupt->context);
+                 }
+               });
+}
+
+}  // namespace nicsim::ndis

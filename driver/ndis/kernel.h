@@ -1,0 +1,262 @@
+// The NDIS layer bound to a simulated host: implements every call in ndis.h on a sim::Platform and
+// checks it against ../shared/NDIS_RULES.md. One Kernel per process; constructing it installs it
+// as the kernel the free NDIS functions use. The testbench side (start/halt an adapter, send,
+// return receive buffers, the protocol hook, the device's interrupt probe) lives here; the
+// miniport never sees this header.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <source_location>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "driver/ndis/ndis.h"
+#include "sim/cpu.h"
+#include "sim/platform.h"
+#include "sim/violation.h"
+
+namespace nicsim::ndis {
+
+// The device's interrupt state, read through a probe the testbench registers (no NIC knowledge
+// here). asserted: the device drives its interrupt now; pending: a cause is latched; masked: the
+// pending cause is masked.
+struct DeviceIrqState {
+  bool asserted = false;
+  bool pending = false;
+  bool masked = false;
+};
+
+struct VerifierConfig {
+  bool stop_on_first_error = false;  // warnings never stop
+  uint64_t lock_hold_limit_ns = 25'000;
+  uint64_t isr_limit_ns = 25'000;
+  uint64_t dpc_limit_ns = 100'000;
+  uint64_t stall_limit_us = 50;
+  uint64_t interrupt_liveness_ns = 200'000;  // INTERRUPT_LOST bound
+};
+
+struct LockStats {
+  unsigned id = 0;
+  std::string name;
+  uint64_t acquires = 0;
+  uint64_t contended = 0;
+  uint64_t total_spin_ns = 0;
+  uint64_t max_spin_ns = 0;
+  uint64_t max_hold_ns = 0;
+  uint64_t max_hold_cycles = 0;
+  std::string max_hold_where;  // where the longest hold was acquired
+};
+
+// The upper layer ("protocol") the testbench installs.
+struct ProtocolHooks {
+  std::function<void(PNET_BUFFER_LIST nbls, ULONG count, ULONG receive_flags)> receive;
+  std::function<void(PNET_BUFFER_LIST nbls, ULONG send_complete_flags)> send_complete;
+};
+
+enum class CallbackKind : uint8_t { kPassive, kIsr, kDpc, kSync, kSend, kReturn };
+
+class Kernel {
+ public:
+  explicit Kernel(sim::Platform& platform, VerifierConfig config = {});
+  ~Kernel();
+  Kernel(const Kernel&) = delete;
+  Kernel& operator=(const Kernel&) = delete;
+
+  // The installed kernel; throws std::logic_error when there is none.
+  static Kernel& current();
+  static Kernel* current_or_null();
+
+  sim::Platform& platform() { return platform_; }
+  VerifierConfig& config() { return config_; }
+
+  // --- testbench side ------------------------------------------------------------------------
+  // Enables INTERRUPT_LOST, ISR_CLAIMED_NOT_OURS and the device half of ISR_NO_MASK /
+  // REGISTER_BEFORE_READY.
+  void set_device_irq_probe(std::function<DeviceIrqState()> probe);
+  // Register access goes to platform.mmio() unless overridden (host-only tests).
+  void set_mmio(sim::MmioPort* mmio) { mmio_override_ = mmio; }
+  void set_protocol(ProtocolHooks hooks) { protocol_ = std::move(hooks); }
+
+  // Runs fn on cpu's passive thread at at_ns as a checked miniport callback.
+  void run_passive(unsigned cpu, std::string name, std::function<void()> fn, uint64_t at_ns = 0);
+  // Runs fn as a checked miniport callback on the current CPU (LOCK_HELD_AT_RETURN,
+  // IRQL_NOT_RESTORED). For fragments that stand in for send/return/OID/timer handlers.
+  void run_callback(std::string_view name, const std::function<void()>& fn,
+                    CallbackKind kind = CallbackKind::kPassive);
+
+  // Adapter lifecycle over the driver registered with NdisMRegisterMiniportDriver.
+  void initialize_adapter(unsigned cpu = 0, uint64_t at_ns = 0);
+  void halt_adapter(unsigned cpu = 0, uint64_t at_ns = 0);
+  bool adapter_initialized() const;
+  NDIS_STATUS initialize_status() const;
+  // Call on a CPU thread: MiniportSendNetBufferLists / MiniportReturnNetBufferLists.
+  void send_net_buffer_lists(PNET_BUFFER_LIST nbls, ULONG send_flags);
+  void return_net_buffer_lists(PNET_BUFFER_LIST nbls, ULONG return_flags);
+  // Calls the miniport's Enable/DisableInterrupt handler at DIRQL under the interrupt lock.
+  void disable_interrupt(NDIS_HANDLE interrupt, ULONG message_id = 0);
+  void enable_interrupt(NDIS_HANDLE interrupt, ULONG message_id = 0);
+
+  // INTERRUPT_LOST check now (a watchdog also runs it while a probe is set).
+  void check_interrupt_liveness();
+
+  // --- results ---------------------------------------------------------------------------
+  std::vector<LockStats> lock_stats() const;
+  nlohmann::json stats_json() const;
+  const std::vector<Violation>& violations() const { return platform_.violations().all(); }
+
+  // --- the NDIS calls (ndis.h forwards here) -----------------------------------------------
+  void allocate_spin_lock(PNDIS_SPIN_LOCK lock, const char* name, const std::source_location& at);
+  void free_spin_lock(PNDIS_SPIN_LOCK lock, const std::source_location& at);
+  void acquire_spin_lock(PNDIS_SPIN_LOCK lock, bool dpr, const std::source_location& at);
+  void release_spin_lock(PNDIS_SPIN_LOCK lock, bool dpr, const std::source_location& at);
+
+  NDIS_STATUS register_interrupt(NDIS_HANDLE adapter, NDIS_HANDLE context,
+                                 PNDIS_MINIPORT_INTERRUPT_CHARACTERISTICS chars,
+                                 PNDIS_HANDLE handle, const std::source_location& at);
+  void deregister_interrupt(NDIS_HANDLE handle, const std::source_location& at);
+  BOOLEAN synchronize(NDIS_HANDLE handle, ULONG message_id, PMINIPORT_SYNCHRONIZE_INTERRUPT fn,
+                      PVOID context, const std::source_location& at);
+  KAFFINITY queue_dpc(NDIS_HANDLE handle, ULONG message_id, KAFFINITY mask, bool this_cpu,
+                      PVOID dpc_context, const std::source_location& at);
+
+  NDIS_STATUS map_io_space(PVOID* va, NDIS_PHYSICAL_ADDRESS pa, UINT length,
+                           const std::source_location& at);
+  void unmap_io_space(PVOID va);
+  ULONG read_register(PULONG reg, const std::source_location& at);
+  void write_register(PULONG reg, ULONG value, const std::source_location& at);
+  void declare_mask_register(PULONG reg, const std::source_location& at);
+
+  void stall(uint64_t us, const std::source_location& at);
+  void sleep(uint64_t us, const std::source_location& at);
+  void set_event(PNDIS_EVENT event, bool signaled, const std::source_location& at);
+  BOOLEAN wait_event(PNDIS_EVENT event, UINT ms, const std::source_location& at);
+
+  PVOID allocate_memory(UINT length, const std::source_location& at);
+  void allocate_shared_memory(ULONG length, PVOID* va, PNDIS_PHYSICAL_ADDRESS pa,
+                              const std::source_location& at);
+  void free_shared_memory(PVOID va, NDIS_PHYSICAL_ADDRESS pa, const std::source_location& at);
+  void sync_buffer(PVOID va, ULONG length, bool for_device, const std::source_location& at);
+  // Checks a CPU access to shared memory (a yield point); returns the host address or 0.
+  uint64_t touch_shared(const volatile void* va, ULONG length, bool write,
+                        const std::source_location& at);
+
+  void indicate_receive(NDIS_HANDLE adapter, PNET_BUFFER_LIST nbls, ULONG count, ULONG flags,
+                        const std::source_location& at);
+  void send_complete(NDIS_HANDLE adapter, PNET_BUFFER_LIST nbls, ULONG flags,
+                     const std::source_location& at);
+  NDIS_STATUS register_driver(NDIS_HANDLE driver_context,
+                              PNDIS_MINIPORT_DRIVER_CHARACTERISTICS chars, PNDIS_HANDLE handle,
+                              const std::source_location& at);
+  void deregister_driver();
+  NDIS_STATUS set_attributes(NDIS_HANDLE adapter, PNDIS_MINIPORT_ADAPTER_ATTRIBUTES attributes);
+
+  void shared_access(const void* object, const char* name, detail::SharedAccess access,
+                     bool initialized, const std::source_location& at);
+  void shared_destroyed(const void* object);
+
+ private:
+  struct LockState;
+  struct Interrupt;
+  struct Adapter;
+  struct HeldLock {
+    LockState* lock;
+    bool dpr;
+  };
+  struct Scope {
+    std::string name;
+    CallbackKind kind;
+    Interrupt* interrupt;
+    size_t held_at_entry;
+    sim::Irql irql_at_entry;
+    uint64_t start_ns;
+    unsigned mask_writes = 0;
+  };
+  struct CpuState {
+    std::vector<HeldLock> held;
+    LockState* spinning_on = nullptr;
+    std::string spin_where;
+    std::vector<Scope> scopes;
+  };
+  struct SharedState;
+
+  // Reporting.
+  void report(std::string_view rule, std::string object, const std::source_location& at,
+              std::string message);
+  void report_stamped(Violation violation);
+  static Severity severity_of(std::string_view rule);
+
+  // A yield point at the start of an NDIS call; false when the run has stopped.
+  bool enter_call(const std::source_location& at, sim::Cost cost = sim::Cost::kNdisCall);
+  bool on_cpu() const { return platform_.on_cpu(); }
+  sim::Cpu& cpu() { return platform_.current_cpu(); }
+  CpuState& cpu_state() { return cpus_[platform_.current_cpu().index()]; }
+  Scope* innermost_scope(CallbackKind kind);
+  bool holds_ndis_lock();
+  std::string held_lock_names();
+  bool check_not_dirql(std::string_view api, const std::source_location& at);
+
+  void push_scope(std::string name, CallbackKind kind, Interrupt* interrupt);
+  void pop_scope(const std::source_location& at);
+
+  // Locks.
+  LockState* find_lock(PNDIS_SPIN_LOCK lock, std::string_view api, const std::source_location& at);
+  LockState& new_lock(std::string name, bool interrupt_lock);
+  bool take(LockState& lock, bool dpr, const std::source_location& at);
+  void give(LockState& lock, const std::source_location& at);
+  void add_order_edge(LockState& from, LockState& to, const std::source_location& at);
+  bool order_path(unsigned from, unsigned to, std::vector<unsigned>& path,
+                  std::set<unsigned>& seen) const;
+  std::string describe_holder(const LockState& lock) const;
+  void deadlock(std::string message, const std::string& object, const std::source_location& at);
+  void notify_lock(unsigned cpu, sim::LockEvent event, const LockState& lock);
+  void set_irql(sim::Irql irql);
+
+  // Interrupts.
+  Interrupt* find_interrupt(NDIS_HANDLE handle);
+  LockState& interrupt_lock(Interrupt& interrupt, ULONG message_id);
+  bool dispatch_isr(Interrupt& interrupt, ULONG message_id, unsigned cpu);
+  void run_dpc(Interrupt& interrupt, ULONG message_id, unsigned cpu);
+  bool queue_one_dpc(Interrupt& interrupt, ULONG message_id, unsigned cpu, PVOID context);
+  void run_at_dirql(Interrupt& interrupt, ULONG message_id, std::string routine, CallbackKind kind,
+                    const std::function<void()>& fn);
+  bool any_interrupt_registered() const;
+  void start_watchdog();
+  Adapter* find_adapter(NDIS_HANDLE handle);
+
+  sim::Platform& platform_;
+  VerifierConfig config_;
+  std::vector<CpuState> cpus_;
+  std::vector<std::unique_ptr<LockState>> locks_;
+  std::unordered_map<const void*, LockState*> lock_by_address_;
+  std::map<unsigned, std::map<unsigned, std::string>> order_edges_;  // from -> to -> where
+  std::set<std::pair<unsigned, unsigned>> reported_cycles_;
+  std::vector<std::unique_ptr<Interrupt>> interrupts_;
+  std::unique_ptr<Adapter> adapter_;
+  NDIS_MINIPORT_DRIVER_CHARACTERISTICS driver_{};
+  NDIS_HANDLE driver_context_ = nullptr;
+  bool driver_registered_ = false;
+  ProtocolHooks protocol_;
+  std::function<DeviceIrqState()> probe_;
+  bool watchdog_started_ = false;
+  uint64_t irq_bad_since_ns_ = 0;
+  bool irq_bad_ = false;
+  bool irq_lost_reported_ = false;
+  sim::MmioPort* mmio_override_ = nullptr;
+  struct Mapping {
+    std::unique_ptr<uint8_t[]> window;
+    UINT length;
+    uint64_t bar;
+  };
+  std::vector<Mapping> mappings_;
+  std::set<uint32_t> mask_offsets_;
+  std::unordered_map<const void*, std::unique_ptr<SharedState>> shared_;
+};
+
+}  // namespace nicsim::ndis

@@ -1,0 +1,75 @@
+// Kernel-private state shared by the kernel's source files (locks, interrupts, adapter, shared
+// state declarations). Not part of any public API.
+#pragma once
+
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "driver/ndis/kernel.h"
+
+namespace nicsim::ndis {
+
+struct Kernel::LockState {
+  unsigned id = 0;
+  std::string name;
+  const void* address = nullptr;  // the driver's NDIS_SPIN_LOCK (nullptr: an interrupt lock)
+  bool allocated = true;
+  bool interrupt_lock = false;
+  int holder = -1;            // CPU index
+  unsigned holder_depth = 0;  // the holder's frame depth at acquire
+  bool orphaned = false;      // the callback that took it returned without releasing it
+  std::string holder_routine;
+  uint64_t acquired_ns = 0;
+  uint64_t acquired_cycle = 0;
+  std::string acquired_where;
+  std::set<const Interrupt*> used_by;  // interrupts whose ISR or DPC took it
+  LockStats stats;
+};
+
+struct Kernel::Interrupt {
+  struct DpcSlot {
+    std::unique_ptr<sim::Dpc> dpc;
+    bool queued = false;
+    PVOID context = nullptr;
+  };
+  unsigned id = 0;
+  std::string name;
+  Adapter* adapter = nullptr;
+  NDIS_HANDLE context = nullptr;
+  NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS chars{};
+  bool message_based = false;
+  bool registered = false;
+  bool registering = false;
+  IO_INTERRUPT_MESSAGE_INFO info{};
+  std::vector<unsigned> vectors;
+  std::vector<sim::Irql> dirql;            // per message
+  std::vector<LockState*> locks;           // per message (one when synchronized with all)
+  std::vector<std::vector<DpcSlot>> dpcs;  // [message][cpu]
+  unsigned running = 0;                    // ISRs and DPCs running now
+  ULONG message_count() const { return static_cast<ULONG>(dirql.size()); }
+};
+
+struct Kernel::Adapter {
+  NDIS_HANDLE context = nullptr;  // MiniportAdapterContext
+  bool initialized = false;
+  NDIS_STATUS init_status = NDIS_STATUS_PENDING;
+};
+
+struct Kernel::SharedState {
+  std::string name;
+  bool dirql_touched = false;
+  std::string dirql_where;
+  bool has_lockset = false;
+  std::set<unsigned> dirql_lockset;  // interrupt locks held at every DIRQL access so far
+  bool low_pending = false;
+  Violation low_access;  // the first access below DIRQL outside synchronize
+  bool reported_unsynchronized = false;
+  bool reported_wrong_message = false;
+  bool reported_uninitialized = false;
+};
+
+std::string format_where(const std::source_location& at);
+
+}  // namespace nicsim::ndis
