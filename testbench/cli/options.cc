@@ -8,6 +8,8 @@
 #include <fstream>
 #include <iostream>
 
+#include "sim/trace/trace_session.h"
+
 namespace nicsim::cli {
 namespace {
 
@@ -111,8 +113,10 @@ std::string validate(const Options& options, RunConfig& out) {
   if (!options.pcap_in.empty()) {
     if (auto error = check_pcap_in(options.pcap_in); !error.empty()) return error;
   }
-  for (auto [flag, path] : {std::pair{"--pcap-out", &options.pcap_out},
-                            std::pair{"--summary", &options.summary_path}}) {
+  for (auto [flag, path] :
+       {std::pair{"--pcap-out", &options.pcap_out}, std::pair{"--summary", &options.summary_path},
+        std::pair{"--waves", &options.waves_path},
+        std::pair{"--timeline", &options.timeline_path}}) {
     if (path->empty()) continue;
     if (auto error = check_writable(flag, *path); !error.empty()) return error;
   }
@@ -123,6 +127,14 @@ std::string validate(const Options& options, RunConfig& out) {
   out.quiet = options.quiet;
   out.waves_path = options.waves_path;
   out.timeline_path = options.timeline_path;
+  out.waves_window = options.waves_window;
+  out.waves_on_violation_us = options.waves_on_violation_us;
+  try {
+    sim::trace::validate({options.waves_path, options.waves_window, options.waves_on_violation_us,
+                          options.timeline_path});
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
   return "";
 }
 
@@ -144,6 +156,14 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
   app.add_option("--summary", options.summary_path, "write the JSON summary here");
   app.add_option("--max-sim-time", options.max_sim_time, "simulated time limit, e.g. 10ms")
       ->capture_default_str();
+  app.add_option("--waves", options.waves_path,
+                 "write a wave of the RTL and the host: FILE.fst (GTKWave) or FILE.vcd");
+  app.add_option("--waves-window", options.waves_window,
+                 "trace only START:END of simulated time, e.g. 100us:150us");
+  app.add_option("--waves-on-violation", options.waves_on_violation_us,
+                 "keep only the last N us of wave and write it at the first error");
+  app.add_option("--timeline", options.timeline_path,
+                 "write a Perfetto / chrome://tracing timeline (JSON) of ISRs, DPCs and locks");
   app.add_flag("--list-scenarios", options.list_scenarios, "print the scenarios and exit");
   app.add_flag("--list-driver-bugs", options.list_driver_bugs,
                "print each driver bug variant and the rule it must trigger, then exit");

@@ -30,6 +30,8 @@ struct Options {
   // Hooks for tracing options added by the waves work (--waves, --timeline ...).
   std::string waves_path;
   std::string timeline_path;
+  std::string waves_window;
+  uint64_t waves_on_violation_us = 0;
 };
 
 // A run with every choice made and validated.
@@ -44,6 +46,8 @@ struct RunConfig {
   bool quiet = false;
   std::string waves_path;
   std::string timeline_path;
+  std::string waves_window;
+  uint64_t waves_on_violation_us = 0;
 };
 
 // Outcome of parsing: either a run to do, or an exit code (0 after --help or a list, 2 after

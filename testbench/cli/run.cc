@@ -15,6 +15,7 @@
 #include "sim/nic_domain.h"
 #include "sim/pcap_io.h"
 #include "sim/platform.h"
+#include "sim/trace/trace_session.h"
 #include "testbench/cli/host_stats.h"
 #include "testbench/cli/scoreboard.h"
 #include "testbench/cli/traffic.h"
@@ -212,6 +213,8 @@ RunSummary run_simulation(const RunConfig& config) {
   ndis::Kernel kernel(platform);
   HostStats host_stats(platform, sc.irq_mode == IrqMode::kIntx);
   platform.add_observer(&host_stats);
+  sim::trace::TraceSession tracing(platform, {config.waves_path, config.waves_window,
+                                              config.waves_on_violation_us, config.timeline_path});
 
   sim::LinkPartner& link = platform.nic().link();
   Bench bench{config, platform, kernel, link, std::mt19937_64(config.seed)};
@@ -347,6 +350,9 @@ RunSummary run_simulation(const RunConfig& config) {
     platform.report(std::move(v));
   }
 
+  for (const auto& line : tracing.finish()) {
+    if (!config.quiet) std::printf("%s\n", line.c_str());
+  }
   host_stats.fill(s);
   for (const auto& lock : kernel.lock_stats()) {
     s.locks.push_back(
