@@ -29,6 +29,18 @@ void wait_until_ps(uint64_t time_ps) {
 
 }  // namespace
 
+ClockTiming clock_timing(double clock_mhz) {
+  if (!(clock_mhz > 0.0) || clock_mhz > 1000.0) {
+    throw std::invalid_argument("NIC clock must be in (0, 1000] MHz, got " +
+                                std::to_string(clock_mhz));
+  }
+  // An even period in ps, so a phase of half a gcd step keeps every edge off whole ns.
+  uint64_t period = static_cast<uint64_t>(std::llround(1e6 / clock_mhz));
+  period += period % 2;
+  const uint64_t step = std::gcd(period, kPsPerNs);
+  return {period, period / 2 / step * step + step / 2};
+}
+
 NicDomain::NicDomain(sc_core::sc_module_name name, const NicDomainConfig& config,
                      HostMemory& memory, InterruptController& intc,
                      std::function<void(Violation)> report)
@@ -37,18 +49,12 @@ NicDomain::NicDomain(sc_core::sc_module_name name, const NicDomainConfig& config
       memory_(memory),
       intc_(intc),
       report_(std::move(report)) {
-  if (!(config.clock_mhz > 0.0) || config.clock_mhz > 1000.0) {
-    throw std::invalid_argument("NIC clock must be in (0, 1000] MHz, got " +
-                                std::to_string(config.clock_mhz));
-  }
+  const ClockTiming timing = clock_timing(config.clock_mhz);
+  period_ps_ = timing.period_ps;
+  phase_ps_ = timing.phase_ps;
   if (sc_core::sc_get_time_resolution() != sc_core::sc_time(1, sc_core::SC_PS)) {
     throw std::logic_error("NicDomain needs the SystemC time resolution at 1 ps");
   }
-  // An even period in ps, and a phase such that no edge lands on a whole ns (see the header).
-  period_ps_ = static_cast<uint64_t>(std::llround(1e6 / config.clock_mhz));
-  period_ps_ += period_ps_ % 2;
-  const uint64_t step = std::gcd(period_ps_, kPsPerNs);
-  phase_ps_ = period_ps_ / 2 / step * step + step / 2;
 
   context_ = std::make_unique<VerilatedContext>();
   context_->traceEverOn(true);  // before time 0, so a wave tracer can attach later
@@ -84,9 +90,19 @@ MonitorReport NicDomain::monitor_reporter() {
   };
 }
 
+// The host drives nothing: every input at its idle value.
+static bool inputs_idle(const PortSnapshot& p) {
+  PortSnapshot idle;
+  read_outputs(p, idle);  // same field names: copies the outputs, leaves inputs at idle values
+  idle.rst = p.rst;
+  return idle == p && !p.rst;
+}
+
+// Skipping is exact once an evaluated cycle showed quiescent with idle inputs: its edge changed
+// no state, so every following cycle shows the same ports until the host drives something.
 bool NicDomain::idle() const {
-  return model_->quiescent && bridge_->idle() && slave_->idle() && !link_->busy(cycle_) &&
-         !intx_changed_ && pending_messages_.empty();
+  return ports_.quiescent && inputs_idle(ports_) && bridge_->idle() && slave_->idle() &&
+         !link_->busy(cycle_) && !intx_changed_ && pending_messages_.empty();
 }
 
 void NicDomain::clock_thread() {
@@ -106,7 +122,7 @@ void NicDomain::clock_thread() {
            (edge_time_ps(cycle_) <= now || edge_time_ps(cycle_) < limit)) {
       ++evaluated;
       if ((visible = step())) break;
-      if (!config_.batching) break;
+      if (!config_.batching || idle()) break;
     }
     if (evaluated) ++stats_.batches;
     if (visible) {
@@ -142,9 +158,23 @@ bool NicDomain::step() {
   Vnic_sim_top& m = *model_;
   read_outputs(m, ports_);
   ports_.rst = k < config_.reset_cycles;
+  const bool in_reset = ports_.rst;
   slave_->drive(k, ports_);
-  bridge_->drive(ports_);
-  link_->drive(k, ports_);
+  if (in_reset) {
+    // Register accesses and frames wait for the NIC to leave reset.
+    ports_.s_axil_awvalid = ports_.s_axil_wvalid = ports_.s_axil_arvalid = false;
+    ports_.s_axil_awaddr = ports_.s_axil_araddr = 0;
+    ports_.s_axil_wdata = 0;
+    ports_.s_axil_wstrb = 0;
+    ports_.s_axil_bready = ports_.s_axil_rready = false;
+    ports_.s_axis_rx_tvalid = ports_.s_axis_rx_tlast = ports_.s_axis_rx_tuser = false;
+    ports_.s_axis_rx_tdata = 0;
+    ports_.s_axis_rx_tkeep = 0;
+    ports_.m_axis_tx_tready = false;
+  } else {
+    bridge_->drive(ports_);
+    link_->drive(k, ports_);
+  }
   write_inputs(ports_, m);
   m.clk = 0;
   m.eval();  // settles outputs that depend on this cycle's inputs
@@ -153,8 +183,10 @@ bool NicDomain::step() {
   m.clk = 1;
   m.eval();
   slave_->on_edge(k, ports_);
-  bridge_->on_edge(ports_);
-  link_->on_edge(k, ports_);
+  if (!in_reset) {
+    bridge_->on_edge(ports_);
+    link_->on_edge(k, ports_);
+  }
   for (CycleMonitor* monitor : monitors_) monitor->on_cycle(k, ports_);
   if (edge_hook_) edge_hook_(k, edge_time_ps(k));
   ++cycle_;

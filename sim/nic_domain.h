@@ -48,6 +48,14 @@ struct NicDomainConfig {
   uint64_t max_batch_cycles = 1 << 16;  // bounds a batch when nothing else is pending
 };
 
+// Edge k of a clock is at k * period_ps + phase_ps; no edge falls on a whole nanosecond.
+struct ClockTiming {
+  uint64_t period_ps;
+  uint64_t phase_ps;
+};
+// Throws std::invalid_argument outside (0, 1000] MHz.
+ClockTiming clock_timing(double clock_mhz);
+
 struct NicDomainStats {
   uint64_t cycles_evaluated = 0;  // edges the model evaluated
   uint64_t cycles_skipped = 0;    // quiescent edges jumped over
