@@ -97,7 +97,11 @@ module nic_csr
 
   logic wr_en, rd_en;
   logic [15:0] waddr, raddr;
-  logic [31:0] wmask, wbits;
+  logic [31:0] wmask;
+  logic [18:0] wbits;  // bits written as 1 (for the W1C/W1S cause registers)
+  logic unused_addr_lsbs;  // registers are 32-bit words
+
+  assign unused_addr_lsbs = &{1'b0, s_axil_awaddr[1:0], s_axil_araddr[1:0]};
 
   assign wr_en = s_axil_awvalid && s_axil_wvalid && !bvalid_q;
   assign rd_en = s_axil_arvalid && !rvalid_q;
@@ -113,19 +117,19 @@ module nic_csr
   assign raddr = {s_axil_araddr[15:2], 2'b00};
   assign wmask = {{8{s_axil_wstrb[3]}}, {8{s_axil_wstrb[2]}}, {8{s_axil_wstrb[1]}},
                   {8{s_axil_wstrb[0]}}};
-  assign wbits = s_axil_wdata & wmask;  // bits written as 1 (for W1C/W1S registers)
+  assign wbits = s_axil_wdata[18:0] & wmask[18:0];
 
   function automatic logic [31:0] merge(input logic [31:0] old, input logic [31:0] mask,
                                         input logic [31:0] data);
     return (old & ~mask) | (data & mask);
   endfunction
 
-  function automatic logic [15:0] vec_addr(input int v, input logic [15:0] off);
-    return MSIX_BASE + 16'(v) * MSIX_STRIDE + off;
+  function automatic logic [15:0] vec_addr(input logic [15:0] v, input logic [15:0] off);
+    return MSIX_BASE + v * MSIX_STRIDE + off;
   endfunction
 
-  function automatic logic [15:0] queue_addr(input int q, input logic [15:0] off);
-    return QUEUE_BASE + 16'(q) * QUEUE_STRIDE + off;
+  function automatic logic [15:0] queue_addr(input logic [15:0] q, input logic [15:0] off);
+    return QUEUE_BASE + q * QUEUE_STRIDE + off;
   endfunction
 
   // Writes and hardware updates
@@ -169,10 +173,10 @@ module nic_csr
 
     if (wr_en) begin
       // Cause bits set by hardware in the same cycle as a W1C survive it.
-      if (waddr == ADDR_ICR) icr_d = (icr_q & ~wbits[18:0]) | cause_set;
-      if (waddr == ADDR_ICS) icr_d = icr_d | wbits[18:0];
-      if (waddr == ADDR_IMS) ims_d = ims_q | wbits[18:0];
-      if (waddr == ADDR_IMC) ims_d = ims_q & ~wbits[18:0];
+      if (waddr == ADDR_ICR) icr_d = (icr_q & ~wbits) | cause_set;
+      if (waddr == ADDR_ICS) icr_d = icr_d | wbits;
+      if (waddr == ADDR_IMS) ims_d = ims_q | wbits;
+      if (waddr == ADDR_IMC) ims_d = ims_q & ~wbits;
       if (waddr == ADDR_CTRL) begin
         ctrl_w = merge({29'b0, ctrl_q}, wmask, s_axil_wdata);
         ctrl_d = ctrl_w[2:0];
@@ -183,33 +187,33 @@ module nic_csr
         if (waddr == ITR_BASE + 16'(v) * ITR_STRIDE + OFF_ITR) begin
           itr_d[v] = 16'(merge({16'b0, itr_q[v]}, wmask, s_axil_wdata));
         end
-        if (waddr == vec_addr(v, OFF_MSIX_ADDR_LO)) begin
+        if (waddr == vec_addr(16'(v), OFF_MSIX_ADDR_LO)) begin
           maddr_lo_d[v] = merge(maddr_lo_q[v], wmask, s_axil_wdata);
         end
-        if (waddr == vec_addr(v, OFF_MSIX_ADDR_HI)) begin
+        if (waddr == vec_addr(16'(v), OFF_MSIX_ADDR_HI)) begin
           maddr_hi_d[v] = merge(maddr_hi_q[v], wmask, s_axil_wdata);
         end
-        if (waddr == vec_addr(v, OFF_MSIX_DATA)) begin
+        if (waddr == vec_addr(16'(v), OFF_MSIX_DATA)) begin
           mdata_d[v] = merge(mdata_q[v], wmask, s_axil_wdata);
         end
-        if (waddr == vec_addr(v, OFF_MSIX_VCTRL)) begin
+        if (waddr == vec_addr(16'(v), OFF_MSIX_VCTRL)) begin
           mmask_d[v] = 1'(merge({31'b0, mmask_q[v]}, wmask, s_axil_wdata));
         end
       end
       for (int q = 0; q < NUM_QUEUES; q++) begin
-        if (waddr == queue_addr(q, OFF_TX_BASE_LO)) txb_lo_d[q] = merge(txb_lo_q[q], wmask, s_axil_wdata);
-        if (waddr == queue_addr(q, OFF_TX_BASE_HI)) txb_hi_d[q] = merge(txb_hi_q[q], wmask, s_axil_wdata);
-        if (waddr == queue_addr(q, OFF_RX_BASE_LO)) rxb_lo_d[q] = merge(rxb_lo_q[q], wmask, s_axil_wdata);
-        if (waddr == queue_addr(q, OFF_RX_BASE_HI)) rxb_hi_d[q] = merge(rxb_hi_q[q], wmask, s_axil_wdata);
-        if (waddr == queue_addr(q, OFF_TX_TAIL)) txt_d[q] = 16'(merge({16'b0, txt_q[q]}, wmask, s_axil_wdata));
-        if (waddr == queue_addr(q, OFF_RX_TAIL)) rxt_d[q] = 16'(merge({16'b0, rxt_q[q]}, wmask, s_axil_wdata));
-        if (waddr == queue_addr(q, OFF_TX_SIZE)) begin
+        if (waddr == queue_addr(16'(q), OFF_TX_BASE_LO)) txb_lo_d[q] = merge(txb_lo_q[q], wmask, s_axil_wdata);
+        if (waddr == queue_addr(16'(q), OFF_TX_BASE_HI)) txb_hi_d[q] = merge(txb_hi_q[q], wmask, s_axil_wdata);
+        if (waddr == queue_addr(16'(q), OFF_RX_BASE_LO)) rxb_lo_d[q] = merge(rxb_lo_q[q], wmask, s_axil_wdata);
+        if (waddr == queue_addr(16'(q), OFF_RX_BASE_HI)) rxb_hi_d[q] = merge(rxb_hi_q[q], wmask, s_axil_wdata);
+        if (waddr == queue_addr(16'(q), OFF_TX_TAIL)) txt_d[q] = 16'(merge({16'b0, txt_q[q]}, wmask, s_axil_wdata));
+        if (waddr == queue_addr(16'(q), OFF_RX_TAIL)) rxt_d[q] = 16'(merge({16'b0, rxt_q[q]}, wmask, s_axil_wdata));
+        if (waddr == queue_addr(16'(q), OFF_TX_SIZE)) begin
           txs_d[q] = 16'(merge({16'b0, txs_q[q]}, wmask, s_axil_wdata));
           txh_d[q] = '0;
           txt_d[q] = '0;
           tx_ring_reset[q] = 1'b1;
         end
-        if (waddr == queue_addr(q, OFF_RX_SIZE)) begin
+        if (waddr == queue_addr(16'(q), OFF_RX_SIZE)) begin
           rxs_d[q] = 16'(merge({16'b0, rxs_q[q]}, wmask, s_axil_wdata));
           rxh_d[q] = '0;
           rxt_d[q] = '0;
@@ -236,22 +240,22 @@ module nic_csr
     for (int i = 0; i < NumStats; i++) if (raddr == StatAddr[i]) rdata_d = stat_q[i];
     for (int v = 0; v < NV; v++) begin
       if (raddr == ITR_BASE + 16'(v) * ITR_STRIDE + OFF_ITR) rdata_d = {16'b0, itr_q[v]};
-      if (raddr == vec_addr(v, OFF_MSIX_ADDR_LO)) rdata_d = maddr_lo_q[v];
-      if (raddr == vec_addr(v, OFF_MSIX_ADDR_HI)) rdata_d = maddr_hi_q[v];
-      if (raddr == vec_addr(v, OFF_MSIX_DATA)) rdata_d = mdata_q[v];
-      if (raddr == vec_addr(v, OFF_MSIX_VCTRL)) rdata_d = {31'b0, mmask_q[v]};
+      if (raddr == vec_addr(16'(v), OFF_MSIX_ADDR_LO)) rdata_d = maddr_lo_q[v];
+      if (raddr == vec_addr(16'(v), OFF_MSIX_ADDR_HI)) rdata_d = maddr_hi_q[v];
+      if (raddr == vec_addr(16'(v), OFF_MSIX_DATA)) rdata_d = mdata_q[v];
+      if (raddr == vec_addr(16'(v), OFF_MSIX_VCTRL)) rdata_d = {31'b0, mmask_q[v]};
     end
     for (int q = 0; q < NUM_QUEUES; q++) begin
-      if (raddr == queue_addr(q, OFF_TX_BASE_LO)) rdata_d = txb_lo_q[q];
-      if (raddr == queue_addr(q, OFF_TX_BASE_HI)) rdata_d = txb_hi_q[q];
-      if (raddr == queue_addr(q, OFF_TX_SIZE)) rdata_d = {16'b0, txs_q[q]};
-      if (raddr == queue_addr(q, OFF_TX_HEAD)) rdata_d = {16'b0, txh_q[q]};
-      if (raddr == queue_addr(q, OFF_TX_TAIL)) rdata_d = {16'b0, txt_q[q]};
-      if (raddr == queue_addr(q, OFF_RX_BASE_LO)) rdata_d = rxb_lo_q[q];
-      if (raddr == queue_addr(q, OFF_RX_BASE_HI)) rdata_d = rxb_hi_q[q];
-      if (raddr == queue_addr(q, OFF_RX_SIZE)) rdata_d = {16'b0, rxs_q[q]};
-      if (raddr == queue_addr(q, OFF_RX_HEAD)) rdata_d = {16'b0, rxh_q[q]};
-      if (raddr == queue_addr(q, OFF_RX_TAIL)) rdata_d = {16'b0, rxt_q[q]};
+      if (raddr == queue_addr(16'(q), OFF_TX_BASE_LO)) rdata_d = txb_lo_q[q];
+      if (raddr == queue_addr(16'(q), OFF_TX_BASE_HI)) rdata_d = txb_hi_q[q];
+      if (raddr == queue_addr(16'(q), OFF_TX_SIZE)) rdata_d = {16'b0, txs_q[q]};
+      if (raddr == queue_addr(16'(q), OFF_TX_HEAD)) rdata_d = {16'b0, txh_q[q]};
+      if (raddr == queue_addr(16'(q), OFF_TX_TAIL)) rdata_d = {16'b0, txt_q[q]};
+      if (raddr == queue_addr(16'(q), OFF_RX_BASE_LO)) rdata_d = rxb_lo_q[q];
+      if (raddr == queue_addr(16'(q), OFF_RX_BASE_HI)) rdata_d = rxb_hi_q[q];
+      if (raddr == queue_addr(16'(q), OFF_RX_SIZE)) rdata_d = {16'b0, rxs_q[q]};
+      if (raddr == queue_addr(16'(q), OFF_RX_HEAD)) rdata_d = {16'b0, rxh_q[q]};
+      if (raddr == queue_addr(16'(q), OFF_RX_TAIL)) rdata_d = {16'b0, rxt_q[q]};
     end
   end
 

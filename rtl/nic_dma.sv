@@ -91,9 +91,9 @@ module nic_dma #(
   assign idle = state_q == IDLE;
 
   // Beats of the next burst: at most 16, the rest of the job, and up to the 4 KiB boundary.
-  function automatic logic [4:0] burst_beats(input logic [63:0] addr, input logic [11:0] left);
+  function automatic logic [4:0] burst_beats(input logic [11:3] page_beat, input logic [11:0] left);
     logic [9:0] to_page;
-    to_page = 10'd512 - {1'b0, addr[11:3]};
+    to_page = 10'd512 - {1'b0, page_beat};
     if (left < 12'd16 && {2'b0, left} <= {4'b0, to_page}) return left[4:0];
     if (to_page < 10'd16) return to_page[4:0];
     return 5'd16;
@@ -126,7 +126,21 @@ module nic_dma #(
     rdata = m_axi_rdata;
   end
 
+  logic [63:0] a;
+  logic [15:0] len;
+  logic [16:0] end_off;
+  logic [3:0] last_bytes;
+  logic [11:0] beats;
+  logic unused_rlast;  // beats are counted; RLAST is redundant
+
+  assign unused_rlast = m_axi_rlast;
+
   always_comb begin
+    a = '0;
+    len = '0;
+    end_off = '0;
+    last_bytes = '0;
+    beats = '0;
     state_d = state_q;
     client_d = client_q;
     addr_d = addr_q;
@@ -146,11 +160,6 @@ module nic_dma #(
     unique case (state_q)
       IDLE: begin
         if (take) begin
-          logic [63:0] a;
-          logic [15:0] len;
-          logic [16:0] end_off;
-          logic [ 3:0] last_bytes;
-          logic [11:0] beats;
           for (int i = 0; i < CLIENTS; i++) begin
             if (grant[i]) client_d = CW'(i);
           end
@@ -166,7 +175,7 @@ module nic_dma #(
           beats_left_d = beats;
           first_beat_d = 1'b1;
           first_off_d = a[2:0];
-          burst_left_d = burst_beats(addr_d, beats);
+          burst_left_d = burst_beats(addr_d[11:3], beats);
           burst_len_d = 8'(burst_left_d) - 8'd1;
           state_d = job_write[client_d] ? ADDR_WR : ADDR_RD;
         end
@@ -185,7 +194,7 @@ module nic_dma #(
               job_done[client_q] = 1'b1;
               state_d = IDLE;
             end else begin
-              burst_left_d = burst_beats(addr_d, beats_left_d);
+              burst_left_d = burst_beats(addr_d[11:3], beats_left_d);
               burst_len_d = 8'(burst_left_d) - 8'd1;
               state_d = ADDR_RD;
             end
@@ -210,7 +219,7 @@ module nic_dma #(
             job_done[client_q] = 1'b1;
             state_d = IDLE;
           end else begin
-            burst_left_d = burst_beats(addr_q, beats_left_q);
+            burst_left_d = burst_beats(addr_q[11:3], beats_left_q);
             burst_len_d = 8'(burst_left_d) - 8'd1;
             state_d = ADDR_WR;
           end

@@ -32,14 +32,14 @@ module nic_irq #(
     input  wire         dma_done
 );
   localparam int NV = NUM_QUEUES + 1;
-  localparam int VW = $clog2(NV + 1);
+  localparam int VW = $clog2(NV);  // NV >= 2
 
   logic [NV-1:0] cond, armed_q, pending_q, sendable;
   logic [NV-1:0][15:0] timer_q;
   logic [NV-1:0] timer_running;
   logic busy_q;  // a message is requested or on the bus
   logic dma_done_seen_q;  // the request was acked; waiting for the write to complete
-  logic [63:0] msix_addr_q;
+  logic [63:2] msix_addr_q;
   logic [31:0] msix_data_q;
   logic level, intx_q;
   logic [15:0] intx_timer_q;
@@ -68,7 +68,7 @@ module nic_irq #(
   end
 
   assign dma_req = busy_q && !dma_done_seen_q;
-  assign dma_addr = {msix_addr_q[63:2], 2'b00};
+  assign dma_addr = {msix_addr_q, 2'b00};
   assign dma_wdata = {msix_data_q, msix_data_q};
   assign pba = pending_q & msix_mask;
   assign intx = intx_q;
@@ -95,7 +95,7 @@ module nic_irq #(
       end
       if (!busy_q && pick_valid) begin
         busy_q <= 1'b1;
-        msix_addr_q <= msix_addr[pick];
+        msix_addr_q <= msix_addr[pick][63:2];
         msix_data_q <= msix_data[pick];
         pending_q[pick] <= 1'b0;
         timer_q[pick] <= itr[pick];

@@ -21,11 +21,11 @@ module nic_rr_arbiter #(
     grant = '0;
     // Scan from the requester after the last one served, wrapping around.
     for (int step = N; step >= 1; step--) begin
-      int idx;
-      idx = (int'(last_q) + step) % N;
-      if (req[idx]) begin
-        grant = '0;
-        grant[idx] = 1'b1;
+      for (int i = 0; i < N; i++) begin
+        if (i == (int'(last_q) + step) % N && req[i]) begin
+          grant = '0;
+          grant[i] = 1'b1;
+        end
       end
     end
   end

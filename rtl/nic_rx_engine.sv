@@ -67,7 +67,10 @@ module nic_rx_engine #(
 
   logic [QW-1:0] steer_queue;
   logic [3:0] steer_mask;
-  logic [15:0] folded;
+  logic [3:0] folded;  // the low bits of h ^ (h >> 16)
+  logic unused_addr_lsbs;  // buffers are 8-byte aligned
+
+  assign unused_addr_lsbs = &{1'b0, dma_rdata[2:0]};
   logic has_desc, start;
 
   // Effective RSS_QUEUES: rounded down to a power of two within 1..NUM_QUEUES.
@@ -77,8 +80,8 @@ module nic_rx_engine #(
     else if (rss_queues >= 4'd2) steer_mask = 4'd1;
     else steer_mask = 4'd0;
     steer_mask = steer_mask & 4'(NUM_QUEUES - 1);
-    folded = frame_hash[15:0] ^ frame_hash[31:16];
-    steer_queue = QW'(folded[3:0] & steer_mask);
+    folded = frame_hash[3:0] ^ frame_hash[19:16];
+    steer_queue = QW'(folded & steer_mask);
     has_desc = enable && ring_size[steer_queue] != 16'd0 &&
                ring_head[steer_queue] != ring_tail[steer_queue];
   end

@@ -43,7 +43,7 @@ module nic_rx_ingress (
   logic [11:0] bytes_q;  // bytes of the current frame, stops counting past MaxFrame
   logic [31:0] hash_q;
   logic meta_empty, meta_full;
-  logic [55:0] meta_head;
+  logic [51:0] meta_head;
 
   logic space, store, accept;
   logic [3:0] keep_bytes;
@@ -129,13 +129,13 @@ module nic_rx_ingress (
 
   // Per committed frame: length, hash and stored beats.
   nic_fifo #(
-      .WIDTH(56),
+      .WIDTH(52),
       .DEPTH(32)
   ) meta (
       .clk(clk),
       .rst(rst || soft_rst),
       .push(commit),
-      .push_data({beats_q + 8'd1, hash_next, 4'b0, bytes_next}),
+      .push_data({beats_q + 8'd1, hash_next, bytes_next}),
       .pop(frame_pop),
       .head(meta_head),
       .empty(meta_empty),
@@ -144,8 +144,8 @@ module nic_rx_ingress (
 
   assign frame_valid = !meta_empty;
   assign frame_len = {4'b0, meta_head[11:0]};
-  assign frame_hash = meta_head[47:16];
-  assign frame_beats = meta_head[55:48];
+  assign frame_hash = meta_head[43:12];
+  assign frame_beats = meta_head[51:44];
   assign beat_data = mem_q[read_q[7:0]];
   assign idle = !in_frame_q && meta_empty && commit_q == read_q;
 
