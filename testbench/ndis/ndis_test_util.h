@@ -45,7 +45,9 @@ inline constexpr uint32_t kMaskRegister = 0x18;  // a register the fragment decl
 
 // A miniport fragment: the handlers a test needs, as closures.
 struct Fragment {
-  std::function<BOOLEAN(PBOOLEAN queue_default, PULONG targets)> isr = [](PBOOLEAN q, PULONG) {
+  // By default the ISR claims, masks the device and queues the DPC on its own CPU.
+  std::function<BOOLEAN(PBOOLEAN queue_default, PULONG targets)> isr = [this](PBOOLEAN q, PULONG) {
+    NdisWriteRegisterUlong(reg(kMaskRegister), 1);
     *q = TRUE;
     return TRUE;
   };
@@ -129,6 +131,14 @@ struct Bench {
   FakeRegisters registers;
   Kernel kernel;
 };
+
+// Runs fn inside NdisMSynchronizeWithInterruptEx (a closure instead of a C callback).
+inline BOOLEAN RunClosure(NDIS_HANDLE context) {
+  return (*static_cast<std::function<BOOLEAN()>*>(context))();
+}
+inline BOOLEAN Synchronize(NDIS_HANDLE interrupt, ULONG message, std::function<BOOLEAN()> fn) {
+  return NdisMSynchronizeWithInterruptEx(interrupt, message, RunClosure, &fn);
+}
 
 inline std::string describe(const std::vector<Violation>& all) {
   std::string text;

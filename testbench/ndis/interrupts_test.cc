@@ -1,0 +1,587 @@
+// Interrupt rules: DIRQL contexts, synchronize, ISR results, masking, liveness, registration.
+#include <gtest/gtest.h>
+
+#include "testbench/ndis/ndis_test_util.h"
+
+namespace nicsim::ndis {
+namespace {
+
+using testing::Bench;
+using testing::Fragment;
+using testing::kMaskRegister;
+using testing::Synchronize;
+
+TEST(InterruptRules, ISR_TOO_LONG_Triggers) {
+  Bench b;
+  Fragment f;
+  f.isr = [&](PBOOLEAN, PULONG) {
+    NdisStallExecution(30);
+    return TRUE;
+  };
+  b.register_at_start(f, {1});
+  b.fire(f, 0, 5'000);
+  b.run();
+  const auto& v = EXPECT_VIOLATION(b, "ISR_TOO_LONG");
+  EXPECT_EQ(v.cpu, 1);
+  EXPECT_EQ(v.severity, Severity::kWarning);
+}
+
+TEST(InterruptRules, ISR_TOO_LONG_Silent) {
+  Bench b;
+  Fragment f;
+  f.isr = [&](PBOOLEAN, PULONG) {
+    NdisStallExecution(5);
+    return TRUE;
+  };
+  b.register_at_start(f, {1});
+  b.fire(f, 0, 5'000);
+  b.run();
+  EXPECT_NO_VIOLATIONS(b);
+}
+
+TEST(InterruptRules, DPC_TOO_LONG_Triggers) {
+  Bench b;
+  Fragment f;
+  f.dpc = [&](ULONG, PVOID) {
+    for (int i = 0; i < 3; ++i) NdisStallExecution(45);
+  };
+  b.register_at_start(f, {1});
+  b.fire(f, 0, 5'000);
+  b.run();
+  const auto& v = EXPECT_VIOLATION(b, "DPC_TOO_LONG");
+  EXPECT_EQ(v.cpu, 1);
+  EXPECT_EQ(v.context, "dpc");
+}
+
+TEST(InterruptRules, DPC_TOO_LONG_Silent) {
+  Bench b;
+  Fragment f;
+  f.dpc = [&](ULONG, PVOID) { NdisStallExecution(45); };
+  b.register_at_start(f, {1});
+  b.fire(f, 0, 5'000);
+  b.run();
+  EXPECT_NO_VIOLATIONS(b);
+}
+
+TEST(InterruptRules, SPINLOCK_AT_DIRQL_Triggers) {
+  Bench b;
+  NDIS_SPIN_LOCK lock{};
+  Fragment f;
+  f.isr = [&](PBOOLEAN, PULONG) {
+    NdisDprAcquireSpinLock(&lock);
+    NdisDprReleaseSpinLock(&lock);
+    return TRUE;
+  };
+  b.kernel.run_passive(0, "init", [&] { NdisAllocateSpinLockNamed(&lock, "RcvLock"); });
+  b.register_at_start(f, {1});
+  b.fire(f, 0, 5'000);
+  b.run();
+  const auto& v = EXPECT_VIOLATION(b, "SPINLOCK_AT_DIRQL");
+  EXPECT_EQ(v.cpu, 1);
+  EXPECT_EQ(v.object, "RcvLock");
+  EXPECT_EQ(v.context, "isr");
+}
+
+TEST(InterruptRules, SPINLOCK_AT_DIRQL_Silent) {
+  Bench b;
+  NDIS_SPIN_LOCK lock{};
+  Fragment f;
+  f.dpc = [&](ULONG, PVOID) {
+    NdisDprAcquireSpinLock(&lock);
+    NdisDprReleaseSpinLock(&lock);
+  };
+  b.kernel.run_passive(0, "init", [&] { NdisAllocateSpinLockNamed(&lock, "RcvLock"); });
+  b.register_at_start(f, {1});
+  b.fire(f, 0, 5'000);
+  b.run();
+  EXPECT_NO_VIOLATIONS(b);
+}
+
+TEST(InterruptRules, CALL_AT_DIRQL_Triggers) {
+  Bench b;
+  NDIS_EVENT event{};
+  Fragment f;
+  f.isr = [&](PBOOLEAN, PULONG) {
+    NdisSetEvent(&event);
+    return TRUE;
+  };
+  NdisInitializeEvent(&event);
+  b.register_at_start(f, {1});
+  b.fire(f, 0, 5'000);
+  b.run();
+  const auto& v = EXPECT_VIOLATION(b, "CALL_AT_DIRQL");
+  EXPECT_EQ(v.cpu, 1);
+  EXPECT_EQ(v.object, "NdisSetEvent");
+}
+
+TEST(InterruptRules, CALL_AT_DIRQL_Silent) {
+  Bench b;
+  NDIS_EVENT event{};
+  Fragment f;
+  f.dpc = [&](ULONG, PVOID) { NdisSetEvent(&event); };
+  NdisInitializeEvent(&event);
+  b.register_at_start(f, {1});
+  b.fire(f, 0, 5'000);
+  b.run();
+  EXPECT_NO_VIOLATIONS(b);
+  EXPECT_TRUE(event.Signaled);
+}
+
+// The ISR on CPU 0 writes a word; its DPC on CPU 1 reads it under an NDIS spin lock: flagged.
+TEST(InterruptRules, ISR_SHARED_UNSYNCHRONIZED_Triggers) {
+  Bench b;
+  NDIS_SPIN_LOCK lock{};
+  NDIS_ISR_SHARED<ULONG> saved_cause{"SavedCause", 0};
+  Fragment f;
+  f.isr = [&](PBOOLEAN, PULONG targets) {
+    NdisWriteRegisterUlong(f.reg(kMaskRegister), 1);
+    saved_cause.Write(0x1);
+    *targets = 1u << 1;
+    return TRUE;
+  };
+  f.dpc = [&](ULONG, PVOID) {
+    NdisDprAcquireSpinLock(&lock);
+    saved_cause.Write(0);
+    NdisDprReleaseSpinLock(&lock);
+  };
+  b.kernel.run_passive(0, "init", [&] { NdisAllocateSpinLockNamed(&lock, "RcvLock"); });
+  b.register_at_start(f, {0});
+  b.fire(f, 0, 5'000);
+  b.run();
+  const auto& v = EXPECT_VIOLATION(b, "ISR_SHARED_UNSYNCHRONIZED");
+  EXPECT_EQ(v.cpu, 1);
+  EXPECT_EQ(v.object, "SavedCause");
+  EXPECT_EQ(v.context, "dpc");
+  EXPECT_NE(v.message.find("RcvLock"), std::string::npos) << v.message;
+}
+
+TEST(InterruptRules, ISR_SHARED_UNSYNCHRONIZED_Silent) {
+  Bench b;
+  NDIS_SPIN_LOCK lock{};
+  NDIS_ISR_SHARED<ULONG> saved_cause{"SavedCause", 0};
+  ULONG seen = 0;
+  Fragment f;
+  f.isr = [&](PBOOLEAN, PULONG targets) {
+    NdisWriteRegisterUlong(f.reg(kMaskRegister), 1);
+    saved_cause.Write(0x1);
+    *targets = 1u << 1;
+    return TRUE;
+  };
+  f.dpc = [&](ULONG, PVOID) {
+    NdisDprAcquireSpinLock(&lock);
+    Synchronize(f.interrupt, 0, [&] {
+      seen = saved_cause.Exchange(0);
+      return TRUE;
+    });
+    NdisDprReleaseSpinLock(&lock);
+  };
+  b.kernel.run_passive(0, "init", [&] { NdisAllocateSpinLockNamed(&lock, "RcvLock"); });
+  b.register_at_start(f, {0});
+  b.fire(f, 0, 5'000);
+  b.run();
+  EXPECT_NO_VIOLATIONS(b);
+  EXPECT_EQ(seen, 0x1u);
+}
+
+TEST(InterruptRules, ISR_SHARED_UNSYNCHRONIZED_SilentWhenInterlocked) {
+  Bench b;
+  NDIS_ISR_SHARED_INTERLOCKED<ULONG> saved_cause{"SavedCause"};
+  ULONG seen = 0;
+  Fragment f;
+  f.isr = [&](PBOOLEAN, PULONG targets) {
+    NdisWriteRegisterUlong(f.reg(kMaskRegister), 1);
+    saved_cause.Or(0x4);
+    *targets = 1u << 1;
+    return TRUE;
+  };
+  f.dpc = [&](ULONG, PVOID) { seen = saved_cause.Exchange(0); };
+  b.register_at_start(f, {0});
+  b.fire(f, 0, 5'000);
+  b.run();
+  EXPECT_NO_VIOLATIONS(b);
+  EXPECT_EQ(seen, 0x4u);
+}
+
+TEST(InterruptRules, SYNC_NESTED_Triggers) {
+  Bench b;
+  Fragment f;
+  f.isr = [&](PBOOLEAN q, PULONG) {
+    NdisWriteRegisterUlong(f.reg(kMaskRegister), 1);
+    Synchronize(f.interrupt, 0, [] { return TRUE; });
+    *q = TRUE;
+    return TRUE;
+  };
+  b.register_at_start(f, {1});
+  b.fire(f, 0, 5'000);
+  b.run();
+  const auto& v = EXPECT_VIOLATION(b, "SYNC_NESTED");
+  EXPECT_EQ(v.cpu, 1);
+  EXPECT_EQ(v.object, "interrupt0");
+}
+
+TEST(InterruptRules, SYNC_NESTED_Silent) {
+  Bench b;
+  Fragment f;
+  BOOLEAN result = FALSE;
+  f.dpc = [&](ULONG, PVOID) { result = Synchronize(f.interrupt, 0, [] { return TRUE; }); };
+  b.register_at_start(f, {1});
+  b.fire(f, 0, 5'000);
+  b.run();
+  EXPECT_NO_VIOLATIONS(b);
+  EXPECT_EQ(result, TRUE);
+}
+
+TEST(InterruptRules, SYNC_BAD_HANDLE_Triggers) {
+  Bench b;
+  Fragment f;
+  b.register_at_start(f, {1});
+  b.kernel.run_passive(0, "halt", [&] {
+    NdisMDeregisterInterruptEx(f.interrupt);
+    Synchronize(f.interrupt, 0, [] { return TRUE; });
+  });
+  b.run();
+  const auto& v = EXPECT_VIOLATION(b, "SYNC_BAD_HANDLE");
+  EXPECT_EQ(v.cpu, 0);
+  EXPECT_EQ(v.object, "interrupt0");
+}
+
+TEST(InterruptRules, SYNC_BAD_HANDLE_Silent) {
+  Bench b;
+  Fragment f;
+  b.register_at_start(f, {1});
+  b.kernel.run_passive(0, "halt", [&] {
+    Synchronize(f.interrupt, 0, [] { return TRUE; });
+    NdisMDeregisterInterruptEx(f.interrupt);
+  });
+  b.run();
+  EXPECT_NO_VIOLATIONS(b);
+}
+
+// Two messages with separate interrupt locks: the ISR of message 0 writes the word, the DPC
+// synchronizes under message 1.
+void SyncWrongMessage(Bench& b, Fragment& f, NDIS_ISR_SHARED<ULONG>& word, ULONG sync_message) {
+  f.isr = [&](PBOOLEAN q, PULONG) {
+    NdisWriteRegisterUlong(f.reg(kMaskRegister), 1);
+    word.Write(1);
+    *q = TRUE;
+    return TRUE;
+  };
+  f.dpc = [&, sync_message](ULONG, PVOID) {
+    Synchronize(f.interrupt, sync_message, [&] {
+      word.Write(0);
+      return TRUE;
+    });
+  };
+  b.register_at_start(f, {0, 1}, /*sync_all=*/false);
+  b.fire(f, 0, 5'000);
+  b.run();
+}
+
+TEST(InterruptRules, SYNC_WRONG_MESSAGE_Triggers) {
+  Bench b;
+  Fragment f;
+  NDIS_ISR_SHARED<ULONG> word{"Queue0Cause", 0};
+  SyncWrongMessage(b, f, word, 1);
+  const auto& v = EXPECT_VIOLATION(b, "SYNC_WRONG_MESSAGE");
+  EXPECT_EQ(v.cpu, 0);
+  EXPECT_EQ(v.object, "Queue0Cause");
+}
+
+TEST(InterruptRules, SYNC_WRONG_MESSAGE_Silent) {
+  Bench b;
+  Fragment f;
+  NDIS_ISR_SHARED<ULONG> word{"Queue0Cause", 0};
+  SyncWrongMessage(b, f, word, 0);
+  EXPECT_NO_VIOLATIONS(b);
+}
+
+// Line-based: another device on the shared line raises it; our device is idle.
+void SharedLine(Bench& b, Fragment& f, bool& device_asserted, bool claim_always) {
+  b.kernel.set_device_irq_probe([&] {
+    return DeviceIrqState{device_asserted, device_asserted, false};
+  });
+  f.isr = [&, claim_always](PBOOLEAN, PULONG) -> BOOLEAN {
+    return claim_always || device_asserted;
+  };
+  b.register_at_start(f, {});
+  b.drive_line("other_device", true, 5'000);
+  b.drive_line("other_device", false, 6'000);
+  b.run(50'000);
+}
+
+TEST(InterruptRules, ISR_CLAIMED_NOT_OURS_Triggers) {
+  Bench b;
+  Fragment f;
+  bool asserted = false;
+  SharedLine(b, f, asserted, true);
+  const auto& v = EXPECT_VIOLATION(b, "ISR_CLAIMED_NOT_OURS");
+  EXPECT_EQ(v.object, "interrupt0");
+}
+
+TEST(InterruptRules, ISR_CLAIMED_NOT_OURS_Silent) {
+  Bench b;
+  Fragment f;
+  bool asserted = false;
+  SharedLine(b, f, asserted, false);
+  EXPECT_NO_VIOLATIONS(b);
+}
+
+TEST(InterruptRules, ISR_DPC_WITHOUT_CLAIM_Triggers) {
+  Bench b;
+  Fragment f;
+  f.isr = [&](PBOOLEAN q, PULONG) {
+    *q = TRUE;
+    return FALSE;
+  };
+  b.register_at_start(f, {1});
+  b.fire(f, 0, 5'000);
+  b.run();
+  const auto& v = EXPECT_VIOLATION(b, "ISR_DPC_WITHOUT_CLAIM");
+  EXPECT_EQ(v.cpu, 1);
+  EXPECT_EQ(v.severity, Severity::kWarning);
+}
+
+TEST(InterruptRules, ISR_DPC_WITHOUT_CLAIM_Silent) {
+  Bench b;
+  Fragment f;
+  f.isr = [&](PBOOLEAN, PULONG) { return FALSE; };
+  b.register_at_start(f, {1});
+  b.fire(f, 0, 5'000);
+  b.run();
+  EXPECT_NO_VIOLATIONS(b);
+}
+
+TEST(InterruptRules, ISR_NO_MASK_Triggers) {
+  Bench b;
+  Fragment f;
+  f.isr = [&](PBOOLEAN q, PULONG) {
+    *q = TRUE;
+    return TRUE;
+  };
+  b.register_at_start(f, {1});
+  b.fire(f, 0, 5'000);
+  b.run();
+  const auto& v = EXPECT_VIOLATION(b, "ISR_NO_MASK");
+  EXPECT_EQ(v.cpu, 1);
+  EXPECT_EQ(v.object, "interrupt0");
+}
+
+TEST(InterruptRules, ISR_NO_MASK_Silent) {
+  Bench b;
+  Fragment f;  // the default ISR masks before it queues its DPC
+  b.register_at_start(f, {1});
+  b.fire(f, 0, 5'000);
+  b.run();
+  EXPECT_NO_VIOLATIONS(b);
+}
+
+// A device with one cause: pending until the DPC acknowledges it; masked by the mask register.
+struct FakeDevice {
+  bool pending = false;
+  bool masked = false;
+};
+
+void LivenessScenario(Bench& b, Fragment& f, FakeDevice& device, bool dpc_acknowledges) {
+  b.registers.on_write = [&](uint32_t offset, uint32_t value) {
+    if (offset == kMaskRegister) device.masked = value != 0;
+  };
+  b.kernel.set_device_irq_probe([&] {
+    return DeviceIrqState{device.pending && !device.masked, device.pending, device.masked};
+  });
+  f.dpc = [&, dpc_acknowledges](ULONG, PVOID) {
+    if (!dpc_acknowledges) return;  // forgets the cause and leaves the device masked
+    Synchronize(f.interrupt, 0, [&] {
+      device.pending = false;
+      NdisWriteRegisterUlong(f.reg(kMaskRegister), 0);
+      return TRUE;
+    });
+  };
+  b.register_at_start(f, {1});
+  sc_core::sc_spawn([&] {
+    sc_core::wait(sc_core::sc_time(5, sc_core::SC_US));
+    device.pending = true;
+  });
+  b.fire(f, 0, 5'000);
+  b.run(300'000);
+}
+
+TEST(InterruptRules, INTERRUPT_LOST_Triggers) {
+  VerifierConfig config;
+  config.interrupt_liveness_ns = 20'000;
+  Bench b(2, config);
+  Fragment f;
+  FakeDevice device;
+  LivenessScenario(b, f, device, false);
+  const auto& v = EXPECT_VIOLATION(b, "INTERRUPT_LOST");
+  EXPECT_EQ(v.object, "device interrupt");
+}
+
+TEST(InterruptRules, INTERRUPT_LOST_Silent) {
+  VerifierConfig config;
+  config.interrupt_liveness_ns = 20'000;
+  Bench b(2, config);
+  Fragment f;
+  FakeDevice device;
+  LivenessScenario(b, f, device, true);
+  EXPECT_NO_VIOLATIONS(b);
+  EXPECT_FALSE(device.pending);
+}
+
+TEST(InterruptRules, MASK_OUTSIDE_SYNC_Triggers) {
+  Bench b;
+  Fragment f;
+  f.dpc = [&](ULONG, PVOID) { NdisWriteRegisterUlong(f.reg(kMaskRegister), 0); };
+  b.register_at_start(f, {1});
+  b.fire(f, 0, 5'000);
+  b.run();
+  const auto& v = EXPECT_VIOLATION(b, "MASK_OUTSIDE_SYNC");
+  EXPECT_EQ(v.cpu, 1);
+  EXPECT_EQ(v.object, "register 0x0018");
+}
+
+TEST(InterruptRules, MASK_OUTSIDE_SYNC_Silent) {
+  Bench b;
+  Fragment f;
+  f.dpc = [&](ULONG, PVOID) {
+    Synchronize(f.interrupt, 0, [&] {
+      NdisWriteRegisterUlong(f.reg(kMaskRegister), 0);
+      return TRUE;
+    });
+  };
+  b.register_at_start(f, {1});
+  b.fire(f, 0, 5'000);
+  b.run();
+  EXPECT_NO_VIOLATIONS(b);
+  EXPECT_EQ(b.registers.regs[kMaskRegister], 0u);
+}
+
+TEST(InterruptRules, IRQL_NOT_RESTORED_Triggers) {
+  Bench b;
+  NDIS_SPIN_LOCK lock{};
+  b.kernel.run_passive(1, "MiniportOidRequest", [&] {
+    NdisAllocateSpinLockNamed(&lock, "Lock");
+    NdisAcquireSpinLock(&lock);
+    NdisDprReleaseSpinLock(&lock);  // leaves the IRQL at DISPATCH_LEVEL
+  });
+  b.run();
+  const auto& v = EXPECT_VIOLATION(b, "IRQL_NOT_RESTORED");
+  EXPECT_EQ(v.cpu, 1);
+  EXPECT_EQ(v.object, "MiniportOidRequest");
+}
+
+TEST(InterruptRules, IRQL_NOT_RESTORED_Silent) {
+  Bench b;
+  NDIS_SPIN_LOCK lock{};
+  b.kernel.run_passive(1, "MiniportOidRequest", [&] {
+    NdisAllocateSpinLockNamed(&lock, "Lock");
+    NdisAcquireSpinLock(&lock);
+    NdisReleaseSpinLock(&lock);
+  });
+  b.run();
+  EXPECT_NO_VIOLATIONS(b);
+}
+
+TEST(InterruptRules, REGISTER_IRQL_Triggers) {
+  Bench b;
+  NDIS_SPIN_LOCK lock{};
+  Fragment f;
+  b.describe(f, {1});
+  b.kernel.run_passive(0, "init", [&] {
+    NdisAllocateSpinLockNamed(&lock, "Lock");
+    NdisAcquireSpinLock(&lock);
+    b.connect(f);
+    NdisReleaseSpinLock(&lock);
+  });
+  b.run();
+  const auto& v = EXPECT_VIOLATION(b, "REGISTER_IRQL");
+  EXPECT_EQ(v.cpu, 0);
+  EXPECT_EQ(v.irql, DISPATCH_LEVEL);
+}
+
+TEST(InterruptRules, REGISTER_IRQL_Silent) {
+  Bench b;
+  Fragment f;
+  b.register_at_start(f, {1});
+  b.kernel.run_passive(
+      0, "halt", [&] { NdisMDeregisterInterruptEx(f.interrupt); }, 10'000);
+  b.run();
+  EXPECT_NO_VIOLATIONS(b);
+}
+
+TEST(InterruptRules, REGISTER_BEFORE_READY_Triggers) {
+  Bench b;
+  Fragment f;
+  NDIS_ISR_SHARED<ULONG> link_state{"LinkState"};  // never initialized
+  f.isr = [&](PBOOLEAN q, PULONG) {
+    NdisWriteRegisterUlong(f.reg(kMaskRegister), 1);
+    *q = link_state.Read() != 0;
+    return TRUE;
+  };
+  b.register_at_start(f, {1});
+  b.fire(f, 0, 5'000);
+  b.run();
+  const auto& v = EXPECT_VIOLATION(b, "REGISTER_BEFORE_READY");
+  EXPECT_EQ(v.cpu, 1);
+  EXPECT_EQ(v.object, "LinkState");
+}
+
+TEST(InterruptRules, REGISTER_BEFORE_READY_TriggersWhenDeviceNotMasked) {
+  Bench b;
+  Fragment f;
+  bool asserted = true;  // the device interrupts before the driver connected
+  b.kernel.set_device_irq_probe([&] { return DeviceIrqState{asserted, asserted, false}; });
+  f.isr = [&](PBOOLEAN, PULONG) {
+    asserted = false;
+    b.platform.intc().drive_line(b.platform.config().intx_line, "nic", false);
+    return TRUE;
+  };
+  b.drive_line("nic", true, 0);
+  b.register_at_start(f, {});
+  b.run(50'000);
+  const auto& v = EXPECT_VIOLATION(b, "REGISTER_BEFORE_READY");
+  EXPECT_EQ(v.object, "interrupt0");
+}
+
+TEST(InterruptRules, REGISTER_BEFORE_READY_Silent) {
+  Bench b;
+  Fragment f;
+  NDIS_ISR_SHARED<ULONG> link_state{"LinkState", 1};
+  f.isr = [&](PBOOLEAN q, PULONG) {
+    NdisWriteRegisterUlong(f.reg(kMaskRegister), 1);
+    *q = link_state.Read() != 0;
+    return TRUE;
+  };
+  b.register_at_start(f, {1});
+  b.fire(f, 0, 5'000);
+  b.run();
+  EXPECT_NO_VIOLATIONS(b);
+}
+
+TEST(InterruptRules, DpcCoalescesPerMessageAndCpu) {
+  Bench b;
+  Fragment f;
+  NDIS_SPIN_LOCK lock{};
+  int dpcs = 0;
+  KAFFINITY first = 0, second = 0;
+  f.dpc = [&](ULONG, PVOID) { ++dpcs; };
+  b.register_at_start(f, {1});
+  b.kernel.run_passive(
+      1, "queue_twice",
+      [&] {
+        NdisAllocateSpinLockNamed(&lock, "Lock");
+        NdisAcquireSpinLock(&lock);  // DISPATCH_LEVEL: the DPC waits until the release
+        GROUP_AFFINITY cpu1{KAFFINITY{1} << 1, 0};
+        first = NdisMQueueDpcEx(f.interrupt, 0, &cpu1, nullptr);
+        second = NdisMQueueDpcEx(f.interrupt, 0, &cpu1, nullptr);
+        NdisReleaseSpinLock(&lock);
+      },
+      10'000);
+  b.run(100'000);
+  EXPECT_NO_VIOLATIONS(b);
+  EXPECT_EQ(first, KAFFINITY{1} << 1);
+  EXPECT_EQ(second, 0u);
+  EXPECT_EQ(dpcs, 1);
+}
+
+}  // namespace
+}  // namespace nicsim::ndis
