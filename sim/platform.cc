@@ -3,11 +3,13 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <numeric>
 #include <stdexcept>
 #include <systemc>
 
 #include "sim/cpu_model.h"
 #include "sim/interrupt_controller_impl.h"
+#include "sim/nic_domain.h"
 #include "sim/schedule.h"
 
 namespace nicsim::sim {
@@ -30,6 +32,9 @@ struct Platform::Impl {
   std::vector<std::unique_ptr<CpuModel>> cpus;
   uint64_t passive_outstanding = 0;
   bool pause_when_passive_done = false;
+  uint64_t nic_period_ps = 4000;
+  uint64_t nic_phase_ps = 2000;    // edge k at k * period + phase
+  std::unique_ptr<NicDomain> nic;  // last: it refers to memory and intc
 };
 
 Platform::Platform(const PlatformConfig& config) : config_(config) {
@@ -75,6 +80,26 @@ Platform::Platform(const PlatformConfig& config) : config_(config) {
     const std::string name = "cpu" + std::to_string(i);
     impl_->cpus.push_back(std::make_unique<CpuModel>(name.c_str(), i, services));
   }
+
+  // Without a NIC, the same edge grid NicDomain uses: an even period, and a phase about half a
+  // period in that keeps every edge off the whole nanoseconds where CPUs act.
+  uint64_t period = static_cast<uint64_t>(std::llround(1e6 / config_.nic_clock_mhz));
+  period += period % 2;
+  const uint64_t step = std::gcd(period, uint64_t{1000});
+  impl_->nic_period_ps = period;
+  impl_->nic_phase_ps = period / 2 / step * step + step / 2;
+  if (config_.with_nic) {
+    NicDomainConfig nic_config;
+    nic_config.clock_mhz = config_.nic_clock_mhz;
+    nic_config.batching = config_.batching;
+    nic_config.memory = config_.memory;
+    nic_config.seed = config_.schedule.seed;
+    nic_config.intx_line = config_.intx_line;
+    impl_->nic = std::make_unique<NicDomain>("nic", nic_config, impl_->memory, *impl_->intc,
+                                             [this](Violation v) { report(std::move(v)); });
+    impl_->nic_period_ps = impl_->nic->period_ps();
+    impl_->nic_phase_ps = impl_->nic->edge_time_ps(0);
+  }
 }
 
 Platform::~Platform() = default;
@@ -97,18 +122,26 @@ bool Platform::on_cpu() const { return CpuModel::current() != nullptr; }
 InterruptController& Platform::intc() { return *impl_->intc; }
 HostMemory& Platform::memory() { return impl_->memory; }
 
-MmioPort& Platform::mmio() { fail("mmio(): this platform has no NIC (with_nic = false)"); }
-NicDomain& Platform::nic() { fail("nic(): this platform has no NIC (with_nic = false)"); }
+MmioPort& Platform::mmio() {
+  if (!impl_->nic) fail("mmio(): this platform has no NIC (with_nic = false)");
+  return impl_->nic->mmio();
+}
+
+NicDomain& Platform::nic() {
+  if (!impl_->nic) fail("nic(): this platform has no NIC (with_nic = false)");
+  return *impl_->nic;
+}
+
+bool Platform::has_nic() const { return impl_->nic != nullptr; }
 
 uint64_t Platform::now_ns() const { return sc_core::sc_time_stamp().value() / 1000; }
 
-uint64_t Platform::nic_period_ps() const {
-  return static_cast<uint64_t>(std::llround(1e6 / config_.nic_clock_mhz));
-}
+uint64_t Platform::nic_period_ps() const { return impl_->nic_period_ps; }
 
 uint64_t Platform::nic_cycle() const {
-  // Without a NIC domain, the cycle is derived from time (edge k at k * period + period / 2).
-  return sc_core::sc_time_stamp().value() / nic_period_ps();
+  // Edges at or before now, from time: exact in both batching modes and while the NIC sleeps.
+  const uint64_t now = sc_core::sc_time_stamp().value();
+  return now < impl_->nic_phase_ps ? 0 : (now - impl_->nic_phase_ps) / impl_->nic_period_ps + 1;
 }
 
 bool Platform::queue_dpc(const Dpc& dpc, unsigned cpu) {

@@ -48,12 +48,12 @@ struct PlatformConfig {
   CostModel costs;
   ScheduleConfig schedule;
   MemoryConfig memory;
-  unsigned intx_line = 0;        // the INTx line the NIC drives
-  bool with_nic = true;          // false: host only (no Verilated NIC), for host-side tests
+  unsigned intx_line = 0;  // the INTx line the NIC drives
+  bool with_nic = true;    // false: host only (no Verilated NIC), for host-side tests
 };
 
-class NicDomain;    // sim/nic_domain.h: clock domain, MMIO bridge, monitors, link partner
-class CpuModel;     // sim/cpu_model.h: the Cpu implementation
+class NicDomain;  // sim/nic_domain.h: clock domain, MMIO bridge, monitors, link partner
+class CpuModel;   // sim/cpu_model.h: the Cpu implementation
 
 class Platform {
  public:
@@ -73,11 +73,12 @@ class Platform {
   InterruptController& intc();
   HostMemory& memory();
   MmioPort& mmio();
-  NicDomain& nic();
+  NicDomain& nic();  // aborts with a message when built with with_nic = false
+  bool has_nic() const;
   ViolationLog& violations() { return violations_; }
 
   uint64_t now_ns() const;
-  uint64_t nic_cycle() const;
+  uint64_t nic_cycle() const;  // NIC clock edges at or before now
   uint64_t nic_period_ps() const;
 
   // Queues dpc on cpu; false when it was already queued there (coalesced).

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "nic_regs.h"
 #include "sim/cpu_model.h"
 #include "testbench/sim/host_test_util.h"
 
@@ -53,7 +54,9 @@ TEST(Platform, ReportStampsCpuState) {
   Platform platform(host_only(2));
   RecordingObserver observer;
   platform.add_observer(&observer);
+  uint64_t cycle_at_report = 0;
   Dpc dpc("stamp_dpc", [&] {
+    cycle_at_report = platform.nic_cycle();
     Violation violation;
     violation.rule = "TEST_RULE";
     platform.report(violation);
@@ -67,12 +70,50 @@ TEST(Platform, ReportStampsCpuState) {
   EXPECT_EQ(violation.irql, kDispatchLevel);
   EXPECT_EQ(violation.context, "dpc");
   EXPECT_GE(violation.sim_ns, 1'000u);
-  EXPECT_EQ(violation.cycle, violation.sim_ns * 1000 / platform.nic_period_ps());
+  EXPECT_EQ(violation.cycle, cycle_at_report);
+  EXPECT_GT(violation.cycle, 0u);
   EXPECT_EQ(observer.rules, (std::vector<std::string>{"TEST_RULE"}));
   EXPECT_EQ(observer.frames, (std::vector<std::string>{"1+passive:queue", "1-passive:queue",
                                                        "1+dpc:stamp_dpc", "1-dpc:stamp_dpc"}));
   EXPECT_EQ(observer.irqls, (std::vector<Irql>{kDispatchLevel, kPassiveLevel}));
   EXPECT_EQ(observer.depths, (std::vector<unsigned>{1, 0}));
+}
+
+TEST(Platform, NicCycleCountsEdgesAtHalfNanosecondOffsets) {
+  PlatformConfig config = host_only(1);
+  config.nic_clock_mhz = 250.0;
+  Platform platform(config);
+  std::vector<uint64_t> cycles;
+  platform.start_passive(0, "sample", [&] {
+    for (uint64_t t : {1u, 2u, 3u, 4u, 10u}) {
+      platform.current_cpu().busy(t - platform.now_ns());
+      cycles.push_back(platform.nic_cycle());
+    }
+  });
+  platform.run(100'000);
+  EXPECT_EQ(platform.nic_period_ps(), 4000u);
+  EXPECT_FALSE(platform.has_nic());
+  // 4 ns period: edges at 2.5, 6.5, 10.5 ns ..., never on a CPU's whole-ns step.
+  EXPECT_EQ(cycles, (std::vector<uint64_t>{0, 0, 1, 1, 2}));
+}
+
+TEST(Platform, WithNicReadsTheIdRegisterThroughMmio) {
+  PlatformConfig config;
+  config.cpus = 2;
+  Platform platform(config);
+  ASSERT_TRUE(platform.has_nic());
+  uint32_t id = 0;
+  bool on_whole_ns = false;
+  platform.start_passive(1, "probe", [&] {
+    id = platform.mmio().read32(nic_regs::ID);
+    on_whole_ns = sc_core::sc_time_stamp().value() % 1000 == 0;
+    EXPECT_EQ(platform.current_cpu().index(), 1u);
+  });
+  EXPECT_TRUE(platform.run_until_passive_done(1'000'000));
+  EXPECT_EQ(id, nic_regs::ID_RESET_VALUE);
+  EXPECT_TRUE(on_whole_ns);
+  EXPECT_EQ(platform.nic_period_ps(), 4000u);
+  EXPECT_GT(platform.nic_cycle(), 0u);
 }
 
 TEST(Platform, PassiveWorkRunsInStartOrderPerCpu) {
