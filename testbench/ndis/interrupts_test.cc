@@ -168,11 +168,13 @@ TEST(InterruptRules, ISR_SHARED_UNSYNCHRONIZED_Silent) {
     return TRUE;
   };
   f.dpc = [&](ULONG, PVOID) {
-    NdisDprAcquireSpinLock(&lock);
+    // The word goes through synchronize; the spin lock guards only DPC-side state (and is not
+    // held across the synchronize call, which would be NDIS_CALL_UNDER_LOCK).
     Synchronize(f.interrupt, 0, [&] {
       seen = saved_cause.Exchange(0);
       return TRUE;
     });
+    NdisDprAcquireSpinLock(&lock);
     NdisDprReleaseSpinLock(&lock);
   };
   b.kernel.run_passive(0, "init", [&] { NdisAllocateSpinLockNamed(&lock, "RcvLock"); });

@@ -136,8 +136,9 @@ struct Bench {
 inline BOOLEAN RunClosure(NDIS_HANDLE context) {
   return (*static_cast<std::function<BOOLEAN()>*>(context))();
 }
-inline BOOLEAN Synchronize(NDIS_HANDLE interrupt, ULONG message, std::function<BOOLEAN()> fn) {
-  return NdisMSynchronizeWithInterruptEx(interrupt, message, RunClosure, &fn);
+inline BOOLEAN Synchronize(NDIS_HANDLE interrupt, ULONG message, std::function<BOOLEAN()> fn,
+                           std::source_location where = std::source_location::current()) {
+  return NdisMSynchronizeWithInterruptEx(interrupt, message, RunClosure, &fn, where);
 }
 
 inline std::string describe(const std::vector<Violation>& all) {
