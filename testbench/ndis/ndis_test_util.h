@@ -98,12 +98,12 @@ struct Bench {
     for (size_t i = 0; i < targets.size(); ++i) c.MessageTargetProcessor[i] = targets[i];
   }
   // Call on a passive thread: maps BAR0, declares the mask register, registers the interrupt.
-  void connect(Fragment& f) {
+  void connect(Fragment& f, NDIS_HANDLE adapter = nullptr) {
     PVOID va = nullptr;
     ASSERT_EQ(NdisMMapIoSpace(&va, this, NDIS_PHYSICAL_ADDRESS{0}, 0x1000), NDIS_STATUS_SUCCESS);
     f.bar0 = static_cast<PUCHAR>(va);
     NdisMDeclareInterruptMaskRegister(f.reg(kMaskRegister));
-    ASSERT_EQ(NdisMRegisterInterruptEx(nullptr, &f, &f.chars, &f.interrupt), NDIS_STATUS_SUCCESS);
+    ASSERT_EQ(NdisMRegisterInterruptEx(adapter, &f, &f.chars, &f.interrupt), NDIS_STATUS_SUCCESS);
   }
   // Registers f from a passive thread on CPU 0 at time 0.
   void register_at_start(Fragment& f, std::vector<ULONG> targets, bool sync_all = true) {
