@@ -59,7 +59,7 @@ void Kernel::initialize_adapter(unsigned cpu_index, uint64_t at_ns) {
       [this] {
         NDIS_MINIPORT_INIT_PARAMETERS params{};
         params.Bar0PhysicalAddress.QuadPart = 0;
-        params.Bar0Length = 0x1000;
+        params.Bar0Length = 0x2000;  // the register map ends below 0x1200 (8 queue blocks)
         params.NumberOfProcessors = platform_.num_cpus();
         params.NumberOfQueues = platform_.config().queues;
         NDIS_STATUS status = NDIS_STATUS_FAILURE;
