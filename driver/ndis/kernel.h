@@ -180,8 +180,12 @@ class Kernel {
   };
   struct CpuState {
     std::vector<HeldLock> held;
-    LockState* spinning_on = nullptr;
-    std::string spin_where;
+    struct Spin {
+      LockState* lock;
+      unsigned depth;  // the spinning frame; a frame preempting it is not waiting
+      std::string where;
+    };
+    std::vector<Spin> spins;
     std::vector<Scope> scopes;
   };
   struct SharedState;

@@ -218,23 +218,29 @@ bool Kernel::take(LockState& lock, bool dpr, const std::source_location& at) {
   uint64_t spin_ns = 0;
   const bool contended = lock.holder >= 0;
   if (contended) {
-    state.spinning_on = &lock;
-    state.spin_where = format_where(at);
+    state.spins.push_back({&lock, c.depth(), format_where(at)});
     notify_lock(me, sim::LockEvent::kSpinBegin, lock);
-    // Follow the wait-for chain: CPU -> lock it spins on -> holder CPU -> ...
+    // Follow the wait-for chain: CPU -> lock its innermost frame spins on -> holder CPU -> ...
+    // A CPU whose spinning frame was preempted by an ISR is running, not waiting.
+    auto waiting_on = [this](unsigned cpu_index) -> const CpuState::Spin* {
+      const auto& spins = cpus_[cpu_index].spins;
+      if (spins.empty() || spins.back().depth != platform_.cpu(cpu_index).depth()) return nullptr;
+      return &spins.back();
+    };
     std::string graph;
     unsigned cur = me;
     std::set<unsigned> seen;
     while (true) {
-      const LockState* waited = cpus_[cur].spinning_on;
-      if (!waited || waited->holder < 0 || !seen.insert(cur).second) break;
+      const CpuState::Spin* spin = waiting_on(cur);
+      if (!spin || spin->lock->holder < 0 || !seen.insert(cur).second) break;
+      const LockState* waited = spin->lock;
       graph += "  CPU " + std::to_string(cur) + " spins on " + waited->name + " (at " +
-               cpus_[cur].spin_where + "), held by CPU " + std::to_string(waited->holder) + " " +
+               spin->where + "), held by CPU " + std::to_string(waited->holder) + " " +
                waited->holder_routine + " (acquired at " + waited->acquired_where + ")\n";
       if (waited->orphaned) break;
       cur = static_cast<unsigned>(waited->holder);
       if (cur == me) {
-        state.spinning_on = nullptr;
+        state.spins.pop_back();
         deadlock("wait-for cycle between CPUs:\n" + graph, lock.name, at);
         return false;
       }
@@ -245,7 +251,7 @@ bool Kernel::take(LockState& lock, bool dpr, const std::source_location& at) {
       claim();
       return true;
     });
-    state.spinning_on = nullptr;
+    state.spins.pop_back();
     if (lock.holder != static_cast<int>(me) || platform_.stopped()) return false;
   } else {
     claim();
