@@ -62,7 +62,9 @@ void AxiMemorySlave::on_edge(uint64_t cycle, const PortSnapshot& p) {
     uint64_t address = p.m_axi_araddr & ~uint64_t{size - 1};
     for (unsigned i = 0; i < beats; ++i, address += size) {
       uint8_t bytes[8] = {};
-      if (!memory_.dma_read(address, std::span<uint8_t>(bytes, size))) burst.resp = kSlvErr;
+      if (!read_beat(address, i == 0 ? p.m_axi_araddr : address, std::span<uint8_t>(bytes, size))) {
+        burst.resp = kSlvErr;
+      }
       uint64_t data = 0;
       std::memcpy(&data, bytes, size);
       burst.beats[i] = size >= 8 ? data : data << (8 * (address & 7));
@@ -91,6 +93,19 @@ void AxiMemorySlave::on_edge(uint64_t cycle, const PortSnapshot& p) {
     bvalid_ = false;
     responses_.pop_front();
   }
+}
+
+bool AxiMemorySlave::read_beat(uint64_t beat_address, uint64_t first_needed,
+                               std::span<uint8_t> out) {
+  if (memory_.granted(beat_address, out.size()) || !memory_.granted(first_needed, 1)) {
+    return memory_.dma_read(beat_address, out);  // refused and reported when not granted
+  }
+  // The beat starts inside a grant and runs past its end: the bus fetches whole beats, so the
+  // bytes past the grant are over-fetch, read as zeros rather than reported.
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (memory_.granted(beat_address + i, 1)) memory_.cpu_read(beat_address + i, out.subspan(i, 1));
+  }
+  return true;
 }
 
 void AxiMemorySlave::write_beat(WriteBurst& burst, uint64_t data, uint8_t strobes) {

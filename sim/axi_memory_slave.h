@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <span>
 #include <vector>
 
 #include "sim/host_memory.h"
@@ -57,6 +58,7 @@ class AxiMemorySlave {
     uint8_t resp;
   };
   bool stalled(uint64_t cycle, unsigned channel) const;
+  bool read_beat(uint64_t beat_address, uint64_t first_needed, std::span<uint8_t> out);
   void write_beat(WriteBurst& burst, uint64_t data, uint8_t strobes);
 
   HostMemory& memory_;
