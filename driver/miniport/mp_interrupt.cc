@@ -42,24 +42,34 @@ BOOLEAN MPSaveCauseSync(NDIS_HANDLE context) {
   return TRUE;
 }
 
-// Runs at DIRQL. Common part of both ISRs: read the pending, unmasked causes among `causes`,
-// mask and acknowledge them, and save them for the DPC. Returns the causes claimed.
-ULONG MPClaimCauses(MP_ADAPTER* adapter, ULONG causes, ULONG message_id) {
+// Runs at DIRQL. Common part of both ISRs: mask, read the pending causes among `causes`,
+// acknowledge them and save them for the DPC. Returns the causes claimed.
+// Message-based: the whole vector is masked first. The NIC raises a vector's message when its
+// condition (pending & enabled causes) rises, so the condition must drop before the DPC
+// re-enables; a cause landing between the ICR read and the mask would otherwise never interrupt.
+// Line-based: the level stays high while any unmasked cause is pending, so masking exactly the
+// claimed causes is enough.
+ULONG MPClaimCauses(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool message_based) {
   if (HasBug(adapter, DriverBug::kIsrStalls)) NdisStallExecution(30);
   if (HasBug(adapter, DriverBug::kIsrTakesSpinLock)) NdisAcquireSpinLock(&adapter->Lock);
+  const bool mask = !HasBug(adapter, DriverBug::kIsrNoMask);
 
-  const ULONG icr = NICReadRegister(adapter, nic_regs::ICR);
-  const ULONG ims = NICReadRegister(adapter, nic_regs::IMS);
-  ULONG cause = icr & ims & causes;
+  ULONG cause = 0;
+  if (message_based) {
+    if (mask) NICWriteRegister(adapter, nic_regs::IMC, causes);
+    cause = NICReadRegister(adapter, nic_regs::ICR) & causes & adapter->EnabledCauses;
+  } else {
+    const ULONG icr = NICReadRegister(adapter, nic_regs::ICR);
+    const ULONG ims = NICReadRegister(adapter, nic_regs::IMS);
+    cause = icr & ims & causes;
+    if (cause != 0 && mask) NICWriteRegister(adapter, nic_regs::IMC, cause);
+  }
   if (cause != 0 && HasBug(adapter, DriverBug::kIsrCompletesSend)) {
     for (ULONG q = 0; q < adapter->NumQueues; ++q) {
       if (cause & TxCause(q)) MPCompleteSendsAtIsr(adapter, q);
     }
   }
   if (cause != 0) {
-    if (!HasBug(adapter, DriverBug::kIsrNoMask)) {
-      NICWriteRegister(adapter, nic_regs::IMC, cause);
-    }
     NICWriteRegister(adapter, nic_regs::ICR, cause);
     if (HasBug(adapter, DriverBug::kIsrSynchronizes)) {
       MP_SYNC_CONTEXT sync{adapter, cause};
@@ -69,14 +79,19 @@ ULONG MPClaimCauses(MP_ADAPTER* adapter, ULONG causes, ULONG message_id) {
     } else {
       adapter->SavedCause.Or(cause);
     }
+  } else if (message_based && mask) {
+    // Nothing pending after all (a throttled message that raced an acknowledge): no DPC will
+    // re-enable the vector, so do it here.
+    NICWriteRegister(adapter, nic_regs::IMS, causes & adapter->EnabledCauses);
   }
 
   if (HasBug(adapter, DriverBug::kIsrTakesSpinLock)) NdisReleaseSpinLock(&adapter->Lock);
   return cause;
 }
 
-// Runs at DISPATCH_LEVEL. Fetches `causes` from SavedCause, does the work, re-enables last.
-VOID MPDpcWork(MP_ADAPTER* adapter, ULONG causes, ULONG message_id) {
+// Runs at DISPATCH_LEVEL. Fetches `causes` from SavedCause, does the work, re-enables last:
+// the whole vector when message-based (its ISR masked all of it), else what it fetched.
+VOID MPDpcWork(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool message_based) {
   MP_SYNC_CONTEXT sync{adapter, causes};
   if (HasBug(adapter, DriverBug::kDpcCauseUnsynchronized)) {
     const ULONG saved = adapter->SavedCause.Read();
@@ -100,10 +115,11 @@ VOID MPDpcWork(MP_ADAPTER* adapter, ULONG causes, ULONG message_id) {
   }
   if (HasBug(adapter, DriverBug::kDpcSkipsReenableOnTxOnly) && !saw_receive) return;
 
+  const ULONG reenable = message_based ? (causes & adapter->EnabledCauses) : fetched;
   if (HasBug(adapter, DriverBug::kReenableOutsideSync)) {
-    NICWriteRegister(adapter, nic_regs::IMS, fetched);
+    NICWriteRegister(adapter, nic_regs::IMS, reenable);
   } else {
-    MP_SYNC_CONTEXT enable{adapter, fetched};
+    MP_SYNC_CONTEXT enable{adapter, reenable};
     NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, message_id, MPEnableSync, &enable);
   }
 }
@@ -115,7 +131,7 @@ BOOLEAN MPInterrupt(NDIS_HANDLE context, PBOOLEAN queue_default_dpc, PULONG targ
   MP_ADAPTER* adapter = AdapterOf(context);
   *queue_default_dpc = FALSE;
   *target_processors = 0;
-  const ULONG cause = MPClaimCauses(adapter, kAllCauses, 0);
+  const ULONG cause = MPClaimCauses(adapter, kAllCauses, 0, false);
   if (cause == 0) return FALSE;
   ULONG targets = 0;
   for (ULONG cpu = 0; cpu < adapter->NumCpus && cpu < 32; ++cpu) {
@@ -128,7 +144,7 @@ BOOLEAN MPInterrupt(NDIS_HANDLE context, PBOOLEAN queue_default_dpc, PULONG targ
 // Line-based DPC. Runs at DISPATCH_LEVEL; takes RcvLock, then SendLock (never nested).
 VOID MPInterruptDpc(NDIS_HANDLE context, PVOID, PVOID, PVOID) {
   MP_ADAPTER* adapter = AdapterOf(context);
-  MPDpcWork(adapter, NICCpuCauses(adapter, NdisCurrentProcessorNumber()), 0);
+  MPDpcWork(adapter, NICCpuCauses(adapter, NdisCurrentProcessorNumber()), 0, false);
 }
 
 // Message-based ISR. Runs at the message's DIRQL on the queue's CPU; takes no spin lock.
@@ -136,7 +152,8 @@ BOOLEAN MPMessageInterrupt(NDIS_HANDLE context, ULONG message_id, PBOOLEAN queue
                            PULONG target_processors) {
   MP_ADAPTER* adapter = AdapterOf(context);
   *target_processors = 0;
-  const ULONG cause = MPClaimCauses(adapter, NICVectorCauses(adapter, message_id), message_id);
+  const ULONG cause =
+      MPClaimCauses(adapter, NICVectorCauses(adapter, message_id), message_id, true);
   *queue_default_dpc = cause != 0 ? TRUE : FALSE;
   return TRUE;  // a message is always ours
 }
@@ -144,7 +161,7 @@ BOOLEAN MPMessageInterrupt(NDIS_HANDLE context, ULONG message_id, PBOOLEAN queue
 // Message-based DPC. Runs at DISPATCH_LEVEL on the message's CPU; RcvLock, then SendLock.
 VOID MPMessageInterruptDpc(NDIS_HANDLE context, ULONG message_id, PVOID, PVOID, PVOID) {
   MP_ADAPTER* adapter = AdapterOf(context);
-  MPDpcWork(adapter, NICVectorCauses(adapter, message_id), message_id);
+  MPDpcWork(adapter, NICVectorCauses(adapter, message_id), message_id, true);
 }
 
 // Run at DIRQL under the interrupt lock (NDIS calls them).

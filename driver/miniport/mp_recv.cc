@@ -5,6 +5,8 @@
 namespace nicsim::miniport {
 namespace {
 
+constexpr ULONG kPostChunk = 16;
+
 PUCHAR RxDesc(MP_RX_RING& ring, ULONG slot) { return ring.DescVa + slot * kDescBytes; }
 
 ULONG RingUsed(const MP_RX_RING& ring) {
@@ -33,10 +35,15 @@ bool MPPostRxBuffer(MP_ADAPTER* adapter, MP_RX_RING& ring, MP_RX_BUFFER* buffer)
 VOID MPPostAllRxBuffers(MP_ADAPTER* adapter) {
   for (ULONG q = 0; q < adapter->NumQueues; ++q) {
     MP_RX_RING& ring = adapter->Rx[q];
-    NdisAcquireSpinLock(&adapter->RcvLock);
-    for (ULONG i = 0; i < kRxBuffers; ++i) MPPostRxBuffer(adapter, ring, &ring.Buffers[i]);
-    NICWriteRegister(adapter, nic_regs::RX_TAIL(q), ring.NextToUse);
-    NdisReleaseSpinLock(&adapter->RcvLock);
+    // In chunks, so RcvLock is never held for long (each post is several shared-memory writes).
+    for (ULONG first = 0; first < kRxBuffers; first += kPostChunk) {
+      NdisAcquireSpinLock(&adapter->RcvLock);
+      for (ULONG i = first; i < kRxBuffers && i < first + kPostChunk; ++i) {
+        MPPostRxBuffer(adapter, ring, &ring.Buffers[i]);
+      }
+      NICWriteRegister(adapter, nic_regs::RX_TAIL(q), ring.NextToUse);
+      NdisReleaseSpinLock(&adapter->RcvLock);
+    }
   }
 }
 

@@ -8,8 +8,11 @@
 #include "testbench/cli/run.h"
 #include "testbench/cli/summary.h"
 
+// libsystemc prints its banner before sc_main runs, so silence it at static initialization.
+static const int kQuietSystemC = setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+
 extern "C" int sc_main(int argc, char* argv[]) {
-  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  (void)kQuietSystemC;
   const auto parsed = nicsim::cli::parse_command_line(argc, argv);
   if (!parsed.run) return parsed.exit_code;
   const auto& config = *parsed.run;

@@ -275,7 +275,14 @@ RunSummary run_simulation(const RunConfig& config) {
       auto* packet = static_cast<TxPacket*>(nbl->ProtocolReserved[0]);
       if (!packet) continue;
       ++bench.tx_completed;
-      if (nbl->Status != NDIS_STATUS_SUCCESS) ++bench.tx_failed;
+      if (nbl->Status != NDIS_STATUS_SUCCESS) {
+        ++bench.tx_failed;
+        if (getenv("NICSIM_DEBUG")) {
+          std::fprintf(stderr, "send failed: status 0x%x len %u at %llu ns\n",
+                       static_cast<unsigned>(nbl->Status), nbl->DataLength,
+                       static_cast<unsigned long long>(platform.now_ns()));
+        }
+      }
       if (bench.outstanding_per_sender[packet->sender] > 0) {
         --bench.outstanding_per_sender[packet->sender];
       }

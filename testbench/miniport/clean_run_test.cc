@@ -1,0 +1,57 @@
+// The correct driver shows no violation and loses nothing, over many seeds of every scenario.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <tuple>
+
+#include "testbench/miniport/nicsim_runner.h"
+
+namespace nicsim::testing {
+namespace {
+
+#ifndef NICSIM_SWEEP_SEEDS
+#define NICSIM_SWEEP_SEEDS 20
+#endif
+#ifndef NICSIM_SWEEP_PACKETS
+#define NICSIM_SWEEP_PACKETS 120
+#endif
+
+const char* const kScenarios[] = {"default", "intx-shared",  "single-cpu", "many-cpus",
+                                  "burst",   "small-frames", "throttled"};
+
+class CleanRun : public ::testing::TestWithParam<std::tuple<const char*, int>> {};
+
+TEST_P(CleanRun, NoViolationsNothingLost) {
+  const auto [scenario, seed] = GetParam();
+  const auto run = run_nicsim({"--scenario", scenario, "--seed", std::to_string(seed), "--packets",
+                               std::to_string(NICSIM_SWEEP_PACKETS), "-q"});
+  ASSERT_TRUE(run.summary.is_object()) << run.output;
+  EXPECT_EQ(run.exit_code, 0) << run.violations_text();
+  EXPECT_TRUE(run.summary["violations"].empty()) << run.violations_text();
+  const auto& packets = run.summary["packets"];
+  EXPECT_GT(packets["sent"].get<uint64_t>(), 0u);
+  EXPECT_EQ(packets["lost"].get<uint64_t>(), 0u);
+  EXPECT_EQ(packets["corrupt"].get<uint64_t>(), 0u);
+  uint64_t dropped = 0;
+  for (const auto& [reason, count] : packets["dropped"].items()) dropped += count.get<uint64_t>();
+  EXPECT_EQ(packets["received"].get<uint64_t>() + dropped, packets["sent"].get<uint64_t>());
+  if (std::string(scenario) == "default") {
+    EXPECT_EQ(packets["received"], packets["sent"]);
+  }
+}
+
+std::string Name(const ::testing::TestParamInfo<CleanRun::ParamType>& info) {
+  std::string name = std::get<0>(info.param);
+  for (char& c : name) {
+    if (c == '-') c = '_';
+  }
+  return name + "_seed" + std::to_string(std::get<1>(info.param));
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, CleanRun,
+                         ::testing::Combine(::testing::ValuesIn(kScenarios),
+                                            ::testing::Range(1, NICSIM_SWEEP_SEEDS + 1)),
+                         Name);
+
+}  // namespace
+}  // namespace nicsim::testing

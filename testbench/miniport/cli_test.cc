@@ -1,0 +1,96 @@
+// The nicsim command line: bad input exits 2 naming the bad value; lists and help; the same
+// seed gives the same summary.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "testbench/miniport/nicsim_runner.h"
+
+namespace nicsim::testing {
+namespace {
+
+struct BadInput {
+  std::vector<std::string> args;
+  std::string named;  // the message must contain this
+};
+
+class CliBadInput : public ::testing::TestWithParam<BadInput> {};
+
+TEST_P(CliBadInput, ExitsTwoNamingTheValue) {
+  const auto& bad = GetParam();
+  const auto run = run_nicsim(bad.args, false);
+  EXPECT_EQ(run.exit_code, 2) << run.output;
+  EXPECT_NE(run.output.find(bad.named), std::string::npos) << run.output;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Flags, CliBadInput,
+    ::testing::Values(BadInput{{"--cpus", "0"}, "--cpus 0"}, BadInput{{"--cpus", "65"}, "65"},
+                      BadInput{{"--queues", "3"}, "--queues 3"},
+                      BadInput{{"--irq-mode", "bogus"}, "bogus"},
+                      BadInput{{"--scenario", "no-such-scenario"}, "no-such-scenario"},
+                      BadInput{{"--driver-bug", "no-such-bug"}, "no-such-bug"},
+                      BadInput{{"--pcap-in", "/nonexistent.pcap"}, "/nonexistent.pcap"},
+                      BadInput{{"--max-sim-time", "10parsecs"}, "10parsecs"},
+                      BadInput{{"--packets", "0"}, "--packets 0"},
+                      BadInput{{"--seed", "abc"}, "abc"},
+                      BadInput{{"--summary", "/nonexistent-dir/s.json"}, "/nonexistent-dir"},
+                      BadInput{{"--no-such-flag"}, "--no-such-flag"}));
+
+TEST(CliBadInput, MalformedPcapExitsTwo) {
+  const std::string path = temp_dir() + "/garbage.pcap";
+  std::ofstream(path) << "this is not a pcap file";
+  const auto run = run_nicsim({"--pcap-in", path}, false);
+  EXPECT_EQ(run.exit_code, 2) << run.output;
+  EXPECT_NE(run.output.find(path), std::string::npos) << run.output;
+}
+
+TEST(CliLists, DriverBugsOnePerLineWithRule) {
+  const auto run = run_nicsim({"--list-driver-bugs"}, false);
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_NE(run.output.find("send-dpr-acquire-at-passive"), std::string::npos);
+  EXPECT_NE(run.output.find("DPR_ACQUIRE_IRQL"), std::string::npos);
+  EXPECT_GE(std::count(run.output.begin(), run.output.end(), '\n'), 20);
+}
+
+TEST(CliLists, ScenariosIncludeTheNamedOnes) {
+  const auto run = run_nicsim({"--list-scenarios"}, false);
+  EXPECT_EQ(run.exit_code, 0);
+  for (const char* name : {"default", "intx-shared", "single-cpu", "many-cpus", "burst",
+                           "small-frames", "throttled"}) {
+    EXPECT_NE(run.output.find(name), std::string::npos) << name;
+  }
+}
+
+TEST(CliHelp, ShowsExamples) {
+  const auto run = run_nicsim({"--help"}, false);
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_NE(run.output.find("Examples"), std::string::npos);
+  EXPECT_NE(run.output.find("--max-sim-time"), std::string::npos);
+}
+
+TEST(CliSummary, SameSeedSameSummary) {
+  auto a = run_nicsim({"--seed", "7", "--packets", "100", "-q"});
+  auto b = run_nicsim({"--seed", "7", "--packets", "100", "-q"});
+  ASSERT_TRUE(a.summary.is_object() && b.summary.is_object());
+  a.summary.erase("sim");
+  b.summary.erase("sim");
+  EXPECT_EQ(a.summary, b.summary);
+}
+
+TEST(CliSummary, HasTheContractKeys) {
+  const auto run = run_nicsim({"--seed", "3", "--packets", "100", "-q"});
+  ASSERT_TRUE(run.summary.is_object()) << run.output;
+  for (const char* key : {"seed", "cpus", "queues", "irq_mode", "packets", "interrupts", "per_cpu",
+                          "latency_cycles", "locks", "violations", "sim"}) {
+    EXPECT_TRUE(run.summary.contains(key)) << key;
+  }
+  EXPECT_TRUE(run.summary["latency_cycles"]["irq_to_isr"].contains("p99"));
+  EXPECT_GT(run.summary["interrupts"]["dpcs"].get<uint64_t>(), 0u);
+  EXPECT_GT(run.summary["locks"].size(), 0u);
+}
+
+}  // namespace
+}  // namespace nicsim::testing
