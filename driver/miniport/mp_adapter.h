@@ -8,7 +8,7 @@
 
 namespace nicsim::miniport {
 
-inline constexpr ULONG kTxRingEntries = 32;  // small on purpose: bursts fill it
+inline constexpr ULONG kTxRingEntries = 16;  // small on purpose: bursts fill it
 inline constexpr ULONG kRxRingEntries = 256;
 inline constexpr ULONG kRxBuffers = kRxRingEntries - 1;  // head == tail means empty
 inline constexpr ULONG kBufferBytes = nic_regs::kRxBufBytes;

@@ -71,7 +71,7 @@ inline constexpr std::array kDriverBugs = {
     DriverBugInfo{DriverBug::kRcvLockAcrossIndicate, "rcvlock-across-indicate", "RECURSIVE_ACQUIRE",
                   "RcvLock held across the indication; the return path takes RcvLock"},
     DriverBugInfo{DriverBug::kDrainRingUnderLock, "drain-ring-under-lock", "LOCK_HOLD_TOO_LONG",
-                  "DPC drains the RX ring under RcvLock, re-reading the head register each frame"},
+                  "DPC polls the RX head under RcvLock until 512 polls found no frame"},
     DriverBugInfo{DriverBug::kHaltWithoutDeregister, "halt-without-deregister",
                   "HALT_WITHOUT_DEREGISTER", "halt returns with the interrupt still registered"},
     DriverBugInfo{DriverBug::kSendCompleteUnderLock, "send-complete-under-lock",

@@ -51,8 +51,7 @@ VOID MPPostAllRxBuffers(MP_ADAPTER* adapter) {
 // Every write-back is validated (done bit, end of packet, length) before the buffer is used.
 VOID MPHandleReceive(MP_ADAPTER* adapter, ULONG queue) {
   MP_RX_RING& ring = adapter->Rx[queue];
-  const bool hold_across_indicate = HasBug(adapter, DriverBug::kRcvLockAcrossIndicate) ||
-                                    HasBug(adapter, DriverBug::kDrainRingUnderLock);
+  const bool hold_across_indicate = HasBug(adapter, DriverBug::kRcvLockAcrossIndicate);
   bool reposted = false;
   ULONG idle_polls = 0;
   NdisDprAcquireSpinLock(&adapter->RcvLock);
@@ -62,13 +61,15 @@ VOID MPHandleReceive(MP_ADAPTER* adapter, ULONG queue) {
     const ULONG64 writeback = NdisReadSharedUlong64(RxDesc(ring, slot) + 8);
     const ULONG status = static_cast<ULONG>((writeback >> 24) & 0xFF);
     if (!(status & 0x1)) {
-      // Bug variant: keep draining while the device looks busy, all under RcvLock.
-      if (HasBug(adapter, DriverBug::kDrainRingUnderLock) && idle_polls++ < 2000 &&
-          (NICReadRegister(adapter, nic_regs::STATUS) & nic_regs::STATUS_BUSY)) {
+      // Bug variant: poll the head register for more frames until 512 polls in a row found
+      // none, all under RcvLock ("saves an interrupt" but holds the lock for tens of us).
+      if (HasBug(adapter, DriverBug::kDrainRingUnderLock) && idle_polls++ < 512) {
+        (void)NICReadRegister(adapter, nic_regs::RX_HEAD(queue));
         continue;
       }
       break;
     }
+    idle_polls = 0;
     const ULONG length = static_cast<ULONG>(writeback & 0xFFFF);
     const ULONG hash = static_cast<ULONG>(writeback >> 32);
     MP_RX_BUFFER* buffer = ring.Slot[slot];

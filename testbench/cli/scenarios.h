@@ -23,7 +23,7 @@ struct Scenario {
   unsigned min_frame = 60;   // bytes, without FCS
   unsigned max_frame = 1514;
   unsigned rx_gap_cycles = 200;     // link partner inter-frame gap
-  unsigned tx_burst = 8;            // NBLs per MiniportSendNetBufferLists call, at most
+  unsigned tx_burst = 16;           // NBLs per MiniportSendNetBufferLists call, at most
   uint64_t tx_gap_ns = 2000;        // pause of a sender thread between two calls
   unsigned itr_cycles = 0;          // interrupt throttle per vector (0 = none)
   bool shared_line_sharer = false;  // INTx: a second device shares the line
