@@ -6,8 +6,15 @@
 #include <stdexcept>
 #include <string>
 
+#include "nic_regs.h"
 #include "sim/link_partner.h"
 #include "sim/mmio_bridge.h"
+#include "sim/monitors/axi4_protocol.h"
+#include "sim/monitors/axi4lite_protocol.h"
+#include "sim/monitors/axis_protocol.h"
+#include "sim/monitors/interrupt_liveness.h"
+#include "sim/monitors/irq_before_data.h"
+#include "sim/monitors/throttle_spacing.h"
 
 // With SystemC included, Verilator's runtime calls an unqualified sc_time_stamp().
 using sc_core::sc_time_stamp;
@@ -82,6 +89,19 @@ MmioPort& NicDomain::mmio() { return *bridge_; }
 LinkPartner& NicDomain::link() { return *link_; }
 Vnic_sim_top& NicDomain::model() { return *model_; }
 VerilatedContext& NicDomain::context() { return *context_; }
+
+void NicDomain::add_standard_monitors(uint64_t liveness_bound_cycles) {
+  const MonitorReport report = monitor_reporter();
+  const unsigned queues = nic_regs::kMaxQueues;  // Vnic_sim_top is built with NUM_QUEUES = 8
+  owned_monitors_.push_back(std::make_unique<Axi4LiteProtocol>(report));
+  owned_monitors_.push_back(std::make_unique<Axi4Protocol>(report));
+  owned_monitors_.push_back(std::make_unique<AxiStreamProtocol>(report));
+  owned_monitors_.push_back(std::make_unique<IrqBeforeData>(report));
+  owned_monitors_.push_back(std::make_unique<ThrottleSpacing>(report, queues));
+  owned_monitors_.push_back(
+      std::make_unique<InterruptLiveness>(report, queues, liveness_bound_cycles));
+  for (auto& monitor : owned_monitors_) add_monitor(monitor.get());
+}
 
 MonitorReport NicDomain::monitor_reporter() {
   return [this](Violation v) {

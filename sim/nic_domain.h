@@ -87,6 +87,9 @@ class NicDomain : public sc_core::sc_module {
 
   // Monitors are not owned; they stay registered for the whole run.
   void add_monitor(CycleMonitor* monitor) { monitors_.push_back(monitor); }
+  // Attaches (and owns) every protocol and interrupt monitor: AXI4-Lite, AXI4, AXI4-Stream,
+  // IRQ_BEFORE_DATA, THROTTLE_SPACING and INTERRUPT_LIVENESS (with liveness_bound_cycles).
+  void add_standard_monitors(uint64_t liveness_bound_cycles = 2000);
   // Reports a monitor violation, stamping sim_ns from its cycle.
   MonitorReport monitor_reporter();
 
@@ -116,6 +119,7 @@ class NicDomain : public sc_core::sc_module {
   std::unique_ptr<MmioBridge> bridge_;
   std::unique_ptr<LinkPartner> link_;
   std::vector<CycleMonitor*> monitors_;
+  std::vector<std::unique_ptr<CycleMonitor>> owned_monitors_;
   EdgeHook edge_hook_;
 
   PortSnapshot ports_;

@@ -31,6 +31,7 @@ struct Result {
   uint64_t cycles = 0;
   double seconds = 0;
   uint64_t frames = 0;
+  uint64_t violations = 0;
   double rate() const { return seconds > 0 ? static_cast<double>(cycles) / seconds : 0; }
 };
 
@@ -153,10 +154,11 @@ Result run_bare(uint64_t cycles) {
   return r;
 }
 
-Result run_platform(uint64_t cycles, bool batching) {
+Result run_platform(uint64_t cycles, bool batching, bool monitors) {
   PlatformConfig config;
   config.batching = batching;
   Platform platform(config);
+  if (monitors) platform.nic().add_standard_monitors();
   Result r;
   const uint64_t period = platform.nic_period_ps();
   testing::spawn_driver([&] {
@@ -170,6 +172,7 @@ Result run_platform(uint64_t cycles, bool batching) {
   platform.run(cycles * period / 1000 * 2 + 1'000'000);
   r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   r.cycles = platform.nic_cycle();
+  r.violations = platform.violations().all().size();
   return r;
 }
 
@@ -199,10 +202,13 @@ Result in_child(const std::function<Result()>& fn) {
 }
 
 void print(const char* name, const Result& r, const Result& bare) {
-  std::printf("%-10s %10.3f M cycles/s  %9llu cycles  %7llu frames  %6.2f s  ratio to bare %.2f\n",
-              name, r.rate() / 1e6, static_cast<unsigned long long>(r.cycles),
-              static_cast<unsigned long long>(r.frames), r.seconds,
-              bare.rate() > 0 ? r.rate() / bare.rate() : 0.0);
+  std::printf(
+      "%-10s %7.3f M cycles/s  %9llu cycles  %6llu frames  %5.2f s  %llu violations  ratio to "
+      "bare %.2f\n",
+      name, r.rate() / 1e6, static_cast<unsigned long long>(r.cycles),
+      static_cast<unsigned long long>(r.frames), r.seconds,
+      static_cast<unsigned long long>(r.violations),
+      bare.rate() > 0 ? r.rate() / bare.rate() : 0.0);
 }
 
 }  // namespace
@@ -214,18 +220,25 @@ extern "C" int sc_main(int argc, char* argv[]) {
   CLI::App app{"Co-simulation speed: bare Verilated NIC loop vs the SystemC platform"};
   uint64_t cycles = 2'000'000;
   bool reference = true;
+  bool monitors = false;
   app.add_option("--cycles", cycles, "NIC cycles per run")
       ->check(CLI::Range(10'000ull, 1'000'000'000ull));
   app.add_flag("--reference,!--no-reference", reference,
                "also run the platform with one edge per SystemC wake-up");
+  app.add_flag("--monitors", monitors, "also time the platform with every cycle monitor attached");
   CLI11_PARSE(app, argc, argv);
 
   std::printf("busy loopback traffic, %llu NIC cycles per run\n",
               static_cast<unsigned long long>(cycles));
   const Result bare = in_child([&] { return run_bare(cycles); });
   print("bare", bare, bare);
-  const Result platform = in_child([&] { return run_platform(cycles, true); });
+  const Result platform = in_child([&] { return run_platform(cycles, true, false); });
   print("platform", platform, bare);
-  if (reference) print("reference", in_child([&] { return run_platform(cycles, false); }), bare);
+  if (monitors) {
+    print("+monitors", in_child([&] { return run_platform(cycles, true, true); }), bare);
+  }
+  if (reference) {
+    print("reference", in_child([&] { return run_platform(cycles, false, false); }), bare);
+  }
   return bare.cycles && platform.cycles ? 0 : 1;
 }
