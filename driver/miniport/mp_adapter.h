@@ -9,6 +9,8 @@
 namespace nicsim::miniport {
 
 inline constexpr ULONG kTxRingEntries = 16;  // small on purpose: bursts fill it
+inline constexpr ULONG kRxBudget = 32;       // frames per queue per DPC run
+inline constexpr ULONG kMaxDpcSlots = 64;    // per message (MSI-X) or per CPU (INTx)
 inline constexpr ULONG kRxRingEntries = 256;
 inline constexpr ULONG kRxBuffers = kRxRingEntries - 1;  // head == tail means empty
 inline constexpr ULONG kBufferBytes = nic_regs::kRxBufBytes;
@@ -84,7 +86,10 @@ struct MP_ADAPTER {
   // Causes the ISR saw and the DPCs have not fetched yet: shared with DIRQL.
   NDIS_ISR_SHARED<ULONG> SavedCause{"SavedCause", 0};
 
-  BOOLEAN Halting;             // under Lock
+  BOOLEAN Halting;  // under Lock
+  // Causes a DPC fetched but left for its next run (receive budget spent). Only the DPC of
+  // that message (MSI-X) or CPU (INTx) touches its slot, and DPCs of one slot never overlap.
+  ULONG DpcCarry[kMaxDpcSlots];
   ULONG64 StatSendsAccepted;   // under Lock
   ULONG64 StatSendsCompleted;  // under Lock
   MP_TX_RING Tx[kMaxQueues];
@@ -114,7 +119,7 @@ VOID MPDisableInterruptsSync(MP_ADAPTER* adapter, ULONG causes);
 
 // mp_recv.cc
 VOID MPPostAllRxBuffers(MP_ADAPTER* adapter);
-VOID MPHandleReceive(MP_ADAPTER* adapter, ULONG queue);
+bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue);  // true: more frames wait
 MINIPORT_RETURN_NET_BUFFER_LISTS MPReturnNetBufferLists;
 
 // mp_send.cc

@@ -92,6 +92,11 @@ ULONG MPClaimCauses(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool me
 // Runs at DISPATCH_LEVEL. Fetches `causes` from SavedCause, does the work, re-enables last:
 // the whole vector when message-based (its ISR masked all of it), else what it fetched.
 VOID MPDpcWork(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool message_based) {
+  // Halt masked and reset the device and is deregistering: nothing to do, nothing to re-enable.
+  NdisDprAcquireSpinLock(&adapter->Lock);
+  const bool halting = adapter->Halting;
+  NdisDprReleaseSpinLock(&adapter->Lock);
+  if (halting) return;
   MP_SYNC_CONTEXT sync{adapter, causes};
   if (HasBug(adapter, DriverBug::kDpcCauseUnsynchronized)) {
     const ULONG saved = adapter->SavedCause.Read();
@@ -100,18 +105,35 @@ VOID MPDpcWork(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool message
   } else {
     NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, message_id, MPFetchCauseSync, &sync);
   }
-  const ULONG fetched = sync.Causes;
-  if (fetched == 0) return;  // another DPC of this interrupt already took them
+  const ULONG slot = (message_based ? message_id : NdisCurrentProcessorNumber()) % kMaxDpcSlots;
+  const ULONG fetched = sync.Causes | adapter->DpcCarry[slot];
+  adapter->DpcCarry[slot] = 0;
+  if (fetched == 0) return;  // nothing was pending for this DPC
 
   bool saw_receive = false;
+  ULONG carry = 0;
   for (ULONG q = 0; q < adapter->NumQueues; ++q) {
     if (fetched & RxCause(q)) {
-      MPHandleReceive(adapter, q);
+      if (MPHandleReceive(adapter, q)) carry |= RxCause(q);
       saw_receive = true;
     }
   }
   for (ULONG q = 0; q < adapter->NumQueues; ++q) {
     if (fetched & TxCause(q)) MPHandleSendComplete(adapter, q);
+  }
+  if (carry != 0) {
+    // Budget spent: run again (the causes stay masked) instead of holding the CPU.
+    adapter->DpcCarry[slot] = carry;
+    NdisMQueueDpcEx(adapter->InterruptHandle, message_based ? message_id : 0, nullptr, nullptr);
+    if (!message_based) {
+      // Line-based: re-enable the causes that are done now; the carried ones stay masked.
+      const ULONG done = fetched & ~carry;
+      if (done != 0) {
+        MP_SYNC_CONTEXT enable{adapter, done};
+        NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, 0, MPEnableSync, &enable);
+      }
+    }
+    return;
   }
   if (HasBug(adapter, DriverBug::kDpcSkipsReenableOnTxOnly) && !saw_receive) return;
 

@@ -49,11 +49,14 @@ VOID MPPostAllRxBuffers(MP_ADAPTER* adapter) {
 
 // Runs at DISPATCH_LEVEL in the DPC; takes RcvLock and releases it around each indication.
 // Every write-back is validated (done bit, end of packet, length) before the buffer is used.
-VOID MPHandleReceive(MP_ADAPTER* adapter, ULONG queue) {
+// Handles at most kRxBudget frames; returns true when more are waiting.
+bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue) {
   MP_RX_RING& ring = adapter->Rx[queue];
   const bool hold_across_indicate = HasBug(adapter, DriverBug::kRcvLockAcrossIndicate);
   bool reposted = false;
+  bool more = false;
   ULONG idle_polls = 0;
+  ULONG handled = 0;
   NdisDprAcquireSpinLock(&adapter->RcvLock);
   for (;;) {
     const ULONG slot = ring.NextToClean;
@@ -69,7 +72,12 @@ VOID MPHandleReceive(MP_ADAPTER* adapter, ULONG queue) {
       }
       break;
     }
+    if (handled == kRxBudget && !HasBug(adapter, DriverBug::kDrainRingUnderLock)) {
+      more = true;  // a frame waits, but the DPC queues itself again instead of running long
+      break;
+    }
     idle_polls = 0;
+    ++handled;
     const ULONG length = static_cast<ULONG>(writeback & 0xFFFF);
     const ULONG hash = static_cast<ULONG>(writeback >> 32);
     MP_RX_BUFFER* buffer = ring.Slot[slot];
@@ -114,40 +122,45 @@ VOID MPHandleReceive(MP_ADAPTER* adapter, ULONG queue) {
   } else {
     NdisDprReleaseSpinLock(&adapter->RcvLock);
   }
+  return more;
 }
 
 // MiniportReturnNetBufferLists. Runs at IRQL <= DISPATCH_LEVEL (the flag says which); takes
-// RcvLock. Re-posts each returned buffer to its queue and rings each touched doorbell once.
+// RcvLock per chunk of kPostChunk buffers, so a long chain never holds it for long. Re-posts
+// each returned buffer to its queue and rings each touched doorbell once per chunk.
 VOID MPReturnNetBufferLists(NDIS_HANDLE context, PNET_BUFFER_LIST nbls, ULONG flags) {
   auto* adapter = static_cast<MP_ADAPTER*>(context);
   const bool dispatch = (flags & NDIS_RETURN_FLAGS_DISPATCH_LEVEL) != 0;
-  if (dispatch) {
-    NdisDprAcquireSpinLock(&adapter->RcvLock);
-  } else {
-    NdisAcquireSpinLock(&adapter->RcvLock);
-  }
-  ULONG touched = 0;
-  for (PNET_BUFFER_LIST nbl = nbls; nbl;) {
-    PNET_BUFFER_LIST next = nbl->Next;
-    nbl->Next = nullptr;
-    auto* buffer = static_cast<MP_RX_BUFFER*>(nbl->MiniportReserved[0]);
-    if (buffer && buffer->WithProtocol && buffer->Queue < adapter->NumQueues) {
-      buffer->WithProtocol = FALSE;
-      if (MPPostRxBuffer(adapter, adapter->Rx[buffer->Queue], buffer)) {
-        touched |= 1u << buffer->Queue;
+  PNET_BUFFER_LIST nbl = nbls;
+  while (nbl) {
+    if (dispatch) {
+      NdisDprAcquireSpinLock(&adapter->RcvLock);
+    } else {
+      NdisAcquireSpinLock(&adapter->RcvLock);
+    }
+    ULONG touched = 0;
+    for (ULONG n = 0; nbl && n < kPostChunk; ++n) {
+      PNET_BUFFER_LIST next = nbl->Next;
+      nbl->Next = nullptr;
+      auto* buffer = static_cast<MP_RX_BUFFER*>(nbl->MiniportReserved[0]);
+      if (buffer && buffer->WithProtocol && buffer->Queue < adapter->NumQueues) {
+        buffer->WithProtocol = FALSE;
+        if (MPPostRxBuffer(adapter, adapter->Rx[buffer->Queue], buffer)) {
+          touched |= 1u << buffer->Queue;
+        }
+      }
+      nbl = next;
+    }
+    for (ULONG q = 0; q < adapter->NumQueues; ++q) {
+      if (touched & (1u << q)) {
+        NICWriteRegister(adapter, nic_regs::RX_TAIL(q), adapter->Rx[q].NextToUse);
       }
     }
-    nbl = next;
-  }
-  for (ULONG q = 0; q < adapter->NumQueues; ++q) {
-    if (touched & (1u << q)) {
-      NICWriteRegister(adapter, nic_regs::RX_TAIL(q), adapter->Rx[q].NextToUse);
+    if (dispatch) {
+      NdisDprReleaseSpinLock(&adapter->RcvLock);
+    } else {
+      NdisReleaseSpinLock(&adapter->RcvLock);
     }
-  }
-  if (dispatch) {
-    NdisDprReleaseSpinLock(&adapter->RcvLock);
-  } else {
-    NdisReleaseSpinLock(&adapter->RcvLock);
   }
 }
 
