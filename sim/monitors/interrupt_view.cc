@@ -1,5 +1,7 @@
 #include "sim/monitors/interrupt_view.h"
 
+#include <algorithm>
+
 #include "nic_regs.h"
 #include "sim/interrupt_controller.h"
 
@@ -27,14 +29,19 @@ void InterruptView::reset_registers() {
   rx_rings_.fill({});
 }
 
-int InterruptView::write_back_cause(uint64_t address) const {
+int InterruptView::write_back_cause(uint64_t address, uint64_t bytes) const {
+  const uint64_t end = address + bytes;
   for (unsigned q = 0; q < num_queues_ && q < tx_rings_.size(); ++q) {
     for (bool rx : {false, true}) {
       const Ring& ring = rx ? rx_rings_[q] : tx_rings_[q];
-      const uint64_t bytes = uint64_t{ring.size} * nic_regs::kDescBytes;
-      if (ring.size && address >= ring.base && address - ring.base < bytes &&
-          (address - ring.base) % nic_regs::kDescBytes == 8) {
-        return static_cast<int>(rx ? nic_regs::ICR_RXQ_SHIFT + q : nic_regs::ICR_TXQ_SHIFT + q);
+      const uint64_t ring_end = ring.base + uint64_t{ring.size} * nic_regs::kDescBytes;
+      if (!ring.size || end <= ring.base || address >= ring_end) continue;
+      // A write-back writes a descriptor's second qword (length and status).
+      for (uint64_t qword = std::max(address, ring.base) & ~uint64_t{7};
+           qword < std::min(end, ring_end); qword += 8) {
+        if ((qword - ring.base) % nic_regs::kDescBytes == 8) {
+          return static_cast<int>(rx ? nic_regs::ICR_RXQ_SHIFT + q : nic_regs::ICR_TXQ_SHIFT + q);
+        }
       }
     }
   }
@@ -100,7 +107,10 @@ void InterruptView::on_cycle(uint64_t cycle, const PortSnapshot& p) {
     aw_shown_ = false;
     const bool message = is_message_address(p.m_axi_awaddr);
     Write w{aw_issue_cycle_, p.m_axi_awaddr, message,
-            message ? -1 : write_back_cause(p.m_axi_awaddr)};
+            message
+                ? -1
+                : write_back_cause(p.m_axi_awaddr, (p.m_axi_awlen + uint64_t{1})
+                                                       << std::min<unsigned>(p.m_axi_awsize, 3))};
     w_queue_.push_back(w);
     b_queue_.push_back(w);
   }

@@ -54,7 +54,7 @@ class InterruptView {
   };
   void reset_registers();
   void apply(const RegisterWrite& write);
-  int write_back_cause(uint64_t address) const;
+  int write_back_cause(uint64_t address, uint64_t bytes) const;
 
   unsigned num_queues_;
   RegisterWriteTracker writes_tracker_;

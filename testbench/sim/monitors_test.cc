@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -94,6 +96,23 @@ std::vector<Violation> run_real_nic(const std::function<CycleMonitor*(MonitorRep
   EXPECT_GT(bench.nic->interrupt_cycles().size(), 0u);
   return bench.log.all();
 }
+
+// Shows a monitor the real NIC's ports with a test-only fault applied to its view.
+class PortFault : public CycleMonitor {
+ public:
+  using Fault = std::function<void(uint64_t cycle, PortSnapshot& ports)>;
+  PortFault(std::unique_ptr<CycleMonitor> inner, Fault fault)
+      : inner_(std::move(inner)), fault_(std::move(fault)) {}
+  void on_cycle(uint64_t cycle, const PortSnapshot& ports) override {
+    PortSnapshot faulty = ports;
+    fault_(cycle, faulty);
+    inner_->on_cycle(cycle, faulty);
+  }
+
+ private:
+  std::unique_ptr<CycleMonitor> inner_;
+  Fault fault_;
+};
 
 Scenario busy_traffic() {
   Scenario s;
@@ -392,16 +411,81 @@ TEST(InterruptLiveness, MaskedCauseOwesNothing) {
 }
 
 TEST(InterruptLiveness, SilentOnTheRealNicUnderTraffic) {
-  auto v =
-      run_real_nic([](MonitorReport r) { return new InterruptLiveness(r, 8); }, busy_traffic());
+  auto v = run_real_nic([](MonitorReport r) { return new InterruptLiveness(r, 8, 300); },
+                        busy_traffic());
   EXPECT_TRUE(v.empty()) << describe(v);
 }
 
 TEST(InterruptLiveness, SilentOnTheRealNicInIntxMode) {
   Scenario s = busy_traffic();
   s.setup.intx = true;
-  auto v = run_real_nic([](MonitorReport r) { return new InterruptLiveness(r, 8); }, s);
+  auto v = run_real_nic([](MonitorReport r) { return new InterruptLiveness(r, 8, 300); }, s);
   EXPECT_TRUE(v.empty()) << describe(v);
+}
+
+// --- faults injected into the real NIC's traffic ---
+
+TEST(Axi4Protocol, FaultInjectedIntoRealTrafficIsReported) {
+  // The first time the NIC's AWVALID stalls, the monitor sees it dropped in the next cycle.
+  auto v = run_real_nic(
+      [](MonitorReport r) {
+        auto armed = std::make_shared<int>(0);
+        return new PortFault(std::make_unique<Axi4Protocol>(r), [armed](uint64_t, PortSnapshot& p) {
+          if (*armed == 1 && p.m_axi_awvalid) {
+            p.m_axi_awvalid = false;
+            *armed = 2;
+          } else if (*armed == 0 && p.m_axi_awvalid && !p.m_axi_awready) {
+            *armed = 1;
+          }
+        });
+      },
+      busy_traffic());
+  ASSERT_FALSE(v.empty());
+  EXPECT_EQ(v.front().rule, "AXI4_VALID_DROPPED") << describe(v);
+}
+
+TEST(IrqBeforeData, FaultInjectedIntoRealTrafficIsReported) {
+  // Write responses never reach the monitor: every message overtakes a write it may report.
+  auto v = run_real_nic(
+      [](MonitorReport r) {
+        return new PortFault(std::make_unique<IrqBeforeData>(r),
+                             [](uint64_t, PortSnapshot& p) { p.m_axi_bvalid = false; });
+      },
+      busy_traffic());
+  ASSERT_FALSE(v.empty());
+  EXPECT_EQ(v.front().rule, "IRQ_BEFORE_DATA") << describe(v);
+}
+
+TEST(ThrottleSpacing, FaultInjectedIntoRealTrafficIsReported) {
+  // The monitor believes the driver programmed ITR = 5000 while the NIC throttles at 30.
+  auto v = run_real_nic(
+      [](MonitorReport r) {
+        return new PortFault(std::make_unique<ThrottleSpacing>(r, 8),
+                             [](uint64_t, PortSnapshot& p) {
+                               if (p.s_axil_wvalid && p.s_axil_wdata == 30) p.s_axil_wdata = 5000;
+                             });
+      },
+      busy_traffic());
+  ASSERT_FALSE(v.empty());
+  EXPECT_EQ(v.front().rule, "THROTTLE_SPACING") << describe(v);
+}
+
+TEST(InterruptLiveness, FaultInjectedIntoRealTrafficIsReported) {
+  // The monitor sees neither the NIC's MSI-X messages nor the driver acknowledging causes: the
+  // causes the NIC reported look pending and unanswered.
+  auto v = run_real_nic(
+      [](MonitorReport r) {
+        return new PortFault(std::make_unique<InterruptLiveness>(r, 8, 100),
+                             [](uint64_t, PortSnapshot& p) {
+                               if (InterruptView::is_message_address(p.m_axi_awaddr)) {
+                                 p.m_axi_awaddr = 0x10;  // not in any ring, not a message
+                               }
+                               if (p.s_axil_awaddr == nic_regs::ICR) p.s_axil_awaddr = 0xFFC;
+                             });
+      },
+      busy_traffic());
+  ASSERT_FALSE(v.empty());
+  EXPECT_EQ(v.front().rule, "INTERRUPT_LIVENESS") << describe(v);
 }
 
 }  // namespace
