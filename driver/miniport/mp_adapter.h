@@ -86,7 +86,8 @@ struct MP_ADAPTER {
   // Causes the ISR saw and the DPCs have not fetched yet: shared with DIRQL.
   NDIS_ISR_SHARED<ULONG> SavedCause{"SavedCause", 0};
 
-  BOOLEAN Halting;  // under Lock
+  BOOLEAN Halting;     // under Lock
+  ULONG DpcsInFlight;  // under Lock
   // Causes a DPC fetched but left for its next run (receive budget spent). Only the DPC of
   // that message (MSI-X) or CPU (INTx) touches its slot, and DPCs of one slot never overlap.
   ULONG DpcCarry[kMaxDpcSlots];

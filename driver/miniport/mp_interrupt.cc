@@ -91,12 +91,7 @@ ULONG MPClaimCauses(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool me
 
 // Runs at DISPATCH_LEVEL. Fetches `causes` from SavedCause, does the work, re-enables last:
 // the whole vector when message-based (its ISR masked all of it), else what it fetched.
-VOID MPDpcWork(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool message_based) {
-  // Halt masked and reset the device and is deregistering: nothing to do, nothing to re-enable.
-  NdisDprAcquireSpinLock(&adapter->Lock);
-  const bool halting = adapter->Halting;
-  NdisDprReleaseSpinLock(&adapter->Lock);
-  if (halting) return;
+VOID MPDpcWorkBody(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool message_based) {
   MP_SYNC_CONTEXT sync{adapter, causes};
   if (HasBug(adapter, DriverBug::kDpcCauseUnsynchronized)) {
     const ULONG saved = adapter->SavedCause.Read();
@@ -144,6 +139,20 @@ VOID MPDpcWork(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool message
     MP_SYNC_CONTEXT enable{adapter, reenable};
     NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, message_id, MPEnableSync, &enable);
   }
+}
+
+// Runs at DISPATCH_LEVEL; takes Lock briefly. Halt waits for DPCs in flight before it
+// deregisters, and a DPC that starts once halt began does nothing (the device is reset).
+VOID MPDpcWork(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool message_based) {
+  NdisDprAcquireSpinLock(&adapter->Lock);
+  const bool halting = adapter->Halting;
+  if (!halting) ++adapter->DpcsInFlight;
+  NdisDprReleaseSpinLock(&adapter->Lock);
+  if (halting) return;
+  MPDpcWorkBody(adapter, causes, message_id, message_based);
+  NdisDprAcquireSpinLock(&adapter->Lock);
+  --adapter->DpcsInFlight;
+  NdisDprReleaseSpinLock(&adapter->Lock);
 }
 
 // Line-based ISR. Runs at DIRQL on the CPU the line was delivered to; takes no spin lock.

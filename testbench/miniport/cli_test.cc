@@ -2,6 +2,8 @@
 // seed gives the same summary.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -37,7 +39,14 @@ INSTANTIATE_TEST_SUITE_P(
                       BadInput{{"--packets", "0"}, "--packets 0"},
                       BadInput{{"--seed", "abc"}, "abc"},
                       BadInput{{"--summary", "/nonexistent-dir/s.json"}, "/nonexistent-dir"},
-                      BadInput{{"--no-such-flag"}, "--no-such-flag"}));
+                      BadInput{{"--no-such-flag"}, "--no-such-flag"}),
+    [](const ::testing::TestParamInfo<BadInput>& info) {
+      std::string name;
+      for (const auto& arg : info.param.args) {
+        for (char c : arg) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+      }
+      return name;
+    });
 
 TEST(CliBadInput, MalformedPcapExitsTwo) {
   const std::string path = temp_dir() + "/garbage.pcap";
