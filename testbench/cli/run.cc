@@ -71,8 +71,38 @@ struct Bench {
     }
   }
 
+  // intx-shared: a second device on the NIC's line, asserting it now and then. Its ISR claims
+  // only what it raised, and ours must return FALSE for it.
+  bool sharer_connected = false, sharer_asserted = false;
+  uint64_t sharer_claims = 0;
+  void connect_sharer() {
+    std::vector<unsigned> all_cpus;
+    for (unsigned c = 0; c < platform.num_cpus(); ++c) all_cpus.push_back(c);
+    platform.intc().connect_line(
+        platform.config().intx_line, "sharer", sim::kFirstDeviceIrql, all_cpus, [this](unsigned) {
+          if (!sharer_asserted) return false;
+          sharer_asserted = false;
+          ++sharer_claims;
+          platform.intc().drive_line(platform.config().intx_line, "sharer", false);
+          return true;
+        });
+    sharer_connected = true;
+  }
+  void maybe_pulse_sharer() {
+    if (!sharer_connected || sharer_asserted || rng() % 8 != 0) return;
+    sharer_asserted = true;
+    platform.intc().drive_line(platform.config().intx_line, "sharer", true);
+  }
+  void disconnect_sharer() {
+    if (!sharer_connected) return;
+    platform.intc().drive_line(platform.config().intx_line, "sharer", false);
+    platform.intc().disconnect_line(platform.config().intx_line, "sharer");
+    sharer_connected = false;
+  }
+
   // Runs at PASSIVE_LEVEL on a testbench thread: the protocol gives deferred buffers back.
   void return_deferred() {
+    maybe_pulse_sharer();
     if (deferred_returns.empty()) return;
     PNET_BUFFER_LIST head = nullptr;
     for (auto it = deferred_returns.rbegin(); it != deferred_returns.rend(); ++it) {
@@ -141,6 +171,10 @@ void run_controller(Bench& bench) {
   auto& cpu = bench.platform.current_cpu();
   bench.initialized = bench.kernel.adapter_initialized();
   if (!bench.initialized) return;
+  if (bench.config.scenario.shared_line_sharer &&
+      bench.config.scenario.irq_mode == IrqMode::kIntx) {
+    bench.connect_sharer();
+  }
   const uint64_t start = bench.platform.nic_cycle() + 10;
   for (const auto& frame : bench.rx_frames) bench.link.send(frame, false, start);
   (void)bench.platform.mmio().read32(nic_regs::STATUS);  // wakes an idle clock domain
@@ -176,6 +210,7 @@ void run_controller(Bench& bench) {
     cpu.block_for(kPollNs);
   }
   bench.return_deferred();
+  bench.disconnect_sharer();
   auto& mmio = bench.platform.mmio();
   bench.nic_drops["runt"] = mmio.read32(nic_regs::STAT_RX_RUNT);
   bench.nic_drops["oversize"] = mmio.read32(nic_regs::STAT_RX_OVERSIZE);
@@ -361,6 +396,7 @@ RunSummary run_simulation(const RunConfig& config) {
     if (!config.quiet) std::printf("%s\n", line.c_str());
   }
   host_stats.fill(s);
+  s.sharer_claims = bench.sharer_claims;
   for (const auto& lock : kernel.lock_stats()) {
     s.locks.push_back(
         {lock.name, lock.acquires, lock.contended, lock.max_hold_ns, lock.max_spin_ns});

@@ -48,7 +48,10 @@ nlohmann::json to_json(const RunSummary& s) {
                   {"corrupt", s.corrupt},
                   {"rx", {{"sent", s.rx_sent}, {"received", s.rx_received}}},
                   {"tx", {{"sent", s.tx_sent}, {"received", s.tx_received}}}};
-  j["interrupts"] = {{"raised", s.interrupts_raised}, {"isr_calls", s.isr_calls}, {"dpcs", s.dpcs}};
+  j["interrupts"] = {{"raised", s.interrupts_raised},
+                     {"isr_calls", s.isr_calls},
+                     {"dpcs", s.dpcs},
+                     {"sharer_claims", s.sharer_claims}};
   json per_cpu = json::array();
   for (const auto& c : s.per_cpu) {
     per_cpu.push_back({{"cpu", c.cpu}, {"isr", c.isr}, {"dpc", c.dpc}, {"busy_ns", c.busy_ns}});

@@ -39,6 +39,7 @@ struct RunSummary {
   uint64_t rx_sent = 0, rx_received = 0, tx_sent = 0, tx_received = 0;
   std::map<std::string, uint64_t> dropped;
   uint64_t interrupts_raised = 0, isr_calls = 0, dpcs = 0;
+  uint64_t sharer_claims = 0;  // intx-shared: interrupts the other device on the line claimed
   std::vector<CpuStats> per_cpu;
   Histogram irq_to_isr, isr_to_dpc;
   std::vector<LockStats> locks;

@@ -103,3 +103,17 @@ TEST(CliSummary, HasTheContractKeys) {
 
 }  // namespace
 }  // namespace nicsim::testing
+
+namespace nicsim::testing {
+namespace {
+
+TEST(IntxShared, OtherDeviceOnTheLineIsLeftAlone) {
+  const auto run = run_nicsim({"--scenario", "intx-shared", "--seed", "2", "-q"});
+  ASSERT_TRUE(run.summary.is_object()) << run.output;
+  EXPECT_EQ(run.exit_code, 0) << run.violations_text();
+  EXPECT_GT(run.summary["interrupts"]["sharer_claims"].get<uint64_t>(), 0u);
+  EXPECT_EQ(run.summary["packets"]["received"], run.summary["packets"]["sent"]);
+}
+
+}  // namespace
+}  // namespace nicsim::testing
