@@ -68,9 +68,6 @@ std::string_view CpuModel::routine() const {
 
 void CpuModel::thread_main() {
   thread_ = sc_core::sc_get_current_process_handle();
-  // Start in the first delta, not the initialization phase: other threads (the NIC clock domain)
-  // then see this CPU as pending activity and cannot run ahead of its first action.
-  sc_core::wait(sc_core::SC_ZERO_TIME);
   resumed();
   for (;;) {
     deliver();

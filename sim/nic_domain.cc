@@ -126,6 +126,10 @@ bool NicDomain::idle() const {
 }
 
 void NicDomain::clock_thread() {
+  // sc_time_to_pending_activity() does not count threads still in the initialization phase: a
+  // first batch from there could run up to max_batch_cycles ahead of CPUs that act at t = 0.
+  // From the first delta on, every thread initialized before has reached its first wait.
+  sc_core::wait(sc_core::SC_ZERO_TIME);
   for (;;) {
     const uint64_t now = sc_core::sc_time_stamp().value();
     uint64_t limit = now;

@@ -40,6 +40,31 @@ TEST(NicDomain, ReadsTheIdRegisterThroughMmio) {
   EXPECT_EQ(bench.nic->stats().mmio_transactions, 1u);
 }
 
+// A host thread declared after the NIC: SystemC initializes it after the clock thread.
+struct LateHost : sc_core::sc_module {
+  std::function<void()> body;
+  LateHost(sc_core::sc_module_name name, std::function<void()> fn)
+      : sc_core::sc_module(name), body(std::move(fn)) {
+    SC_HAS_PROCESS(LateHost);
+    SC_THREAD(run);
+  }
+  void run() { body(); }
+};
+
+TEST(NicDomain, DoesNotRunAheadOfAHostThreadCreatedAfterIt) {
+  NicBench bench(NicDomainConfig{});
+  uint64_t edges_at_first_action = ~uint64_t{0};
+  // The clock must not take a host thread still in the initialization phase for "no pending
+  // activity" and batch far ahead of it.
+  LateHost host("late_host", [&] {
+    wait_ns(1);
+    edges_at_first_action = bench.nic->stats().cycles_evaluated;
+  });
+  run_for_ns(100);
+  // Edge 0 is at 2.5 ns: none may be evaluated before the host's action at 1 ns.
+  EXPECT_EQ(edges_at_first_action, 0u);
+}
+
 TEST(NicDomain, EdgesNeverFallOnWholeNanoseconds) {
   for (double mhz : {100.0, 156.25, 200.0, 250.0, 300.0, 333.0, 1000.0}) {
     const ClockTiming timing = clock_timing(mhz);
