@@ -40,9 +40,9 @@ class Cpu {
 
   virtual unsigned index() const = 0;
   virtual Irql irql() const = 0;
-  virtual CpuContext context() const = 0;         // innermost frame
-  virtual std::string_view routine() const = 0;   // innermost frame's routine name
-  virtual unsigned depth() const = 0;             // frames on the context stack
+  virtual CpuContext context() const = 0;        // innermost frame
+  virtual std::string_view routine() const = 0;  // innermost frame's routine name
+  virtual unsigned depth() const = 0;            // frames on the context stack
 
   // Raise to new_irql (>= current) and return the old IRQL.
   virtual Irql raise_irql(Irql new_irql) = 0;

@@ -1,4 +1,5 @@
-// Structured violation records shared by the cycle monitors (sim/) and the NDIS verifier (driver/ndis).
+// Structured violation records shared by the cycle monitors (sim/) and the NDIS verifier
+// (driver/ndis).
 #pragma once
 
 #include <cstdint>
@@ -14,15 +15,16 @@ enum class Severity : uint8_t { kWarning, kError };
 std::string_view to_string(Severity severity);
 
 struct Violation {
-  std::string rule;  // stable ID from NDIS_RULES.md or a monitor rule (e.g. "AXI4LITE_VALID_DROPPED")
+  std::string
+      rule;  // stable ID from NDIS_RULES.md or a monitor rule (e.g. "AXI4LITE_VALID_DROPPED")
   Severity severity = Severity::kError;
   int cpu = -1;         // -1: not on a CPU (a cycle monitor)
   int irql = -1;        // -1: not on a CPU
   std::string context;  // "passive", "dpc", "isr", "sync", "idle" or "" for monitors
   std::string object;   // lock, interrupt, signal or buffer the rule is about
   uint64_t sim_ns = 0;
-  uint64_t cycle = 0;   // NIC clock cycle
-  std::string where;    // source location "file:line (function)", or the signal name for monitors
+  uint64_t cycle = 0;  // NIC clock cycle
+  std::string where;   // source location "file:line (function)", or the signal name for monitors
   std::string message;
 };
 
