@@ -4,14 +4,19 @@
 // MSI-X: vector v < NUM_QUEUES has the causes RXQ[v] and TXQ[v]; vector NUM_QUEUES has LINK,
 // RX_DROP and DMA_ERR. A vector comes due when (ICR & IMS & its causes) turns non-zero (again);
 // it then stays pending until its message is taken by the DMA, which needs the vector unmasked and
-// ITR[v] cycles since its previous message. PBA shows pending vectors that are masked.
-// INTx: intx follows |(ICR & IMS), each assertion at least ITR[0] cycles after the previous one.
+// ITR[v] cycles since its previous message completed on the bus (counted from the completion, not
+// from the pick, so a message held up behind a long DMA job cannot come closer than ITR[v] to the
+// next one). PBA shows pending vectors that are masked.
+// INTx: intx follows |(ICR & IMS), each assertion at least ITR[0] cycles after the previous one,
+// and only while the DMA master is idle: like an MSI-X message queued behind the data writes (and
+// like PCIe's Assert_INTx behind posted writes), the line never overtakes a write still in flight.
 module nic_irq #(
     parameter int NUM_QUEUES = 4  // queue vectors; one more vector for link and errors
 ) (
     input wire clk,
     input wire rst,
     input wire intx_mode,
+    input wire dma_idle,  // no DMA job in progress: every write issued so far is complete
 
     input wire [18:0] icr,
     input wire [18:0] ims,
@@ -39,6 +44,7 @@ module nic_irq #(
   logic [NV-1:0] timer_running;
   logic busy_q;  // a message is requested or on the bus
   logic dma_done_seen_q;  // the request was acked; waiting for the write to complete
+  logic [VW-1:0] sent_q;  // the vector whose message is on the bus
   logic [63:2] msix_addr_q;
   logic [31:0] msix_data_q;
   logic level, intx_q;
@@ -82,6 +88,7 @@ module nic_irq #(
       dma_done_seen_q <= 1'b0;
       msix_addr_q <= '0;
       msix_data_q <= '0;
+      sent_q <= '0;
       intx_q <= 1'b0;
       intx_timer_q <= '0;
     end else begin
@@ -98,17 +105,18 @@ module nic_irq #(
         msix_addr_q <= msix_addr[pick][63:2];
         msix_data_q <= msix_data[pick];
         pending_q[pick] <= 1'b0;
-        timer_q[pick] <= itr[pick];
+        sent_q <= pick;
       end
       if (busy_q && dma_ack) dma_done_seen_q <= 1'b1;
       if (busy_q && dma_done) begin
         busy_q <= 1'b0;
         dma_done_seen_q <= 1'b0;
+        timer_q[sent_q] <= itr[sent_q];
       end
 
       if (intx_timer_q != 16'd0) intx_timer_q <= intx_timer_q - 16'd1;
       if (!intx_mode || !level) intx_q <= 1'b0;
-      else if (!intx_q && intx_timer_q == 16'd0) begin
+      else if (!intx_q && intx_timer_q == 16'd0 && dma_idle) begin
         intx_q <= 1'b1;
         intx_timer_q <= itr[0];
       end

@@ -230,6 +230,7 @@ module nic_top #(
       .clk(clk),
       .rst(engine_rst),
       .intx_mode(ctrl_intx_mode),
+      .dma_idle(dma_idle),
       .icr(icr),
       .ims(ims),
       .itr(itr),
