@@ -125,6 +125,7 @@ std::string validate(const Options& options, RunConfig& out) {
   out.pcap_out = options.pcap_out;
   out.summary_path = options.summary_path;
   out.quiet = options.quiet;
+  out.monitors = !options.no_monitors;
   out.waves_path = options.waves_path;
   out.timeline_path = options.timeline_path;
   out.waves_window = options.waves_window;
@@ -167,6 +168,8 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
   app.add_flag("--list-scenarios", options.list_scenarios, "print the scenarios and exit");
   app.add_flag("--list-driver-bugs", options.list_driver_bugs,
                "print each driver bug variant and the rule it must trigger, then exit");
+  app.add_flag("--no-monitors", options.no_monitors,
+               "do not check the NIC's AXI, AXI-Stream and interrupt behaviour every cycle");
   app.add_flag("-q,--quiet", options.quiet, "no human summary on stdout");
 
   ParseOutcome outcome;

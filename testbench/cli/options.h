@@ -27,6 +27,7 @@ struct Options {
   bool list_scenarios = false;
   bool list_driver_bugs = false;
   bool quiet = false;
+  bool no_monitors = false;
   // Hooks for tracing options added by the waves work (--waves, --timeline ...).
   std::string waves_path;
   std::string timeline_path;
@@ -44,6 +45,7 @@ struct RunConfig {
   std::string summary_path;
   uint64_t max_sim_ns = 20'000'000;
   bool quiet = false;
+  bool monitors = true;  // the NIC's protocol and interrupt monitors check every cycle
   std::string waves_path;
   std::string timeline_path;
   std::string waves_window;

@@ -251,6 +251,8 @@ RunSummary run_simulation(const RunConfig& config) {
   sim::trace::TraceSession tracing(platform, {config.waves_path, config.waves_window,
                                               config.waves_on_violation_us, config.timeline_path});
 
+  // Hardware checks cycle by cycle; their violations join the summary like the driver's.
+  if (config.monitors) platform.nic().add_standard_monitors();
   sim::LinkPartner& link = platform.nic().link();
   Bench bench{config, platform, kernel, link, std::mt19937_64(config.seed)};
   const uint64_t rx_count = sc.packets * sc.rx_percent / 100;
@@ -357,6 +359,7 @@ RunSummary run_simulation(const RunConfig& config) {
   s.cpus = sc.cpus;
   s.queues = sc.queues;
   s.irq_mode = std::string(to_string(sc.irq_mode));
+  s.monitors = config.monitors;
   if (const auto* info = miniport::driver_bug_info(config.driver_bug)) s.driver_bug = info->name;
   s.rx_sent = bench.rx_frames.size();
   s.rx_received = bench.rx_board.received();

@@ -39,6 +39,7 @@ nlohmann::json to_json(const RunSummary& s) {
   j["queues"] = s.queues;
   j["irq_mode"] = s.irq_mode;
   j["driver_bug"] = s.driver_bug;
+  j["monitors"] = s.monitors;
   json dropped = json::object();
   for (const auto& [reason, count] : s.dropped) dropped[reason] = count;
   j["packets"] = {{"sent", s.sent},

@@ -34,6 +34,7 @@ struct RunSummary {
   unsigned cpus = 0, queues = 0;
   std::string irq_mode;
   std::string driver_bug = "none";
+  bool monitors = true;  // the NIC's cycle monitors checked the run (off with --no-monitors)
   // Packets in both directions; every sent frame is received or dropped (with a reason) or lost.
   uint64_t sent = 0, received = 0, lost = 0, corrupt = 0;
   uint64_t rx_sent = 0, rx_received = 0, tx_sent = 0, tx_received = 0;

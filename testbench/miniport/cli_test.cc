@@ -80,6 +80,16 @@ TEST(CliHelp, ShowsExamples) {
   EXPECT_NE(run.output.find("--max-sim-time"), std::string::npos);
 }
 
+TEST(CliMonitors, OnByDefaultOffWithNoMonitors) {
+  const auto on = run_nicsim({"--seed", "2", "--packets", "60", "-q"});
+  const auto off = run_nicsim({"--seed", "2", "--packets", "60", "-q", "--no-monitors"});
+  ASSERT_TRUE(on.summary.is_object() && off.summary.is_object()) << on.output << off.output;
+  EXPECT_EQ(on.summary["monitors"], true);
+  EXPECT_EQ(off.summary["monitors"], false);
+  EXPECT_EQ(off.exit_code, 0) << off.violations_text();
+  EXPECT_NE(run_nicsim({"--help"}, false).output.find("--no-monitors"), std::string::npos);
+}
+
 TEST(CliSummary, SameSeedSameSummary) {
   auto a = run_nicsim({"--seed", "7", "--packets", "100", "-q"});
   auto b = run_nicsim({"--seed", "7", "--packets", "100", "-q"});
