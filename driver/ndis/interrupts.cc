@@ -153,6 +153,7 @@ bool Kernel::dispatch_isr(Interrupt& interrupt, ULONG message_id, unsigned cpu_i
   BOOLEAN queue_default = FALSE;
   ULONG targets = 0;
   unsigned mask_writes = 0;
+  bool asserted_during_isr = false;
   if (take(lock, false, at)) {
     push_scope(routine, CallbackKind::kIsr, &interrupt);
     if (interrupt.message_based)
@@ -161,6 +162,7 @@ bool Kernel::dispatch_isr(Interrupt& interrupt, ULONG message_id, unsigned cpu_i
     else
       claimed = interrupt.chars.InterruptHandler(interrupt.context, &queue_default, &targets);
     mask_writes = cpu_state().scopes.back().mask_writes;
+    asserted_during_isr = cpu_state().scopes.back().device_asserted;
     pop_scope(at);
     auto& held = cpu_state().held;
     std::erase_if(held, [&](const HeldLock& h) { return h.lock == &lock; });
@@ -170,7 +172,7 @@ bool Kernel::dispatch_isr(Interrupt& interrupt, ULONG message_id, unsigned cpu_i
   if (platform_.stopped()) return claimed;
 
   const bool wants_dpc = queue_default || targets != 0;
-  if (!interrupt.message_based && claimed && probe_ && !device.asserted)
+  if (!interrupt.message_based && claimed && probe_ && !device.asserted && !asserted_during_isr)
     report("ISR_CLAIMED_NOT_OURS", interrupt.name, at,
            routine + " returned TRUE although the device did not assert the line");
   if (!claimed && wants_dpc)

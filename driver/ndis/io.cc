@@ -53,7 +53,15 @@ ULONG Kernel::read_register(PULONG reg, const std::source_location& at) {
                  format_where(at).c_str());
     return kMasterAbort;
   }
-  return (mmio_override_ ? *mmio_override_ : platform_.mmio()).read32(offset);
+  const ULONG value = (mmio_override_ ? *mmio_override_ : platform_.mmio()).read32(offset);
+  // A cause that lands while the ISR runs (after its entry) makes the interrupt the device's own:
+  // the ISR that reads it may claim it. Sampled after the read, before the ISR masks it.
+  if (probe_ && on_cpu()) {
+    auto& scopes = cpu_state().scopes;
+    if (!scopes.empty() && scopes.back().kind == CallbackKind::kIsr && probe_().asserted)
+      scopes.back().device_asserted = true;
+  }
+  return value;
 }
 
 void Kernel::write_register(PULONG reg, ULONG value, const std::source_location& at) {

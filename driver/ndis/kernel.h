@@ -177,6 +177,7 @@ class Kernel {
     sim::Irql irql_at_entry;
     uint64_t start_ns;
     unsigned mask_writes = 0;
+    bool device_asserted = false;  // ISR: the probe showed the device asserting after a read
   };
   struct CpuState {
     std::vector<HeldLock> held;

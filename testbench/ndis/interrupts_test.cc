@@ -328,6 +328,27 @@ TEST(InterruptRules, ISR_CLAIMED_NOT_OURS_Silent) {
   EXPECT_NO_VIOLATIONS(b);
 }
 
+TEST(InterruptRules, ISR_CLAIMED_NOT_OURS_SilentWhenTheCauseLandsDuringTheIsr) {
+  // Another device's assertion runs our ISR; our own cause arrives while it runs, and its
+  // register read finds it: claiming that is right.
+  Bench b;
+  Fragment f;
+  bool asserted = false;
+  b.kernel.set_device_irq_probe([&] { return DeviceIrqState{asserted, asserted, false}; });
+  f.isr = [&](PBOOLEAN, PULONG) -> BOOLEAN {
+    asserted = true;  // the device's cause lands after the ISR was entered
+    ULONG value = 0;
+    NdisReadRegisterUlong(f.reg(0), &value);
+    asserted = false;  // the ISR acknowledged it
+    return TRUE;
+  };
+  b.register_at_start(f, {});
+  b.drive_line("other_device", true, 5'000);
+  b.drive_line("other_device", false, 6'000);
+  b.run(50'000);
+  EXPECT_NO_VIOLATIONS(b);
+}
+
 TEST(InterruptRules, ISR_DPC_WITHOUT_CLAIM_Triggers) {
   Bench b;
   Fragment f;
