@@ -16,6 +16,7 @@
 #include "sim/pcap_io.h"
 #include "sim/platform.h"
 #include "sim/trace/trace_session.h"
+#include "testbench/cli/device_irq_probe.h"
 #include "testbench/cli/host_stats.h"
 #include "testbench/cli/scoreboard.h"
 #include "testbench/cli/traffic.h"
@@ -253,6 +254,10 @@ RunSummary run_simulation(const RunConfig& config) {
 
   // Hardware checks cycle by cycle; their violations join the summary like the driver's.
   if (config.monitors) platform.nic().add_standard_monitors();
+  // The NIC's interrupt state for the NDIS layer's INTERRUPT_LOST and ISR_CLAIMED_NOT_OURS.
+  DeviceIrqProbe irq_probe(kModelQueues);
+  platform.nic().add_monitor(&irq_probe);
+  kernel.set_device_irq_probe([&irq_probe] { return irq_probe.state(); });
   sim::LinkPartner& link = platform.nic().link();
   Bench bench{config, platform, kernel, link, std::mt19937_64(config.seed)};
   const uint64_t rx_count = sc.packets * sc.rx_percent / 100;
