@@ -114,18 +114,19 @@ void Kernel::deregister_interrupt(NDIS_HANDLE handle, const std::source_location
     report("REGISTER_IRQL", interrupt ? interrupt->name : "NdisMDeregisterInterruptEx", at,
            "NdisMDeregisterInterruptEx at IRQL " + std::to_string(cpu().irql()) +
                " (must be PASSIVE_LEVEL)");
-  if (!interrupt || !interrupt->registered) {
+  if (!interrupt || !interrupt->registered || interrupt->deregistering) {
     report("SYNC_BAD_HANDLE", "NdisMDeregisterInterruptEx", at,
            "NdisMDeregisterInterruptEx with an interrupt handle that is not registered");
     return;
   }
+  // First no new interrupts or DPCs, then wait for those in flight (they may still synchronize
+  // or queue with the handle), and only then is the handle invalid.
+  interrupt->deregistering = true;
   if (interrupt->message_based) {
     for (unsigned vector : interrupt->vectors) platform_.intc().free_vector(vector);
   } else {
     platform_.intc().disconnect_line(platform_.config().intx_line, interrupt->name);
   }
-  interrupt->registered = false;
-  // Returns once no ISR or DPC of this interrupt is queued or running.
   auto drained = [interrupt] {
     if (interrupt->running > 0) return false;
     for (const auto& per_cpu : interrupt->dpcs)
@@ -134,10 +135,12 @@ void Kernel::deregister_interrupt(NDIS_HANDLE handle, const std::source_location
     return true;
   };
   if (on_cpu() && cpu().irql() == sim::kPassiveLevel && !drained()) cpu().block_until(drained);
+  interrupt->registered = false;
+  interrupt->deregistering = false;
 }
 
 bool Kernel::dispatch_isr(Interrupt& interrupt, ULONG message_id, unsigned cpu_index) {
-  if (platform_.stopped() || !interrupt.registered) return false;
+  if (platform_.stopped() || !interrupt.registered || interrupt.deregistering) return false;
   const auto at = std::source_location::current();
   const DeviceIrqState device = probe_ ? probe_() : DeviceIrqState{true, true, false};
   const std::string routine = interrupt.name +
@@ -227,6 +230,7 @@ KAFFINITY Kernel::queue_dpc(NDIS_HANDLE handle, ULONG message_id, KAFFINITY mask
            "NdisMQueueDpcEx with an interrupt or message that is not registered");
     return 0;
   }
+  if (interrupt->deregistering) return 0;  // a DPC in flight during the drain: no new ones
   if (this_cpu) mask = KAFFINITY{1} << cpu().index();
   KAFFINITY queued = 0;
   for (unsigned c = 0; c < platform_.num_cpus() && c < 64; ++c)

@@ -42,6 +42,7 @@ struct Kernel::Interrupt {
   bool message_based = false;
   bool registered = false;
   bool registering = false;
+  bool deregistering = false;  // no new ISR or DPC; the handle stays valid for those in flight
   IO_INTERRUPT_MESSAGE_INFO info{};
   std::vector<unsigned> vectors;
   std::vector<sim::Irql> dirql;            // per message

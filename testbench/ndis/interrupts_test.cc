@@ -259,6 +259,30 @@ TEST(InterruptRules, SYNC_BAD_HANDLE_Silent) {
   EXPECT_NO_VIOLATIONS(b);
 }
 
+TEST(InterruptRules, SYNC_BAD_HANDLE_SilentWhenADpcSynchronizesDuringDeregister) {
+  // Halt deregisters while a DPC runs on CPU 1; the DPC synchronizes after deregistration began.
+  // The handle stays valid until the DPCs in flight are done.
+  Bench b;
+  Fragment f;
+  bool dpc_synchronized = false;
+  f.isr = [&](PBOOLEAN q, PULONG) {
+    NdisWriteRegisterUlong(f.reg(kMaskRegister), 1);
+    *q = TRUE;
+    return TRUE;
+  };
+  f.dpc = [&](ULONG, PVOID) {
+    NdisStallExecution(20);  // deregistration starts meanwhile
+    dpc_synchronized = Synchronize(f.interrupt, 0, [] { return TRUE; }) == TRUE;
+  };
+  b.register_at_start(f, {1});
+  b.fire(f, 0, 5'000);
+  b.kernel.run_passive(
+      0, "halt", [&] { NdisMDeregisterInterruptEx(f.interrupt); }, 10'000);
+  b.run();
+  EXPECT_NO_VIOLATIONS(b);
+  EXPECT_TRUE(dpc_synchronized);
+}
+
 // Two messages with separate interrupt locks: the ISR of message 0 writes the word, the DPC
 // synchronizes under message 1.
 void SyncWrongMessage(Bench& b, Fragment& f, NDIS_ISR_SHARED<ULONG>& word, ULONG sync_message) {
