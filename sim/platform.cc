@@ -53,6 +53,10 @@ Platform::Platform(const PlatformConfig& config) : config_(config) {
     throw std::logic_error("the SystemC time resolution must be 1 ps");
   }
   impl_ = std::make_unique<Impl>(config_);
+  // stop() ends runs on purpose (DEADLOCK, first error) and says why itself: SystemC's own
+  // "Info: /OSCI/SystemC: Simulation stopped by user." would only clutter the output.
+  sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO,
+                                          sc_core::SC_DO_NOTHING);
 
   InterruptControllerImpl::Hooks hooks;
   hooks.wake = [this](unsigned cpu) { impl_->cpus[cpu]->wake(); };
