@@ -177,8 +177,16 @@ void NicDomain::clock_thread() {
   }
 }
 
+bool NicDomain::stamp_from_edge(Violation& violation) const {
+  if (!in_edge_) return false;
+  violation.cycle = cycle_;
+  violation.sim_ns = edge_time_ps(cycle_) / kPsPerNs;
+  return true;
+}
+
 bool NicDomain::step() {
   const uint64_t k = cycle_;
+  in_edge_ = true;
   Vnic_sim_top& m = *model_;
   read_outputs(m, ports_);
   ports_.rst = k < config_.reset_cycles;
@@ -213,6 +221,7 @@ bool NicDomain::step() {
   }
   for (CycleMonitor* monitor : monitors_) monitor->on_cycle(k, ports_);
   if (edge_hook_) edge_hook_(k, edge_time_ps(k));
+  in_edge_ = false;
   ++cycle_;
   ++stats_.cycles_evaluated;
 

@@ -95,6 +95,11 @@ class NicDomain : public sc_core::sc_module {
 
   void set_edge_hook(EdgeHook hook) { edge_hook_ = std::move(hook); }
 
+  // While an edge is being evaluated (inside a batch SystemC time lags behind it): stamps a
+  // violation raised from it (a DMA access the memory refused) with that edge's cycle and time.
+  // Returns false, leaving it alone, outside edge evaluation.
+  bool stamp_from_edge(Violation& violation) const;
+
   const NicDomainStats& stats() const { return stats_; }
   // Cycle of every interrupt delivered (MSI-X message or INTx change), in order.
   const std::vector<uint64_t>& interrupt_cycles() const { return interrupt_cycles_; }
@@ -124,6 +129,7 @@ class NicDomain : public sc_core::sc_module {
 
   PortSnapshot ports_;
   uint64_t cycle_ = 0;
+  bool in_edge_ = false;  // step() is evaluating edge cycle_
   bool intx_level_ = false;
   bool intx_changed_ = false;
   std::vector<MsiMessage> pending_messages_;

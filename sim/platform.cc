@@ -180,6 +180,9 @@ void Platform::report(Violation violation) {
     violation.irql = cpu->irql();
     violation.context = std::string(to_string(cpu->context()));
   }
+  // Raised by the NIC's edge (a refused DMA access): the edge's time, not the lagging SystemC time.
+  if (impl_->nic && violation.cpu < 0 && violation.sim_ns == 0)
+    impl_->nic->stamp_from_edge(violation);
   if (violation.sim_ns == 0) violation.sim_ns = now_ns();
   if (violation.cycle == 0) violation.cycle = nic_cycle();
   violations_.report(violation);

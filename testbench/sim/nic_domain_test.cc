@@ -221,6 +221,31 @@ TEST(DmaOutsideGrant, NicReadingAnUngrantedTxBufferIsReported) {
       << "data outside a grant must not be served";
 }
 
+TEST(DmaOutsideGrant, StampedWithTheEdgeThatMadeTheAccess) {
+  NicBench bench(NicDomainConfig{});
+  std::vector<Violation> stamped;
+  bool stamped_in_edge = false;
+  bench.memory.set_reporter([&](Violation v) {
+    stamped_in_edge = bench.nic->stamp_from_edge(v);
+    stamped.push_back(v);
+  });
+  Scenario scenario;
+  scenario.setup.grant_tx = false;
+  scenario.tx_frames = 2;
+  scenario.deadline_ns = 30'000;
+  ScenarioState state;
+  start_scenario(bench, scenario, state);
+  run_for_ns(scenario.deadline_ns + 10'000);
+  ASSERT_FALSE(stamped.empty());
+  EXPECT_TRUE(stamped_in_edge);
+  for (const Violation& v : stamped) {
+    EXPECT_GT(v.cycle, 0u);
+    EXPECT_EQ(v.sim_ns, bench.nic->edge_time_ps(v.cycle) / 1000) << v.message;
+  }
+  Violation outside;
+  EXPECT_FALSE(bench.nic->stamp_from_edge(outside));  // not evaluating an edge now
+}
+
 TEST(DmaOutsideGrant, SilentWhenTheDriverGrantedEverything) {
   NicBench bench(NicDomainConfig{});
   Scenario scenario;
