@@ -90,6 +90,13 @@ TEST(CliMonitors, OnByDefaultOffWithNoMonitors) {
   EXPECT_NE(run_nicsim({"--help"}, false).output.find("--no-monitors"), std::string::npos);
 }
 
+TEST(CliOutput, StoppedRunHasNoSystemCInfoLine) {
+  const auto run = run_nicsim({"--driver-bug", "isr-takes-spin-lock"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.output.find("DEADLOCK"), std::string::npos) << run.output;
+  EXPECT_EQ(run.output.find("Simulation stopped by user"), std::string::npos) << run.output;
+}
+
 TEST(CliSummary, SameSeedSameSummary) {
   auto a = run_nicsim({"--seed", "7", "--packets", "100", "-q"});
   auto b = run_nicsim({"--seed", "7", "--packets", "100", "-q"});
