@@ -148,7 +148,15 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
   app.add_option("--queues", options.queues, "queue pairs and MSI-X queue vectors: 1, 2, 4, 8");
   app.add_option("--irq-mode", options.irq_mode, "msix (a vector per queue) or intx (shared line)");
   app.add_option("--packets", options.packets, "frames in both directions together");
-  app.add_option("--seed", options.seed, "schedule and traffic seed; same seed, same run");
+  app.add_option("--seed", options.seed, "schedule and traffic seed; same seed, same run")
+      ->check(
+          [](const std::string& text) -> std::string {
+            // A negative number would otherwise wrap around to a huge unsigned seed.
+            if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos)
+              return "";
+            return text + " is not a non-negative integer";
+          },
+          "UINT");
   app.add_option("--driver-bug", options.driver_bug,
                  "run a driver variant with a known mistake (see --list-driver-bugs)");
   app.add_option("--pcap-in", options.pcap_in,

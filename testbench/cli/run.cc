@@ -220,6 +220,12 @@ void run_controller(Bench& bench) {
   bench.traffic_done = true;
 }
 
+std::string format_sim_time(uint64_t ns) {
+  if (ns % 1'000'000 == 0) return std::to_string(ns / 1'000'000) + "ms";
+  if (ns % 1'000 == 0) return std::to_string(ns / 1'000) + "us";
+  return std::to_string(ns) + "ns";
+}
+
 void report_scoreboard(Bench& bench, RunSummary& s, uint64_t not_completed) {
   auto report = [&](const char* rule, uint64_t count, std::string message) {
     if (count == 0) return;
@@ -346,7 +352,17 @@ RunSummary run_simulation(const RunConfig& config) {
   kernel.run_passive(0, "testbench", [&bench] { run_controller(bench); });
   bool halt_started = false;
   const auto wall_start = std::chrono::steady_clock::now();
-  platform.run_until_passive_done(config.max_sim_ns);
+  const bool finished_in_time = platform.run_until_passive_done(config.max_sim_ns);
+  if (!finished_in_time && !platform.stopped()) {
+    if (kernel.initialize_status() == NDIS_STATUS_PENDING) {
+      throw InputError("--max-sim-time " + format_sim_time(config.max_sim_ns) +
+                       ": too small, the adapter was still initializing when it ran out");
+    }
+    // Out of time with traffic in flight: no halt (it would run the traffic on); what is
+    // outstanding now is reported as lost or not completed.
+    platform.stop("--max-sim-time " + format_sim_time(config.max_sim_ns) +
+                  " reached before the traffic completed");
+  }
   if (!platform.stopped() && kernel.adapter_initialized()) {
     kernel.halt_adapter(0, platform.now_ns());
     halt_started = true;

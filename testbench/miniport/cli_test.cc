@@ -37,7 +37,8 @@ INSTANTIATE_TEST_SUITE_P(
                       BadInput{{"--pcap-in", "/nonexistent.pcap"}, "/nonexistent.pcap"},
                       BadInput{{"--max-sim-time", "10parsecs"}, "10parsecs"},
                       BadInput{{"--packets", "0"}, "--packets 0"},
-                      BadInput{{"--seed", "abc"}, "abc"},
+                      BadInput{{"--seed", "abc"}, "abc"}, BadInput{{"--seed", "-1"}, "-1"},
+                      BadInput{{"--max-sim-time", "1ns"}, "--max-sim-time 1ns"},
                       BadInput{{"--summary", "/nonexistent-dir/s.json"}, "/nonexistent-dir"},
                       BadInput{{"--no-such-flag"}, "--no-such-flag"}),
     [](const ::testing::TestParamInfo<BadInput>& info) {
@@ -95,6 +96,15 @@ TEST(CliOutput, StoppedRunHasNoSystemCInfoLine) {
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.output.find("DEADLOCK"), std::string::npos) << run.output;
   EXPECT_EQ(run.output.find("Simulation stopped by user"), std::string::npos) << run.output;
+}
+
+TEST(CliMaxSimTime, OutOfTimeWithTrafficOutstandingReportsIt) {
+  const auto run = run_nicsim({"--max-sim-time", "200us", "--packets", "400", "-q"});
+  ASSERT_TRUE(run.summary.is_object()) << run.output;
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_GT(run.summary["packets"]["lost"].get<uint64_t>(), 0u);
+  EXPECT_TRUE(run.has_rule("PACKET_LOST")) << run.violations_text();
+  EXPECT_LE(run.summary["sim"]["sim_ns"].get<uint64_t>(), 200'000u);
 }
 
 TEST(CliSummary, SameSeedSameSummary) {
