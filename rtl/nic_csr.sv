@@ -362,8 +362,8 @@ module nic_csr
   logic bvalid_prev_q, rvalid_prev_q;
   logic [31:0] rdata_prev_q;
   always_ff @(posedge clk) begin
-    bvalid_prev_q <= bvalid_q && !s_axil_bready;
-    rvalid_prev_q <= rvalid_q && !s_axil_rready;
+    bvalid_prev_q <= !rst && bvalid_q && !s_axil_bready;  // a reset may drop VALID legally
+    rvalid_prev_q <= !rst && rvalid_q && !s_axil_rready;
     rdata_prev_q  <= rdata_q;
     if (!rst) begin
       assert (!bvalid_prev_q || bvalid_q) else $error("AXI-Lite B dropped before ready");

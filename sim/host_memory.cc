@@ -6,16 +6,6 @@
 #include <stdexcept>
 
 namespace nicsim::sim {
-namespace {
-
-std::string hex(uint64_t value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
-  return text;
-}
-
-}  // namespace
-
 HostMemory::HostMemory() = default;
 
 uint64_t HostMemory::allocate(uint64_t bytes, uint64_t align) {

@@ -5,16 +5,6 @@
 #include "sim/interrupt_controller_impl.h"
 
 namespace nicsim::sim {
-namespace {
-
-std::string hex(uint64_t value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
-  return text;
-}
-
-}  // namespace
-
 InterruptControllerImpl::InterruptControllerImpl(unsigned cpus, Hooks hooks)
     : cpus_(cpus), hooks_(std::move(hooks)), pending_(cpus) {}
 

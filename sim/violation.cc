@@ -1,11 +1,18 @@
 #include "sim/violation.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace nicsim {
 
 std::string_view to_string(Severity severity) {
   return severity == Severity::kError ? "error" : "warning";
+}
+
+std::string hex(uint64_t value) {
+  char text[24];
+  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
+  return text;
 }
 
 void ViolationLog::report(Violation violation) {

@@ -14,6 +14,9 @@ enum class Severity : uint8_t { kWarning, kError };
 
 std::string_view to_string(Severity severity);
 
+// "0x1f00": addresses and values in violation messages.
+std::string hex(uint64_t value);
+
 struct Violation {
   std::string
       rule;  // stable ID from NDIS_RULES.md or a monitor rule (e.g. "AXI4LITE_VALID_DROPPED")

@@ -15,10 +15,4 @@ Violation monitor_violation(std::string rule, uint64_t cycle, std::string signal
   return v;
 }
 
-std::string hex(uint64_t value) {
-  char text[24];
-  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
-  return text;
-}
-
 }  // namespace nicsim::sim

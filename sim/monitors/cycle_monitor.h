@@ -25,7 +25,4 @@ class CycleMonitor {
 Violation monitor_violation(std::string rule, uint64_t cycle, std::string signal,
                             std::string message);
 
-// "0x1f00" for messages.
-std::string hex(uint64_t value);
-
 }  // namespace nicsim::sim
