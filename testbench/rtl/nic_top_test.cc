@@ -97,7 +97,9 @@ TEST(NicRegisters, ReadWriteEveryRegister) {
   // Unmapped reads return 0; writes there change nothing.
   h.write32(0x0FFC, 0xFFFFFFFF);
   EXPECT_EQ(h.read32(0x0FFC), 0u);
-  if (kQueues < 8) EXPECT_EQ(h.read32(TX_BASE_LO(kQueues)), 0u);
+  if (kQueues < 8) {
+    EXPECT_EQ(h.read32(TX_BASE_LO(kQueues)), 0u);
+  }
 }
 
 TEST(NicRegisters, InterruptMaskAndCauseBits) {
@@ -208,8 +210,9 @@ TEST(NicRx, FramesLandInTheSteeredQueue) {
     if (filled[q]) rxq |= 1u << q;
   }
   EXPECT_EQ(h.read32(ICR) & ICR_RXQ, rxq);
-  if (kQueues > 1)
+  if (kQueues > 1) {
     EXPECT_GT(std::count_if(filled.begin(), filled.end(), [](unsigned n) { return n; }), 1);
+  }
   EXPECT_EQ(h.stats().protocol_errors, 0u);
 }
 
