@@ -1,5 +1,5 @@
 // The NDIS layer bound to a simulated host: implements every call in ndis.h on a sim::Platform and
-// checks it against ../shared/NDIS_RULES.md. One Kernel per process; constructing it installs it
+// checks it against driver/ndis/RULES.md. One Kernel per process; constructing it installs it
 // as the kernel the free NDIS functions use. The testbench side (start/halt an adapter, send,
 // return receive buffers, the protocol hook, the device's interrupt probe) lives here; the
 // miniport never sees this header.
