@@ -10,6 +10,9 @@ namespace nicsim::miniport {
 
 inline constexpr ULONG kTxRingEntries = 16;  // small on purpose: bursts fill it
 inline constexpr ULONG kRxBudget = 32;       // frames per queue per DPC run
+// Receive work per DPC run, in system-time units (100 ns): with small frames and the receive lock
+// contended from several CPUs, 32 frames can take longer than a DPC should run (100 us).
+inline constexpr LONGLONG kRxTimeBudget = 400;
 inline constexpr ULONG kMaxDpcSlots = 64;    // per message (MSI-X) or per CPU (INTx)
 inline constexpr ULONG kRxRingEntries = 256;
 inline constexpr ULONG kRxBuffers = kRxRingEntries - 1;  // head == tail means empty
@@ -24,6 +27,12 @@ inline constexpr ULONG kAllCauses = nic_regs::IMS_CAUSE;
 inline constexpr ULONG RxCause(ULONG q) { return 1u << (nic_regs::ICR_RXQ_SHIFT + q); }
 inline constexpr ULONG TxCause(ULONG q) { return 1u << (nic_regs::ICR_TXQ_SHIFT + q); }
 inline constexpr ULONG QueueCauses(ULONG q) { return RxCause(q) | TxCause(q); }
+
+inline LONGLONG MPSystemTime() {
+  LARGE_INTEGER now;
+  NdisGetCurrentSystemTime(&now);
+  return now.QuadPart;
+}
 
 // One RX buffer: 2048 bytes of shared memory and the NBL that carries it up.
 struct MP_RX_BUFFER {
@@ -120,7 +129,8 @@ VOID MPDisableInterruptsSync(MP_ADAPTER* adapter, ULONG causes);
 
 // mp_recv.cc
 VOID MPPostAllRxBuffers(MP_ADAPTER* adapter);
-bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue);  // true: more frames wait
+// true: more frames wait (kRxBudget frames handled, or the system time reached deadline).
+bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue, LONGLONG deadline);
 MINIPORT_RETURN_NET_BUFFER_LISTS MPReturnNetBufferLists;
 
 // mp_send.cc

@@ -107,9 +107,10 @@ VOID MPDpcWorkBody(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool mes
 
   bool saw_receive = false;
   ULONG carry = 0;
+  const LONGLONG deadline = MPSystemTime() + kRxTimeBudget;
   for (ULONG q = 0; q < adapter->NumQueues; ++q) {
     if (fetched & RxCause(q)) {
-      if (MPHandleReceive(adapter, q)) carry |= RxCause(q);
+      if (MPHandleReceive(adapter, q, deadline)) carry |= RxCause(q);
       saw_receive = true;
     }
   }

@@ -49,8 +49,9 @@ VOID MPPostAllRxBuffers(MP_ADAPTER* adapter) {
 
 // Runs at DISPATCH_LEVEL in the DPC; takes RcvLock and releases it around each indication.
 // Every write-back is validated (done bit, end of packet, length) before the buffer is used.
-// Handles at most kRxBudget frames; returns true when more are waiting.
-bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue) {
+// Handles at most kRxBudget frames and stops at deadline (after one frame at least, so every run
+// makes progress); returns true when more are waiting.
+bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue, LONGLONG deadline) {
   MP_RX_RING& ring = adapter->Rx[queue];
   const bool hold_across_indicate = HasBug(adapter, DriverBug::kRcvLockAcrossIndicate);
   bool reposted = false;
@@ -72,7 +73,8 @@ bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue) {
       }
       break;
     }
-    if (handled == kRxBudget && !HasBug(adapter, DriverBug::kDrainRingUnderLock)) {
+    if (handled > 0 && !HasBug(adapter, DriverBug::kDrainRingUnderLock) &&
+        (handled == kRxBudget || MPSystemTime() >= deadline)) {
       more = true;  // a frame waits, but the DPC queues itself again instead of running long
       break;
     }

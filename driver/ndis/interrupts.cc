@@ -172,6 +172,7 @@ bool Kernel::dispatch_isr(Interrupt& interrupt, ULONG message_id, unsigned cpu_i
     give(lock, at);
   }
   interrupt.running--;
+  last_serviced_ns_ = platform_.now_ns();
   if (platform_.stopped()) return claimed;
 
   const bool wants_dpc = queue_default || targets != 0;
@@ -219,6 +220,7 @@ void Kernel::run_dpc(Interrupt& interrupt, ULONG message_id, unsigned cpu_index)
     interrupt.chars.InterruptDpcHandler(interrupt.context, context, nullptr, nullptr);
   pop_scope(at);
   interrupt.running--;
+  last_serviced_ns_ = platform_.now_ns();
 }
 
 KAFFINITY Kernel::queue_dpc(NDIS_HANDLE handle, ULONG message_id, KAFFINITY mask, bool this_cpu,

@@ -110,6 +110,12 @@ void Kernel::stall(uint64_t us, const std::source_location& at) {
   cpu().spin_until([&] { return platform_.stopped() || platform_.now_ns() >= until; });
 }
 
+LONGLONG Kernel::system_time(const std::source_location& at) {
+  constexpr LONGLONG kUnixEpochIn1601Units = 116'444'736'000'000'000;
+  enter_call(at);
+  return kUnixEpochIn1601Units + static_cast<LONGLONG>(platform_.now_ns() / 100);
+}
+
 void Kernel::sleep(uint64_t us, const std::source_location& at) {
   if (!on_cpu()) throw std::logic_error("NdisMSleep must run on a simulated CPU thread");
   if (!enter_call(at)) return;

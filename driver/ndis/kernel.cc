@@ -203,30 +203,24 @@ void Kernel::start_watchdog() {
 
 void Kernel::check_interrupt_liveness() {
   if (!probe_ || platform_.stopped() || !any_interrupt_registered()) {
-    irq_bad_ = false;
-    return;
-  }
-  const DeviceIrqState state = probe_();
-  bool serviced = false;
-  for (const auto& interrupt : interrupts_) {
-    if (!interrupt->registered) continue;
-    if (interrupt->running > 0) serviced = true;
-    for (const auto& per_cpu : interrupt->dpcs)
-      for (const auto& slot : per_cpu) serviced |= slot.queued;
-  }
-  const bool bad = state.pending && (!state.masked || !serviced);
-  const uint64_t now = platform_.now_ns();
-  if (!bad) {
-    irq_bad_ = false;
     irq_lost_reported_ = false;
     return;
   }
-  if (!irq_bad_) {
-    irq_bad_ = true;
-    irq_bad_since_ns_ = now;
+  const uint64_t now = platform_.now_ns();
+  if (interrupt_serviced_now()) last_serviced_ns_ = now;
+  const DeviceIrqState state = probe_();
+  // Unmasked: the ISR is owed, whatever runs. Masked: a DPC is owed, so the wait counts from the
+  // later of the masking and the last ISR or DPC activity.
+  const bool masked = !state.unmasked_since_ns.has_value();
+  std::optional<uint64_t> since = state.unmasked_since_ns;
+  if (masked && state.masked_since_ns && !interrupt_serviced_now())
+    since = std::max(*state.masked_since_ns, last_serviced_ns_);
+  if (!since) {
+    irq_lost_reported_ = false;
     return;
   }
-  if (irq_lost_reported_ || now - irq_bad_since_ns_ <= config_.interrupt_liveness_ns) return;
+  const uint64_t waited = now - std::min(now, *since);
+  if (irq_lost_reported_ || waited <= config_.interrupt_liveness_ns) return;
   irq_lost_reported_ = true;
   Violation v;
   v.rule = "INTERRUPT_LOST";
@@ -234,11 +228,22 @@ void Kernel::check_interrupt_liveness() {
   v.object = "device interrupt";
   v.where = "device";
   v.message = std::string("a device cause has been pending ") +
-              (state.masked ? "and masked with no DPC queued or running"
-                            : "and unmasked with no ISR serving it") +
-              " for " + std::to_string(now - irq_bad_since_ns_) + " ns (bound " +
+              (masked ? "and masked with no DPC queued or running"
+                      : "and unmasked with no ISR serving it") +
+              " for " + std::to_string(waited) + " ns (bound " +
               std::to_string(config_.interrupt_liveness_ns) + " ns)";
   report_stamped(std::move(v));
+}
+
+bool Kernel::interrupt_serviced_now() const {
+  for (const auto& interrupt : interrupts_) {
+    if (!interrupt->registered) continue;
+    if (interrupt->running > 0) return true;
+    for (const auto& per_cpu : interrupt->dpcs)
+      for (const auto& slot : per_cpu)
+        if (slot.queued) return true;
+  }
+  return false;
 }
 
 std::vector<LockStats> Kernel::lock_stats() const {

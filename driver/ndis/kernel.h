@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <source_location>
 #include <string>
@@ -26,11 +27,15 @@ namespace nicsim::ndis {
 
 // The device's interrupt state, read through a probe the testbench registers (no NIC knowledge
 // here). asserted: the device drives its interrupt now; pending: a cause is latched; masked: the
-// pending cause is masked.
+// pending cause is masked. The since fields say for how long, without a gap, one interrupt source
+// (an MSI-X vector, or the line) has been owed service: a sampled "pending" alone would join
+// separate, promptly served causes into one long false INTERRUPT_LOST.
 struct DeviceIrqState {
   bool asserted = false;
   bool pending = false;
   bool masked = false;
+  std::optional<uint64_t> unmasked_since_ns;  // a source pending and able to interrupt since
+  std::optional<uint64_t> masked_since_ns;    // a source pending but masked since
 };
 
 struct VerifierConfig {
@@ -135,6 +140,7 @@ class Kernel {
 
   void stall(uint64_t us, const std::source_location& at);
   void sleep(uint64_t us, const std::source_location& at);
+  LONGLONG system_time(const std::source_location& at);  // 100 ns units since 1601
   void set_event(PNDIS_EVENT event, bool signaled, const std::source_location& at);
   BOOLEAN wait_event(PNDIS_EVENT event, UINT ms, const std::source_location& at);
 
@@ -232,6 +238,7 @@ class Kernel {
   void run_at_dirql(Interrupt& interrupt, ULONG message_id, std::string routine, CallbackKind kind,
                     const std::function<void()>& fn);
   bool any_interrupt_registered() const;
+  bool interrupt_serviced_now() const;  // an ISR or DPC of a registered interrupt runs or is queued
   void start_watchdog();
   Adapter* find_adapter(NDIS_HANDLE handle);
 
@@ -250,8 +257,7 @@ class Kernel {
   ProtocolHooks protocol_;
   std::function<DeviceIrqState()> probe_;
   bool watchdog_started_ = false;
-  uint64_t irq_bad_since_ns_ = 0;
-  bool irq_bad_ = false;
+  uint64_t last_serviced_ns_ = 0;  // an ISR or DPC of a registered interrupt last ran
   bool irq_lost_reported_ = false;
   sim::MmioPort* mmio_override_ = nullptr;
   struct Mapping {

@@ -58,6 +58,15 @@ inline constexpr NDIS_PORT_NUMBER NDIS_DEFAULT_PORT_NUMBER = 0;
 
 #define NDIS_SUCCESS(status) ((status) >= 0)
 
+union LARGE_INTEGER {
+  struct {
+    ULONG LowPart;
+    LONG HighPart;
+  } u;
+  LONGLONG QuadPart;
+};
+using PLARGE_INTEGER = LARGE_INTEGER*;
+
 struct NDIS_PHYSICAL_ADDRESS {
   LONGLONG QuadPart;
 };
@@ -220,6 +229,9 @@ using PNDIS_EVENT = NDIS_EVENT*;
 
 VOID NdisStallExecution(UINT MicrosecondsToStall, SourceLocation where = NDIS_HERE);
 VOID NdisMSleep(ULONG MicrosecondsToSleep, SourceLocation where = NDIS_HERE);
+// System time in 100 ns units since 1601-01-01, as on Windows; here the simulated clock, whose
+// time 0 is 1970-01-01.
+VOID NdisGetCurrentSystemTime(PLARGE_INTEGER pSystemTime, SourceLocation where = NDIS_HERE);
 VOID NdisInitializeEvent(PNDIS_EVENT Event, SourceLocation where = NDIS_HERE);
 VOID NdisSetEvent(PNDIS_EVENT Event, SourceLocation where = NDIS_HERE);
 VOID NdisResetEvent(PNDIS_EVENT Event, SourceLocation where = NDIS_HERE);

@@ -79,6 +79,9 @@ VOID NdisMDeclareInterruptMaskRegister(PULONG Register, SourceLocation where) {
 VOID NdisStallExecution(UINT MicrosecondsToStall, SourceLocation where) {
   K().stall(MicrosecondsToStall, where);
 }
+VOID NdisGetCurrentSystemTime(PLARGE_INTEGER pSystemTime, SourceLocation where) {
+  pSystemTime->QuadPart = K().system_time(where);
+}
 VOID NdisMSleep(ULONG MicrosecondsToSleep, SourceLocation where) {
   K().sleep(MicrosecondsToSleep, where);
 }

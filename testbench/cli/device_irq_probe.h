@@ -3,7 +3,9 @@
 // through Kernel::set_device_irq_probe so driver/ndis needs no NIC knowledge.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <functional>
 
 #include "driver/ndis/kernel.h"
 #include "sim/monitors/cycle_monitor.h"
@@ -13,18 +15,31 @@ namespace nicsim::cli {
 
 class DeviceIrqProbe : public sim::CycleMonitor {
  public:
-  explicit DeviceIrqProbe(unsigned num_queues) : view_(num_queues) {}
+  // cycle_to_ns: the simulated time of a NIC edge (NicDomain::edge_time_ps / 1000).
+  DeviceIrqProbe(unsigned num_queues, std::function<uint64_t(uint64_t cycle)> cycle_to_ns)
+      : view_(num_queues), cycle_to_ns_(std::move(cycle_to_ns)) {}
   void on_cycle(uint64_t cycle, const sim::PortSnapshot& ports) override;
 
   // pending: a cause the driver has enabled at some time is latched (causes it never enabled are
   // not its business); masked: none of the pending ones can interrupt now; asserted: INTx is high,
   // or an unmasked cause is pending (the line is only held back by ITR or by in-flight writes).
+  // The since fields are tracked per source (each MSI-X vector, or the INTx line), cycle by cycle.
   ndis::DeviceIrqState state() const;
 
  private:
+  enum class Owed : uint8_t { kNothing, kIsr, kDpc };  // kIsr: unmasked; kDpc: masked
+  struct Source {
+    Owed owed = Owed::kNothing;
+    uint64_t since_cycle = 0;
+  };
+  uint32_t source_causes(unsigned source) const;
+  bool source_masked(unsigned source) const;
+
   sim::InterruptView view_;
+  std::function<uint64_t(uint64_t)> cycle_to_ns_;
   uint32_t ever_enabled_ = 0;
   bool intx_ = false;
+  std::array<Source, sim::InterruptView::kMaxVectors> sources_{};
 };
 
 }  // namespace nicsim::cli

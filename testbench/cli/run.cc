@@ -261,7 +261,9 @@ RunSummary run_simulation(const RunConfig& config) {
   // Hardware checks cycle by cycle; their violations join the summary like the driver's.
   if (config.monitors) platform.nic().add_standard_monitors();
   // The NIC's interrupt state for the NDIS layer's INTERRUPT_LOST and ISR_CLAIMED_NOT_OURS.
-  DeviceIrqProbe irq_probe(kModelQueues);
+  DeviceIrqProbe irq_probe(kModelQueues, [&platform](uint64_t cycle) {
+    return platform.nic().edge_time_ps(cycle) / 1000;
+  });
   platform.nic().add_monitor(&irq_probe);
   kernel.set_device_irq_probe([&irq_probe] { return irq_probe.state(); });
   sim::LinkPartner& link = platform.nic().link();

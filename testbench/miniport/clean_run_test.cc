@@ -3,6 +3,7 @@
 
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "testbench/miniport/nicsim_runner.h"
 
@@ -13,18 +14,24 @@ namespace {
 #define NICSIM_SWEEP_SEEDS 20
 #endif
 #ifndef NICSIM_SWEEP_PACKETS
-#define NICSIM_SWEEP_PACKETS 120
+#define NICSIM_SWEEP_PACKETS 120  // 0: the scenario's own count
 #endif
 
 const char* const kScenarios[] = {"default", "intx-shared",  "single-cpu", "many-cpus",
                                   "burst",   "small-frames", "throttled"};
 
-class CleanRun : public ::testing::TestWithParam<std::tuple<const char*, int>> {};
+const char* const kIrqModes[] = {"msix", "intx"};
+
+class CleanRun : public ::testing::TestWithParam<std::tuple<const char*, const char*, int>> {};
 
 TEST_P(CleanRun, NoViolationsNothingLost) {
-  const auto [scenario, seed] = GetParam();
-  const auto run = run_nicsim({"--scenario", scenario, "--seed", std::to_string(seed), "--packets",
-                               std::to_string(NICSIM_SWEEP_PACKETS), "-q"});
+  const auto [scenario, irq_mode, seed] = GetParam();
+  std::vector<std::string> args{"--scenario", scenario, "--irq-mode", irq_mode,
+                                "--seed",     std::to_string(seed), "-q"};
+  if (NICSIM_SWEEP_PACKETS > 0) {
+    args.insert(args.end(), {"--packets", std::to_string(NICSIM_SWEEP_PACKETS)});
+  }
+  const auto run = run_nicsim(args);
   ASSERT_TRUE(run.summary.is_object()) << run.output;
   EXPECT_EQ(run.exit_code, 0) << run.violations_text();
   EXPECT_TRUE(run.summary["violations"].empty()) << run.violations_text();
@@ -45,11 +52,12 @@ std::string Name(const ::testing::TestParamInfo<CleanRun::ParamType>& info) {
   for (char& c : name) {
     if (c == '-') c = '_';
   }
-  return name + "_seed" + std::to_string(std::get<1>(info.param));
+  return name + "_" + std::get<1>(info.param) + "_seed" + std::to_string(std::get<2>(info.param));
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, CleanRun,
                          ::testing::Combine(::testing::ValuesIn(kScenarios),
+                                            ::testing::ValuesIn(kIrqModes),
                                             ::testing::Range(1, NICSIM_SWEEP_SEEDS + 1)),
                          Name);
 
