@@ -2,8 +2,9 @@
 // driver/miniport: MP* are NDIS entry points and their helpers, NIC* touch registers and rings.
 #pragma once
 
-#include "driver/miniport/mp_driver.h"
-#include "driver/ndis/ndis.h"
+#include <ndis.h>
+
+#include "mp_driver.h"
 #include "nic_regs.h"
 
 namespace nicsim::miniport {
@@ -13,7 +14,7 @@ inline constexpr ULONG kRxBudget = 32;       // frames per queue per DPC run
 // Receive work per DPC run, in system-time units (100 ns): with small frames and the receive lock
 // contended from several CPUs, 32 frames can take longer than a DPC should run (100 us).
 inline constexpr LONGLONG kRxTimeBudget = 400;
-inline constexpr ULONG kMaxDpcSlots = 64;    // per message (MSI-X) or per CPU (INTx)
+inline constexpr ULONG kMaxDpcSlots = 64;  // per message (MSI-X) or per CPU (INTx)
 inline constexpr ULONG kRxRingEntries = 256;
 inline constexpr ULONG kRxBuffers = kRxRingEntries - 1;  // head == tail means empty
 inline constexpr ULONG kBufferBytes = nic_regs::kRxBufBytes;
@@ -88,12 +89,12 @@ struct MP_ADAPTER {
   NDIS_PHYSICAL_ADDRESS Bar0Pa;
   ULONG NumQueues;
   ULONG NumCpus;
-  BOOLEAN Msix;
-  ULONG MessageCount;  // queues + misc
+  BOOLEAN Msix;        // the resources hold MSI-X messages
+  ULONG MessageCount;  // MSI-X messages in the resources: queues + misc
   ULONG EnabledCauses;
 
   // Causes the ISR saw and the DPCs have not fetched yet: shared with DIRQL.
-  NDIS_ISR_SHARED<ULONG> SavedCause{"SavedCause", 0};
+  NicsimIsrShared<ULONG> SavedCause{"SavedCause", 0};
 
   BOOLEAN Halting;     // under Lock
   ULONG DpcsInFlight;  // under Lock

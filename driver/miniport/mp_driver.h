@@ -2,16 +2,17 @@
 // MpDriverEntry once, then the NDIS layer drives the adapter through the registered handlers.
 #pragma once
 
-#include "driver/miniport/mp_bugs.h"
-#include "driver/ndis/ndis.h"
+#include <ndis.h>
+
+#include "mp_bugs.h"
 
 namespace nicsim::miniport {
 
-// Stands in for the registry keywords a real miniport reads at initialize.
+// Stands in for the registry keywords a real miniport reads at initialize. Whether interrupts are
+// message-based comes from the adapter's resources, as on Windows.
 struct DriverConfig {
-  ULONG RssQueues = 4;     // queues 0..RssQueues-1 (1, 2, 4, 8)
-  BOOLEAN UseMsix = TRUE;  // FALSE: one shared INTx line
-  ULONG ItrCycles = 0;     // interrupt throttle per vector, NIC cycles
+  ULONG RssQueues = 4;  // queues 0..RssQueues-1 (1, 2, 4, 8); fewer when fewer messages came
+  ULONG ItrCycles = 0;  // interrupt throttle per vector, NIC cycles
   DriverBug Bug = DriverBug::kNone;
 };
 

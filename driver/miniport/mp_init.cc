@@ -1,7 +1,7 @@
 // Driver entry, MiniportInitializeEx and MiniportHaltEx: the adapter's one lifecycle.
 #include <new>
 
-#include "driver/miniport/mp_adapter.h"
+#include "mp_adapter.h"
 
 namespace nicsim::miniport {
 namespace {
@@ -34,14 +34,40 @@ VOID MPFreeAdapter(MP_ADAPTER* adapter, bool locks_allocated) {
   NdisFreeMemory(adapter, sizeof(MP_ADAPTER), 0);
 }
 
+// The first memory range is BAR0; each message interrupt descriptor is one MSI-X message.
+bool MPReadResources(PNDIS_RESOURCE_LIST resources, MP_ADAPTER* adapter) {
+  if (!resources) return false;
+  bool have_bar0 = false;
+  for (ULONG i = 0; i < resources->Count; ++i) {
+    const CM_PARTIAL_RESOURCE_DESCRIPTOR& d = resources->PartialDescriptors[i];
+    if (d.Type == CmResourceTypeMemory && !have_bar0) {
+      adapter->Bar0Pa = d.u.Memory.Start;
+      adapter->Bar0Length = d.u.Memory.Length;
+      have_bar0 = true;
+    } else if (d.Type == CmResourceTypeInterrupt && (d.Flags & CM_RESOURCE_INTERRUPT_MESSAGE)) {
+      ++adapter->MessageCount;
+    }
+  }
+  return have_bar0;
+}
+
+// Queues, a power of two: as many as configured and as the messages allow (one each, and one
+// more for link and errors).
+ULONG MPQueuesFor(ULONG configured, ULONG messages, bool msix) {
+  ULONG queues = configured;
+  if (msix) {
+    while (queues > 1 && queues + 1 > messages) queues /= 2;
+  }
+  return queues;
+}
+
 // MiniportInitializeEx. Runs at PASSIVE_LEVEL; takes RcvLock while posting buffers.
 NDIS_STATUS MPInitializeEx(NDIS_HANDLE adapter_handle, NDIS_HANDLE driver_context,
                            PNDIS_MINIPORT_INIT_PARAMETERS params) {
   const auto* config = static_cast<const DriverConfig*>(driver_context);
   if (!config || !params) return NDIS_STATUS_INVALID_PARAMETER;
-  const ULONG hw_queues = params->NumberOfQueues;
   if (config->RssQueues == 0 || config->RssQueues > kMaxQueues ||
-      (config->RssQueues & (config->RssQueues - 1)) != 0 || config->RssQueues > hw_queues) {
+      (config->RssQueues & (config->RssQueues - 1)) != 0) {
     return NDIS_STATUS_INVALID_PARAMETER;
   }
   PVOID memory = NdisAllocateMemoryWithTagPriority(adapter_handle, sizeof(MP_ADAPTER), kPoolTag,
@@ -51,10 +77,14 @@ NDIS_STATUS MPInitializeEx(NDIS_HANDLE adapter_handle, NDIS_HANDLE driver_contex
   adapter->AdapterHandle = adapter_handle;
   adapter->Config = config;
   adapter->Bug = config->Bug;
-  adapter->NumQueues = config->RssQueues;
-  adapter->NumCpus = params->NumberOfProcessors ? params->NumberOfProcessors : 1;
-  adapter->Msix = config->UseMsix;
-  adapter->MessageCount = adapter->NumQueues + 1;
+  if (!MPReadResources(params->AllocatedResources, adapter)) {
+    MPFreeAdapter(adapter, false);
+    return NDIS_STATUS_RESOURCES;
+  }
+  adapter->Msix = adapter->MessageCount >= 2;
+  adapter->NumQueues = MPQueuesFor(config->RssQueues, adapter->MessageCount, adapter->Msix);
+  const CCHAR cpus = NdisSystemProcessorCount();
+  adapter->NumCpus = cpus > 0 ? static_cast<ULONG>(cpus) : 1;
   adapter->EnabledCauses = EnabledCausesFor(adapter->NumQueues);
 
   NDIS_MINIPORT_ADAPTER_ATTRIBUTES attributes{};
@@ -68,8 +98,6 @@ NDIS_STATUS MPInitializeEx(NDIS_HANDLE adapter_handle, NDIS_HANDLE driver_contex
   NdisAllocateSpinLock(&adapter->SendLock);
   if (!HasBug(adapter, DriverBug::kLockUsedBeforeAllocate)) NdisAllocateSpinLock(&adapter->RcvLock);
 
-  adapter->Bar0Pa = params->Bar0PhysicalAddress;
-  adapter->Bar0Length = params->Bar0Length;
   status = NdisMMapIoSpace(&adapter->Bar0, adapter_handle, adapter->Bar0Pa, adapter->Bar0Length);
   if (status != NDIS_STATUS_SUCCESS || !adapter->Bar0) {
     adapter->Bar0 = nullptr;
@@ -84,10 +112,8 @@ NDIS_STATUS MPInitializeEx(NDIS_HANDLE adapter_handle, NDIS_HANDLE driver_contex
   // Masked and reset before the interrupt is connected: the ISR may run as soon as it is.
   NICWriteRegister(adapter, nic_regs::IMC, kAllCauses);
   NICResetDevice(adapter);
-  NdisMDeclareInterruptMaskRegister(
-      reinterpret_cast<PULONG>(static_cast<PUCHAR>(adapter->Bar0) + nic_regs::IMS));
-  NdisMDeclareInterruptMaskRegister(
-      reinterpret_cast<PULONG>(static_cast<PUCHAR>(adapter->Bar0) + nic_regs::IMC));
+  NicsimDeclareInterruptMaskRegister(static_cast<PUCHAR>(adapter->Bar0) + nic_regs::IMS);
+  NicsimDeclareInterruptMaskRegister(static_cast<PUCHAR>(adapter->Bar0) + nic_regs::IMC);
 
   status = NICAllocateRings(adapter);
   if (status == NDIS_STATUS_SUCCESS) status = MPRegisterInterrupt(adapter);

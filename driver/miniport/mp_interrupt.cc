@@ -5,7 +5,7 @@
 // the DPC. The DPC fetches and clears its causes through NdisMSynchronizeWithInterruptEx,
 // receives, completes sends, and re-enables exactly the causes it fetched, last, through
 // NdisMSynchronizeWithInterruptEx.
-#include "driver/miniport/mp_adapter.h"
+#include "mp_adapter.h"
 
 namespace nicsim::miniport {
 namespace {
@@ -100,7 +100,7 @@ VOID MPDpcWorkBody(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool mes
   } else {
     NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, message_id, MPFetchCauseSync, &sync);
   }
-  const ULONG slot = (message_based ? message_id : NdisCurrentProcessorNumber()) % kMaxDpcSlots;
+  const ULONG slot = (message_based ? message_id : KeGetCurrentProcessorNumber()) % kMaxDpcSlots;
   const ULONG fetched = sync.Causes | adapter->DpcCarry[slot];
   adapter->DpcCarry[slot] = 0;
   if (fetched == 0) return;  // nothing was pending for this DPC
@@ -176,7 +176,7 @@ BOOLEAN MPInterrupt(NDIS_HANDLE context, PBOOLEAN queue_default_dpc, PULONG targ
 // Line-based DPC. Runs at DISPATCH_LEVEL; takes RcvLock, then SendLock (never nested).
 VOID MPInterruptDpc(NDIS_HANDLE context, PVOID, PVOID, PVOID) {
   MP_ADAPTER* adapter = AdapterOf(context);
-  MPDpcWork(adapter, NICCpuCauses(adapter, NdisCurrentProcessorNumber()), 0, false);
+  MPDpcWork(adapter, NICCpuCauses(adapter, KeGetCurrentProcessorNumber()), 0, false);
 }
 
 // Message-based ISR. Runs at the message's DIRQL on the queue's CPU; takes no spin lock.
@@ -227,22 +227,18 @@ NDIS_STATUS MPRegisterInterrupt(MP_ADAPTER* adapter) {
   chars.MessageInterruptDpcHandler = MPMessageInterruptDpc;
   chars.EnableMessageInterruptHandler = MPEnableMessageInterrupt;
   chars.DisableMessageInterruptHandler = MPDisableMessageInterrupt;
-  chars.MsiSupported = adapter->Msix;
+  chars.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT;
+  chars.Header.Revision = NDIS_MINIPORT_INTERRUPT_REVISION_1;
+  chars.Header.Size = sizeof(chars);
+  chars.MsiSupported = TRUE;
   // Every vector's ISR ORs into the one SavedCause word, so all messages share one lock.
   chars.MsiSyncWithAllMessages = HasBug(adapter, DriverBug::kSyncWrongMessage) ? FALSE : TRUE;
-  if (adapter->Msix) {
-    chars.MessageCount = adapter->MessageCount;
-    for (ULONG q = 0; q < adapter->NumQueues; ++q) {
-      chars.MessageTargetProcessor[q] = NICQueueCpu(adapter, q);
-    }
-    chars.MessageTargetProcessor[adapter->NumQueues] = 0;  // misc: link, drops, DMA errors
-  }
   NDIS_STATUS status =
       NdisMRegisterInterruptEx(adapter->AdapterHandle, adapter, &chars, &adapter->InterruptHandle);
   if (status != NDIS_STATUS_SUCCESS) return status;
   adapter->InterruptRegistered = TRUE;
   if (chars.InterruptType != NDIS_CONNECT_MESSAGE_BASED) adapter->Msix = FALSE;
-  NICProgramInterrupts(adapter, adapter->Msix ? chars.MessageInfo : nullptr);
+  NICProgramInterrupts(adapter, adapter->Msix ? chars.MessageInfoTable : nullptr);
   return NDIS_STATUS_SUCCESS;
 }
 

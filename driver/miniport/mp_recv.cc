@@ -1,6 +1,6 @@
 // Receive path: posting RX buffers, draining write-backs in the DPC (under RcvLock, dropped around
 // each indication), and MiniportReturnNetBufferLists, which re-posts returned buffers.
-#include "driver/miniport/mp_adapter.h"
+#include "mp_adapter.h"
 
 namespace nicsim::miniport {
 namespace {
@@ -21,9 +21,9 @@ bool MPPostRxBuffer(MP_ADAPTER* adapter, MP_RX_RING& ring, MP_RX_BUFFER* buffer)
   const ULONG64 address = HasBug(adapter, DriverBug::kRxBufferVirtualAddress)
                               ? reinterpret_cast<ULONG64>(buffer->Va)
                               : buffer->Pa;
-  NdisWriteSharedUlong64(desc, address);
-  NdisWriteSharedUlong64(desc + 8, 0);
-  NdisMSyncBufferForDevice(buffer->Va, kBufferBytes);
+  NicsimWriteSharedUlong64(desc, address);
+  NicsimWriteSharedUlong64(desc + 8, 0);
+  NicsimSyncBufferForDevice(buffer->Va, kBufferBytes);
   ring.Slot[slot] = buffer;
   ring.NextToUse = (slot + 1) % kRxRingEntries;
   return true;
@@ -62,7 +62,7 @@ bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue, LONGLONG deadline) {
   for (;;) {
     const ULONG slot = ring.NextToClean;
     if (slot == ring.NextToUse) break;  // nothing posted
-    const ULONG64 writeback = NdisReadSharedUlong64(RxDesc(ring, slot) + 8);
+    const ULONG64 writeback = NicsimReadSharedUlong64(RxDesc(ring, slot) + 8);
     const ULONG status = static_cast<ULONG>((writeback >> 24) & 0xFF);
     if (!(status & 0x1)) {
       // Bug variant: poll the head register for more frames until 512 polls in a row found
@@ -90,9 +90,9 @@ bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue, LONGLONG deadline) {
       continue;
     }
     if (HasBug(adapter, DriverBug::kRxReadsDeviceBuffer)) {
-      (void)NdisReadSharedUlong(buffer->Va);  // peeks at the header before taking it back
+      (void)NicsimReadSharedUlong(buffer->Va);  // peeks at the header before taking it back
     }
-    NdisMSyncBufferForCpu(buffer->Va, kBufferBytes);
+    NicsimSyncBufferForCpu(buffer->Va, kBufferBytes);
     if (!(status & 0x2) || length < 14 || length > nic_regs::kMaxFrame) {
       ++MpMutableCounters().RxBadDescriptors;
       reposted |= MPPostRxBuffer(adapter, ring, buffer);

@@ -1,7 +1,7 @@
 // Send path: MiniportSendNetBufferLists copies each frame into the queue's TX ring (or parks it
 // on the wait list while the ring is full); the DPC completes finished descriptors and refills
 // the ring from the wait list. Lock order: SendLock, then Lock (statistics).
-#include "driver/miniport/mp_adapter.h"
+#include "mp_adapter.h"
 
 namespace nicsim::miniport {
 namespace {
@@ -31,11 +31,11 @@ struct NblQueue {
 VOID MPPostTx(MP_TX_RING& ring, PNET_BUFFER_LIST nbl) {
   const ULONG slot = ring.NextToUse;
   PUCHAR buffer = ring.BufferBlockVa + slot * kBufferBytes;
-  NdisMoveToShared(buffer, nbl->Data, nbl->DataLength);
-  NdisMSyncBufferForDevice(buffer, nbl->DataLength);
+  NicsimMoveToShared(buffer, nbl->Data, nbl->DataLength);
+  NicsimSyncBufferForDevice(buffer, nbl->DataLength);
   PUCHAR desc = TxDesc(ring, slot);
-  NdisWriteSharedUlong64(desc, ring.BufferBlockPa + slot * kBufferBytes);
-  NdisWriteSharedUlong64(desc + 8, nbl->DataLength);
+  NicsimWriteSharedUlong64(desc, ring.BufferBlockPa + slot * kBufferBytes);
+  NicsimWriteSharedUlong64(desc + 8, nbl->DataLength);
   ring.Slot[slot] = nbl;
   ring.NextToUse = (slot + 1) % kTxRingEntries;
   ++MpMutableCounters().TxPosted;
@@ -46,14 +46,14 @@ VOID MPPostTx(MP_TX_RING& ring, PNET_BUFFER_LIST nbl) {
 VOID MPReapTx(MP_TX_RING& ring, NblQueue& done) {
   while (ring.NextToClean != ring.NextToUse) {
     const ULONG slot = ring.NextToClean;
-    const ULONG64 writeback = NdisReadSharedUlong64(TxDesc(ring, slot) + 8);
+    const ULONG64 writeback = NicsimReadSharedUlong64(TxDesc(ring, slot) + 8);
     const ULONG status = static_cast<ULONG>((writeback >> 24) & 0xFF);
     if (!(status & 0x1)) break;
     PNET_BUFFER_LIST nbl = ring.Slot[slot];
     ring.Slot[slot] = nullptr;
     ring.NextToClean = (slot + 1) % kTxRingEntries;
     if (!nbl) continue;
-    NdisMSyncBufferForCpu(ring.BufferBlockVa + slot * kBufferBytes, nbl->DataLength);
+    NicsimSyncBufferForCpu(ring.BufferBlockVa + slot * kBufferBytes, nbl->DataLength);
     nbl->Status = (status & 0x2) ? NDIS_STATUS_FAILURE : NDIS_STATUS_SUCCESS;
     if (status & 0x2) ++MpMutableCounters().TxErrors;
     ++MpMutableCounters().TxCompleted;
@@ -111,7 +111,7 @@ VOID MPSendNetBufferLists(NDIS_HANDLE context, PNET_BUFFER_LIST nbls, NDIS_PORT_
     return;
   }
 
-  MP_TX_RING& ring = adapter->Tx[NdisCurrentProcessorNumber() % adapter->NumQueues];
+  MP_TX_RING& ring = adapter->Tx[KeGetCurrentProcessorNumber() % adapter->NumQueues];
   const ULONG queue = static_cast<ULONG>(&ring - adapter->Tx);
   // The acquire must match the IRQL: Dpr only when NDIS says we are at DISPATCH_LEVEL.
   const bool dpr_send_lock = HasBug(adapter, DriverBug::kSendDprAcquireAtPassive)  ? true

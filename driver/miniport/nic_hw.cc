@@ -2,7 +2,7 @@
 // MSI-X table and interrupt routing. Callers hold whatever lock the ring state needs.
 #include <new>
 
-#include "driver/miniport/mp_adapter.h"
+#include "mp_adapter.h"
 
 namespace nicsim::miniport {
 namespace {
@@ -103,8 +103,9 @@ NDIS_STATUS NICAllocateRings(MP_ADAPTER* adapter) {
 VOID NICFreeRings(MP_ADAPTER* adapter) {
   auto free_block = [adapter](PUCHAR& va, ULONG64 pa, ULONG bytes) {
     if (!va) return;
-    NdisMFreeSharedMemory(adapter->AdapterHandle, bytes, FALSE, va,
-                          NDIS_PHYSICAL_ADDRESS{static_cast<LONGLONG>(pa)});
+    NDIS_PHYSICAL_ADDRESS physical;
+    physical.QuadPart = static_cast<LONGLONG>(pa);
+    NdisMFreeSharedMemory(adapter->AdapterHandle, bytes, FALSE, va, physical);
     va = nullptr;
   };
   for (ULONG q = 0; q < adapter->NumQueues; ++q) {
@@ -137,11 +138,12 @@ VOID NICProgramRings(MP_ADAPTER* adapter) {
 VOID NICProgramInterrupts(MP_ADAPTER* adapter, PIO_INTERRUPT_MESSAGE_INFO info) {
   const ULONG itr = adapter->Config->ItrCycles & nic_regs::ITR_INTERVAL;
   if (adapter->Msix && info) {
-    for (ULONG m = 0; m < adapter->MessageCount && m < info->MessageCount; ++m) {
+    for (ULONG m = 0; m <= adapter->NumQueues && m < info->MessageCount; ++m) {
       const ULONG vector = m < adapter->NumQueues ? m : kMiscVector;
       const auto& entry = info->MessageInfo[m];
-      NICWriteRegister(adapter, nic_regs::MSIX_ADDR_LO(vector), Low(entry.MessageAddress));
-      NICWriteRegister(adapter, nic_regs::MSIX_ADDR_HI(vector), High(entry.MessageAddress));
+      const auto address = static_cast<ULONG64>(entry.MessageAddress.QuadPart);
+      NICWriteRegister(adapter, nic_regs::MSIX_ADDR_LO(vector), Low(address));
+      NICWriteRegister(adapter, nic_regs::MSIX_ADDR_HI(vector), High(address));
       NICWriteRegister(adapter, nic_regs::MSIX_DATA(vector), entry.MessageData);
       NICWriteRegister(adapter, nic_regs::MSIX_VCTRL(vector), 0);
       NICWriteRegister(adapter, nic_regs::ITR(vector), itr);

@@ -1,5 +1,7 @@
 // Miniport driver registration, the adapter lifecycle (initialize/halt on a passive thread) and
 // the data path (send, send complete, receive indication, return).
+#include <cstddef>
+#include <cstring>
 #include <stdexcept>
 
 #include "driver/ndis/kernel.h"
@@ -13,7 +15,7 @@ Kernel::Adapter* Kernel::find_adapter(NDIS_HANDLE handle) {
 
 NDIS_STATUS Kernel::register_driver(NDIS_HANDLE driver_context,
                                     PNDIS_MINIPORT_DRIVER_CHARACTERISTICS chars,
-                                    PNDIS_HANDLE handle, const std::source_location&) {
+                                    PNDIS_HANDLE handle, const CallSite&) {
   if (!chars || !chars->InitializeHandlerEx || !chars->HaltHandlerEx)
     return NDIS_STATUS_INVALID_PARAMETER;
   driver_ = *chars;
@@ -49,6 +51,46 @@ bool adapter_has_interrupt(const auto& interrupts, const void* adapter) {
 
 }  // namespace
 
+PNDIS_RESOURCE_LIST Kernel::build_resource_list(Adapter& adapter) const {
+  auto& list = adapter.resources;
+  list.clear();
+  CM_PARTIAL_RESOURCE_DESCRIPTOR memory{};
+  memory.Type = CmResourceTypeMemory;
+  memory.ShareDisposition = CmResourceShareDeviceExclusive;
+  memory.Flags = CM_RESOURCE_MEMORY_READ_WRITE;
+  memory.u.Memory.Start.QuadPart = static_cast<LONGLONG>(resources_.bar0_address);
+  memory.u.Memory.Length = resources_.bar0_length;
+  list.push_back(memory);
+  const unsigned cpus = platform_.num_cpus();
+  for (unsigned cpu : resources_.message_cpus) {
+    CM_PARTIAL_RESOURCE_DESCRIPTOR message{};
+    message.Type = CmResourceTypeInterrupt;
+    message.ShareDisposition = CmResourceShareDeviceExclusive;
+    message.Flags = CM_RESOURCE_INTERRUPT_LATCHED | CM_RESOURCE_INTERRUPT_MESSAGE;
+    message.u.MessageInterrupt.Translated.Affinity = KAFFINITY{1} << (cpu % cpus);
+    list.push_back(message);
+  }
+  if (resources_.message_cpus.empty()) {
+    CM_PARTIAL_RESOURCE_DESCRIPTOR line{};
+    line.Type = CmResourceTypeInterrupt;
+    line.ShareDisposition = CmResourceShareShared;
+    line.Flags = CM_RESOURCE_INTERRUPT_LEVEL_SENSITIVE;
+    line.u.Interrupt.Affinity = cpus >= 64 ? ~KAFFINITY{0} : (KAFFINITY{1} << cpus) - 1;
+    list.push_back(line);
+  }
+  // CM_PARTIAL_RESOURCE_LIST ends in a one-element array: lay the descriptors out behind it.
+  const size_t bytes = offsetof(CM_PARTIAL_RESOURCE_LIST, PartialDescriptors) +
+                       list.size() * sizeof(CM_PARTIAL_RESOURCE_DESCRIPTOR);
+  adapter.resource_list.assign(bytes, 0);
+  auto* header = reinterpret_cast<PCM_PARTIAL_RESOURCE_LIST>(adapter.resource_list.data());
+  header->Version = 1;
+  header->Revision = 1;
+  header->Count = static_cast<ULONG>(list.size());
+  std::memcpy(header->PartialDescriptors, list.data(),
+              list.size() * sizeof(CM_PARTIAL_RESOURCE_DESCRIPTOR));
+  return header;
+}
+
 void Kernel::initialize_adapter(unsigned cpu_index, uint64_t at_ns) {
   if (!driver_registered_)
     throw std::logic_error(
@@ -58,18 +100,18 @@ void Kernel::initialize_adapter(unsigned cpu_index, uint64_t at_ns) {
       cpu_index, "MiniportInitializeEx",
       [this] {
         NDIS_MINIPORT_INIT_PARAMETERS params{};
-        params.Bar0PhysicalAddress.QuadPart = 0;
-        params.Bar0Length = 0x2000;  // the register map ends below 0x1200 (8 queue blocks)
-        params.NumberOfProcessors = platform_.num_cpus();
-        params.NumberOfQueues = platform_.config().queues;
+        params.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_INIT_PARAMETERS;
+        params.Header.Revision = NDIS_MINIPORT_INIT_PARAMETERS_REVISION_1;
+        params.Header.Size = sizeof(params);
+        params.AllocatedResources = build_resource_list(*adapter_);
         NDIS_STATUS status = NDIS_STATUS_FAILURE;
         run_callback("MiniportInitializeEx", [&] {
           status = driver_.InitializeHandlerEx(adapter_.get(), driver_context_, &params);
         });
         adapter_->init_status = status;
-        adapter_->initialized = NDIS_SUCCESS(status);
+        adapter_->initialized = NT_SUCCESS(status);
         if (!adapter_->initialized && adapter_has_interrupt(interrupts_, adapter_.get()))
-          report("HALT_WITHOUT_DEREGISTER", "MiniportInitializeEx", std::source_location::current(),
+          report("HALT_WITHOUT_DEREGISTER", "MiniportInitializeEx", CallSite::current(),
                  "initialize failed and returned with its interrupt still registered");
       },
       at_ns);
@@ -84,7 +126,7 @@ void Kernel::halt_adapter(unsigned cpu_index, uint64_t at_ns) {
                      [&] { driver_.HaltHandlerEx(adapter_->context, NdisHaltDeviceDisabled); });
         adapter_->initialized = false;
         if (adapter_has_interrupt(interrupts_, adapter_.get()))
-          report("HALT_WITHOUT_DEREGISTER", "MiniportHaltEx", std::source_location::current(),
+          report("HALT_WITHOUT_DEREGISTER", "MiniportHaltEx", CallSite::current(),
                  "halt returned with its interrupt still registered");
       },
       at_ns);
@@ -112,7 +154,7 @@ void Kernel::return_net_buffer_lists(PNET_BUFFER_LIST nbls, ULONG return_flags) 
 }
 
 void Kernel::indicate_receive(NDIS_HANDLE, PNET_BUFFER_LIST nbls, ULONG count, ULONG flags,
-                              const std::source_location& at) {
+                              const CallSite& at) {
   if (!enter_call(at)) return;
   if (!check_not_dirql("NdisMIndicateReceiveNetBufferLists", at)) return;
   if (on_cpu() && holds_ndis_lock())
@@ -121,8 +163,7 @@ void Kernel::indicate_receive(NDIS_HANDLE, PNET_BUFFER_LIST nbls, ULONG count, U
   if (protocol_.receive) protocol_.receive(nbls, count, flags);
 }
 
-void Kernel::send_complete(NDIS_HANDLE, PNET_BUFFER_LIST nbls, ULONG flags,
-                           const std::source_location& at) {
+void Kernel::send_complete(NDIS_HANDLE, PNET_BUFFER_LIST nbls, ULONG flags, const CallSite& at) {
   if (!enter_call(at)) return;
   if (!check_not_dirql("NdisMSendNetBufferListsComplete", at)) return;
   if (on_cpu() && holds_ndis_lock())

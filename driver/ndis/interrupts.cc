@@ -31,18 +31,20 @@ Kernel::LockState& Kernel::interrupt_lock(Interrupt& interrupt, ULONG message_id
 
 NDIS_STATUS Kernel::register_interrupt(NDIS_HANDLE adapter, NDIS_HANDLE context,
                                        PNDIS_MINIPORT_INTERRUPT_CHARACTERISTICS chars,
-                                       PNDIS_HANDLE handle, const std::source_location& at) {
+                                       PNDIS_HANDLE handle, const CallSite& at) {
   if (!chars || !handle) throw std::invalid_argument("NdisMRegisterInterruptEx: null argument");
   if (!enter_call(at)) return NDIS_STATUS_FAILURE;
   if (on_cpu() && cpu().irql() != sim::kPassiveLevel)
     report("REGISTER_IRQL", "NdisMRegisterInterruptEx", at,
            "NdisMRegisterInterruptEx at IRQL " + std::to_string(cpu().irql()) +
                " (must be PASSIVE_LEVEL)");
-  const bool message_based = chars->MsiSupported && chars->MessageCount > 0;
+  // As NDIS does: message-based when the driver supports MSI and the resources hold messages.
+  const auto& message_cpus = resources_.message_cpus;
+  const bool message_based = chars->MsiSupported && !message_cpus.empty();
   if (message_based ? !chars->MessageInterruptHandler || !chars->MessageInterruptDpcHandler
                     : !chars->InterruptHandler || !chars->InterruptDpcHandler)
     return NDIS_STATUS_INVALID_PARAMETER;
-  if (chars->MessageCount > NDIS_MAX_INTERRUPT_MESSAGES) return NDIS_STATUS_INVALID_PARAMETER;
+  if (message_cpus.size() > NDIS_MAX_INTERRUPT_MESSAGES) return NDIS_STATUS_INVALID_PARAMETER;
 
   auto owned = std::make_unique<Interrupt>();
   Interrupt& interrupt = *owned;
@@ -54,7 +56,7 @@ NDIS_STATUS Kernel::register_interrupt(NDIS_HANDLE adapter, NDIS_HANDLE context,
   interrupt.message_based = message_based;
   interrupts_.push_back(std::move(owned));
 
-  const ULONG messages = message_based ? chars->MessageCount : 1;
+  const ULONG messages = message_based ? static_cast<ULONG>(message_cpus.size()) : 1;
   const unsigned cpus = platform_.num_cpus();
   interrupt.dirql.assign(messages, kDeviceIrql);
   const bool one_lock = !message_based || chars->MsiSyncWithAllMessages;
@@ -76,7 +78,7 @@ NDIS_STATUS Kernel::register_interrupt(NDIS_HANDLE adapter, NDIS_HANDLE context,
   if (message_based) {
     interrupt.info.MessageCount = messages;
     for (ULONG m = 0; m < messages; ++m) {
-      const unsigned target = chars->MessageTargetProcessor[m] % cpus;
+      const unsigned target = message_cpus[m] % cpus;
       const unsigned vector = platform_.intc().allocate_vector(
           interrupt.name + ".msg" + std::to_string(m), interrupt.dirql[m],
           [this, &interrupt, m](unsigned cpu_index) {
@@ -84,14 +86,15 @@ NDIS_STATUS Kernel::register_interrupt(NDIS_HANDLE adapter, NDIS_HANDLE context,
           });
       interrupt.vectors.push_back(vector);
       auto& entry = interrupt.info.MessageInfo[m];
-      entry.MessageAddress = sim::InterruptController::msi_address(target);
+      entry.MessageAddress.QuadPart =
+          static_cast<LONGLONG>(sim::InterruptController::msi_address(target));
       entry.MessageData = vector;
       entry.TargetProcessorSet = KAFFINITY{1} << target;
       entry.Vector = vector;
       entry.Irql = interrupt.dirql[m];
     }
     chars->InterruptType = NDIS_CONNECT_MESSAGE_BASED;
-    chars->MessageInfo = &interrupt.info;
+    chars->MessageInfoTable = &interrupt.info;
   } else {
     std::vector<unsigned> affinity;
     for (unsigned c = 0; c < cpus; ++c) affinity.push_back(c);
@@ -99,7 +102,7 @@ NDIS_STATUS Kernel::register_interrupt(NDIS_HANDLE adapter, NDIS_HANDLE context,
         platform_.config().intx_line, interrupt.name, interrupt.dirql[0], affinity,
         [this, &interrupt](unsigned cpu_index) { return dispatch_isr(interrupt, 0, cpu_index); });
     chars->InterruptType = NDIS_CONNECT_LINE_BASED;
-    chars->MessageInfo = nullptr;
+    chars->MessageInfoTable = nullptr;
   }
   // The ISR may run before NdisMRegisterInterruptEx returns.
   if (on_cpu()) cpu().yield(sim::Cost::kNdisCall);
@@ -107,7 +110,7 @@ NDIS_STATUS Kernel::register_interrupt(NDIS_HANDLE adapter, NDIS_HANDLE context,
   return NDIS_STATUS_SUCCESS;
 }
 
-void Kernel::deregister_interrupt(NDIS_HANDLE handle, const std::source_location& at) {
+void Kernel::deregister_interrupt(NDIS_HANDLE handle, const CallSite& at) {
   if (!enter_call(at)) return;
   Interrupt* interrupt = find_interrupt(handle);
   if (on_cpu() && cpu().irql() != sim::kPassiveLevel)
@@ -141,7 +144,7 @@ void Kernel::deregister_interrupt(NDIS_HANDLE handle, const std::source_location
 
 bool Kernel::dispatch_isr(Interrupt& interrupt, ULONG message_id, unsigned cpu_index) {
   if (platform_.stopped() || !interrupt.registered || interrupt.deregistering) return false;
-  const auto at = std::source_location::current();
+  const auto at = CallSite::current();
   const DeviceIrqState device = probe_ ? probe_() : DeviceIrqState{true, true, false};
   const std::string routine = interrupt.name +
                               (interrupt.message_based ? ".msg" + std::to_string(message_id) : "") +
@@ -211,7 +214,7 @@ void Kernel::run_dpc(Interrupt& interrupt, ULONG message_id, unsigned cpu_index)
   PVOID context = slot.context;
   slot.context = nullptr;
   interrupt.running++;
-  const auto at = std::source_location::current();
+  const auto at = CallSite::current();
   push_scope(slot.dpc->name(), CallbackKind::kDpc, &interrupt);
   if (interrupt.message_based)
     interrupt.chars.MessageInterruptDpcHandler(interrupt.context, message_id, context, nullptr,
@@ -224,7 +227,7 @@ void Kernel::run_dpc(Interrupt& interrupt, ULONG message_id, unsigned cpu_index)
 }
 
 KAFFINITY Kernel::queue_dpc(NDIS_HANDLE handle, ULONG message_id, KAFFINITY mask, bool this_cpu,
-                            PVOID dpc_context, const std::source_location& at) {
+                            PVOID dpc_context, const CallSite& at) {
   if (!enter_call(at)) return 0;
   Interrupt* interrupt = find_interrupt(handle);
   if (!interrupt || !interrupt->registered || message_id >= interrupt->message_count()) {
@@ -243,7 +246,7 @@ KAFFINITY Kernel::queue_dpc(NDIS_HANDLE handle, ULONG message_id, KAFFINITY mask
 
 void Kernel::run_at_dirql(Interrupt& interrupt, ULONG message_id, std::string routine,
                           CallbackKind kind, const std::function<void()>& fn) {
-  const auto at = std::source_location::current();
+  const auto at = CallSite::current();
   LockState& lock = interrupt_lock(interrupt, message_id);
   cpu().run_frame(sim::CpuContext::kSync, routine, interrupt.dirql[message_id], [&] {
     if (!take(lock, false, at)) return;
@@ -256,8 +259,7 @@ void Kernel::run_at_dirql(Interrupt& interrupt, ULONG message_id, std::string ro
 }
 
 BOOLEAN Kernel::synchronize(NDIS_HANDLE handle, ULONG message_id,
-                            PMINIPORT_SYNCHRONIZE_INTERRUPT fn, PVOID context,
-                            const std::source_location& at) {
+                            PMINIPORT_SYNCHRONIZE_INTERRUPT fn, PVOID context, const CallSite& at) {
   if (!on_cpu()) throw std::logic_error("NdisMSynchronizeWithInterruptEx must run on a CPU");
   if (!fn) throw std::invalid_argument("NdisMSynchronizeWithInterruptEx: null function");
   if (!enter_call(at)) return FALSE;

@@ -14,7 +14,7 @@ constexpr ULONG kMasterAbort = 0xFFFFFFFFu;  // what a read of an unmapped addre
 }  // namespace
 
 NDIS_STATUS Kernel::map_io_space(PVOID* va, NDIS_PHYSICAL_ADDRESS pa, UINT length,
-                                 const std::source_location& at) {
+                                 const CallSite& at) {
   if (!va || length == 0) return NDIS_STATUS_INVALID_PARAMETER;
   if (!enter_call(at)) return NDIS_STATUS_FAILURE;
   // A private window whose addresses are never dereferenced: register pointers inside it decode
@@ -45,7 +45,7 @@ bool decode(const Mappings& mappings, const void* reg, uint32_t& offset) {
 
 }  // namespace
 
-ULONG Kernel::read_register(PULONG reg, const std::source_location& at) {
+ULONG Kernel::read_register(PULONG reg, const CallSite& at) {
   if (!enter_call(at)) return kMasterAbort;
   uint32_t offset = 0;
   if (!decode(mappings_, reg, offset)) {
@@ -64,7 +64,7 @@ ULONG Kernel::read_register(PULONG reg, const std::source_location& at) {
   return value;
 }
 
-void Kernel::write_register(PULONG reg, ULONG value, const std::source_location& at) {
+void Kernel::write_register(PULONG reg, ULONG value, const CallSite& at) {
   if (!enter_call(at)) return;
   uint32_t offset = 0;
   if (!decode(mappings_, reg, offset)) {
@@ -87,7 +87,7 @@ void Kernel::write_register(PULONG reg, ULONG value, const std::source_location&
   (mmio_override_ ? *mmio_override_ : platform_.mmio()).write32(offset, value);
 }
 
-void Kernel::declare_mask_register(PULONG reg, const std::source_location& at) {
+void Kernel::declare_mask_register(PULONG reg, const CallSite& at) {
   uint32_t offset = 0;
   if (!decode(mappings_, reg, offset)) {
     std::fprintf(stderr,
@@ -98,7 +98,7 @@ void Kernel::declare_mask_register(PULONG reg, const std::source_location& at) {
   mask_offsets_.insert(offset);
 }
 
-void Kernel::stall(uint64_t us, const std::source_location& at) {
+void Kernel::stall(uint64_t us, const CallSite& at) {
   if (!enter_call(at)) return;
   if (us > config_.stall_limit_us)
     report("STALL_TOO_LONG", "NdisStallExecution", at,
@@ -110,13 +110,13 @@ void Kernel::stall(uint64_t us, const std::source_location& at) {
   cpu().spin_until([&] { return platform_.stopped() || platform_.now_ns() >= until; });
 }
 
-LONGLONG Kernel::system_time(const std::source_location& at) {
+LONGLONG Kernel::system_time(const CallSite& at) {
   constexpr LONGLONG kUnixEpochIn1601Units = 116'444'736'000'000'000;
   enter_call(at);
   return kUnixEpochIn1601Units + static_cast<LONGLONG>(platform_.now_ns() / 100);
 }
 
-void Kernel::sleep(uint64_t us, const std::source_location& at) {
+void Kernel::sleep(uint64_t us, const CallSite& at) {
   if (!on_cpu()) throw std::logic_error("NdisMSleep must run on a simulated CPU thread");
   if (!enter_call(at)) return;
   if (cpu().irql() >= sim::kDispatchLevel || holds_ndis_lock()) {
@@ -128,14 +128,14 @@ void Kernel::sleep(uint64_t us, const std::source_location& at) {
   cpu().block_for(us * 1000);
 }
 
-void Kernel::set_event(PNDIS_EVENT event, bool signaled, const std::source_location& at) {
+void Kernel::set_event(PNDIS_EVENT event, bool signaled, const CallSite& at) {
   if (!event) throw std::invalid_argument("NDIS event: null");
   if (!enter_call(at)) return;
   if (signaled) check_not_dirql("NdisSetEvent", at);
   event->Signaled = signaled ? TRUE : FALSE;
 }
 
-BOOLEAN Kernel::wait_event(PNDIS_EVENT event, UINT ms, const std::source_location& at) {
+BOOLEAN Kernel::wait_event(PNDIS_EVENT event, UINT ms, const CallSite& at) {
   if (!event) throw std::invalid_argument("NdisWaitEvent: null event");
   if (!on_cpu()) throw std::logic_error("NdisWaitEvent must run on a simulated CPU thread");
   if (!enter_call(at)) return event->Signaled;

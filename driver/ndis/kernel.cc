@@ -20,7 +20,7 @@ constexpr std::string_view kWarnings[] = {"NDIS_CALL_UNDER_LOCK",  "LOCK_HOLD_TO
 
 }  // namespace
 
-std::string format_where(const std::source_location& at) {
+std::string format_where(const CallSite& at) {
   std::string file = at.file_name();
   // Keep the path from the project's top folders on, so reports stay short.
   for (std::string_view top : {"driver/", "testbench/", "sim/"}) {
@@ -59,7 +59,7 @@ Severity Kernel::severity_of(std::string_view rule) {
              : Severity::kError;
 }
 
-void Kernel::report(std::string_view rule, std::string object, const std::source_location& at,
+void Kernel::report(std::string_view rule, std::string object, const CallSite& at,
                     std::string message) {
   Violation v;
   v.rule = std::string(rule);
@@ -82,7 +82,7 @@ void Kernel::report_stamped(Violation v) {
   platform_.report(std::move(v));
 }
 
-bool Kernel::enter_call(const std::source_location&, sim::Cost cost) {
+bool Kernel::enter_call(const CallSite&, sim::Cost cost) {
   if (platform_.stopped()) return false;
   if (on_cpu()) cpu().yield(cost);
   if (probe_) check_interrupt_liveness();
@@ -108,7 +108,7 @@ std::string Kernel::held_lock_names() {
   return names.empty() ? "none" : names;
 }
 
-bool Kernel::check_not_dirql(std::string_view api, const std::source_location& at) {
+bool Kernel::check_not_dirql(std::string_view api, const CallSite& at) {
   if (!on_cpu() || cpu().irql() < sim::kFirstDeviceIrql) return true;
   report("CALL_AT_DIRQL", std::string(api), at,
          std::string(api) + " requires IRQL <= DISPATCH_LEVEL but was called at DIRQL " +
@@ -130,7 +130,7 @@ void Kernel::push_scope(std::string name, CallbackKind kind, Interrupt* interrup
       Scope{std::move(name), kind, interrupt, state.held.size(), cpu().irql(), platform_.now_ns()});
 }
 
-void Kernel::pop_scope(const std::source_location& at) {
+void Kernel::pop_scope(const CallSite& at) {
   auto& state = cpu_state();
   Scope scope = std::move(state.scopes.back());
   state.scopes.pop_back();
@@ -167,7 +167,7 @@ void Kernel::run_callback(std::string_view name, const std::function<void()>& fn
   if (!on_cpu()) throw std::logic_error("run_callback must run on a simulated CPU thread");
   push_scope(std::string(name), kind, nullptr);
   fn();
-  pop_scope(std::source_location::current());
+  pop_scope(CallSite::current());
 }
 
 void Kernel::run_passive(unsigned cpu_index, std::string name, std::function<void()> fn,

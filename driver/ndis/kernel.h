@@ -5,6 +5,8 @@
 // miniport never sees this header.
 #pragma once
 
+#include <ndis.h>
+
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -12,13 +14,12 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
-#include <source_location>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
-#include "driver/ndis/ndis.h"
+#include "driver/ndis/call_site.h"
 #include "sim/cpu.h"
 #include "sim/platform.h"
 #include "sim/violation.h"
@@ -65,6 +66,17 @@ struct ProtocolHooks {
   std::function<void(PNET_BUFFER_LIST nbls, ULONG send_complete_flags)> send_complete;
 };
 
+// The adapter's hardware as PnP hands it to initialize (NDIS_MINIPORT_INIT_PARAMETERS::
+// AllocatedResources): BAR0 and the interrupt, message-based with one message per entry of
+// message_cpus (the CPU it targets), or line-based when message_cpus is empty.
+struct AdapterResources {
+  uint64_t bar0_address = 0;
+  uint32_t bar0_length = 0x2000;
+  std::vector<unsigned> message_cpus;
+};
+
+enum class SharedAccess : uint8_t { kRead, kWrite, kInterlocked };
+
 enum class CallbackKind : uint8_t { kPassive, kIsr, kDpc, kSync, kSend, kReturn };
 
 class Kernel {
@@ -88,6 +100,8 @@ class Kernel {
   // Register access goes to platform.mmio() unless overridden (host-only tests).
   void set_mmio(sim::MmioPort* mmio) { mmio_override_ = mmio; }
   void set_protocol(ProtocolHooks hooks) { protocol_ = std::move(hooks); }
+  void set_resources(AdapterResources resources) { resources_ = std::move(resources); }
+  const AdapterResources& resources() const { return resources_; }
 
   // Runs fn on cpu's passive thread at at_ns as a checked miniport callback.
   void run_passive(unsigned cpu, std::string name, std::function<void()> fn, uint64_t at_ns = 0);
@@ -117,54 +131,51 @@ class Kernel {
   const std::vector<Violation>& violations() const { return platform_.violations().all(); }
 
   // --- the NDIS calls (ndis.h forwards here) -----------------------------------------------
-  void allocate_spin_lock(PNDIS_SPIN_LOCK lock, const char* name, const std::source_location& at);
-  void free_spin_lock(PNDIS_SPIN_LOCK lock, const std::source_location& at);
-  void acquire_spin_lock(PNDIS_SPIN_LOCK lock, bool dpr, const std::source_location& at);
-  void release_spin_lock(PNDIS_SPIN_LOCK lock, bool dpr, const std::source_location& at);
+  void allocate_spin_lock(PNDIS_SPIN_LOCK lock, const char* name, const CallSite& at);
+  void free_spin_lock(PNDIS_SPIN_LOCK lock, const CallSite& at);
+  void acquire_spin_lock(PNDIS_SPIN_LOCK lock, bool dpr, const CallSite& at);
+  void release_spin_lock(PNDIS_SPIN_LOCK lock, bool dpr, const CallSite& at);
 
   NDIS_STATUS register_interrupt(NDIS_HANDLE adapter, NDIS_HANDLE context,
                                  PNDIS_MINIPORT_INTERRUPT_CHARACTERISTICS chars,
-                                 PNDIS_HANDLE handle, const std::source_location& at);
-  void deregister_interrupt(NDIS_HANDLE handle, const std::source_location& at);
+                                 PNDIS_HANDLE handle, const CallSite& at);
+  void deregister_interrupt(NDIS_HANDLE handle, const CallSite& at);
   BOOLEAN synchronize(NDIS_HANDLE handle, ULONG message_id, PMINIPORT_SYNCHRONIZE_INTERRUPT fn,
-                      PVOID context, const std::source_location& at);
+                      PVOID context, const CallSite& at);
   KAFFINITY queue_dpc(NDIS_HANDLE handle, ULONG message_id, KAFFINITY mask, bool this_cpu,
-                      PVOID dpc_context, const std::source_location& at);
+                      PVOID dpc_context, const CallSite& at);
 
-  NDIS_STATUS map_io_space(PVOID* va, NDIS_PHYSICAL_ADDRESS pa, UINT length,
-                           const std::source_location& at);
+  NDIS_STATUS map_io_space(PVOID* va, NDIS_PHYSICAL_ADDRESS pa, UINT length, const CallSite& at);
   void unmap_io_space(PVOID va);
-  ULONG read_register(PULONG reg, const std::source_location& at);
-  void write_register(PULONG reg, ULONG value, const std::source_location& at);
-  void declare_mask_register(PULONG reg, const std::source_location& at);
+  ULONG read_register(PULONG reg, const CallSite& at);
+  void write_register(PULONG reg, ULONG value, const CallSite& at);
+  void declare_mask_register(PULONG reg, const CallSite& at);
 
-  void stall(uint64_t us, const std::source_location& at);
-  void sleep(uint64_t us, const std::source_location& at);
-  LONGLONG system_time(const std::source_location& at);  // 100 ns units since 1601
-  void set_event(PNDIS_EVENT event, bool signaled, const std::source_location& at);
-  BOOLEAN wait_event(PNDIS_EVENT event, UINT ms, const std::source_location& at);
+  void stall(uint64_t us, const CallSite& at);
+  void sleep(uint64_t us, const CallSite& at);
+  LONGLONG system_time(const CallSite& at);  // 100 ns units since 1601
+  void set_event(PNDIS_EVENT event, bool signaled, const CallSite& at);
+  BOOLEAN wait_event(PNDIS_EVENT event, UINT ms, const CallSite& at);
 
-  PVOID allocate_memory(UINT length, const std::source_location& at);
+  PVOID allocate_memory(UINT length, const CallSite& at);
   void allocate_shared_memory(ULONG length, PVOID* va, PNDIS_PHYSICAL_ADDRESS pa,
-                              const std::source_location& at);
-  void free_shared_memory(PVOID va, NDIS_PHYSICAL_ADDRESS pa, const std::source_location& at);
-  void sync_buffer(PVOID va, ULONG length, bool for_device, const std::source_location& at);
+                              const CallSite& at);
+  void free_shared_memory(PVOID va, NDIS_PHYSICAL_ADDRESS pa, const CallSite& at);
+  void sync_buffer(PVOID va, ULONG length, bool for_device, const CallSite& at);
   // Checks a CPU access to shared memory (a yield point); returns the host address or 0.
-  uint64_t touch_shared(const volatile void* va, ULONG length, bool write,
-                        const std::source_location& at);
+  uint64_t touch_shared(const volatile void* va, ULONG length, bool write, const CallSite& at);
 
   void indicate_receive(NDIS_HANDLE adapter, PNET_BUFFER_LIST nbls, ULONG count, ULONG flags,
-                        const std::source_location& at);
-  void send_complete(NDIS_HANDLE adapter, PNET_BUFFER_LIST nbls, ULONG flags,
-                     const std::source_location& at);
+                        const CallSite& at);
+  void send_complete(NDIS_HANDLE adapter, PNET_BUFFER_LIST nbls, ULONG flags, const CallSite& at);
   NDIS_STATUS register_driver(NDIS_HANDLE driver_context,
                               PNDIS_MINIPORT_DRIVER_CHARACTERISTICS chars, PNDIS_HANDLE handle,
-                              const std::source_location& at);
+                              const CallSite& at);
   void deregister_driver();
   NDIS_STATUS set_attributes(NDIS_HANDLE adapter, PNDIS_MINIPORT_ADAPTER_ATTRIBUTES attributes);
 
-  void shared_access(const void* object, const char* name, detail::SharedAccess access,
-                     bool initialized, const std::source_location& at);
+  void shared_access(const void* object, const char* name, SharedAccess access, bool initialized,
+                     const CallSite& at);
   void shared_destroyed(const void* object);
 
  private:
@@ -198,34 +209,33 @@ class Kernel {
   struct SharedState;
 
   // Reporting.
-  void report(std::string_view rule, std::string object, const std::source_location& at,
-              std::string message);
+  void report(std::string_view rule, std::string object, const CallSite& at, std::string message);
   void report_stamped(Violation violation);
   static Severity severity_of(std::string_view rule);
 
   // A yield point at the start of an NDIS call; false when the run has stopped.
-  bool enter_call(const std::source_location& at, sim::Cost cost = sim::Cost::kNdisCall);
+  bool enter_call(const CallSite& at, sim::Cost cost = sim::Cost::kNdisCall);
   bool on_cpu() const { return platform_.on_cpu(); }
   sim::Cpu& cpu() { return platform_.current_cpu(); }
   CpuState& cpu_state() { return cpus_[platform_.current_cpu().index()]; }
   Scope* innermost_scope(CallbackKind kind);
   bool holds_ndis_lock();
   std::string held_lock_names();
-  bool check_not_dirql(std::string_view api, const std::source_location& at);
+  bool check_not_dirql(std::string_view api, const CallSite& at);
 
   void push_scope(std::string name, CallbackKind kind, Interrupt* interrupt);
-  void pop_scope(const std::source_location& at);
+  void pop_scope(const CallSite& at);
 
   // Locks.
-  LockState* find_lock(PNDIS_SPIN_LOCK lock, std::string_view api, const std::source_location& at);
+  LockState* find_lock(PNDIS_SPIN_LOCK lock, std::string_view api, const CallSite& at);
   LockState& new_lock(std::string name, bool interrupt_lock);
-  bool take(LockState& lock, bool dpr, const std::source_location& at);
-  void give(LockState& lock, const std::source_location& at);
-  void add_order_edge(LockState& from, LockState& to, const std::source_location& at);
+  bool take(LockState& lock, bool dpr, const CallSite& at);
+  void give(LockState& lock, const CallSite& at);
+  void add_order_edge(LockState& from, LockState& to, const CallSite& at);
   bool order_path(unsigned from, unsigned to, std::vector<unsigned>& path,
                   std::set<unsigned>& seen) const;
   std::string describe_holder(const LockState& lock) const;
-  void deadlock(std::string message, const std::string& object, const std::source_location& at);
+  void deadlock(std::string message, const std::string& object, const CallSite& at);
   void notify_lock(unsigned cpu, sim::LockEvent event, const LockState& lock);
   void set_irql(sim::Irql irql);
 
@@ -241,6 +251,7 @@ class Kernel {
   bool interrupt_serviced_now() const;  // an ISR or DPC of a registered interrupt runs or is queued
   void start_watchdog();
   Adapter* find_adapter(NDIS_HANDLE handle);
+  PNDIS_RESOURCE_LIST build_resource_list(Adapter& adapter) const;
 
   sim::Platform& platform_;
   VerifierConfig config_;
@@ -255,6 +266,7 @@ class Kernel {
   NDIS_HANDLE driver_context_ = nullptr;
   bool driver_registered_ = false;
   ProtocolHooks protocol_;
+  AdapterResources resources_;
   std::function<DeviceIrqState()> probe_;
   bool watchdog_started_ = false;
   uint64_t last_serviced_ns_ = 0;  // an ISR or DPC of a registered interrupt last ran

@@ -53,7 +53,9 @@ struct Kernel::Interrupt {
 };
 
 struct Kernel::Adapter {
-  NDIS_HANDLE context = nullptr;  // MiniportAdapterContext
+  NDIS_HANDLE context = nullptr;                          // MiniportAdapterContext
+  std::vector<CM_PARTIAL_RESOURCE_DESCRIPTOR> resources;  // backs the CM_PARTIAL_RESOURCE_LIST
+  std::vector<uint8_t> resource_list;
   bool initialized = false;
   NDIS_STATUS init_status = NDIS_STATUS_PENDING;
 };
@@ -71,6 +73,6 @@ struct Kernel::SharedState {
   bool reported_uninitialized = false;
 };
 
-std::string format_where(const std::source_location& at);
+std::string format_where(const CallSite& at);
 
 }  // namespace nicsim::ndis

@@ -10,14 +10,14 @@
 
 namespace nicsim::ndis {
 
-PVOID Kernel::allocate_memory(UINT length, const std::source_location& at) {
+PVOID Kernel::allocate_memory(UINT length, const CallSite& at) {
   if (!enter_call(at)) return nullptr;
   if (!check_not_dirql("NdisAllocateMemoryWithTagPriority", at)) return nullptr;
   return std::calloc(1, length ? length : 1);
 }
 
 void Kernel::allocate_shared_memory(ULONG length, PVOID* va, PNDIS_PHYSICAL_ADDRESS pa,
-                                    const std::source_location& at) {
+                                    const CallSite& at) {
   if (!va || !pa) throw std::invalid_argument("NdisMAllocateSharedMemory: null output");
   *va = nullptr;
   pa->QuadPart = 0;
@@ -33,8 +33,7 @@ void Kernel::allocate_shared_memory(ULONG length, PVOID* va, PNDIS_PHYSICAL_ADDR
   pa->QuadPart = static_cast<LONGLONG>(address);
 }
 
-void Kernel::free_shared_memory(PVOID va, NDIS_PHYSICAL_ADDRESS pa,
-                                const std::source_location& at) {
+void Kernel::free_shared_memory(PVOID va, NDIS_PHYSICAL_ADDRESS pa, const CallSite& at) {
   if (!enter_call(at)) return;
   check_not_dirql("NdisMFreeSharedMemory", at);
   auto& memory = platform_.memory();
@@ -45,7 +44,7 @@ void Kernel::free_shared_memory(PVOID va, NDIS_PHYSICAL_ADDRESS pa,
   memory.free(address);
 }
 
-void Kernel::sync_buffer(PVOID va, ULONG length, bool for_device, const std::source_location& at) {
+void Kernel::sync_buffer(PVOID va, ULONG length, bool for_device, const CallSite& at) {
   if (!enter_call(at)) return;
   auto& memory = platform_.memory();
   const uint64_t address = memory.address_of(va);
@@ -59,7 +58,7 @@ void Kernel::sync_buffer(PVOID va, ULONG length, bool for_device, const std::sou
 }
 
 uint64_t Kernel::touch_shared(const volatile void* va, ULONG length, bool write,
-                              const std::source_location& at) {
+                              const CallSite& at) {
   if (!enter_call(at, sim::Cost::kSharedAccess)) return 0;
   auto& memory = platform_.memory();
   const uint64_t address = memory.address_of(const_cast<const void*>(va));
@@ -76,11 +75,11 @@ uint64_t Kernel::touch_shared(const volatile void* va, ULONG length, bool write,
   return address;
 }
 
-void Kernel::shared_access(const void* object, const char* name, detail::SharedAccess access,
-                           bool initialized, const std::source_location& at) {
+void Kernel::shared_access(const void* object, const char* name, SharedAccess access,
+                           bool initialized, const CallSite& at) {
   if (!on_cpu()) return;  // the test body inspecting state after the run
   if (!enter_call(at, sim::Cost::kSharedAccess)) return;
-  if (access == detail::SharedAccess::kInterlocked) return;  // lock-free handoff: legal
+  if (access == SharedAccess::kInterlocked) return;  // lock-free handoff: legal
   auto& slot = shared_[object];
   if (!slot) {
     slot = std::make_unique<SharedState>();
@@ -90,8 +89,7 @@ void Kernel::shared_access(const void* object, const char* name, detail::SharedA
   const sim::Irql irql = cpu().irql();
   if (irql >= sim::kFirstDeviceIrql) {
     Scope* isr = innermost_scope(CallbackKind::kIsr);
-    if (!initialized && access == detail::SharedAccess::kRead && isr &&
-        !state.reported_uninitialized) {
+    if (!initialized && access == SharedAccess::kRead && isr && !state.reported_uninitialized) {
       state.reported_uninitialized = true;
       report("REGISTER_BEFORE_READY", state.name, at,
              isr->name + " read " + state.name + " before it was initialized");
@@ -139,8 +137,8 @@ void Kernel::shared_access(const void* object, const char* name, detail::SharedA
   v.context = std::string(sim::to_string(cpu().context()));
   v.object = state.name;
   v.where = format_where(at);
-  v.message = std::string(access == detail::SharedAccess::kRead ? "read" : "write") + " of " +
-              state.name + " at IRQL " + std::to_string(irql) +
+  v.message = std::string(access == SharedAccess::kRead ? "read" : "write") + " of " + state.name +
+              " at IRQL " + std::to_string(irql) +
               " outside NdisMSynchronizeWithInterruptEx (holding " + held_lock_names() +
               "; NDIS spin locks do not exclude the ISR)";
   if (state.dirql_touched) {

@@ -1,195 +1,207 @@
-// The free NDIS functions of ndis.h: each forwards to the installed Kernel.
+// The C entry points behind <ndis.h>'s macros: each forwards to the installed Kernel with the
+// driver's call site.
+#include <ndis.h>
+
 #include <cstdlib>
 #include <cstring>
 
 #include "driver/ndis/kernel.h"
-#include "driver/ndis/ndis.h"
 
+using nicsim::ndis::CallSite;
 using nicsim::ndis::Kernel;
 
 namespace {
 Kernel& K() { return Kernel::current(); }
+CallSite At(const char* file, int line, const char* function) {
+  return {file, static_cast<unsigned>(line), function};
+}
 }  // namespace
 
-VOID NdisAllocateSpinLockNamed(PNDIS_SPIN_LOCK SpinLock, const char* Name, SourceLocation where) {
-  K().allocate_spin_lock(SpinLock, Name, where);
+#define WHERE At(NicsimFile, NicsimLine, NicsimFunction)
+
+ULONG NicsimKeGetCurrentProcessorNumber(void) {
+  auto& platform = K().platform();
+  return platform.on_cpu() ? platform.current_cpu().index() : 0;
 }
-VOID NdisFreeSpinLock(PNDIS_SPIN_LOCK SpinLock, SourceLocation where) {
-  K().free_spin_lock(SpinLock, where);
+KIRQL NicsimKeGetCurrentIrql(void) {
+  auto& platform = K().platform();
+  return platform.on_cpu() ? platform.current_cpu().irql() : PASSIVE_LEVEL;
 }
-VOID NdisAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock, SourceLocation where) {
-  K().acquire_spin_lock(SpinLock, false, where);
+CCHAR NicsimNdisSystemProcessorCount(void) { return static_cast<CCHAR>(K().platform().num_cpus()); }
+
+VOID NicsimNdisAllocateSpinLock(PNDIS_SPIN_LOCK SpinLock, const char* Name,
+                                NICSIM_CALL_SITE_PARAMS) {
+  K().allocate_spin_lock(SpinLock, Name, WHERE);
 }
-VOID NdisReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock, SourceLocation where) {
-  K().release_spin_lock(SpinLock, false, where);
+VOID NicsimNdisFreeSpinLock(PNDIS_SPIN_LOCK SpinLock, NICSIM_CALL_SITE_PARAMS) {
+  K().free_spin_lock(SpinLock, WHERE);
 }
-VOID NdisDprAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock, SourceLocation where) {
-  K().acquire_spin_lock(SpinLock, true, where);
+VOID NicsimNdisAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock, BOOLEAN Dpr, NICSIM_CALL_SITE_PARAMS) {
+  K().acquire_spin_lock(SpinLock, Dpr != FALSE, WHERE);
 }
-VOID NdisDprReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock, SourceLocation where) {
-  K().release_spin_lock(SpinLock, true, where);
+VOID NicsimNdisReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock, BOOLEAN Dpr, NICSIM_CALL_SITE_PARAMS) {
+  K().release_spin_lock(SpinLock, Dpr != FALSE, WHERE);
 }
 
-NDIS_STATUS NdisMRegisterInterruptEx(
+NDIS_STATUS NicsimNdisMRegisterInterruptEx(
     NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportInterruptContext,
-    PNDIS_MINIPORT_INTERRUPT_CHARACTERISTICS InterruptCharacteristics,
-    PNDIS_HANDLE NdisInterruptHandle, SourceLocation where) {
+    PNDIS_MINIPORT_INTERRUPT_CHARACTERISTICS MiniportInterruptCharacteristics,
+    PNDIS_HANDLE NdisInterruptHandle, NICSIM_CALL_SITE_PARAMS) {
   return K().register_interrupt(MiniportAdapterHandle, MiniportInterruptContext,
-                                InterruptCharacteristics, NdisInterruptHandle, where);
+                                MiniportInterruptCharacteristics, NdisInterruptHandle, WHERE);
 }
-VOID NdisMDeregisterInterruptEx(NDIS_HANDLE NdisInterruptHandle, SourceLocation where) {
-  K().deregister_interrupt(NdisInterruptHandle, where);
+VOID NicsimNdisMDeregisterInterruptEx(NDIS_HANDLE NdisInterruptHandle, NICSIM_CALL_SITE_PARAMS) {
+  K().deregister_interrupt(NdisInterruptHandle, WHERE);
 }
-BOOLEAN NdisMSynchronizeWithInterruptEx(NDIS_HANDLE NdisInterruptHandle, ULONG MessageId,
-                                        PMINIPORT_SYNCHRONIZE_INTERRUPT SynchronizeFunction,
-                                        PVOID SynchronizeContext, SourceLocation where) {
+BOOLEAN NicsimNdisMSynchronizeWithInterruptEx(
+    NDIS_HANDLE NdisInterruptHandle, ULONG MessageId,
+    MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER SynchronizeFunction, PVOID SynchronizeContext,
+    NICSIM_CALL_SITE_PARAMS) {
   return K().synchronize(NdisInterruptHandle, MessageId, SynchronizeFunction, SynchronizeContext,
-                         where);
+                         WHERE);
 }
-KAFFINITY NdisMQueueDpcEx(NDIS_HANDLE NdisInterruptHandle, ULONG MessageId,
-                          PGROUP_AFFINITY TargetProcessors, PVOID MiniportDpcContext,
-                          SourceLocation where) {
+KAFFINITY NicsimNdisMQueueDpcEx(NDIS_HANDLE NdisInterruptHandle, ULONG MessageId,
+                                PGROUP_AFFINITY TargetProcessors, PVOID MiniportDpcContext,
+                                NICSIM_CALL_SITE_PARAMS) {
   return K().queue_dpc(NdisInterruptHandle, MessageId,
                        TargetProcessors ? TargetProcessors->Mask : 0, TargetProcessors == nullptr,
-                       MiniportDpcContext, where);
+                       MiniportDpcContext, WHERE);
 }
-KAFFINITY NdisMQueueDpcMask(NDIS_HANDLE NdisInterruptHandle, ULONG MessageId, KAFFINITY Mask,
-                            PVOID MiniportDpcContext, SourceLocation where) {
-  return K().queue_dpc(NdisInterruptHandle, MessageId, Mask, false, MiniportDpcContext, where);
+ULONG NicsimNdisMQueueDpc(NDIS_HANDLE NdisInterruptHandle, ULONG MessageId, ULONG TargetProcessors,
+                          PVOID MiniportDpcContext, NICSIM_CALL_SITE_PARAMS) {
+  return static_cast<ULONG>(K().queue_dpc(NdisInterruptHandle, MessageId, TargetProcessors, false,
+                                          MiniportDpcContext, WHERE));
 }
 
-NDIS_STATUS NdisMMapIoSpace(PVOID* VirtualAddress, NDIS_HANDLE,
-                            NDIS_PHYSICAL_ADDRESS PhysicalAddress, UINT Length,
-                            SourceLocation where) {
-  return K().map_io_space(VirtualAddress, PhysicalAddress, Length, where);
+NDIS_STATUS NicsimNdisMMapIoSpace(PVOID* VirtualAddress, NDIS_HANDLE,
+                                  NDIS_PHYSICAL_ADDRESS PhysicalAddress, UINT Length,
+                                  NICSIM_CALL_SITE_PARAMS) {
+  return K().map_io_space(VirtualAddress, PhysicalAddress, Length, WHERE);
 }
-VOID NdisMUnmapIoSpace(NDIS_HANDLE, PVOID VirtualAddress, UINT, SourceLocation) {
+VOID NicsimNdisMUnmapIoSpace(NDIS_HANDLE, PVOID VirtualAddress, UINT, NICSIM_CALL_SITE_PARAMS) {
   K().unmap_io_space(VirtualAddress);
 }
-VOID NdisReadRegisterUlong(PULONG Register, PULONG Data, SourceLocation where) {
-  *Data = K().read_register(Register, where);
+ULONG NicsimReadRegisterUlong(volatile ULONG* Register, NICSIM_CALL_SITE_PARAMS) {
+  return K().read_register(const_cast<PULONG>(Register), WHERE);
 }
-VOID NdisWriteRegisterUlong(PULONG Register, ULONG Data, SourceLocation where) {
-  K().write_register(Register, Data, where);
+VOID NicsimWriteRegisterUlong(volatile ULONG* Register, ULONG Data, NICSIM_CALL_SITE_PARAMS) {
+  K().write_register(const_cast<PULONG>(Register), Data, WHERE);
 }
-VOID NdisMDeclareInterruptMaskRegister(PULONG Register, SourceLocation where) {
-  K().declare_mask_register(Register, where);
-}
-
-VOID NdisStallExecution(UINT MicrosecondsToStall, SourceLocation where) {
-  K().stall(MicrosecondsToStall, where);
-}
-VOID NdisGetCurrentSystemTime(PLARGE_INTEGER pSystemTime, SourceLocation where) {
-  pSystemTime->QuadPart = K().system_time(where);
-}
-VOID NdisMSleep(ULONG MicrosecondsToSleep, SourceLocation where) {
-  K().sleep(MicrosecondsToSleep, where);
-}
-VOID NdisInitializeEvent(PNDIS_EVENT Event, SourceLocation) {
-  Event->Event = 0;
-  Event->Signaled = FALSE;
-}
-VOID NdisSetEvent(PNDIS_EVENT Event, SourceLocation where) { K().set_event(Event, true, where); }
-VOID NdisResetEvent(PNDIS_EVENT Event, SourceLocation where) { K().set_event(Event, false, where); }
-BOOLEAN NdisWaitEvent(PNDIS_EVENT Event, UINT MsToWait, SourceLocation where) {
-  return K().wait_event(Event, MsToWait, where);
+VOID NicsimDeclareInterruptMaskRegisterAt(volatile ULONG* Register, NICSIM_CALL_SITE_PARAMS) {
+  K().declare_mask_register(const_cast<PULONG>(Register), WHERE);
 }
 
-PVOID NdisAllocateMemoryWithTagPriority(NDIS_HANDLE, UINT Length, ULONG, EX_POOL_PRIORITY,
-                                        SourceLocation where) {
-  return K().allocate_memory(Length, where);
+VOID NicsimNdisStallExecution(UINT MicrosecondsToStall, NICSIM_CALL_SITE_PARAMS) {
+  K().stall(MicrosecondsToStall, WHERE);
 }
-VOID NdisFreeMemory(PVOID VirtualAddress, UINT, UINT) { std::free(VirtualAddress); }
+VOID NicsimNdisMSleep(ULONG MicrosecondsToSleep, NICSIM_CALL_SITE_PARAMS) {
+  K().sleep(MicrosecondsToSleep, WHERE);
+}
+VOID NicsimNdisGetCurrentSystemTime(PLARGE_INTEGER pSystemTime, NICSIM_CALL_SITE_PARAMS) {
+  pSystemTime->QuadPart = K().system_time(WHERE);
+}
+VOID NicsimNdisSetEvent(PNDIS_EVENT Event, BOOLEAN Signaled, NICSIM_CALL_SITE_PARAMS) {
+  K().set_event(Event, Signaled != FALSE, WHERE);
+}
+BOOLEAN NicsimNdisWaitEvent(PNDIS_EVENT Event, UINT MsToWait, NICSIM_CALL_SITE_PARAMS) {
+  return K().wait_event(Event, MsToWait, WHERE);
+}
 
-VOID NdisMAllocateSharedMemory(NDIS_HANDLE, ULONG Length, BOOLEAN, PVOID* VirtualAddress,
-                               PNDIS_PHYSICAL_ADDRESS PhysicalAddress, SourceLocation where) {
-  K().allocate_shared_memory(Length, VirtualAddress, PhysicalAddress, where);
+PVOID NicsimNdisAllocateMemoryWithTagPriority(NDIS_HANDLE, UINT Length, ULONG, EX_POOL_PRIORITY,
+                                              NICSIM_CALL_SITE_PARAMS) {
+  return K().allocate_memory(Length, WHERE);
 }
-VOID NdisMFreeSharedMemory(NDIS_HANDLE, ULONG, BOOLEAN, PVOID VirtualAddress,
-                           NDIS_PHYSICAL_ADDRESS PhysicalAddress, SourceLocation where) {
-  K().free_shared_memory(VirtualAddress, PhysicalAddress, where);
+VOID NicsimNdisFreeMemory(PVOID VirtualAddress, UINT, UINT, NICSIM_CALL_SITE_PARAMS) {
+  (void)NicsimFile, (void)NicsimLine, (void)NicsimFunction;
+  std::free(VirtualAddress);
 }
-VOID NdisMSyncBufferForDevice(PVOID VirtualAddress, ULONG Length, SourceLocation where) {
-  K().sync_buffer(VirtualAddress, Length, true, where);
+
+VOID NicsimNdisMAllocateSharedMemory(NDIS_HANDLE, ULONG Length, BOOLEAN, PVOID* VirtualAddress,
+                                     PNDIS_PHYSICAL_ADDRESS PhysicalAddress,
+                                     NICSIM_CALL_SITE_PARAMS) {
+  K().allocate_shared_memory(Length, VirtualAddress, PhysicalAddress, WHERE);
 }
-VOID NdisMSyncBufferForCpu(PVOID VirtualAddress, ULONG Length, SourceLocation where) {
-  K().sync_buffer(VirtualAddress, Length, false, where);
+VOID NicsimNdisMFreeSharedMemory(NDIS_HANDLE, ULONG, BOOLEAN, PVOID VirtualAddress,
+                                 NDIS_PHYSICAL_ADDRESS PhysicalAddress, NICSIM_CALL_SITE_PARAMS) {
+  K().free_shared_memory(VirtualAddress, PhysicalAddress, WHERE);
 }
-ULONG NdisReadSharedUlong(const volatile VOID* Address, SourceLocation where) {
-  K().touch_shared(Address, 4, false, where);
+VOID NicsimSyncBufferForDeviceAt(PVOID VirtualAddress, ULONG Length, NICSIM_CALL_SITE_PARAMS) {
+  K().sync_buffer(VirtualAddress, Length, true, WHERE);
+}
+VOID NicsimSyncBufferForCpuAt(PVOID VirtualAddress, ULONG Length, NICSIM_CALL_SITE_PARAMS) {
+  K().sync_buffer(VirtualAddress, Length, false, WHERE);
+}
+ULONG NicsimReadSharedUlongAt(const volatile VOID* Address, NICSIM_CALL_SITE_PARAMS) {
+  K().touch_shared(Address, 4, false, WHERE);
   ULONG value;
   std::memcpy(&value, const_cast<const void*>(Address), 4);
   return value;
 }
-VOID NdisWriteSharedUlong(volatile VOID* Address, ULONG Value, SourceLocation where) {
-  K().touch_shared(Address, 4, true, where);
+VOID NicsimWriteSharedUlongAt(volatile VOID* Address, ULONG Value, NICSIM_CALL_SITE_PARAMS) {
+  K().touch_shared(Address, 4, true, WHERE);
   std::memcpy(const_cast<void*>(Address), &Value, 4);
 }
-ULONG64 NdisReadSharedUlong64(const volatile VOID* Address, SourceLocation where) {
-  K().touch_shared(Address, 8, false, where);
+ULONG64 NicsimReadSharedUlong64At(const volatile VOID* Address, NICSIM_CALL_SITE_PARAMS) {
+  K().touch_shared(Address, 8, false, WHERE);
   ULONG64 value;
   std::memcpy(&value, const_cast<const void*>(Address), 8);
   return value;
 }
-VOID NdisWriteSharedUlong64(volatile VOID* Address, ULONG64 Value, SourceLocation where) {
-  K().touch_shared(Address, 8, true, where);
+VOID NicsimWriteSharedUlong64At(volatile VOID* Address, ULONG64 Value, NICSIM_CALL_SITE_PARAMS) {
+  K().touch_shared(Address, 8, true, WHERE);
   std::memcpy(const_cast<void*>(Address), &Value, 8);
 }
-VOID NdisMoveFromShared(PVOID Destination, const volatile VOID* SharedSource, ULONG Length,
-                        SourceLocation where) {
-  K().touch_shared(SharedSource, Length, false, where);
+VOID NicsimMoveFromSharedAt(PVOID Destination, const volatile VOID* SharedSource, ULONG Length,
+                            NICSIM_CALL_SITE_PARAMS) {
+  K().touch_shared(SharedSource, Length, false, WHERE);
   std::memcpy(Destination, const_cast<const void*>(SharedSource), Length);
 }
-VOID NdisMoveToShared(volatile VOID* SharedDestination, const VOID* Source, ULONG Length,
-                      SourceLocation where) {
-  K().touch_shared(SharedDestination, Length, true, where);
+VOID NicsimMoveToSharedAt(volatile VOID* SharedDestination, const VOID* Source, ULONG Length,
+                          NICSIM_CALL_SITE_PARAMS) {
+  K().touch_shared(SharedDestination, Length, true, WHERE);
   std::memcpy(const_cast<void*>(SharedDestination), Source, Length);
 }
 
-VOID NdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle,
-                                        PNET_BUFFER_LIST NetBufferLists, NDIS_PORT_NUMBER,
-                                        ULONG NumberOfNetBufferLists, ULONG ReceiveFlags,
-                                        SourceLocation where) {
+VOID NicsimNdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle,
+                                              PNET_BUFFER_LIST NetBufferLists, NDIS_PORT_NUMBER,
+                                              ULONG NumberOfNetBufferLists, ULONG ReceiveFlags,
+                                              NICSIM_CALL_SITE_PARAMS) {
   K().indicate_receive(MiniportAdapterHandle, NetBufferLists, NumberOfNetBufferLists, ReceiveFlags,
-                       where);
+                       WHERE);
 }
-VOID NdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle,
-                                     PNET_BUFFER_LIST NetBufferLists, ULONG SendCompleteFlags,
-                                     SourceLocation where) {
-  K().send_complete(MiniportAdapterHandle, NetBufferLists, SendCompleteFlags, where);
+VOID NicsimNdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle,
+                                           PNET_BUFFER_LIST NetBufferLists, ULONG SendCompleteFlags,
+                                           NICSIM_CALL_SITE_PARAMS) {
+  K().send_complete(MiniportAdapterHandle, NetBufferLists, SendCompleteFlags, WHERE);
 }
 
-NDIS_STATUS NdisMRegisterMiniportDriver(
+NDIS_STATUS NicsimNdisMRegisterMiniportDriver(
     PVOID, PVOID, NDIS_HANDLE MiniportDriverContext,
     PNDIS_MINIPORT_DRIVER_CHARACTERISTICS MiniportDriverCharacteristics,
-    PNDIS_HANDLE NdisMiniportDriverHandle, SourceLocation where) {
+    PNDIS_HANDLE NdisMiniportDriverHandle, NICSIM_CALL_SITE_PARAMS) {
   return K().register_driver(MiniportDriverContext, MiniportDriverCharacteristics,
-                             NdisMiniportDriverHandle, where);
+                             NdisMiniportDriverHandle, WHERE);
 }
-VOID NdisMDeregisterMiniportDriver(NDIS_HANDLE) { K().deregister_driver(); }
-NDIS_STATUS NdisMSetMiniportAttributes(NDIS_HANDLE NdisMiniportAdapterHandle,
-                                       PNDIS_MINIPORT_ADAPTER_ATTRIBUTES MiniportAttributes,
-                                       SourceLocation) {
+VOID NicsimNdisMDeregisterMiniportDriver(NDIS_HANDLE, NICSIM_CALL_SITE_PARAMS) {
+  (void)NicsimFile, (void)NicsimLine, (void)NicsimFunction;
+  K().deregister_driver();
+}
+NDIS_STATUS NicsimNdisMSetMiniportAttributes(NDIS_HANDLE NdisMiniportAdapterHandle,
+                                             PNDIS_MINIPORT_ADAPTER_ATTRIBUTES MiniportAttributes,
+                                             NICSIM_CALL_SITE_PARAMS) {
+  (void)NicsimFile, (void)NicsimLine, (void)NicsimFunction;
   return K().set_attributes(NdisMiniportAdapterHandle, MiniportAttributes);
 }
 
-ULONG NdisCurrentProcessorNumber() {
-  auto& platform = K().platform();
-  return platform.on_cpu() ? platform.current_cpu().index() : 0;
-}
-KIRQL NdisCurrentIrql() {
-  auto& platform = K().platform();
-  return platform.on_cpu() ? platform.current_cpu().irql() : PASSIVE_LEVEL;
-}
-ULONG NdisSystemProcessorCount() { return K().platform().num_cpus(); }
-
-namespace nicsim::ndis::detail {
-void OnSharedAccess(const void* object, const char* name, SharedAccess access, bool initialized,
-                    const std::source_location& where) {
+void NicsimOnIsrSharedAccess(const void* Object, const char* Name, int Access, BOOLEAN Initialized,
+                             NICSIM_CALL_SITE_PARAMS) {
+  using nicsim::ndis::SharedAccess;
+  const auto access = Access == 0   ? SharedAccess::kRead
+                      : Access == 1 ? SharedAccess::kWrite
+                                    : SharedAccess::kInterlocked;
   if (Kernel* kernel = Kernel::current_or_null())
-    kernel->shared_access(object, name, access, initialized, where);
+    kernel->shared_access(Object, Name, access, Initialized != FALSE, WHERE);
 }
-void OnSharedDestroyed(const void* object) {
-  if (Kernel* kernel = Kernel::current_or_null()) kernel->shared_destroyed(object);
+void NicsimOnIsrSharedDestroyed(const void* Object) {
+  if (Kernel* kernel = Kernel::current_or_null()) kernel->shared_destroyed(Object);
 }
-}  // namespace nicsim::ndis::detail

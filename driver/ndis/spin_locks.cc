@@ -31,7 +31,7 @@ Kernel::LockState& Kernel::new_lock(std::string name, bool interrupt_lock) {
 }
 
 Kernel::LockState* Kernel::find_lock(PNDIS_SPIN_LOCK lock, std::string_view api,
-                                     const std::source_location& at) {
+                                     const CallSite& at) {
   auto it = lock_by_address_.find(lock);
   if (it != lock_by_address_.end() && it->second->allocated) return it->second;
   const std::string name = it != lock_by_address_.end() ? it->second->name : "unallocated lock";
@@ -50,8 +50,7 @@ Kernel::LockState* Kernel::find_lock(PNDIS_SPIN_LOCK lock, std::string_view api,
   return nullptr;
 }
 
-void Kernel::allocate_spin_lock(PNDIS_SPIN_LOCK lock, const char* name,
-                                const std::source_location& at) {
+void Kernel::allocate_spin_lock(PNDIS_SPIN_LOCK lock, const char* name, const CallSite& at) {
   if (!lock) throw std::invalid_argument("NdisAllocateSpinLock: null lock");
   if (!enter_call(at)) return;
   const std::string lock_name = lock_name_from_expression(name);
@@ -73,7 +72,7 @@ void Kernel::allocate_spin_lock(PNDIS_SPIN_LOCK lock, const char* name,
   lock->OldIrql = PASSIVE_LEVEL;
 }
 
-void Kernel::free_spin_lock(PNDIS_SPIN_LOCK lock, const std::source_location& at) {
+void Kernel::free_spin_lock(PNDIS_SPIN_LOCK lock, const CallSite& at) {
   if (!enter_call(at)) return;
   LockState* state = find_lock(lock, "NdisFreeSpinLock", at);
   if (!state) return;
@@ -95,7 +94,7 @@ void Kernel::free_spin_lock(PNDIS_SPIN_LOCK lock, const std::source_location& at
   state->allocated = false;
 }
 
-void Kernel::acquire_spin_lock(PNDIS_SPIN_LOCK lock, bool dpr, const std::source_location& at) {
+void Kernel::acquire_spin_lock(PNDIS_SPIN_LOCK lock, bool dpr, const CallSite& at) {
   if (!on_cpu()) throw std::logic_error("NdisAcquireSpinLock must run on a simulated CPU thread");
   const char* api = dpr ? "NdisDprAcquireSpinLock" : "NdisAcquireSpinLock";
   if (!enter_call(at)) return;
@@ -117,7 +116,7 @@ void Kernel::acquire_spin_lock(PNDIS_SPIN_LOCK lock, bool dpr, const std::source
   if (take(*state, dpr, at) && !dpr) lock->OldIrql = irql;
 }
 
-void Kernel::release_spin_lock(PNDIS_SPIN_LOCK lock, bool dpr, const std::source_location& at) {
+void Kernel::release_spin_lock(PNDIS_SPIN_LOCK lock, bool dpr, const CallSite& at) {
   if (!on_cpu()) throw std::logic_error("NdisReleaseSpinLock must run on a simulated CPU thread");
   const char* api = dpr ? "NdisDprReleaseSpinLock" : "NdisReleaseSpinLock";
   if (!enter_call(at)) return;
@@ -169,7 +168,7 @@ void Kernel::release_spin_lock(PNDIS_SPIN_LOCK lock, bool dpr, const std::source
   if (!dpr && !mismatched) set_irql(lock->OldIrql);
 }
 
-bool Kernel::take(LockState& lock, bool dpr, const std::source_location& at) {
+bool Kernel::take(LockState& lock, bool dpr, const CallSite& at) {
   auto& c = cpu();
   const unsigned me = c.index();
   auto& state = cpus_[me];
@@ -266,7 +265,7 @@ bool Kernel::take(LockState& lock, bool dpr, const std::source_location& at) {
   return true;
 }
 
-void Kernel::give(LockState& lock, const std::source_location& at) {
+void Kernel::give(LockState& lock, const CallSite& at) {
   const uint64_t hold_ns = platform_.now_ns() - lock.acquired_ns;
   const uint64_t hold_cycles = platform_.nic_cycle() - lock.acquired_cycle;
   if (hold_ns >= lock.stats.max_hold_ns) {
@@ -291,8 +290,7 @@ std::string Kernel::describe_holder(const LockState& lock) const {
          lock.acquired_where + ")";
 }
 
-void Kernel::deadlock(std::string message, const std::string& object,
-                      const std::source_location& at) {
+void Kernel::deadlock(std::string message, const std::string& object, const CallSite& at) {
   report("DEADLOCK", object, at, message);
   platform_.stop("DEADLOCK: " + message);
 }
@@ -302,7 +300,7 @@ void Kernel::notify_lock(unsigned cpu_index, sim::LockEvent event, const LockSta
     observer->on_lock(cpu_index, event, lock.id, lock.name);
 }
 
-void Kernel::add_order_edge(LockState& from, LockState& to, const std::source_location& at) {
+void Kernel::add_order_edge(LockState& from, LockState& to, const CallSite& at) {
   if (&from == &to) return;
   auto& edges = order_edges_[from.id];
   if (edges.count(to.id)) return;

@@ -340,9 +340,17 @@ RunSummary run_simulation(const RunConfig& config) {
   };
   kernel.set_protocol(hooks);
 
+  // The resources PnP would assign: BAR0, and one MSI-X message per queue plus one for link and
+  // errors (queue q's on CPU q mod cpus, the last on CPU 0), or the shared INTx line.
+  ndis::AdapterResources resources;
+  if (sc.irq_mode == IrqMode::kMsix) {
+    for (unsigned q = 0; q < sc.queues; ++q) resources.message_cpus.push_back(q % sc.cpus);
+    resources.message_cpus.push_back(0);
+  }
+  kernel.set_resources(resources);
+
   miniport::DriverConfig driver_config;
   driver_config.RssQueues = sc.queues;
-  driver_config.UseMsix = sc.irq_mode == IrqMode::kMsix ? TRUE : FALSE;
   driver_config.ItrCycles = sc.itr_cycles;
   driver_config.Bug = config.driver_bug;
   NDIS_HANDLE driver_handle = nullptr;

@@ -72,7 +72,7 @@ TEST(InterruptRules, SPINLOCK_AT_DIRQL_Triggers) {
     NdisDprReleaseSpinLock(&lock);
     return TRUE;
   };
-  b.kernel.run_passive(0, "init", [&] { NdisAllocateSpinLockNamed(&lock, "RcvLock"); });
+  b.kernel.run_passive(0, "init", [&] { NicsimAllocateSpinLockNamed(&lock, "RcvLock"); });
   b.register_at_start(f, {1});
   b.fire(f, 0, 5'000);
   b.run();
@@ -90,7 +90,7 @@ TEST(InterruptRules, SPINLOCK_AT_DIRQL_Silent) {
     NdisDprAcquireSpinLock(&lock);
     NdisDprReleaseSpinLock(&lock);
   };
-  b.kernel.run_passive(0, "init", [&] { NdisAllocateSpinLockNamed(&lock, "RcvLock"); });
+  b.kernel.run_passive(0, "init", [&] { NicsimAllocateSpinLockNamed(&lock, "RcvLock"); });
   b.register_at_start(f, {1});
   b.fire(f, 0, 5'000);
   b.run();
@@ -131,7 +131,7 @@ TEST(InterruptRules, CALL_AT_DIRQL_Silent) {
 TEST(InterruptRules, ISR_SHARED_UNSYNCHRONIZED_Triggers) {
   Bench b;
   NDIS_SPIN_LOCK lock{};
-  NDIS_ISR_SHARED<ULONG> saved_cause{"SavedCause", 0};
+  NicsimIsrShared<ULONG> saved_cause{"SavedCause", 0};
   Fragment f;
   f.isr = [&](PBOOLEAN, PULONG targets) {
     NdisWriteRegisterUlong(f.reg(kMaskRegister), 1);
@@ -144,7 +144,7 @@ TEST(InterruptRules, ISR_SHARED_UNSYNCHRONIZED_Triggers) {
     saved_cause.Write(0);
     NdisDprReleaseSpinLock(&lock);
   };
-  b.kernel.run_passive(0, "init", [&] { NdisAllocateSpinLockNamed(&lock, "RcvLock"); });
+  b.kernel.run_passive(0, "init", [&] { NicsimAllocateSpinLockNamed(&lock, "RcvLock"); });
   b.register_at_start(f, {0});
   b.fire(f, 0, 5'000);
   b.run();
@@ -158,7 +158,7 @@ TEST(InterruptRules, ISR_SHARED_UNSYNCHRONIZED_Triggers) {
 TEST(InterruptRules, ISR_SHARED_UNSYNCHRONIZED_Silent) {
   Bench b;
   NDIS_SPIN_LOCK lock{};
-  NDIS_ISR_SHARED<ULONG> saved_cause{"SavedCause", 0};
+  NicsimIsrShared<ULONG> saved_cause{"SavedCause", 0};
   ULONG seen = 0;
   Fragment f;
   f.isr = [&](PBOOLEAN, PULONG targets) {
@@ -177,7 +177,7 @@ TEST(InterruptRules, ISR_SHARED_UNSYNCHRONIZED_Silent) {
     NdisDprAcquireSpinLock(&lock);
     NdisDprReleaseSpinLock(&lock);
   };
-  b.kernel.run_passive(0, "init", [&] { NdisAllocateSpinLockNamed(&lock, "RcvLock"); });
+  b.kernel.run_passive(0, "init", [&] { NicsimAllocateSpinLockNamed(&lock, "RcvLock"); });
   b.register_at_start(f, {0});
   b.fire(f, 0, 5'000);
   b.run();
@@ -187,7 +187,7 @@ TEST(InterruptRules, ISR_SHARED_UNSYNCHRONIZED_Silent) {
 
 TEST(InterruptRules, ISR_SHARED_UNSYNCHRONIZED_SilentWhenInterlocked) {
   Bench b;
-  NDIS_ISR_SHARED_INTERLOCKED<ULONG> saved_cause{"SavedCause"};
+  NicsimIsrSharedInterlocked<ULONG> saved_cause{"SavedCause"};
   ULONG seen = 0;
   Fragment f;
   f.isr = [&](PBOOLEAN, PULONG targets) {
@@ -285,7 +285,7 @@ TEST(InterruptRules, SYNC_BAD_HANDLE_SilentWhenADpcSynchronizesDuringDeregister)
 
 // Two messages with separate interrupt locks: the ISR of message 0 writes the word, the DPC
 // synchronizes under message 1.
-void SyncWrongMessage(Bench& b, Fragment& f, NDIS_ISR_SHARED<ULONG>& word, ULONG sync_message) {
+void SyncWrongMessage(Bench& b, Fragment& f, NicsimIsrShared<ULONG>& word, ULONG sync_message) {
   f.isr = [&](PBOOLEAN q, PULONG) {
     NdisWriteRegisterUlong(f.reg(kMaskRegister), 1);
     word.Write(1);
@@ -306,7 +306,7 @@ void SyncWrongMessage(Bench& b, Fragment& f, NDIS_ISR_SHARED<ULONG>& word, ULONG
 TEST(InterruptRules, SYNC_WRONG_MESSAGE_Triggers) {
   Bench b;
   Fragment f;
-  NDIS_ISR_SHARED<ULONG> word{"Queue0Cause", 0};
+  NicsimIsrShared<ULONG> word{"Queue0Cause", 0};
   SyncWrongMessage(b, f, word, 1);
   const auto& v = EXPECT_VIOLATION(b, "SYNC_WRONG_MESSAGE");
   EXPECT_EQ(v.cpu, 0);
@@ -316,7 +316,7 @@ TEST(InterruptRules, SYNC_WRONG_MESSAGE_Triggers) {
 TEST(InterruptRules, SYNC_WRONG_MESSAGE_Silent) {
   Bench b;
   Fragment f;
-  NDIS_ISR_SHARED<ULONG> word{"Queue0Cause", 0};
+  NicsimIsrShared<ULONG> word{"Queue0Cause", 0};
   SyncWrongMessage(b, f, word, 0);
   EXPECT_NO_VIOLATIONS(b);
 }
@@ -549,7 +549,7 @@ TEST(InterruptRules, IRQL_NOT_RESTORED_Triggers) {
   Bench b;
   NDIS_SPIN_LOCK lock{};
   b.kernel.run_passive(1, "MiniportOidRequest", [&] {
-    NdisAllocateSpinLockNamed(&lock, "Lock");
+    NicsimAllocateSpinLockNamed(&lock, "Lock");
     NdisAcquireSpinLock(&lock);
     NdisDprReleaseSpinLock(&lock);  // leaves the IRQL at DISPATCH_LEVEL
   });
@@ -563,7 +563,7 @@ TEST(InterruptRules, IRQL_NOT_RESTORED_Silent) {
   Bench b;
   NDIS_SPIN_LOCK lock{};
   b.kernel.run_passive(1, "MiniportOidRequest", [&] {
-    NdisAllocateSpinLockNamed(&lock, "Lock");
+    NicsimAllocateSpinLockNamed(&lock, "Lock");
     NdisAcquireSpinLock(&lock);
     NdisReleaseSpinLock(&lock);
   });
@@ -577,7 +577,7 @@ TEST(InterruptRules, REGISTER_IRQL_Triggers) {
   Fragment f;
   b.describe(f, {1});
   b.kernel.run_passive(0, "init", [&] {
-    NdisAllocateSpinLockNamed(&lock, "Lock");
+    NicsimAllocateSpinLockNamed(&lock, "Lock");
     NdisAcquireSpinLock(&lock);
     b.connect(f);
     NdisReleaseSpinLock(&lock);
@@ -601,7 +601,7 @@ TEST(InterruptRules, REGISTER_IRQL_Silent) {
 TEST(InterruptRules, REGISTER_BEFORE_READY_Triggers) {
   Bench b;
   Fragment f;
-  NDIS_ISR_SHARED<ULONG> link_state{"LinkState"};  // never initialized
+  NicsimIsrShared<ULONG> link_state{"LinkState"};  // never initialized
   f.isr = [&](PBOOLEAN q, PULONG) {
     NdisWriteRegisterUlong(f.reg(kMaskRegister), 1);
     *q = link_state.Read() != 0;
@@ -635,7 +635,7 @@ TEST(InterruptRules, REGISTER_BEFORE_READY_TriggersWhenDeviceNotMasked) {
 TEST(InterruptRules, REGISTER_BEFORE_READY_Silent) {
   Bench b;
   Fragment f;
-  NDIS_ISR_SHARED<ULONG> link_state{"LinkState", 1};
+  NicsimIsrShared<ULONG> link_state{"LinkState", 1};
   f.isr = [&](PBOOLEAN q, PULONG) {
     NdisWriteRegisterUlong(f.reg(kMaskRegister), 1);
     *q = link_state.Read() != 0;
@@ -658,7 +658,7 @@ TEST(InterruptRules, DpcCoalescesPerMessageAndCpu) {
   b.kernel.run_passive(
       1, "queue_twice",
       [&] {
-        NdisAllocateSpinLockNamed(&lock, "Lock");
+        NicsimAllocateSpinLockNamed(&lock, "Lock");
         NdisAcquireSpinLock(&lock);  // DISPATCH_LEVEL: the DPC waits until the release
         GROUP_AFFINITY cpu1{KAFFINITY{1} << 1, 0};
         first = NdisMQueueDpcEx(f.interrupt, 0, &cpu1, nullptr);

@@ -32,7 +32,7 @@ TEST(MemoryRules, DMA_OUTSIDE_GRANT_Silent) {
   PVOID va = nullptr;
   b.kernel.run_passive(0, "fragment", [&] {
     NdisMAllocateSharedMemory(nullptr, 256, FALSE, &va, &pa);
-    NdisWriteSharedUlong(va, 0x12345678);
+    NicsimWriteSharedUlong(va, 0x12345678);
   });
   b.run();
   ASSERT_NE(va, nullptr);
@@ -48,8 +48,8 @@ TEST(MemoryRules, CPU_TOUCHES_DEVICE_BUFFER_Triggers) {
     PVOID va = nullptr;
     NDIS_PHYSICAL_ADDRESS pa{};
     NdisMAllocateSharedMemory(nullptr, 2048, FALSE, &va, &pa);
-    NdisMSyncBufferForDevice(va, 2048);  // posted as a receive buffer
-    (void)NdisReadSharedUlong(static_cast<PUCHAR>(va) + 16);
+    NicsimSyncBufferForDevice(va, 2048);  // posted as a receive buffer
+    (void)NicsimReadSharedUlong(static_cast<PUCHAR>(va) + 16);
   });
   b.run();
   const auto& v = EXPECT_VIOLATION(b, "CPU_TOUCHES_DEVICE_BUFFER");
@@ -63,11 +63,11 @@ TEST(MemoryRules, CPU_TOUCHES_DEVICE_BUFFER_Silent) {
     PVOID va = nullptr;
     NDIS_PHYSICAL_ADDRESS pa{};
     NdisMAllocateSharedMemory(nullptr, 2048, FALSE, &va, &pa);
-    NdisMSyncBufferForDevice(va, 2048);
-    NdisMSyncBufferForCpu(va, 2048);  // the device reported completion
-    (void)NdisReadSharedUlong(static_cast<PUCHAR>(va) + 16);
+    NicsimSyncBufferForDevice(va, 2048);
+    NicsimSyncBufferForCpu(va, 2048);  // the device reported completion
+    (void)NicsimReadSharedUlong(static_cast<PUCHAR>(va) + 16);
     std::array<UCHAR, 64> frame{};
-    NdisMoveFromShared(frame.data(), va, 64);
+    NicsimMoveFromShared(frame.data(), va, 64);
   });
   b.run();
   EXPECT_NO_VIOLATIONS(b);
@@ -106,7 +106,7 @@ TEST(MemoryRules, BLOCKING_AT_RAISED_IRQL_TriggersWaitUnderLock) {
   NDIS_EVENT event{};
   NdisInitializeEvent(&event);
   b.kernel.run_passive(0, "fragment", [&] {
-    NdisAllocateSpinLockNamed(&lock, "Lock");
+    NicsimAllocateSpinLockNamed(&lock, "Lock");
     NdisAcquireSpinLock(&lock);
     NdisWaitEvent(&event, 1);
     NdisReleaseSpinLock(&lock);

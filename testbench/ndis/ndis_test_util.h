@@ -5,6 +5,7 @@
 
 #define SC_INCLUDE_DYNAMIC_PROCESSES
 #include <gtest/gtest.h>
+#include <ndis.h>
 
 #include <cstdint>
 #include <functional>
@@ -13,7 +14,6 @@
 #include <systemc>
 
 #include "driver/ndis/kernel.h"
-#include "driver/ndis/ndis.h"
 #include "sim/interrupt_controller.h"
 #include "sim/mmio.h"
 #include "sim/platform.h"
@@ -94,15 +94,17 @@ struct Bench {
     c.MessageInterruptDpcHandler = FragmentMessageDpc;
     c.MsiSupported = targets.empty() ? FALSE : TRUE;
     c.MsiSyncWithAllMessages = sync_all ? TRUE : FALSE;
-    c.MessageCount = static_cast<ULONG>(targets.size());
-    for (size_t i = 0; i < targets.size(); ++i) c.MessageTargetProcessor[i] = targets[i];
+    AdapterResources resources;
+    resources.message_cpus.assign(targets.begin(), targets.end());
+    kernel.set_resources(resources);
   }
   // Call on a passive thread: maps BAR0, declares the mask register, registers the interrupt.
   void connect(Fragment& f, NDIS_HANDLE adapter = nullptr) {
     PVOID va = nullptr;
-    ASSERT_EQ(NdisMMapIoSpace(&va, this, NDIS_PHYSICAL_ADDRESS{0}, 0x1000), NDIS_STATUS_SUCCESS);
+    NDIS_PHYSICAL_ADDRESS bar0{};
+    ASSERT_EQ(NdisMMapIoSpace(&va, this, bar0, 0x1000), NDIS_STATUS_SUCCESS);
     f.bar0 = static_cast<PUCHAR>(va);
-    NdisMDeclareInterruptMaskRegister(f.reg(kMaskRegister));
+    NicsimDeclareInterruptMaskRegister(f.reg(kMaskRegister));
     ASSERT_EQ(NdisMRegisterInterruptEx(adapter, &f, &f.chars, &f.interrupt), NDIS_STATUS_SUCCESS);
   }
   // Registers f from a passive thread on CPU 0 at time 0.
@@ -114,8 +116,9 @@ struct Bench {
   void fire(Fragment& f, ULONG message, uint64_t at_ns) {
     sc_core::sc_spawn([this, &f, message, at_ns] {
       sc_core::wait(sc_core::sc_time(static_cast<double>(at_ns) * 1000 + 500, sc_core::SC_PS));
-      const auto& entry = f.chars.MessageInfo->MessageInfo[message];
-      platform.intc().on_message(entry.MessageAddress, entry.MessageData);
+      const auto& entry = f.chars.MessageInfoTable->MessageInfo[message];
+      platform.intc().on_message(static_cast<uint64_t>(entry.MessageAddress.QuadPart),
+                                 entry.MessageData);
     });
   }
   // The device drives the INTx line at at_ns.
@@ -138,7 +141,9 @@ inline BOOLEAN RunClosure(NDIS_HANDLE context) {
 }
 inline BOOLEAN Synchronize(NDIS_HANDLE interrupt, ULONG message, std::function<BOOLEAN()> fn,
                            std::source_location where = std::source_location::current()) {
-  return NdisMSynchronizeWithInterruptEx(interrupt, message, RunClosure, &fn, where);
+  return NicsimNdisMSynchronizeWithInterruptEx(interrupt, message, RunClosure, &fn,
+                                               where.file_name(), static_cast<int>(where.line()),
+                                               where.function_name());
 }
 
 inline std::string describe(const std::vector<Violation>& all) {

@@ -35,7 +35,7 @@ TEST(SpinLockRules, LOCK_NOT_ALLOCATED_TriggersAfterFree) {
   Bench b;
   NDIS_SPIN_LOCK lock{};
   b.kernel.run_passive(0, "fragment", [&] {
-    NdisAllocateSpinLockNamed(&lock, "SendLock");
+    NicsimAllocateSpinLockNamed(&lock, "SendLock");
     NdisFreeSpinLock(&lock);
     NdisAcquireSpinLock(&lock);
   });
@@ -67,7 +67,7 @@ TEST(SpinLockRules, LOCK_FREED_IN_USE_TriggersWhileDpcCanRun) {
     NdisDprAcquireSpinLock(&lock);
     NdisDprReleaseSpinLock(&lock);
   };
-  b.kernel.run_passive(0, "init", [&] { NdisAllocateSpinLockNamed(&lock, "RcvLock"); });
+  b.kernel.run_passive(0, "init", [&] { NicsimAllocateSpinLockNamed(&lock, "RcvLock"); });
   b.register_at_start(f, {0});
   b.fire(f, 0, 5'000);
   b.kernel.run_passive(
@@ -85,7 +85,7 @@ TEST(SpinLockRules, LOCK_FREED_IN_USE_Silent) {
     NdisDprAcquireSpinLock(&lock);
     NdisDprReleaseSpinLock(&lock);
   };
-  b.kernel.run_passive(0, "init", [&] { NdisAllocateSpinLockNamed(&lock, "RcvLock"); });
+  b.kernel.run_passive(0, "init", [&] { NicsimAllocateSpinLockNamed(&lock, "RcvLock"); });
   b.register_at_start(f, {0});
   b.fire(f, 0, 5'000);
   b.kernel.run_passive(
@@ -103,7 +103,7 @@ TEST(SpinLockRules, DPR_ACQUIRE_IRQL_Triggers) {
   Bench b;
   NDIS_SPIN_LOCK lock{};
   b.kernel.run_passive(1, "fragment", [&] {
-    NdisAllocateSpinLockNamed(&lock, "RcvLock");
+    NicsimAllocateSpinLockNamed(&lock, "RcvLock");
     NdisDprAcquireSpinLock(&lock);  // at PASSIVE_LEVEL
   });
   b.run();
@@ -121,7 +121,7 @@ TEST(SpinLockRules, DPR_ACQUIRE_IRQL_Silent) {
     NdisDprAcquireSpinLock(&lock);
     NdisDprReleaseSpinLock(&lock);
   };
-  b.kernel.run_passive(0, "init", [&] { NdisAllocateSpinLockNamed(&lock, "RcvLock"); });
+  b.kernel.run_passive(0, "init", [&] { NicsimAllocateSpinLockNamed(&lock, "RcvLock"); });
   b.register_at_start(f, {1});
   b.fire(f, 0, 5'000);
   b.run();
@@ -133,8 +133,8 @@ TEST(SpinLockRules, DPR_RELEASE_IRQL_Triggers) {
   Bench b;
   NDIS_SPIN_LOCK a{}, lock_b{};
   b.kernel.run_passive(0, "fragment", [&] {
-    NdisAllocateSpinLockNamed(&a, "Lock");
-    NdisAllocateSpinLockNamed(&lock_b, "RcvLock");
+    NicsimAllocateSpinLockNamed(&a, "Lock");
+    NicsimAllocateSpinLockNamed(&lock_b, "RcvLock");
     NdisAcquireSpinLock(&a);
     NdisDprAcquireSpinLock(&lock_b);
     NdisReleaseSpinLock(&a);
@@ -150,8 +150,8 @@ TEST(SpinLockRules, DPR_RELEASE_IRQL_Silent) {
   Bench b;
   NDIS_SPIN_LOCK a{}, lock_b{};
   b.kernel.run_passive(0, "fragment", [&] {
-    NdisAllocateSpinLockNamed(&a, "Lock");
-    NdisAllocateSpinLockNamed(&lock_b, "RcvLock");
+    NicsimAllocateSpinLockNamed(&a, "Lock");
+    NicsimAllocateSpinLockNamed(&lock_b, "RcvLock");
     NdisAcquireSpinLock(&a);
     NdisDprAcquireSpinLock(&lock_b);
     NdisDprReleaseSpinLock(&lock_b);
@@ -170,7 +170,7 @@ TEST(SpinLockRules, ACQUIRE_ABOVE_DISPATCH_Triggers) {
     NdisReleaseSpinLock(&lock);
     return TRUE;
   };
-  b.kernel.run_passive(0, "init", [&] { NdisAllocateSpinLockNamed(&lock, "Lock"); });
+  b.kernel.run_passive(0, "init", [&] { NicsimAllocateSpinLockNamed(&lock, "Lock"); });
   b.register_at_start(f, {1});
   b.fire(f, 0, 5'000);
   b.run();
@@ -188,7 +188,7 @@ TEST(SpinLockRules, ACQUIRE_ABOVE_DISPATCH_Silent) {
     NdisAcquireSpinLock(&lock);
     NdisReleaseSpinLock(&lock);
   };
-  b.kernel.run_passive(0, "init", [&] { NdisAllocateSpinLockNamed(&lock, "Lock"); });
+  b.kernel.run_passive(0, "init", [&] { NicsimAllocateSpinLockNamed(&lock, "Lock"); });
   b.register_at_start(f, {1});
   b.fire(f, 0, 5'000);
   b.run();
@@ -200,8 +200,8 @@ TEST(SpinLockRules, RELEASE_IRQL_Triggers) {
   Bench b;
   NDIS_SPIN_LOCK a{}, lock_b{};
   b.kernel.run_passive(1, "fragment", [&] {
-    NdisAllocateSpinLockNamed(&a, "Lock");
-    NdisAllocateSpinLockNamed(&lock_b, "SendLock");
+    NicsimAllocateSpinLockNamed(&a, "Lock");
+    NicsimAllocateSpinLockNamed(&lock_b, "SendLock");
     NdisAcquireSpinLock(&a);
     NdisAcquireSpinLock(&lock_b);
     NdisReleaseSpinLock(&a);
@@ -217,8 +217,8 @@ TEST(SpinLockRules, RELEASE_IRQL_Silent) {
   Bench b;
   NDIS_SPIN_LOCK a{}, lock_b{};
   b.kernel.run_passive(1, "fragment", [&] {
-    NdisAllocateSpinLockNamed(&a, "Lock");
-    NdisAllocateSpinLockNamed(&lock_b, "SendLock");
+    NicsimAllocateSpinLockNamed(&a, "Lock");
+    NicsimAllocateSpinLockNamed(&lock_b, "SendLock");
     NdisAcquireSpinLock(&a);
     NdisAcquireSpinLock(&lock_b);
     NdisReleaseSpinLock(&lock_b);
@@ -232,8 +232,8 @@ TEST(SpinLockRules, NON_LIFO_RELEASE_Triggers) {
   Bench b;
   NDIS_SPIN_LOCK a{}, lock_b{};
   b.kernel.run_passive(0, "fragment", [&] {
-    NdisAllocateSpinLockNamed(&a, "Lock");
-    NdisAllocateSpinLockNamed(&lock_b, "SendLock");
+    NicsimAllocateSpinLockNamed(&a, "Lock");
+    NicsimAllocateSpinLockNamed(&lock_b, "SendLock");
     NdisAcquireSpinLock(&a);
     NdisAcquireSpinLock(&lock_b);
     NdisReleaseSpinLock(&a);
@@ -249,8 +249,8 @@ TEST(SpinLockRules, NON_LIFO_RELEASE_Silent) {
   Bench b;
   NDIS_SPIN_LOCK a{}, lock_b{};
   b.kernel.run_passive(0, "fragment", [&] {
-    NdisAllocateSpinLockNamed(&a, "Lock");
-    NdisAllocateSpinLockNamed(&lock_b, "SendLock");
+    NicsimAllocateSpinLockNamed(&a, "Lock");
+    NicsimAllocateSpinLockNamed(&lock_b, "SendLock");
     NdisAcquireSpinLock(&a);
     NdisAcquireSpinLock(&lock_b);
     NdisReleaseSpinLock(&lock_b);
@@ -268,7 +268,7 @@ TEST(SpinLockRules, MISMATCHED_RELEASE_Triggers) {
     NdisDprAcquireSpinLock(&lock);
     NdisReleaseSpinLock(&lock);
   };
-  b.kernel.run_passive(0, "init", [&] { NdisAllocateSpinLockNamed(&lock, "RcvLock"); });
+  b.kernel.run_passive(0, "init", [&] { NicsimAllocateSpinLockNamed(&lock, "RcvLock"); });
   b.register_at_start(f, {1});
   b.fire(f, 0, 5'000);
   b.run();
@@ -288,7 +288,7 @@ TEST(SpinLockRules, MISMATCHED_RELEASE_Silent) {
     NdisAcquireSpinLock(&lock);
     NdisReleaseSpinLock(&lock);
   };
-  b.kernel.run_passive(0, "init", [&] { NdisAllocateSpinLockNamed(&lock, "RcvLock"); });
+  b.kernel.run_passive(0, "init", [&] { NicsimAllocateSpinLockNamed(&lock, "RcvLock"); });
   b.register_at_start(f, {1});
   b.fire(f, 0, 5'000);
   b.run();
@@ -299,7 +299,7 @@ TEST(SpinLockRules, RECURSIVE_ACQUIRE_Triggers) {
   Bench b;
   NDIS_SPIN_LOCK lock{};
   b.kernel.run_passive(1, "fragment", [&] {
-    NdisAllocateSpinLockNamed(&lock, "SendLock");
+    NicsimAllocateSpinLockNamed(&lock, "SendLock");
     NdisAcquireSpinLock(&lock);
     NdisAcquireSpinLock(&lock);
   });
@@ -314,8 +314,8 @@ TEST(SpinLockRules, RECURSIVE_ACQUIRE_Silent) {
   Bench b;
   NDIS_SPIN_LOCK a{}, lock_b{};
   b.kernel.run_passive(1, "fragment", [&] {
-    NdisAllocateSpinLockNamed(&a, "Lock");
-    NdisAllocateSpinLockNamed(&lock_b, "SendLock");
+    NicsimAllocateSpinLockNamed(&a, "Lock");
+    NicsimAllocateSpinLockNamed(&lock_b, "SendLock");
     NdisAcquireSpinLock(&a);
     NdisDprAcquireSpinLock(&lock_b);
     NdisDprReleaseSpinLock(&lock_b);
@@ -331,7 +331,7 @@ TEST(SpinLockRules, RELEASE_NOT_HELD_Triggers) {
   Bench b;
   NDIS_SPIN_LOCK lock{};
   b.kernel.run_passive(0, "holder", [&] {
-    NdisAllocateSpinLockNamed(&lock, "Lock");
+    NicsimAllocateSpinLockNamed(&lock, "Lock");
     NdisAcquireSpinLock(&lock);
     NdisStallExecution(10);
     NdisReleaseSpinLock(&lock);
@@ -348,7 +348,7 @@ TEST(SpinLockRules, RELEASE_NOT_HELD_Silent) {
   Bench b;
   NDIS_SPIN_LOCK lock{};
   b.kernel.run_passive(0, "holder", [&] {
-    NdisAllocateSpinLockNamed(&lock, "Lock");
+    NicsimAllocateSpinLockNamed(&lock, "Lock");
     NdisAcquireSpinLock(&lock);
     NdisStallExecution(10);
     NdisReleaseSpinLock(&lock);
@@ -376,7 +376,7 @@ TEST(SpinLockRules, LOCK_HELD_AT_RETURN_Triggers) {
   NDIS_SPIN_LOCK lock{};
   Fragment f;
   f.dpc = [&](ULONG, PVOID) { NdisDprAcquireSpinLock(&lock); };
-  b.kernel.run_passive(0, "init", [&] { NdisAllocateSpinLockNamed(&lock, "RcvLock"); });
+  b.kernel.run_passive(0, "init", [&] { NicsimAllocateSpinLockNamed(&lock, "RcvLock"); });
   b.register_at_start(f, {1});
   b.fire(f, 0, 5'000);
   b.run();
@@ -393,7 +393,7 @@ TEST(SpinLockRules, LOCK_HELD_AT_RETURN_Silent) {
     NdisDprAcquireSpinLock(&lock);
     NdisDprReleaseSpinLock(&lock);
   };
-  b.kernel.run_passive(0, "init", [&] { NdisAllocateSpinLockNamed(&lock, "RcvLock"); });
+  b.kernel.run_passive(0, "init", [&] { NicsimAllocateSpinLockNamed(&lock, "RcvLock"); });
   b.register_at_start(f, {1});
   b.fire(f, 0, 5'000);
   b.fire(f, 0, 15'000);
@@ -405,8 +405,8 @@ TEST(SpinLockRules, LOCK_ORDER_CYCLE_Triggers) {
   Bench b;
   NDIS_SPIN_LOCK a{}, lock_b{};
   b.kernel.run_passive(0, "a_then_b", [&] {
-    NdisAllocateSpinLockNamed(&a, "SendLock");
-    NdisAllocateSpinLockNamed(&lock_b, "RcvLock");
+    NicsimAllocateSpinLockNamed(&a, "SendLock");
+    NicsimAllocateSpinLockNamed(&lock_b, "RcvLock");
     NdisAcquireSpinLock(&a);
     NdisAcquireSpinLock(&lock_b);
     NdisReleaseSpinLock(&lock_b);
@@ -440,8 +440,8 @@ TEST(SpinLockRules, LOCK_ORDER_CYCLE_Silent) {
     NdisReleaseSpinLock(&a);
   };
   b.kernel.run_passive(0, "init", [&] {
-    NdisAllocateSpinLockNamed(&a, "SendLock");
-    NdisAllocateSpinLockNamed(&lock_b, "RcvLock");
+    NicsimAllocateSpinLockNamed(&a, "SendLock");
+    NicsimAllocateSpinLockNamed(&lock_b, "RcvLock");
   });
   b.kernel.run_passive(0, "cpu0", a_then_b, 1'000);
   b.kernel.run_passive(1, "cpu1", a_then_b, 1'000);
@@ -453,8 +453,8 @@ TEST(SpinLockRules, DEADLOCK_Triggers) {
   Bench b;
   NDIS_SPIN_LOCK a{}, lock_b{};
   b.kernel.run_passive(0, "init", [&] {
-    NdisAllocateSpinLockNamed(&a, "SendLock");
-    NdisAllocateSpinLockNamed(&lock_b, "RcvLock");
+    NicsimAllocateSpinLockNamed(&a, "SendLock");
+    NicsimAllocateSpinLockNamed(&lock_b, "RcvLock");
   });
   b.kernel.run_passive(
       0, "a_then_b",
@@ -490,7 +490,7 @@ TEST(SpinLockRules, DEADLOCK_TriggersOnOwnPreemptedFrame) {
     NdisDprAcquireSpinLock(&lock);
     NdisDprReleaseSpinLock(&lock);
   };
-  b.kernel.run_passive(0, "init", [&] { NdisAllocateSpinLockNamed(&lock, "RcvLock"); });
+  b.kernel.run_passive(0, "init", [&] { NicsimAllocateSpinLockNamed(&lock, "RcvLock"); });
   b.register_at_start(f, {0});
   b.kernel.run_passive(
       0, "passive_dpr",
@@ -512,8 +512,8 @@ TEST(SpinLockRules, DEADLOCK_Silent) {
   Bench b;
   NDIS_SPIN_LOCK a{}, lock_b{};
   b.kernel.run_passive(0, "init", [&] {
-    NdisAllocateSpinLockNamed(&a, "SendLock");
-    NdisAllocateSpinLockNamed(&lock_b, "RcvLock");
+    NicsimAllocateSpinLockNamed(&a, "SendLock");
+    NicsimAllocateSpinLockNamed(&lock_b, "RcvLock");
   });
   auto a_then_b = [&] {
     NdisAcquireSpinLock(&a);
@@ -533,7 +533,7 @@ TEST(SpinLockRules, LOCK_HOLD_TOO_LONG_Triggers) {
   Bench b;
   NDIS_SPIN_LOCK lock{};
   b.kernel.run_passive(1, "fragment", [&] {
-    NdisAllocateSpinLockNamed(&lock, "SendLock");
+    NicsimAllocateSpinLockNamed(&lock, "SendLock");
     NdisAcquireSpinLock(&lock);
     NdisStallExecution(30);
     NdisReleaseSpinLock(&lock);
@@ -549,7 +549,7 @@ TEST(SpinLockRules, LOCK_HOLD_TOO_LONG_Silent) {
   Bench b;
   NDIS_SPIN_LOCK lock{};
   b.kernel.run_passive(1, "fragment", [&] {
-    NdisAllocateSpinLockNamed(&lock, "SendLock");
+    NicsimAllocateSpinLockNamed(&lock, "SendLock");
     NdisAcquireSpinLock(&lock);
     NdisStallExecution(5);
     NdisReleaseSpinLock(&lock);
@@ -565,7 +565,7 @@ TEST(SpinLockRules, NDIS_CALL_UNDER_LOCK_Triggers) {
   int indicated = 0;
   b.kernel.set_protocol({[&](PNET_BUFFER_LIST, ULONG, ULONG) { ++indicated; }, {}});
   b.kernel.run_passive(1, "fragment", [&] {
-    NdisAllocateSpinLockNamed(&lock, "RcvLock");
+    NicsimAllocateSpinLockNamed(&lock, "RcvLock");
     NdisAcquireSpinLock(&lock);
     NdisMIndicateReceiveNetBufferLists(nullptr, &nbl, 0, 1, NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL);
     NdisReleaseSpinLock(&lock);
@@ -584,7 +584,7 @@ TEST(SpinLockRules, NDIS_CALL_UNDER_LOCK_Silent) {
   int indicated = 0;
   b.kernel.set_protocol({[&](PNET_BUFFER_LIST, ULONG, ULONG) { ++indicated; }, {}});
   b.kernel.run_passive(1, "fragment", [&] {
-    NdisAllocateSpinLockNamed(&lock, "RcvLock");
+    NicsimAllocateSpinLockNamed(&lock, "RcvLock");
     NdisAcquireSpinLock(&lock);
     NdisReleaseSpinLock(&lock);  // dropped around the indication
     NdisMIndicateReceiveNetBufferLists(nullptr, &nbl, 0, 1, 0);
@@ -600,7 +600,7 @@ TEST(VerifierConfig, StopOnFirstErrorStopsAndWarningsDoNot) {
   Bench b(2, config);
   NDIS_SPIN_LOCK lock{};
   b.kernel.run_passive(0, "fragment", [&] {
-    NdisAllocateSpinLockNamed(&lock, "SendLock");
+    NicsimAllocateSpinLockNamed(&lock, "SendLock");
     NdisAcquireSpinLock(&lock);
     NdisStallExecution(30);  // LOCK_HOLD_TOO_LONG: a warning, the run goes on
     NdisReleaseSpinLock(&lock);

@@ -1,0 +1,646 @@
+/* ndis.h: the miniport-facing NDIS API of nicsim, in the WDK's names, shapes and values (NDIS 6.30
+ * as the baseline), for C11 and C++20 drivers alike. Include it as <ndis.h>; nothing of the
+ * simulator is reachable from here.
+ *
+ * Every entry point is a macro that forwards to a Nicsim-prefixed function with the caller's
+ * __FILE__, __LINE__ and __func__, so the verifier's reports name the driver's source line in C as
+ * in C++. Names that start with Nicsim have no WDK counterpart; a driver never has to use them
+ * (driver/ndis/README.md lists them, with what is and is not modelled). */
+#ifndef NICSIM_NDIS_H_
+#define NICSIM_NDIS_H_
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#ifdef __cplusplus
+#define NICSIM_EXTERN_C_BEGIN extern "C" {
+#define NICSIM_EXTERN_C_END }
+#else
+#define NICSIM_EXTERN_C_BEGIN
+#define NICSIM_EXTERN_C_END
+#endif
+
+/* The call site every entry point receives. */
+#define NICSIM_CALL_SITE __FILE__, __LINE__, __func__
+#define NICSIM_CALL_SITE_PARAMS const char *NicsimFile, int NicsimLine, const char *NicsimFunction
+
+/* ------------------------------------------------------------------------------------------ */
+/* Basic types (ntdef.h, basetsd.h)                                                            */
+/* ------------------------------------------------------------------------------------------ */
+#ifndef VOID
+#define VOID void
+#endif
+typedef void *PVOID;
+typedef char CHAR;
+typedef CHAR CCHAR;
+typedef uint8_t UCHAR, *PUCHAR;
+typedef int16_t SHORT;
+typedef uint16_t USHORT, *PUSHORT;
+typedef int32_t LONG, *PLONG;
+typedef uint32_t ULONG, *PULONG;
+typedef unsigned int UINT, *PUINT;
+typedef int64_t LONGLONG, LONG64;
+typedef uint64_t ULONGLONG, ULONG64, *PULONG64;
+typedef uintptr_t ULONG_PTR, SIZE_T;
+typedef intptr_t LONG_PTR;
+typedef UCHAR BOOLEAN, *PBOOLEAN;
+typedef UCHAR KIRQL, *PKIRQL;
+typedef ULONG_PTR KAFFINITY;
+typedef LONG NTSTATUS;
+typedef int NDIS_STATUS, *PNDIS_STATUS;
+typedef PVOID NDIS_HANDLE, *PNDIS_HANDLE;
+typedef ULONG NDIS_PORT_NUMBER, *PNDIS_PORT_NUMBER;
+
+#ifndef TRUE
+#define TRUE 1
+#endif
+#ifndef FALSE
+#define FALSE 0
+#endif
+
+typedef union _LARGE_INTEGER {
+  struct {
+    ULONG LowPart;
+    LONG HighPart;
+  } u;
+  LONGLONG QuadPart;
+} LARGE_INTEGER, *PLARGE_INTEGER;
+
+typedef LARGE_INTEGER PHYSICAL_ADDRESS, *PPHYSICAL_ADDRESS;
+typedef PHYSICAL_ADDRESS NDIS_PHYSICAL_ADDRESS, *PNDIS_PHYSICAL_ADDRESS;
+
+#define NT_SUCCESS(Status) (((NTSTATUS)(Status)) >= 0)
+
+#define PASSIVE_LEVEL 0
+#define APC_LEVEL 1
+#define DISPATCH_LEVEL 2
+
+/* ------------------------------------------------------------------------------------------ */
+/* Status values (ndis.h, ntstatus.h)                                                          */
+/* ------------------------------------------------------------------------------------------ */
+#define NDIS_STATUS_SUCCESS ((NDIS_STATUS)0x00000000L)
+#define NDIS_STATUS_PENDING ((NDIS_STATUS)0x00000103L)
+#define NDIS_STATUS_FAILURE ((NDIS_STATUS)0xC0000001L)
+#define NDIS_STATUS_RESOURCES ((NDIS_STATUS)0xC000009AL)
+#define NDIS_STATUS_NOT_SUPPORTED ((NDIS_STATUS)0xC00000BBL)
+#define NDIS_STATUS_ADAPTER_NOT_FOUND ((NDIS_STATUS)0xC0010006L)
+#define NDIS_STATUS_RESET_IN_PROGRESS ((NDIS_STATUS)0xC001000DL)
+#define NDIS_STATUS_INVALID_PARAMETER ((NDIS_STATUS)0xC0010015L)
+#define NDIS_STATUS_SEND_ABORTED ((NDIS_STATUS)0xC0010021L)
+
+#define NDIS_DEFAULT_PORT_NUMBER ((NDIS_PORT_NUMBER)0)
+
+typedef struct _NDIS_OBJECT_HEADER {
+  UCHAR Type;
+  UCHAR Revision;
+  USHORT Size;
+} NDIS_OBJECT_HEADER, *PNDIS_OBJECT_HEADER;
+
+#define NDIS_OBJECT_TYPE_DEFAULT 0x80
+#define NDIS_OBJECT_TYPE_MINIPORT_INIT_PARAMETERS 0x81
+#define NDIS_OBJECT_TYPE_SG_DMA_DESCRIPTION 0x83
+#define NDIS_OBJECT_TYPE_MINIPORT_INTERRUPT 0x84
+#define NDIS_OBJECT_TYPE_DEVICE_OBJECT_ATTRIBUTES 0x85
+#define NDIS_OBJECT_TYPE_RSS_CAPABILITIES 0x88
+#define NDIS_OBJECT_TYPE_RSS_PARAMETERS 0x89
+#define NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS 0x8A
+#define NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES 0x9E
+#define NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES 0x9F
+#define NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES 0xA0
+
+#define NDIS_MINIPORT_INIT_PARAMETERS_REVISION_1 1
+#define NDIS_MINIPORT_INTERRUPT_REVISION_1 1
+#define NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1 1
+#define NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2 2
+#define NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1 1
+
+typedef struct _GROUP_AFFINITY {
+  KAFFINITY Mask;
+  USHORT Group;
+  USHORT Reserved[3];
+} GROUP_AFFINITY, *PGROUP_AFFINITY;
+
+NICSIM_EXTERN_C_BEGIN
+
+/* ------------------------------------------------------------------------------------------ */
+/* Processor and IRQL                                                                          */
+/* ------------------------------------------------------------------------------------------ */
+ULONG NicsimKeGetCurrentProcessorNumber(void);
+KIRQL NicsimKeGetCurrentIrql(void);
+CCHAR NicsimNdisSystemProcessorCount(void);
+#define KeGetCurrentProcessorNumber() NicsimKeGetCurrentProcessorNumber()
+#define KeGetCurrentIrql() NicsimKeGetCurrentIrql()
+#define NDIS_CURRENT_IRQL() NicsimKeGetCurrentIrql()
+#define NdisSystemProcessorCount() NicsimNdisSystemProcessorCount()
+
+/* ------------------------------------------------------------------------------------------ */
+/* Spin locks. NdisAcquireSpinLock raises to DISPATCH_LEVEL and keeps the old IRQL in the lock;  */
+/* the Dpr variants run only at DISPATCH_LEVEL and leave the IRQL alone.                        */
+/* ------------------------------------------------------------------------------------------ */
+typedef ULONG_PTR KSPIN_LOCK, *PKSPIN_LOCK;
+typedef struct _NDIS_SPIN_LOCK {
+  KSPIN_LOCK SpinLock;
+  KIRQL OldIrql;
+} NDIS_SPIN_LOCK, *PNDIS_SPIN_LOCK;
+
+/* Name: what the reports and the waves call the lock ("RcvLock"). */
+VOID NicsimNdisAllocateSpinLock(PNDIS_SPIN_LOCK SpinLock, const char *Name,
+                                NICSIM_CALL_SITE_PARAMS);
+VOID NicsimNdisFreeSpinLock(PNDIS_SPIN_LOCK SpinLock, NICSIM_CALL_SITE_PARAMS);
+VOID NicsimNdisAcquireSpinLock(PNDIS_SPIN_LOCK SpinLock, BOOLEAN Dpr, NICSIM_CALL_SITE_PARAMS);
+VOID NicsimNdisReleaseSpinLock(PNDIS_SPIN_LOCK SpinLock, BOOLEAN Dpr, NICSIM_CALL_SITE_PARAMS);
+/* The lock is named after the expression: "&Adapter->RcvLock" shows as "RcvLock". */
+#define NdisAllocateSpinLock(SpinLock) \
+  NicsimNdisAllocateSpinLock((SpinLock), #SpinLock, NICSIM_CALL_SITE)
+/* Nicsim: the same under a name of the caller's choosing. */
+#define NicsimAllocateSpinLockNamed(SpinLock, Name) \
+  NicsimNdisAllocateSpinLock((SpinLock), (Name), NICSIM_CALL_SITE)
+#define NdisFreeSpinLock(SpinLock) NicsimNdisFreeSpinLock((SpinLock), NICSIM_CALL_SITE)
+#define NdisAcquireSpinLock(SpinLock) NicsimNdisAcquireSpinLock((SpinLock), FALSE, NICSIM_CALL_SITE)
+#define NdisReleaseSpinLock(SpinLock) NicsimNdisReleaseSpinLock((SpinLock), FALSE, NICSIM_CALL_SITE)
+#define NdisDprAcquireSpinLock(SpinLock) \
+  NicsimNdisAcquireSpinLock((SpinLock), TRUE, NICSIM_CALL_SITE)
+#define NdisDprReleaseSpinLock(SpinLock) \
+  NicsimNdisReleaseSpinLock((SpinLock), TRUE, NICSIM_CALL_SITE)
+
+/* ------------------------------------------------------------------------------------------ */
+/* Interrupts                                                                                  */
+/* ------------------------------------------------------------------------------------------ */
+typedef BOOLEAN(MINIPORT_ISR)(NDIS_HANDLE MiniportInterruptContext,
+                              PBOOLEAN QueueDefaultInterruptDpc, PULONG TargetProcessors);
+typedef VOID(MINIPORT_INTERRUPT_DPC)(NDIS_HANDLE MiniportInterruptContext, PVOID MiniportDpcContext,
+                                     PVOID ReceiveThrottleParameters, PVOID NdisReserved2);
+typedef VOID(MINIPORT_DISABLE_INTERRUPT)(NDIS_HANDLE MiniportInterruptContext);
+typedef VOID(MINIPORT_ENABLE_INTERRUPT)(NDIS_HANDLE MiniportInterruptContext);
+typedef BOOLEAN(MINIPORT_MESSAGE_INTERRUPT)(NDIS_HANDLE MiniportInterruptContext, ULONG MessageId,
+                                            PBOOLEAN QueueDefaultInterruptDpc,
+                                            PULONG TargetProcessors);
+typedef VOID(MINIPORT_MESSAGE_INTERRUPT_DPC)(NDIS_HANDLE MiniportInterruptContext, ULONG MessageId,
+                                             PVOID MiniportDpcContext,
+                                             PVOID ReceiveThrottleParameters, PVOID NdisReserved2);
+typedef VOID(MINIPORT_DISABLE_MESSAGE_INTERRUPT)(NDIS_HANDLE MiniportInterruptContext,
+                                                 ULONG MessageId);
+typedef VOID(MINIPORT_ENABLE_MESSAGE_INTERRUPT)(NDIS_HANDLE MiniportInterruptContext,
+                                                ULONG MessageId);
+typedef BOOLEAN(MINIPORT_SYNCHRONIZE_INTERRUPT)(NDIS_HANDLE SynchronizeContext);
+
+typedef MINIPORT_ISR(*MINIPORT_ISR_HANDLER);
+typedef MINIPORT_INTERRUPT_DPC(*MINIPORT_INTERRUPT_DPC_HANDLER);
+typedef MINIPORT_DISABLE_INTERRUPT(*MINIPORT_DISABLE_INTERRUPT_HANDLER);
+typedef MINIPORT_ENABLE_INTERRUPT(*MINIPORT_ENABLE_INTERRUPT_HANDLER);
+typedef MINIPORT_MESSAGE_INTERRUPT(*MINIPORT_MESSAGE_INTERRUPT_HANDLER);
+typedef MINIPORT_MESSAGE_INTERRUPT_DPC(*MINIPORT_MESSAGE_INTERRUPT_DPC_HANDLER);
+typedef MINIPORT_DISABLE_MESSAGE_INTERRUPT(*MINIPORT_DISABLE_MESSAGE_INTERRUPT_HANDLER);
+typedef MINIPORT_ENABLE_MESSAGE_INTERRUPT(*MINIPORT_ENABLE_MESSAGE_INTERRUPT_HANDLER);
+typedef MINIPORT_SYNCHRONIZE_INTERRUPT(*MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER);
+typedef MINIPORT_SYNCHRONIZE_INTERRUPT(*PMINIPORT_SYNCHRONIZE_INTERRUPT);
+
+typedef enum _NDIS_INTERRUPT_TYPE {
+  NDIS_CONNECT_LINE_BASED = 1,
+  NDIS_CONNECT_MESSAGE_BASED
+} NDIS_INTERRUPT_TYPE,
+    *PNDIS_INTERRUPT_TYPE;
+
+#define NDIS_MAX_INTERRUPT_MESSAGES 32
+
+/* One connected message: what the driver programs into the device's MSI-X table entry. */
+typedef struct _IO_INTERRUPT_MESSAGE_INFO_ENTRY {
+  PHYSICAL_ADDRESS MessageAddress;
+  KAFFINITY TargetProcessorSet;
+  PVOID InterruptObject;
+  ULONG MessageData;
+  ULONG Vector;
+  KIRQL Irql;
+  ULONG Mode;
+  ULONG Polarity;
+} IO_INTERRUPT_MESSAGE_INFO_ENTRY, *PIO_INTERRUPT_MESSAGE_INFO_ENTRY;
+
+typedef struct _IO_INTERRUPT_MESSAGE_INFO {
+  KIRQL UnifiedIrql;
+  ULONG MessageCount;
+  IO_INTERRUPT_MESSAGE_INFO_ENTRY MessageInfo[NDIS_MAX_INTERRUPT_MESSAGES];
+} IO_INTERRUPT_MESSAGE_INFO, *PIO_INTERRUPT_MESSAGE_INFO;
+
+typedef struct _NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS {
+  NDIS_OBJECT_HEADER Header;
+  MINIPORT_ISR_HANDLER InterruptHandler;
+  MINIPORT_INTERRUPT_DPC_HANDLER InterruptDpcHandler;
+  MINIPORT_DISABLE_INTERRUPT_HANDLER DisableInterruptHandler;
+  MINIPORT_ENABLE_INTERRUPT_HANDLER EnableInterruptHandler;
+  BOOLEAN MsiSupported;
+  BOOLEAN MsiSyncWithAllMessages;
+  MINIPORT_MESSAGE_INTERRUPT_HANDLER MessageInterruptHandler;
+  MINIPORT_MESSAGE_INTERRUPT_DPC_HANDLER MessageInterruptDpcHandler;
+  MINIPORT_DISABLE_MESSAGE_INTERRUPT_HANDLER DisableMessageInterruptHandler;
+  MINIPORT_ENABLE_MESSAGE_INTERRUPT_HANDLER EnableMessageInterruptHandler;
+  /* Out: how the interrupt was connected, and the messages when message-based. */
+  NDIS_INTERRUPT_TYPE InterruptType;
+  PIO_INTERRUPT_MESSAGE_INFO MessageInfoTable;
+} NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS, *PNDIS_MINIPORT_INTERRUPT_CHARACTERISTICS;
+
+/* Runs at PASSIVE_LEVEL. The ISR may run before this returns. */
+NDIS_STATUS NicsimNdisMRegisterInterruptEx(
+    NDIS_HANDLE MiniportAdapterHandle, NDIS_HANDLE MiniportInterruptContext,
+    PNDIS_MINIPORT_INTERRUPT_CHARACTERISTICS MiniportInterruptCharacteristics,
+    PNDIS_HANDLE NdisInterruptHandle, NICSIM_CALL_SITE_PARAMS);
+/* Runs at PASSIVE_LEVEL; returns once no ISR or DPC of this interrupt runs any more. */
+VOID NicsimNdisMDeregisterInterruptEx(NDIS_HANDLE NdisInterruptHandle, NICSIM_CALL_SITE_PARAMS);
+/* Raises to the interrupt's (or message's) DIRQL under its interrupt lock and runs the callback. */
+BOOLEAN NicsimNdisMSynchronizeWithInterruptEx(
+    NDIS_HANDLE NdisInterruptHandle, ULONG MessageId,
+    MINIPORT_SYNCHRONIZE_INTERRUPT_HANDLER SynchronizeFunction, PVOID SynchronizeContext,
+    NICSIM_CALL_SITE_PARAMS);
+/* Queues the interrupt's (message's) DPC on each CPU of TargetProcessors->Mask (NULL: this CPU).
+ * Returns the CPUs where it was newly queued (an already-queued DPC coalesces). */
+KAFFINITY NicsimNdisMQueueDpcEx(NDIS_HANDLE NdisInterruptHandle, ULONG MessageId,
+                                PGROUP_AFFINITY TargetProcessors, PVOID MiniportDpcContext,
+                                NICSIM_CALL_SITE_PARAMS);
+/* The same with a bit mask of CPUs. */
+ULONG NicsimNdisMQueueDpc(NDIS_HANDLE NdisInterruptHandle, ULONG MessageId, ULONG TargetProcessors,
+                          PVOID MiniportDpcContext, NICSIM_CALL_SITE_PARAMS);
+#define NdisMRegisterInterruptEx(MiniportAdapterHandle, MiniportInterruptContext,           \
+                                 MiniportInterruptCharacteristics, NdisInterruptHandle)     \
+  NicsimNdisMRegisterInterruptEx((MiniportAdapterHandle), (MiniportInterruptContext),       \
+                                 (MiniportInterruptCharacteristics), (NdisInterruptHandle), \
+                                 NICSIM_CALL_SITE)
+#define NdisMDeregisterInterruptEx(NdisInterruptHandle) \
+  NicsimNdisMDeregisterInterruptEx((NdisInterruptHandle), NICSIM_CALL_SITE)
+#define NdisMSynchronizeWithInterruptEx(NdisInterruptHandle, MessageId, SynchronizeFunction,       \
+                                        SynchronizeContext)                                        \
+  NicsimNdisMSynchronizeWithInterruptEx((NdisInterruptHandle), (MessageId), (SynchronizeFunction), \
+                                        (SynchronizeContext), NICSIM_CALL_SITE)
+#define NdisMQueueDpcEx(NdisInterruptHandle, MessageId, TargetProcessors, MiniportDpcContext) \
+  NicsimNdisMQueueDpcEx((NdisInterruptHandle), (MessageId), (TargetProcessors),               \
+                        (MiniportDpcContext), NICSIM_CALL_SITE)
+#define NdisMQueueDpc(NdisInterruptHandle, MessageId, TargetProcessors, MiniportDpcContext) \
+  NicsimNdisMQueueDpc((NdisInterruptHandle), (MessageId), (TargetProcessors),               \
+                      (MiniportDpcContext), NICSIM_CALL_SITE)
+
+/* ------------------------------------------------------------------------------------------ */
+/* Register access. NdisMMapIoSpace returns a virtual base; register pointers inside it decode  */
+/* to BAR offsets and become AXI4-Lite transactions on the NIC's pins.                          */
+/* ------------------------------------------------------------------------------------------ */
+NDIS_STATUS NicsimNdisMMapIoSpace(PVOID *VirtualAddress, NDIS_HANDLE MiniportAdapterHandle,
+                                  NDIS_PHYSICAL_ADDRESS PhysicalAddress, UINT Length,
+                                  NICSIM_CALL_SITE_PARAMS);
+VOID NicsimNdisMUnmapIoSpace(NDIS_HANDLE MiniportAdapterHandle, PVOID VirtualAddress, UINT Length,
+                             NICSIM_CALL_SITE_PARAMS);
+ULONG NicsimReadRegisterUlong(volatile ULONG *Register, NICSIM_CALL_SITE_PARAMS);
+VOID NicsimWriteRegisterUlong(volatile ULONG *Register, ULONG Data, NICSIM_CALL_SITE_PARAMS);
+/* Nicsim: declares a register whose writes change the device's interrupt mask (mask set/clear,
+ * an MSI-X vector control); writing it below DIRQL outside a synchronize callback is a
+ * violation (MASK_OUTSIDE_SYNC). */
+VOID NicsimDeclareInterruptMaskRegisterAt(volatile ULONG *Register, NICSIM_CALL_SITE_PARAMS);
+#define NicsimDeclareInterruptMaskRegister(Register) \
+  NicsimDeclareInterruptMaskRegisterAt((volatile ULONG *)(Register), NICSIM_CALL_SITE)
+#define NdisMMapIoSpace(VirtualAddress, MiniportAdapterHandle, PhysicalAddress, Length)         \
+  NicsimNdisMMapIoSpace((VirtualAddress), (MiniportAdapterHandle), (PhysicalAddress), (Length), \
+                        NICSIM_CALL_SITE)
+#define NdisMUnmapIoSpace(MiniportAdapterHandle, VirtualAddress, Length) \
+  NicsimNdisMUnmapIoSpace((MiniportAdapterHandle), (VirtualAddress), (Length), NICSIM_CALL_SITE)
+#define NdisReadRegisterUlong(Register, Data) \
+  (*(Data) = NicsimReadRegisterUlong((volatile ULONG *)(Register), NICSIM_CALL_SITE))
+#define NdisWriteRegisterUlong(Register, Data) \
+  NicsimWriteRegisterUlong((volatile ULONG *)(Register), (Data), NICSIM_CALL_SITE)
+
+/* ------------------------------------------------------------------------------------------ */
+/* Time, waiting and events                                                                    */
+/* ------------------------------------------------------------------------------------------ */
+typedef struct _NDIS_EVENT {
+  ULONG_PTR Event; /* opaque */
+  BOOLEAN Signaled;
+} NDIS_EVENT, *PNDIS_EVENT;
+
+VOID NicsimNdisStallExecution(UINT MicrosecondsToStall, NICSIM_CALL_SITE_PARAMS);
+VOID NicsimNdisMSleep(ULONG MicrosecondsToSleep, NICSIM_CALL_SITE_PARAMS);
+/* 100 ns units since 1601-01-01, as on Windows; the simulated clock's time 0 is 1970-01-01. */
+VOID NicsimNdisGetCurrentSystemTime(PLARGE_INTEGER pSystemTime, NICSIM_CALL_SITE_PARAMS);
+VOID NicsimNdisSetEvent(PNDIS_EVENT Event, BOOLEAN Signaled, NICSIM_CALL_SITE_PARAMS);
+/* Waits up to MsToWait ms (0: forever). TRUE when the event was signaled. */
+BOOLEAN NicsimNdisWaitEvent(PNDIS_EVENT Event, UINT MsToWait, NICSIM_CALL_SITE_PARAMS);
+#define NdisStallExecution(MicrosecondsToStall) \
+  NicsimNdisStallExecution((MicrosecondsToStall), NICSIM_CALL_SITE)
+#define NdisMSleep(MicrosecondsToSleep) NicsimNdisMSleep((MicrosecondsToSleep), NICSIM_CALL_SITE)
+#define NdisGetCurrentSystemTime(pSystemTime) \
+  NicsimNdisGetCurrentSystemTime((pSystemTime), NICSIM_CALL_SITE)
+#define NdisInitializeEvent(NdisEvent) ((NdisEvent)->Event = 0, (NdisEvent)->Signaled = FALSE)
+#define NdisSetEvent(Event) NicsimNdisSetEvent((Event), TRUE, NICSIM_CALL_SITE)
+#define NdisResetEvent(Event) NicsimNdisSetEvent((Event), FALSE, NICSIM_CALL_SITE)
+#define NdisWaitEvent(Event, MsToWait) NicsimNdisWaitEvent((Event), (MsToWait), NICSIM_CALL_SITE)
+
+/* ------------------------------------------------------------------------------------------ */
+/* Memory                                                                                      */
+/* ------------------------------------------------------------------------------------------ */
+typedef enum _EX_POOL_PRIORITY {
+  LowPoolPriority = 0,
+  LowPoolPrioritySpecialPoolOverrun = 8,
+  LowPoolPrioritySpecialPoolUnderrun = 9,
+  NormalPoolPriority = 16,
+  NormalPoolPrioritySpecialPoolOverrun = 24,
+  NormalPoolPrioritySpecialPoolUnderrun = 25,
+  HighPoolPriority = 32,
+  HighPoolPrioritySpecialPoolOverrun = 40,
+  HighPoolPrioritySpecialPoolUnderrun = 41
+} EX_POOL_PRIORITY;
+
+/* Ordinary (non-DMA) memory, zeroed. */
+PVOID NicsimNdisAllocateMemoryWithTagPriority(NDIS_HANDLE NdisHandle, UINT Length, ULONG Tag,
+                                              EX_POOL_PRIORITY Priority, NICSIM_CALL_SITE_PARAMS);
+VOID NicsimNdisFreeMemory(PVOID VirtualAddress, UINT Length, UINT MemoryFlags,
+                          NICSIM_CALL_SITE_PARAMS);
+#define NdisAllocateMemoryWithTagPriority(NdisHandle, Length, Tag, Priority)         \
+  NicsimNdisAllocateMemoryWithTagPriority((NdisHandle), (Length), (Tag), (Priority), \
+                                          NICSIM_CALL_SITE)
+#define NdisFreeMemory(VirtualAddress, Length, MemoryFlags) \
+  NicsimNdisFreeMemory((VirtualAddress), (Length), (MemoryFlags), NICSIM_CALL_SITE)
+#define NdisMoveMemory(Destination, Source, Length) memmove((Destination), (Source), (Length))
+#define NdisZeroMemory(Destination, Length) memset((Destination), 0, (Length))
+#define NdisFillMemory(Destination, Length, Fill) memset((Destination), (Fill), (Length))
+
+/* DMA-able shared memory: grants the device the range. */
+VOID NicsimNdisMAllocateSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length,
+                                     BOOLEAN Cached, PVOID *VirtualAddress,
+                                     PNDIS_PHYSICAL_ADDRESS PhysicalAddress,
+                                     NICSIM_CALL_SITE_PARAMS);
+/* Revokes the device's grant. */
+VOID NicsimNdisMFreeSharedMemory(NDIS_HANDLE MiniportAdapterHandle, ULONG Length, BOOLEAN Cached,
+                                 PVOID VirtualAddress, NDIS_PHYSICAL_ADDRESS PhysicalAddress,
+                                 NICSIM_CALL_SITE_PARAMS);
+#define NdisMAllocateSharedMemory(MiniportAdapterHandle, Length, Cached, VirtualAddress,         \
+                                  PhysicalAddress)                                               \
+  NicsimNdisMAllocateSharedMemory((MiniportAdapterHandle), (Length), (Cached), (VirtualAddress), \
+                                  (PhysicalAddress), NICSIM_CALL_SITE)
+#define NdisMFreeSharedMemory(MiniportAdapterHandle, Length, Cached, VirtualAddress,         \
+                              PhysicalAddress)                                               \
+  NicsimNdisMFreeSharedMemory((MiniportAdapterHandle), (Length), (Cached), (VirtualAddress), \
+                              (PhysicalAddress), NICSIM_CALL_SITE)
+
+/* Nicsim (modelled on DMA sync calls): hands [VirtualAddress, +Length) of shared memory to the
+ * device (before a doorbell) or back to the CPU (after the device reported completion). */
+VOID NicsimSyncBufferForDeviceAt(PVOID VirtualAddress, ULONG Length, NICSIM_CALL_SITE_PARAMS);
+VOID NicsimSyncBufferForCpuAt(PVOID VirtualAddress, ULONG Length, NICSIM_CALL_SITE_PARAMS);
+/* Nicsim: checked shared-memory accessors. Each is a yield point and reports
+ * CPU_TOUCHES_DEVICE_BUFFER while the device owns the range. */
+ULONG NicsimReadSharedUlongAt(const volatile VOID *Address, NICSIM_CALL_SITE_PARAMS);
+VOID NicsimWriteSharedUlongAt(volatile VOID *Address, ULONG Value, NICSIM_CALL_SITE_PARAMS);
+ULONG64 NicsimReadSharedUlong64At(const volatile VOID *Address, NICSIM_CALL_SITE_PARAMS);
+VOID NicsimWriteSharedUlong64At(volatile VOID *Address, ULONG64 Value, NICSIM_CALL_SITE_PARAMS);
+VOID NicsimMoveFromSharedAt(PVOID Destination, const volatile VOID *SharedSource, ULONG Length,
+                            NICSIM_CALL_SITE_PARAMS);
+VOID NicsimMoveToSharedAt(volatile VOID *SharedDestination, const VOID *Source, ULONG Length,
+                          NICSIM_CALL_SITE_PARAMS);
+#define NicsimSyncBufferForDevice(VirtualAddress, Length) \
+  NicsimSyncBufferForDeviceAt((VirtualAddress), (Length), NICSIM_CALL_SITE)
+#define NicsimSyncBufferForCpu(VirtualAddress, Length) \
+  NicsimSyncBufferForCpuAt((VirtualAddress), (Length), NICSIM_CALL_SITE)
+#define NicsimReadSharedUlong(Address) NicsimReadSharedUlongAt((Address), NICSIM_CALL_SITE)
+#define NicsimWriteSharedUlong(Address, Value) \
+  NicsimWriteSharedUlongAt((Address), (Value), NICSIM_CALL_SITE)
+#define NicsimReadSharedUlong64(Address) NicsimReadSharedUlong64At((Address), NICSIM_CALL_SITE)
+#define NicsimWriteSharedUlong64(Address, Value) \
+  NicsimWriteSharedUlong64At((Address), (Value), NICSIM_CALL_SITE)
+#define NicsimMoveFromShared(Destination, SharedSource, Length) \
+  NicsimMoveFromSharedAt((Destination), (SharedSource), (Length), NICSIM_CALL_SITE)
+#define NicsimMoveToShared(SharedDestination, Source, Length) \
+  NicsimMoveToSharedAt((SharedDestination), (Source), (Length), NICSIM_CALL_SITE)
+
+/* ------------------------------------------------------------------------------------------ */
+/* Data path: one frame per NET_BUFFER_LIST, contiguous. (The WDK's NET_BUFFER and MDL chains    */
+/* are not modelled yet.)                                                                      */
+/* ------------------------------------------------------------------------------------------ */
+typedef struct _NET_BUFFER_LIST {
+  struct _NET_BUFFER_LIST *Next;
+  PVOID Data; /* the frame */
+  ULONG DataLength;
+  NDIS_STATUS Status;
+  ULONG ReceiveQueue; /* the queue it arrived on (receive) or was sent on (send) */
+  ULONG HashValue;    /* receive steering hash (receive) */
+  NDIS_HANDLE SourceHandle;
+  PVOID MiniportReserved[4];
+  PVOID ProtocolReserved[4];
+} NET_BUFFER_LIST, *PNET_BUFFER_LIST;
+#define NET_BUFFER_LIST_NEXT_NBL(Nbl) ((Nbl)->Next)
+#define NET_BUFFER_LIST_STATUS(Nbl) ((Nbl)->Status)
+#define NET_BUFFER_LIST_MINIPORT_RESERVED(Nbl) ((Nbl)->MiniportReserved)
+
+#define NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL 0x00000001
+#define NDIS_RECEIVE_FLAGS_RESOURCES 0x00000002
+#define NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL 0x00000001
+#define NDIS_SEND_FLAGS_DISPATCH_LEVEL 0x00000001
+#define NDIS_RETURN_FLAGS_DISPATCH_LEVEL 0x00000001
+
+/* Hands received frames to the protocol (the testbench). Runs at IRQL <= DISPATCH_LEVEL. The
+ * protocol gives them back later through MiniportReturnNetBufferLists. */
+VOID NicsimNdisMIndicateReceiveNetBufferLists(NDIS_HANDLE MiniportAdapterHandle,
+                                              PNET_BUFFER_LIST NetBufferLists,
+                                              NDIS_PORT_NUMBER PortNumber,
+                                              ULONG NumberOfNetBufferLists, ULONG ReceiveFlags,
+                                              NICSIM_CALL_SITE_PARAMS);
+VOID NicsimNdisMSendNetBufferListsComplete(NDIS_HANDLE MiniportAdapterHandle,
+                                           PNET_BUFFER_LIST NetBufferLists, ULONG SendCompleteFlags,
+                                           NICSIM_CALL_SITE_PARAMS);
+#define NdisMIndicateReceiveNetBufferLists(MiniportAdapterHandle, NetBufferLists, PortNumber,      \
+                                           NumberOfNetBufferLists, ReceiveFlags)                   \
+  NicsimNdisMIndicateReceiveNetBufferLists((MiniportAdapterHandle), (NetBufferLists),              \
+                                           (PortNumber), (NumberOfNetBufferLists), (ReceiveFlags), \
+                                           NICSIM_CALL_SITE)
+#define NdisMSendNetBufferListsComplete(MiniportAdapterHandle, NetBufferLists, SendCompleteFlags) \
+  NicsimNdisMSendNetBufferListsComplete((MiniportAdapterHandle), (NetBufferLists),                \
+                                        (SendCompleteFlags), NICSIM_CALL_SITE)
+
+/* ------------------------------------------------------------------------------------------ */
+/* Miniport driver registration. The NDIS layer calls these entry points in their contexts and  */
+/* checks every return (locks held, IRQL restored, time).                                      */
+/* ------------------------------------------------------------------------------------------ */
+/* The adapter's hardware resources (wdm.h), as NDIS passes them translated to initialize: one
+ * memory descriptor per BAR, then the interrupt: one descriptor per MSI-X message
+ * (CM_RESOURCE_INTERRUPT_MESSAGE, the message's CPU in Affinity) or one line-based one. */
+#define CmResourceTypeNull 0
+#define CmResourceTypePort 1
+#define CmResourceTypeInterrupt 2
+#define CmResourceTypeMemory 3
+#define CmResourceTypeDma 4
+#define CmResourceTypeDeviceSpecific 5
+#define CmResourceTypeBusNumber 6
+
+#define CmResourceShareUndetermined 0
+#define CmResourceShareDeviceExclusive 1
+#define CmResourceShareDriverExclusive 2
+#define CmResourceShareShared 3
+
+#define CM_RESOURCE_INTERRUPT_LEVEL_SENSITIVE 0
+#define CM_RESOURCE_INTERRUPT_LATCHED 1
+#define CM_RESOURCE_INTERRUPT_MESSAGE 2
+#define CM_RESOURCE_MEMORY_READ_WRITE 0x0000
+#define CM_RESOURCE_PORT_MEMORY 0x0000
+#define CM_RESOURCE_PORT_IO 0x0001
+
+typedef struct _CM_PARTIAL_RESOURCE_DESCRIPTOR {
+  UCHAR Type;
+  UCHAR ShareDisposition;
+  USHORT Flags;
+  union {
+    struct {
+      PHYSICAL_ADDRESS Start;
+      ULONG Length;
+    } Generic;
+    struct {
+      PHYSICAL_ADDRESS Start;
+      ULONG Length;
+    } Port;
+    struct {
+      USHORT Level;
+      USHORT Group;
+      ULONG Vector;
+      KAFFINITY Affinity;
+    } Interrupt;
+    struct {
+      union {
+        struct {
+          USHORT Group;
+          USHORT MessageCount;
+          ULONG Vector;
+          KAFFINITY Affinity;
+        } Raw;
+        struct {
+          USHORT Level;
+          USHORT Group;
+          ULONG Vector;
+          KAFFINITY Affinity;
+        } Translated;
+      };
+    } MessageInterrupt;
+    struct {
+      PHYSICAL_ADDRESS Start;
+      ULONG Length;
+    } Memory;
+    struct {
+      ULONG Channel;
+      ULONG Port;
+      ULONG Reserved1;
+    } Dma;
+    struct {
+      ULONG Data[3];
+    } DevicePrivate;
+    struct {
+      ULONG Start;
+      ULONG Length;
+      ULONG Reserved;
+    } BusNumber;
+    struct {
+      ULONG DataSize;
+      ULONG Reserved1;
+      ULONG Reserved2;
+    } DeviceSpecificData;
+  } u;
+} CM_PARTIAL_RESOURCE_DESCRIPTOR, *PCM_PARTIAL_RESOURCE_DESCRIPTOR;
+
+typedef struct _CM_PARTIAL_RESOURCE_LIST {
+  USHORT Version;
+  USHORT Revision;
+  ULONG Count;
+  CM_PARTIAL_RESOURCE_DESCRIPTOR PartialDescriptors[1];
+} CM_PARTIAL_RESOURCE_LIST, *PCM_PARTIAL_RESOURCE_LIST;
+typedef CM_PARTIAL_RESOURCE_LIST NDIS_RESOURCE_LIST, *PNDIS_RESOURCE_LIST;
+
+typedef ULONG NET_IFINDEX;
+typedef union _NET_LUID_LH {
+  ULONG64 Value;
+  struct {
+    ULONG64 Reserved : 24;
+    ULONG64 NetLuidIndex : 24;
+    ULONG64 IfType : 16;
+  } Info;
+} NET_LUID_LH, NET_LUID, *PNET_LUID;
+
+typedef struct _NDIS_MINIPORT_INIT_PARAMETERS {
+  NDIS_OBJECT_HEADER Header;
+  ULONG Flags;
+  PNDIS_RESOURCE_LIST AllocatedResources;
+  NDIS_HANDLE IMDeviceInstanceContext;
+  NDIS_HANDLE MiniportAddDeviceContext;
+  NET_IFINDEX IfIndex;
+  NET_LUID NetLuid;
+  PVOID DefaultPortAuthStates;     /* PNDIS_PORT_AUTHENTICATION_PARAMETERS: not modelled, NULL */
+  PVOID PciDeviceCustomProperties; /* PNDIS_PCI_DEVICE_CUSTOM_PROPERTIES: not modelled, NULL */
+} NDIS_MINIPORT_INIT_PARAMETERS, *PNDIS_MINIPORT_INIT_PARAMETERS;
+
+typedef enum _NDIS_HALT_ACTION {
+  NdisHaltDeviceDisabled,
+  NdisHaltDeviceInstanceDeInitialized,
+  NdisHaltDevicePoweredDown,
+  NdisHaltDeviceSurpriseRemoved,
+  NdisHaltDeviceFailed,
+  NdisHaltDeviceInitializationFailed,
+  NdisHaltDeviceStopped
+} NDIS_HALT_ACTION,
+    *PNDIS_HALT_ACTION;
+
+typedef NDIS_STATUS(MINIPORT_INITIALIZE)(NDIS_HANDLE NdisMiniportHandle,
+                                         NDIS_HANDLE MiniportDriverContext,
+                                         PNDIS_MINIPORT_INIT_PARAMETERS MiniportInitParameters);
+typedef VOID(MINIPORT_HALT)(NDIS_HANDLE MiniportAdapterContext, NDIS_HALT_ACTION HaltAction);
+typedef VOID(MINIPORT_SEND_NET_BUFFER_LISTS)(NDIS_HANDLE MiniportAdapterContext,
+                                             PNET_BUFFER_LIST NetBufferList,
+                                             NDIS_PORT_NUMBER PortNumber, ULONG SendFlags);
+typedef VOID(MINIPORT_RETURN_NET_BUFFER_LISTS)(NDIS_HANDLE MiniportAdapterContext,
+                                               PNET_BUFFER_LIST NetBufferLists, ULONG ReturnFlags);
+typedef MINIPORT_INITIALIZE(*MINIPORT_INITIALIZE_HANDLER);
+typedef MINIPORT_HALT(*MINIPORT_HALT_HANDLER);
+typedef MINIPORT_SEND_NET_BUFFER_LISTS(*MINIPORT_SEND_NET_BUFFER_LISTS_HANDLER);
+typedef MINIPORT_RETURN_NET_BUFFER_LISTS(*MINIPORT_RETURN_NET_BUFFER_LISTS_HANDLER);
+
+typedef struct _NDIS_MINIPORT_DRIVER_CHARACTERISTICS {
+  NDIS_OBJECT_HEADER Header;
+  UCHAR MajorNdisVersion;
+  UCHAR MinorNdisVersion;
+  UCHAR MajorDriverVersion;
+  UCHAR MinorDriverVersion;
+  ULONG Flags;
+  MINIPORT_INITIALIZE_HANDLER InitializeHandlerEx;
+  MINIPORT_HALT_HANDLER HaltHandlerEx;
+  MINIPORT_SEND_NET_BUFFER_LISTS_HANDLER SendNetBufferListsHandler;
+  MINIPORT_RETURN_NET_BUFFER_LISTS_HANDLER ReturnNetBufferListsHandler;
+} NDIS_MINIPORT_DRIVER_CHARACTERISTICS, *PNDIS_MINIPORT_DRIVER_CHARACTERISTICS;
+
+/* DriverObject and RegistryPath are not used (NULL is fine). */
+NDIS_STATUS NicsimNdisMRegisterMiniportDriver(
+    PVOID DriverObject, PVOID RegistryPath, NDIS_HANDLE MiniportDriverContext,
+    PNDIS_MINIPORT_DRIVER_CHARACTERISTICS MiniportDriverCharacteristics,
+    PNDIS_HANDLE NdisMiniportDriverHandle, NICSIM_CALL_SITE_PARAMS);
+VOID NicsimNdisMDeregisterMiniportDriver(NDIS_HANDLE NdisMiniportDriverHandle,
+                                         NICSIM_CALL_SITE_PARAMS);
+#define NdisMRegisterMiniportDriver(DriverObject, RegistryPath, MiniportDriverContext,           \
+                                    MiniportDriverCharacteristics, NdisMiniportDriverHandle)     \
+  NicsimNdisMRegisterMiniportDriver((DriverObject), (RegistryPath), (MiniportDriverContext),     \
+                                    (MiniportDriverCharacteristics), (NdisMiniportDriverHandle), \
+                                    NICSIM_CALL_SITE)
+#define NdisMDeregisterMiniportDriver(NdisMiniportDriverHandle) \
+  NicsimNdisMDeregisterMiniportDriver((NdisMiniportDriverHandle), NICSIM_CALL_SITE)
+
+typedef struct _NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES {
+  NDIS_OBJECT_HEADER Header;
+  NDIS_HANDLE MiniportAdapterContext;
+  ULONG AttributeFlags;
+  UINT CheckForHangTimeInSeconds;
+  USHORT InterfaceType;
+} NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES, *PNDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES;
+typedef union _NDIS_MINIPORT_ADAPTER_ATTRIBUTES {
+  NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES RegistrationAttributes;
+} NDIS_MINIPORT_ADAPTER_ATTRIBUTES, *PNDIS_MINIPORT_ADAPTER_ATTRIBUTES;
+/* Called from initialize: sets the MiniportAdapterContext the other entry points receive. */
+NDIS_STATUS NicsimNdisMSetMiniportAttributes(NDIS_HANDLE NdisMiniportAdapterHandle,
+                                             PNDIS_MINIPORT_ADAPTER_ATTRIBUTES MiniportAttributes,
+                                             NICSIM_CALL_SITE_PARAMS);
+#define NdisMSetMiniportAttributes(NdisMiniportAdapterHandle, MiniportAttributes)     \
+  NicsimNdisMSetMiniportAttributes((NdisMiniportAdapterHandle), (MiniportAttributes), \
+                                   NICSIM_CALL_SITE)
+
+NICSIM_EXTERN_C_END
+
+#ifdef __cplusplus
+#include <nicsim_isr_shared.h>
+#endif
+
+#endif /* NICSIM_NDIS_H_ */
