@@ -79,6 +79,7 @@ NDIS_STATUS NicsimNdisMMapIoSpace(PVOID* VirtualAddress, NDIS_HANDLE,
   return K().map_io_space(VirtualAddress, PhysicalAddress, Length, WHERE);
 }
 VOID NicsimNdisMUnmapIoSpace(NDIS_HANDLE, PVOID VirtualAddress, UINT, NICSIM_CALL_SITE_PARAMS) {
+  (void)NicsimFile, (void)NicsimLine, (void)NicsimFunction;
   K().unmap_io_space(VirtualAddress);
 }
 ULONG NicsimReadRegisterUlong(volatile ULONG* Register, NICSIM_CALL_SITE_PARAMS) {
