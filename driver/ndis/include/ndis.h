@@ -639,6 +639,12 @@ NDIS_STATUS NicsimNdisMSetMiniportAttributes(NDIS_HANDLE NdisMiniportAdapterHand
 
 NICSIM_EXTERN_C_END
 
+/* The rest of the surface, by area. */
+#include <nicsim/ndis_sync.h>    /* Ke* IRQL and spin locks, interlocked, lists, RW locks */
+#include <nicsim/ndis_timers.h>  /* timer objects, KDPC objects, I/O work items */
+#include <nicsim/ndis_io.h>      /* register and port access at every width */
+#include <nicsim/ndis_config.h>  /* configuration keywords */
+
 #ifdef __cplusplus
 #include <nicsim_isr_shared.h>
 #endif

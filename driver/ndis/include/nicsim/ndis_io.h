@@ -1,0 +1,13 @@
+/* <ndis.h>, part: register and port access at every width. Include <ndis.h>, not this file. */
+#ifndef NICSIM_NDIS_IO_H_
+#define NICSIM_NDIS_IO_H_
+
+#ifndef NICSIM_NDIS_H_
+#error "include <ndis.h>"
+#endif
+
+NICSIM_EXTERN_C_BEGIN
+
+NICSIM_EXTERN_C_END
+
+#endif /* NICSIM_NDIS_IO_H_ */
