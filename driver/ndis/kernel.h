@@ -178,6 +178,12 @@ class Kernel {
                      const CallSite& at);
   void shared_destroyed(const void* object);
 
+  // --- synchronization, timers, work items (public) ------------------------------------------
+  // --- end synchronization, timers, work items (public) --------------------------------------
+
+  // --- register widths, ports, keywords (public) ---------------------------------------------
+  // --- end register widths, ports, keywords (public) -----------------------------------------
+
  private:
   struct LockState;
   struct Interrupt;
@@ -280,6 +286,12 @@ class Kernel {
   std::vector<Mapping> mappings_;
   std::set<uint32_t> mask_offsets_;
   std::unordered_map<const void*, std::unique_ptr<SharedState>> shared_;
+
+  // --- synchronization, timers, work items (private) -----------------------------------------
+  // --- end synchronization, timers, work items (private) -------------------------------------
+
+  // --- register widths, ports, keywords (private) --------------------------------------------
+  // --- end register widths, ports, keywords (private) ----------------------------------------
 };
 
 }  // namespace nicsim::ndis
