@@ -5,26 +5,37 @@
 
 namespace nicsim::sim {
 
-uint32_t MmioBridge::read32(uint32_t offset) {
-  if (offset > 0xFFFC || offset % 4 != 0) {
-    throw std::invalid_argument("MMIO read at offset " + std::to_string(offset) +
-                                ": outside BAR0 (64 KiB) or not 4-byte aligned");
+namespace {
+
+void check_access(const char* what, uint32_t offset, unsigned bytes) {
+  if (offset > 0xFFFF || !MmioPort::valid_access(offset, bytes)) {
+    throw std::invalid_argument("MMIO " + std::string(what) + " of " + std::to_string(bytes) +
+                                " byte(s) at offset " + std::to_string(offset) +
+                                ": outside BAR0 (64 KiB), not 1, 2 or 4 bytes, or not aligned to "
+                                "its size");
   }
+}
+
+}  // namespace
+
+uint32_t MmioBridge::read(uint32_t offset, unsigned bytes) {
+  check_access("read", offset, bytes);
   Request request;
   request.write = false;
   request.offset = static_cast<uint16_t>(offset);
-  return transact(request);
+  const uint32_t word = transact(request);
+  const uint32_t mask = bytes == 4 ? 0xFFFFFFFFu : (1u << (8 * bytes)) - 1u;
+  return (word >> (8 * (offset % 4))) & mask;
 }
 
-void MmioBridge::write32(uint32_t offset, uint32_t value) {
-  if (offset > 0xFFFC || offset % 4 != 0) {
-    throw std::invalid_argument("MMIO write at offset " + std::to_string(offset) +
-                                ": outside BAR0 (64 KiB) or not 4-byte aligned");
-  }
+void MmioBridge::write(uint32_t offset, unsigned bytes, uint32_t value) {
+  check_access("write", offset, bytes);
   Request request;
   request.write = true;
   request.offset = static_cast<uint16_t>(offset);
-  request.value = value;
+  const uint32_t mask = bytes == 4 ? 0xFFFFFFFFu : (1u << (8 * bytes)) - 1u;
+  request.value = (value & mask) << (8 * (offset % 4));
+  request.strobe = lanes(offset, bytes);
   transact(request);
 }
 
@@ -43,7 +54,7 @@ void MmioBridge::drive(PortSnapshot& p) {
   p.s_axil_awaddr = p.s_axil_awvalid ? r->offset : 0;
   p.s_axil_wvalid = write && !r->data_done;
   p.s_axil_wdata = p.s_axil_wvalid ? r->value : 0;
-  p.s_axil_wstrb = p.s_axil_wvalid ? 0xF : 0;
+  p.s_axil_wstrb = p.s_axil_wvalid ? r->strobe : 0;
   p.s_axil_bready = write && r->addr_done && r->data_done;
   p.s_axil_arvalid = read && !r->addr_done;
   p.s_axil_araddr = p.s_axil_arvalid ? r->offset : 0;

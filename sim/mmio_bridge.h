@@ -13,9 +13,13 @@ namespace nicsim::sim {
 
 class MmioBridge : public MmioPort {
  public:
-  // Blocks the calling SystemC thread until the transaction completes.
-  uint32_t read32(uint32_t offset) override;
-  void write32(uint32_t offset, uint32_t value) override;
+  // Block the calling SystemC thread until the transaction completes. An access of 1 or 2 bytes
+  // drives AWADDR/ARADDR with its own byte address, WDATA with the value on its byte lanes and
+  // WSTRB with just those lanes; a read takes its lanes from RDATA.
+  uint32_t read32(uint32_t offset) override { return read(offset, 4); }
+  void write32(uint32_t offset, uint32_t value) override { write(offset, 4, value); }
+  uint32_t read(uint32_t offset, unsigned bytes) override;
+  void write(uint32_t offset, unsigned bytes, uint32_t value) override;
 
   // Notified when a request is queued (wakes an idle clock domain).
   const sc_core::sc_event& request_event() const { return request_event_; }
@@ -35,7 +39,8 @@ class MmioBridge : public MmioPort {
   struct Request {
     bool write = false;
     uint16_t offset = 0;
-    uint32_t value = 0;
+    uint32_t value = 0;  // the bus word (data on its lanes)
+    uint8_t strobe = 0xF;
     uint32_t result = 0;
     bool addr_done = false, data_done = false, done = false;
     sc_core::sc_event finished;

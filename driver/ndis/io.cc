@@ -1,6 +1,8 @@
-// Register access (BAR0 decode to MMIO offsets), stalls, sleeps and events.
+// Register and I/O port access at every width (BAR0 decode to MMIO offsets), stalls, sleeps and
+// events.
 #include <cstdio>
 #include <stdexcept>
+#include <string>
 
 #include "driver/ndis/kernel.h"
 #include "driver/ndis/kernel_state.h"
@@ -31,11 +33,39 @@ void Kernel::unmap_io_space(PVOID va) {
 
 namespace {
 
-template <typename Mappings>
-bool decode(const Mappings& mappings, const void* reg, uint32_t& offset) {
-  const auto* p = static_cast<const uint8_t*>(reg);
-  for (const auto& m : mappings) {
-    if (p >= m.window.get() && p + 4 <= m.window.get() + m.length) {
+const char* io_api(bool port, bool write, unsigned bytes) {
+  static const char* const kNames[2][2][3] = {
+      {{"NdisReadRegisterUchar", "NdisReadRegisterUshort", "NdisReadRegisterUlong"},
+       {"NdisWriteRegisterUchar", "NdisWriteRegisterUshort", "NdisWriteRegisterUlong"}},
+      {{"NdisRawReadPortUchar", "NdisRawReadPortUshort", "NdisRawReadPortUlong"},
+       {"NdisRawWritePortUchar", "NdisRawWritePortUshort", "NdisRawWritePortUlong"}}};
+  return kNames[port][write][bytes == 1 ? 0 : bytes == 2 ? 1 : 2];
+}
+
+ULONG all_ones(unsigned bytes) { return bytes == 4 ? kMasterAbort : (1u << (8 * bytes)) - 1u; }
+
+std::string hex16(uint32_t value) {
+  char text[16];
+  std::snprintf(text, sizeof text, "0x%04x", value);
+  return text;
+}
+
+}  // namespace
+
+bool Kernel::decode_io(const volatile void* address, unsigned bytes, bool port,
+                       uint32_t& offset) const {
+  const auto* p = static_cast<const uint8_t*>(const_cast<const void*>(address));
+  if (port) {
+    for (const auto& r : port_ranges_) {
+      if (p >= r.window.get() && p + bytes <= r.window.get() + r.count) {
+        offset = r.initial_port + static_cast<uint32_t>(p - r.window.get());
+        return true;
+      }
+    }
+    return false;
+  }
+  for (const auto& m : mappings_) {
+    if (p >= m.window.get() && p + bytes <= m.window.get() + m.length) {
       offset = static_cast<uint32_t>(p - m.window.get());
       return true;
     }
@@ -43,17 +73,23 @@ bool decode(const Mappings& mappings, const void* reg, uint32_t& offset) {
   return false;
 }
 
-}  // namespace
-
-ULONG Kernel::read_register(PULONG reg, const CallSite& at) {
-  if (!enter_call(at)) return kMasterAbort;
+ULONG Kernel::read_io(const volatile void* address, unsigned bytes, bool port, const CallSite& at) {
+  if (!enter_call(at)) return all_ones(bytes);
+  const char* api = io_api(port, false, bytes);
   uint32_t offset = 0;
-  if (!decode(mappings_, reg, offset)) {
-    std::fprintf(stderr, "nicsim ndis: NdisReadRegisterUlong of an unmapped address at %s\n",
-                 format_where(at).c_str());
-    return kMasterAbort;
+  if (!decode_io(address, bytes, port, offset)) {
+    std::fprintf(stderr, "nicsim ndis: %s of an %s at %s\n", api,
+                 port ? "unregistered port" : "unmapped address", format_where(at).c_str());
+    return all_ones(bytes);
   }
-  const ULONG value = (mmio_override_ ? *mmio_override_ : platform_.mmio()).read32(offset);
+  if (offset % bytes != 0) {
+    const std::string object = std::string(port ? "port " : "register ") + hex16(offset);
+    report("REGISTER_MISALIGNED", object, at,
+           std::string(api) + " at BAR0 offset " + hex16(offset) + " is not aligned to its " +
+               std::to_string(bytes) + " bytes; not performed, read as all ones");
+    return all_ones(bytes);
+  }
+  const ULONG value = (mmio_override_ ? *mmio_override_ : platform_.mmio()).read(offset, bytes);
   // A cause that lands while the ISR runs (after its entry) makes the interrupt the device's own:
   // the ISR that reads it may claim it. Sampled after the read, before the ISR masks it.
   if (probe_ && on_cpu()) {
@@ -64,32 +100,79 @@ ULONG Kernel::read_register(PULONG reg, const CallSite& at) {
   return value;
 }
 
-void Kernel::write_register(PULONG reg, ULONG value, const CallSite& at) {
+void Kernel::write_io(const volatile void* address, unsigned bytes, ULONG value, bool port,
+                      const CallSite& at) {
   if (!enter_call(at)) return;
+  const char* api = io_api(port, true, bytes);
   uint32_t offset = 0;
-  if (!decode(mappings_, reg, offset)) {
-    std::fprintf(stderr, "nicsim ndis: NdisWriteRegisterUlong to an unmapped address at %s\n",
-                 format_where(at).c_str());
+  if (!decode_io(address, bytes, port, offset)) {
+    std::fprintf(stderr, "nicsim ndis: %s to an %s at %s\n", api,
+                 port ? "unregistered port" : "unmapped address", format_where(at).c_str());
     return;
   }
-  if (mask_offsets_.count(offset) && on_cpu()) {
+  if (offset % bytes != 0) {
+    const std::string object = std::string(port ? "port " : "register ") + hex16(offset);
+    report("REGISTER_MISALIGNED", object, at,
+           std::string(api) + " at BAR0 offset " + hex16(offset) + " is not aligned to its " +
+               std::to_string(bytes) + " bytes; not performed");
+    return;
+  }
+  // Any write that reaches the mask register's word (a byte of it included) changes the mask.
+  if (mask_offsets_.count(offset & ~3u) && on_cpu()) {
     auto& scopes = cpu_state().scopes;
     if (!scopes.empty()) scopes.back().mask_writes++;
     if (cpu().irql() < sim::kFirstDeviceIrql && any_interrupt_registered()) {
-      char object[32];
-      std::snprintf(object, sizeof object, "register 0x%04x", offset);
+      const std::string object = "register " + hex16(offset & ~3u);
       report("MASK_OUTSIDE_SYNC", object, at,
-             std::string("interrupt mask ") + object + " written at IRQL " +
-                 std::to_string(cpu().irql()) +
+             "interrupt mask " + object + " written at IRQL " + std::to_string(cpu().irql()) +
                  " outside a synchronize callback while the interrupt is registered");
     }
   }
-  (mmio_override_ ? *mmio_override_ : platform_.mmio()).write32(offset, value);
+  (mmio_override_ ? *mmio_override_ : platform_.mmio()).write(offset, bytes, value);
+}
+
+ULONG Kernel::read_register(PULONG reg, const CallSite& at) { return read_io(reg, 4, false, at); }
+
+void Kernel::write_register(PULONG reg, ULONG value, const CallSite& at) {
+  write_io(reg, 4, value, false, at);
+}
+
+NDIS_STATUS Kernel::register_io_port_range(PVOID* port_offset, UINT initial_port, UINT count,
+                                           const CallSite& at) {
+  if (!port_offset) return NDIS_STATUS_FAILURE;
+  if (!enter_call(at)) return NDIS_STATUS_FAILURE;
+  if (on_cpu() && cpu().irql() != sim::kPassiveLevel)
+    report("IO_PORT_RANGE_IRQL", "NdisMRegisterIoPortRange", at,
+           "NdisMRegisterIoPortRange at IRQL " + std::to_string(cpu().irql()) +
+               " (must be PASSIVE_LEVEL)");
+  // The I/O space is an alias of BAR0: the range must lie inside it.
+  if (count == 0 || uint64_t{initial_port} + count > resources_.bar0_length)
+    return NDIS_STATUS_FAILURE;
+  PortRange range{std::make_unique<uint8_t[]>(count), initial_port, count};
+  *port_offset = range.window.get();
+  port_ranges_.push_back(std::move(range));
+  return NDIS_STATUS_SUCCESS;
+}
+
+void Kernel::deregister_io_port_range(UINT initial_port, UINT count, PVOID port_offset,
+                                      const CallSite& at) {
+  if (!enter_call(at)) return;
+  if (on_cpu() && cpu().irql() != sim::kPassiveLevel)
+    report("IO_PORT_RANGE_IRQL", "NdisMDeregisterIoPortRange", at,
+           "NdisMDeregisterIoPortRange at IRQL " + std::to_string(cpu().irql()) +
+               " (must be PASSIVE_LEVEL)");
+  const auto erased = std::erase_if(port_ranges_, [&](const PortRange& r) {
+    return r.window.get() == port_offset && r.initial_port == initial_port && r.count == count;
+  });
+  if (erased == 0)
+    std::fprintf(stderr,
+                 "nicsim ndis: NdisMDeregisterIoPortRange of a range not registered at %s\n",
+                 format_where(at).c_str());
 }
 
 void Kernel::declare_mask_register(PULONG reg, const CallSite& at) {
   uint32_t offset = 0;
-  if (!decode(mappings_, reg, offset)) {
+  if (!decode_io(reg, 4, false, offset)) {
     std::fprintf(stderr,
                  "nicsim ndis: NdisMDeclareInterruptMaskRegister of an unmapped address at %s\n",
                  format_where(at).c_str());

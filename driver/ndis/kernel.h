@@ -182,6 +182,25 @@ class Kernel {
   // --- end synchronization, timers, work items (public) --------------------------------------
 
   // --- register widths, ports, keywords (public) ---------------------------------------------
+  // Testbench side: the registry keywords NdisReadConfiguration answers (the run's --config
+  // file), name and value as written; looked up ignoring case, a later duplicate wins.
+  void set_keywords(std::vector<std::pair<std::string, std::string>> keywords);
+  // Register (port == false) or I/O port access of bytes (1, 2, 4) through BAR0 (io.cc).
+  ULONG read_io(const volatile void* address, unsigned bytes, bool port, const CallSite& at);
+  void write_io(const volatile void* address, unsigned bytes, ULONG value, bool port,
+                const CallSite& at);
+  NDIS_STATUS register_io_port_range(PVOID* port_offset, UINT initial_port, UINT count,
+                                     const CallSite& at);
+  void deregister_io_port_range(UINT initial_port, UINT count, PVOID port_offset,
+                                const CallSite& at);
+  // Configuration (config.cc).
+  NDIS_STATUS open_configuration(PNDIS_CONFIGURATION_OBJECT object, PNDIS_HANDLE handle,
+                                 const CallSite& at);
+  void close_configuration(NDIS_HANDLE handle, const CallSite& at);
+  NDIS_STATUS read_configuration(PNDIS_CONFIGURATION_PARAMETER* value, NDIS_HANDLE handle,
+                                 PNDIS_STRING keyword, NDIS_PARAMETER_TYPE type,
+                                 const CallSite& at);
+  NDIS_STATUS write_configuration(NDIS_HANDLE handle, const CallSite& at);
   // --- end register widths, ports, keywords (public) -----------------------------------------
 
  private:
@@ -291,6 +310,19 @@ class Kernel {
   // --- end synchronization, timers, work items (private) -------------------------------------
 
   // --- register widths, ports, keywords (private) --------------------------------------------
+  // Decodes a register or port address to its BAR0 offset; false when nothing maps it.
+  bool decode_io(const volatile void* address, unsigned bytes, bool port, uint32_t& offset) const;
+  // A CONFIG_IRQL violation for api below or above PASSIVE_LEVEL.
+  void check_config_irql(std::string_view api, const CallSite& at);
+  struct PortRange {
+    std::unique_ptr<uint8_t[]> window;  // never dereferenced: ports inside decode to offsets
+    UINT initial_port;
+    UINT count;
+  };
+  std::vector<PortRange> port_ranges_;
+  class Configuration;
+  std::shared_ptr<Configuration> configuration_;  // shared_ptr: ~Kernel needs no complete type
+  Configuration& configuration();
   // --- end register widths, ports, keywords (private) ----------------------------------------
 };
 

@@ -82,12 +82,6 @@ VOID NicsimNdisMUnmapIoSpace(NDIS_HANDLE, PVOID VirtualAddress, UINT, NICSIM_CAL
   (void)NicsimFile, (void)NicsimLine, (void)NicsimFunction;
   K().unmap_io_space(VirtualAddress);
 }
-ULONG NicsimReadRegisterUlong(volatile ULONG* Register, NICSIM_CALL_SITE_PARAMS) {
-  return K().read_register(const_cast<PULONG>(Register), WHERE);
-}
-VOID NicsimWriteRegisterUlong(volatile ULONG* Register, ULONG Data, NICSIM_CALL_SITE_PARAMS) {
-  K().write_register(const_cast<PULONG>(Register), Data, WHERE);
-}
 VOID NicsimDeclareInterruptMaskRegisterAt(volatile ULONG* Register, NICSIM_CALL_SITE_PARAMS) {
   K().declare_mask_register(const_cast<PULONG>(Register), WHERE);
 }

@@ -50,11 +50,13 @@ int InterruptView::write_back_cause(uint64_t address, uint64_t bytes) const {
 
 void InterruptView::apply(const RegisterWrite& w) {
   using namespace nic_regs;
-  const uint32_t v = w.value;
+  // A write changes only its enabled byte lanes (WSTRB), as in nic_csr: v holds the bits written,
+  // merge() the register with those lanes replaced.
+  const uint32_t v = w.value & w.mask();
   const uint16_t o = w.offset;
   if (o == CTRL) {
     if (v & CTRL_RESET) reset_registers();
-    intx_mode_ = v & CTRL_INTX_MODE;
+    intx_mode_ = w.merge(intx_mode_ ? CTRL_INTX_MODE : 0) & CTRL_INTX_MODE;
   } else if (o == ICR) {
     icr_ &= ~v;
   } else if (o == ICS) {
@@ -64,25 +66,36 @@ void InterruptView::apply(const RegisterWrite& w) {
   } else if (o == IMC) {
     ims_ &= ~v;
   } else if (o >= ITR(0) && o < ITR(kMaxVectors) && (o - ITR(0)) % 4 == 0) {
-    itr_[(o - ITR(0)) / 4] = v & ITR_INTERVAL;
+    uint32_t& itr = itr_[(o - ITR(0)) / 4];
+    itr = w.merge(itr) & ITR_INTERVAL;
   } else if (o >= MSIX_ADDR_LO(0) && o < MSIX_ADDR_LO(kMaxVectors)) {
     const unsigned vec = (o - MSIX_ADDR_LO(0)) / 0x10;
     const unsigned field = (o - MSIX_ADDR_LO(0)) % 0x10;
-    if (field == 0) msix_address_[vec] = (msix_address_[vec] & ~0xFFFFFFFFull) | v;
-    if (field == 4) msix_address_[vec] = (msix_address_[vec] & 0xFFFFFFFFull) | uint64_t{v} << 32;
-    if (field == 8) msix_data_[vec] = v;
-    if (field == 0xC) msix_mask_[vec] = v & MSIX_VCTRL_MASK;
+    uint64_t& address = msix_address_[vec];
+    const auto lo = static_cast<uint32_t>(address);
+    const auto hi = static_cast<uint32_t>(address >> 32);
+    if (field == 0) address = (address & ~0xFFFFFFFFull) | w.merge(lo);
+    if (field == 4) address = (address & 0xFFFFFFFFull) | uint64_t{w.merge(hi)} << 32;
+    if (field == 8) msix_data_[vec] = w.merge(msix_data_[vec]);
+    if (field == 0xC)
+      msix_mask_[vec] = w.merge(msix_mask_[vec] ? MSIX_VCTRL_MASK : 0) & MSIX_VCTRL_MASK;
   } else if (o >= TX_BASE_LO(0) && o < TX_BASE_LO(8)) {
     const unsigned q = (o - TX_BASE_LO(0)) / 0x40;
     const unsigned field = (o - TX_BASE_LO(0)) % 0x40;
     Ring& tx = tx_rings_[q];
     Ring& rx = rx_rings_[q];
-    if (field == 0x00) tx.base = (tx.base & ~0xFFFFFFFFull) | v;
-    if (field == 0x04) tx.base = (tx.base & 0xFFFFFFFFull) | uint64_t{v} << 32;
-    if (field == 0x08) tx.size = v;
-    if (field == 0x20) rx.base = (rx.base & ~0xFFFFFFFFull) | v;
-    if (field == 0x24) rx.base = (rx.base & 0xFFFFFFFFull) | uint64_t{v} << 32;
-    if (field == 0x28) rx.size = v;
+    auto lo = [&w](uint64_t base) {
+      return (base & ~0xFFFFFFFFull) | w.merge(static_cast<uint32_t>(base));
+    };
+    auto hi = [&w](uint64_t base) {
+      return (base & 0xFFFFFFFFull) | uint64_t{w.merge(static_cast<uint32_t>(base >> 32))} << 32;
+    };
+    if (field == 0x00) tx.base = lo(tx.base);
+    if (field == 0x04) tx.base = hi(tx.base);
+    if (field == 0x08) tx.size = w.merge(tx.size) & 0xFFFF;
+    if (field == 0x20) rx.base = lo(rx.base);
+    if (field == 0x24) rx.base = hi(rx.base);
+    if (field == 0x28) rx.size = w.merge(rx.size) & 0xFFFF;
   }
 }
 

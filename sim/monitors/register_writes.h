@@ -10,8 +10,18 @@
 namespace nicsim::sim {
 
 struct RegisterWrite {
-  uint16_t offset;
-  uint32_t value;
+  uint16_t offset;  // of the 32-bit register (AWADDR with its byte-lane bits cleared)
+  uint32_t value;   // WDATA: the bus word, meaningful only on the enabled lanes
+  uint8_t strobe = 0xF;
+  // The bits the write changes: WSTRB widened to bit lanes.
+  uint32_t mask() const {
+    uint32_t m = 0;
+    for (unsigned lane = 0; lane < 4; ++lane)
+      if (strobe & (1u << lane)) m |= 0xFFu << (8 * lane);
+    return m;
+  }
+  // old with the written lanes replaced.
+  uint32_t merge(uint32_t old) const { return (old & ~mask()) | (value & mask()); }
 };
 
 class RegisterWriteTracker {
@@ -24,9 +34,12 @@ class RegisterWriteTracker {
       return std::nullopt;
     }
     if (p.s_axil_awvalid && p.s_axil_awready) address_ = p.s_axil_awaddr;
-    if (p.s_axil_wvalid && p.s_axil_wready) data_ = p.s_axil_wdata;
+    if (p.s_axil_wvalid && p.s_axil_wready) {
+      data_ = p.s_axil_wdata;
+      strobe_ = p.s_axil_wstrb;
+    }
     if (!address_ || !data_) return std::nullopt;
-    RegisterWrite write{*address_, *data_};
+    RegisterWrite write{static_cast<uint16_t>(*address_ & ~3u), *data_, strobe_};
     address_.reset();
     data_.reset();
     return write;
@@ -35,6 +48,7 @@ class RegisterWriteTracker {
  private:
   std::optional<uint16_t> address_;
   std::optional<uint32_t> data_;
+  uint8_t strobe_ = 0xF;
 };
 
 }  // namespace nicsim::sim

@@ -49,7 +49,35 @@ std::string check_writable(const std::string& flag, const std::string& path) {
   return "";
 }
 
+std::string trim(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t\r");
+  if (first == std::string::npos) return "";
+  return text.substr(first, text.find_last_not_of(" \t\r") - first + 1);
+}
+
 }  // namespace
+
+std::string read_keyword_file(const std::string& path,
+                              std::vector<std::pair<std::string, std::string>>& keywords) {
+  if (std::filesystem::is_directory(path)) return "--config " + path + ": is a directory";
+  std::ifstream in(path);
+  if (!in) return "--config " + path + ": cannot open the file";
+  std::string line;
+  for (unsigned number = 1; std::getline(in, line); ++number) {
+    const std::string text = trim(line);
+    if (text.empty() || text[0] == ';' || text[0] == '#') continue;
+    const auto equals = text.find('=');
+    const std::string where = "--config " + path + ":" + std::to_string(number) + ": ";
+    if (equals == std::string::npos) return where + "\"" + text + "\" is not Key=Value";
+    std::string key = trim(text.substr(0, equals));
+    std::string value = trim(text.substr(equals + 1));
+    if (key.empty()) return where + "\"" + text + "\" has no keyword before '='";
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+      value = value.substr(1, value.size() - 2);
+    keywords.emplace_back(std::move(key), std::move(value));
+  }
+  return "";
+}
 
 std::optional<uint64_t> parse_sim_time_ns(const std::string& text) {
   size_t digits = 0;
@@ -113,6 +141,10 @@ std::string validate(const Options& options, RunConfig& out) {
   if (!options.pcap_in.empty()) {
     if (auto error = check_pcap_in(options.pcap_in); !error.empty()) return error;
   }
+  if (!options.config_path.empty()) {
+    if (auto error = read_keyword_file(options.config_path, out.keywords); !error.empty())
+      return error;
+  }
   for (auto [flag, path] :
        {std::pair{"--pcap-out", &options.pcap_out}, std::pair{"--summary", &options.summary_path},
         std::pair{"--waves", &options.waves_path},
@@ -171,6 +203,8 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
                  "trace only START:END of simulated time, e.g. 100us:150us");
   app.add_option("--waves-on-violation", options.waves_on_violation_us,
                  "keep only the last N us of wave and write it at the first error");
+  app.add_option("--config", options.config_path,
+                 "registry keywords for the driver: INF-style Key=Value lines");
   app.add_option("--timeline", options.timeline_path,
                  "write a Perfetto / chrome://tracing timeline (JSON) of ISRs, DPCs and locks");
   app.add_flag("--list-scenarios", options.list_scenarios, "print the scenarios and exit");

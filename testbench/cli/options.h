@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "driver/miniport/mp_bugs.h"
@@ -33,6 +34,7 @@ struct Options {
   std::string timeline_path;
   std::string waves_window;
   uint64_t waves_on_violation_us = 0;
+  std::string config_path;  // --config: registry keywords for the driver
 };
 
 // A run with every choice made and validated.
@@ -50,6 +52,8 @@ struct RunConfig {
   std::string timeline_path;
   std::string waves_window;
   uint64_t waves_on_violation_us = 0;
+  // The registry keywords NdisReadConfiguration answers (--config), name and value, file order.
+  std::vector<std::pair<std::string, std::string>> keywords;
 };
 
 // Outcome of parsing: either a run to do, or an exit code (0 after --help or a list, 2 after
@@ -63,6 +67,12 @@ ParseOutcome parse_command_line(int argc, const char* const* argv);
 
 // "10ms", "250us", "1s", "5000ns" or a bare number of ns; nullopt when malformed.
 std::optional<uint64_t> parse_sim_time_ns(const std::string& text);
+
+// Reads an INF-style keyword file: Key=Value lines; blank lines and lines starting with ';' or
+// '#' are skipped; whitespace around key and value is dropped, and one pair of double quotes
+// around the value. Returns an error naming the file and line ("" on success).
+std::string read_keyword_file(const std::string& path,
+                              std::vector<std::pair<std::string, std::string>>& keywords);
 
 // Validation of resolved values; returns an error message naming the bad value, or "".
 std::string validate(const Options& options, RunConfig& out);

@@ -348,6 +348,7 @@ RunSummary run_simulation(const RunConfig& config) {
     resources.message_cpus.push_back(0);
   }
   kernel.set_resources(resources);
+  kernel.set_keywords(config.keywords);  // --config: what NdisReadConfiguration answers
 
   miniport::DriverConfig driver_config;
   driver_config.RssQueues = sc.queues;

@@ -12,6 +12,7 @@
 #include <map>
 #include <string>
 #include <systemc>
+#include <vector>
 
 #include "driver/ndis/kernel.h"
 #include "sim/interrupt_controller.h"
@@ -29,15 +30,33 @@ inline sim::PlatformConfig host_only(unsigned cpus) {
   return config;
 }
 
-// A register file standing in for BAR0 in host-only tests.
+// A register file standing in for BAR0 in host-only tests. 32-bit registers at word offsets; a
+// 1- or 2-byte access reads or replaces just its byte lanes, as byte enables do. Every access is
+// logged.
 class FakeRegisters : public sim::MmioPort {
  public:
-  uint32_t read32(uint32_t offset) override { return regs[offset]; }
-  void write32(uint32_t offset, uint32_t value) override {
-    regs[offset] = value;
-    if (on_write) on_write(offset, value);
+  struct Access {
+    bool write;
+    uint32_t offset;
+    unsigned bytes;
+    uint32_t value;
+  };
+  uint32_t read32(uint32_t offset) override { return read(offset, 4); }
+  void write32(uint32_t offset, uint32_t value) override { write(offset, 4, value); }
+  uint32_t read(uint32_t offset, unsigned bytes) override {
+    accesses.push_back({false, offset, bytes, 0});
+    const uint32_t word = regs[offset & ~3u];
+    return bytes == 4 ? word : (word >> (8 * (offset % 4))) & ((1u << (8 * bytes)) - 1u);
+  }
+  void write(uint32_t offset, unsigned bytes, uint32_t value) override {
+    accesses.push_back({true, offset, bytes, value});
+    uint32_t& word = regs[offset & ~3u];
+    const uint32_t mask = bytes == 4 ? ~0u : ((1u << (8 * bytes)) - 1u) << (8 * (offset % 4));
+    word = (word & ~mask) | ((value << (8 * (offset % 4))) & mask);
+    if (on_write) on_write(offset & ~3u, word);
   }
   std::map<uint32_t, uint32_t> regs;
+  std::vector<Access> accesses;
   std::function<void(uint32_t, uint32_t)> on_write;
 };
 

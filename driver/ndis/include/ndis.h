@@ -286,8 +286,6 @@ NDIS_STATUS NicsimNdisMMapIoSpace(PVOID *VirtualAddress, NDIS_HANDLE MiniportAda
                                   NICSIM_CALL_SITE_PARAMS);
 VOID NicsimNdisMUnmapIoSpace(NDIS_HANDLE MiniportAdapterHandle, PVOID VirtualAddress, UINT Length,
                              NICSIM_CALL_SITE_PARAMS);
-ULONG NicsimReadRegisterUlong(volatile ULONG *Register, NICSIM_CALL_SITE_PARAMS);
-VOID NicsimWriteRegisterUlong(volatile ULONG *Register, ULONG Data, NICSIM_CALL_SITE_PARAMS);
 /* Nicsim: declares a register whose writes change the device's interrupt mask (mask set/clear,
  * an MSI-X vector control); writing it below DIRQL outside a synchronize callback is a
  * violation (MASK_OUTSIDE_SYNC). */
@@ -299,10 +297,6 @@ VOID NicsimDeclareInterruptMaskRegisterAt(volatile ULONG *Register, NICSIM_CALL_
                         NICSIM_CALL_SITE)
 #define NdisMUnmapIoSpace(MiniportAdapterHandle, VirtualAddress, Length) \
   NicsimNdisMUnmapIoSpace((MiniportAdapterHandle), (VirtualAddress), (Length), NICSIM_CALL_SITE)
-#define NdisReadRegisterUlong(Register, Data) \
-  (*(Data) = NicsimReadRegisterUlong((volatile ULONG *)(Register), NICSIM_CALL_SITE))
-#define NdisWriteRegisterUlong(Register, Data) \
-  NicsimWriteRegisterUlong((volatile ULONG *)(Register), (Data), NICSIM_CALL_SITE)
 
 /* ------------------------------------------------------------------------------------------ */
 /* Time, waiting and events                                                                    */
