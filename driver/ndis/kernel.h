@@ -179,6 +179,9 @@ class Kernel {
   void shared_destroyed(const void* object);
 
   // --- synchronization, timers, work items (public) ------------------------------------------
+  // Ke IRQL and spin locks, RW locks, timer objects, KDPCs, work items (driver/ndis/sync.h),
+  // made on first use.
+  class SyncServices& sync();
   // --- end synchronization, timers, work items (public) --------------------------------------
 
   // --- register widths, ports, keywords (public) ---------------------------------------------
@@ -307,6 +310,31 @@ class Kernel {
   std::unordered_map<const void*, std::unique_ptr<SharedState>> shared_;
 
   // --- synchronization, timers, work items (private) -----------------------------------------
+  friend class KeSync;
+  friend class RwLocks;
+  friend class TimerObjects;
+  friend class DpcObjects;
+  friend class IoWorkItems;
+  // The names a spin-lock family's calls go by in reports (NDIS_SPIN_LOCK, KSPIN_LOCK).
+  struct SpinApi {
+    const char* allocate;
+    const char* free;
+    const char* acquire;
+    const char* release;
+    const char* acquire_dpr;
+    const char* release_dpr;
+  };
+  static const SpinApi kNdisSpinApi;
+  LockState* find_spin_lock(const void* address, std::string_view api, const SpinApi& names,
+                            const CallSite& at);
+  // The checks and the raise of an acquire; the IRQL before, or nothing when not taken.
+  std::optional<sim::Irql> acquire_spin(LockState& lock, bool dpr, const SpinApi& names,
+                                        const CallSite& at);
+  // The checks and the bookkeeping of a release; true when the caller should restore the IRQL.
+  bool release_spin(LockState& lock, bool dpr, const SpinApi& names, const CallSite& at);
+  // Walks the wait-for chain from this CPU spinning on lock; true (DEADLOCK reported) on a cycle.
+  bool wait_cycle(const LockState& lock, const CallSite& at);
+  std::shared_ptr<SyncServices> sync_;
   // --- end synchronization, timers, work items (private) -------------------------------------
 
   // --- register widths, ports, keywords (private) --------------------------------------------

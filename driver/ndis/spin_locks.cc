@@ -30,16 +30,25 @@ Kernel::LockState& Kernel::new_lock(std::string name, bool interrupt_lock) {
   return *locks_.back();
 }
 
+const Kernel::SpinApi Kernel::kNdisSpinApi = {"NdisAllocateSpinLock",   "NdisFreeSpinLock",
+                                              "NdisAcquireSpinLock",    "NdisReleaseSpinLock",
+                                              "NdisDprAcquireSpinLock", "NdisDprReleaseSpinLock"};
+
 Kernel::LockState* Kernel::find_lock(PNDIS_SPIN_LOCK lock, std::string_view api,
                                      const CallSite& at) {
-  auto it = lock_by_address_.find(lock);
+  return find_spin_lock(lock, api, kNdisSpinApi, at);
+}
+
+Kernel::LockState* Kernel::find_spin_lock(const void* address, std::string_view api,
+                                          const SpinApi& names, const CallSite& at) {
+  auto it = lock_by_address_.find(address);
   if (it != lock_by_address_.end() && it->second->allocated) return it->second;
   const std::string name = it != lock_by_address_.end() ? it->second->name : "unallocated lock";
-  report("LOCK_NOT_ALLOCATED", name, at,
-         std::string(api) + " on a lock " +
-             (it != lock_by_address_.end() ? "after NdisFreeSpinLock"
-                                           : "never allocated with "
-                                             "NdisAllocateSpinLock"));
+  report(
+      "LOCK_NOT_ALLOCATED", name, at,
+      std::string(api) + " on a lock " +
+          (it != lock_by_address_.end() ? std::string("after ") + names.free
+                                        : std::string("never allocated with ") + names.allocate));
   if (on_cpu()) {
     if (Scope* isr = innermost_scope(CallbackKind::kIsr);
         isr && isr->interrupt && isr->interrupt->registering)
@@ -96,41 +105,56 @@ void Kernel::free_spin_lock(PNDIS_SPIN_LOCK lock, const CallSite& at) {
 
 void Kernel::acquire_spin_lock(PNDIS_SPIN_LOCK lock, bool dpr, const CallSite& at) {
   if (!on_cpu()) throw std::logic_error("NdisAcquireSpinLock must run on a simulated CPU thread");
-  const char* api = dpr ? "NdisDprAcquireSpinLock" : "NdisAcquireSpinLock";
+  const SpinApi& names = kNdisSpinApi;
   if (!enter_call(at)) return;
-  LockState* state = find_lock(lock, api, at);
+  LockState* state = find_lock(lock, dpr ? names.acquire_dpr : names.acquire, at);
   if (!state) return;
+  if (auto old = acquire_spin(*state, dpr, names, at); old && !dpr) lock->OldIrql = *old;
+}
+
+std::optional<sim::Irql> Kernel::acquire_spin(LockState& state, bool dpr, const SpinApi& names,
+                                              const CallSite& at) {
+  const std::string api = dpr ? names.acquire_dpr : names.acquire;
   const sim::Irql irql = cpu().irql();
   if (irql >= sim::kFirstDeviceIrql)
-    report("SPINLOCK_AT_DIRQL", state->name, at,
-           std::string(api) + " at DIRQL " + std::to_string(irql) +
+    report("SPINLOCK_AT_DIRQL", state.name, at,
+           api + " at DIRQL " + std::to_string(irql) +
                ": NDIS spin locks cannot protect state shared with the ISR; use "
                "NdisMSynchronizeWithInterruptEx");
   if (dpr && irql != sim::kDispatchLevel)
-    report("DPR_ACQUIRE_IRQL", state->name, at,
-           "NdisDprAcquireSpinLock at IRQL " + std::to_string(irql) + " (must be DISPATCH_LEVEL)");
+    report("DPR_ACQUIRE_IRQL", state.name, at,
+           api + " at IRQL " + std::to_string(irql) + " (must be DISPATCH_LEVEL)");
   if (!dpr && irql > sim::kDispatchLevel)
-    report("ACQUIRE_ABOVE_DISPATCH", state->name, at,
-           "NdisAcquireSpinLock at IRQL " + std::to_string(irql) + " (above DISPATCH_LEVEL)");
+    report("ACQUIRE_ABOVE_DISPATCH", state.name, at,
+           api + " at IRQL " + std::to_string(irql) + " (above DISPATCH_LEVEL)");
   if (!dpr && irql < sim::kDispatchLevel) cpu().raise_irql(sim::kDispatchLevel);
-  if (take(*state, dpr, at) && !dpr) lock->OldIrql = irql;
+  if (!take(state, dpr, at)) return std::nullopt;
+  return irql;
 }
 
 void Kernel::release_spin_lock(PNDIS_SPIN_LOCK lock, bool dpr, const CallSite& at) {
   if (!on_cpu()) throw std::logic_error("NdisReleaseSpinLock must run on a simulated CPU thread");
-  const char* api = dpr ? "NdisDprReleaseSpinLock" : "NdisReleaseSpinLock";
+  const SpinApi& names = kNdisSpinApi;
   if (!enter_call(at)) return;
-  LockState* state = find_lock(lock, api, at);
+  LockState* state = find_lock(lock, dpr ? names.release_dpr : names.release, at);
   if (!state) return;
+  // The plain release restores the IRQL saved in the lock (wrong after a non-LIFO release,
+  // exactly as on Windows); a mismatched plain release of a Dpr acquire leaves it alone.
+  if (release_spin(*state, dpr, names, at) && !dpr) set_irql(lock->OldIrql);
+}
+
+bool Kernel::release_spin(LockState& lock, bool dpr, const SpinApi& names, const CallSite& at) {
+  LockState* state = &lock;
+  const std::string api = dpr ? names.release_dpr : names.release;
   const sim::Irql irql = cpu().irql();
   if (irql >= sim::kFirstDeviceIrql)
-    report("SPINLOCK_AT_DIRQL", state->name, at, std::string(api) + " at DIRQL");
+    report("SPINLOCK_AT_DIRQL", state->name, at, api + " at DIRQL");
   if (dpr && irql != sim::kDispatchLevel)
     report("DPR_RELEASE_IRQL", state->name, at,
-           "NdisDprReleaseSpinLock at IRQL " + std::to_string(irql) + " (must be DISPATCH_LEVEL)");
+           api + " at IRQL " + std::to_string(irql) + " (must be DISPATCH_LEVEL)");
   if (!dpr && irql != sim::kDispatchLevel)
     report("RELEASE_IRQL", state->name, at,
-           "NdisReleaseSpinLock at IRQL " + std::to_string(irql) + " (must be DISPATCH_LEVEL)");
+           api + " at IRQL " + std::to_string(irql) + " (must be DISPATCH_LEVEL)");
 
   auto& held = cpu_state().held;
   size_t index = held.size();
@@ -141,17 +165,16 @@ void Kernel::release_spin_lock(PNDIS_SPIN_LOCK lock, bool dpr, const CallSite& a
     }
   if (index == held.size()) {
     report("RELEASE_NOT_HELD", state->name, at,
-           std::string(api) + " on " + state->name + ", which " +
+           api + " on " + state->name + ", which " +
                (state->holder >= 0 ? describe_holder(*state) + " holds" : "nobody holds"));
-    return;
+    return false;
   }
   const bool acquired_dpr = held[index].dpr;
   const bool mismatched = acquired_dpr != dpr;
   if (mismatched)
     report("MISMATCHED_RELEASE", state->name, at,
            state->name + " was acquired with " +
-               (acquired_dpr ? "NdisDprAcquireSpinLock" : "NdisAcquireSpinLock") +
-               " and released with " + api);
+               (acquired_dpr ? names.acquire_dpr : names.acquire) + " and released with " + api);
   if (!dpr) {
     for (size_t i = index + 1; i < held.size(); ++i) {
       if (held[i].dpr || held[i].lock->interrupt_lock) continue;
@@ -163,9 +186,7 @@ void Kernel::release_spin_lock(PNDIS_SPIN_LOCK lock, bool dpr, const CallSite& a
   }
   held.erase(held.begin() + static_cast<std::ptrdiff_t>(index));
   give(*state, at);
-  // The plain release restores the IRQL saved in the lock (wrong after a non-LIFO release,
-  // exactly as on Windows); a mismatched plain release of a Dpr acquire leaves it alone.
-  if (!dpr && !mismatched) set_irql(lock->OldIrql);
+  return !mismatched;
 }
 
 bool Kernel::take(LockState& lock, bool dpr, const CallSite& at) {
@@ -219,30 +240,9 @@ bool Kernel::take(LockState& lock, bool dpr, const CallSite& at) {
   if (contended) {
     state.spins.push_back({&lock, c.depth(), format_where(at)});
     notify_lock(me, sim::LockEvent::kSpinBegin, lock);
-    // Follow the wait-for chain: CPU -> lock its innermost frame spins on -> holder CPU -> ...
-    // A CPU whose spinning frame was preempted by an ISR is running, not waiting.
-    auto waiting_on = [this](unsigned cpu_index) -> const CpuState::Spin* {
-      const auto& spins = cpus_[cpu_index].spins;
-      if (spins.empty() || spins.back().depth != platform_.cpu(cpu_index).depth()) return nullptr;
-      return &spins.back();
-    };
-    std::string graph;
-    unsigned cur = me;
-    std::set<unsigned> seen;
-    while (true) {
-      const CpuState::Spin* spin = waiting_on(cur);
-      if (!spin || spin->lock->holder < 0 || !seen.insert(cur).second) break;
-      const LockState* waited = spin->lock;
-      graph += "  CPU " + std::to_string(cur) + " spins on " + waited->name + " (at " +
-               spin->where + "), held by CPU " + std::to_string(waited->holder) + " " +
-               waited->holder_routine + " (acquired at " + waited->acquired_where + ")\n";
-      if (waited->orphaned) break;
-      cur = static_cast<unsigned>(waited->holder);
-      if (cur == me) {
-        state.spins.pop_back();
-        deadlock("wait-for cycle between CPUs:\n" + graph, lock.name, at);
-        return false;
-      }
+    if (wait_cycle(lock, at)) {
+      state.spins.pop_back();
+      return false;
     }
     spin_ns = c.spin_until([&] {
       if (platform_.stopped()) return true;
@@ -263,6 +263,34 @@ bool Kernel::take(LockState& lock, bool dpr, const CallSite& at) {
   }
   notify_lock(me, sim::LockEvent::kAcquired, lock);
   return true;
+}
+
+bool Kernel::wait_cycle(const LockState& lock, const CallSite& at) {
+  // Follow the wait-for chain: CPU -> lock its innermost frame spins on -> holder CPU -> ...
+  // A CPU whose spinning frame was preempted by an ISR is running, not waiting.
+  const unsigned me = cpu().index();
+  auto waiting_on = [this](unsigned cpu_index) -> const CpuState::Spin* {
+    const auto& spins = cpus_[cpu_index].spins;
+    if (spins.empty() || spins.back().depth != platform_.cpu(cpu_index).depth()) return nullptr;
+    return &spins.back();
+  };
+  std::string graph;
+  unsigned cur = me;
+  std::set<unsigned> seen;
+  while (true) {
+    const CpuState::Spin* spin = waiting_on(cur);
+    if (!spin || spin->lock->holder < 0 || !seen.insert(cur).second) return false;
+    const LockState* waited = spin->lock;
+    graph += "  CPU " + std::to_string(cur) + " spins on " + waited->name + " (at " + spin->where +
+             "), held by CPU " + std::to_string(waited->holder) + " " + waited->holder_routine +
+             " (acquired at " + waited->acquired_where + ")\n";
+    if (waited->orphaned) return false;
+    cur = static_cast<unsigned>(waited->holder);
+    if (cur == me) {
+      deadlock("wait-for cycle between CPUs:\n" + graph, lock.name, at);
+      return true;
+    }
+  }
 }
 
 void Kernel::give(LockState& lock, const CallSite& at) {
