@@ -17,14 +17,19 @@ uint64_t HostMemory::allocate(uint64_t bytes, uint64_t align) {
   const uint64_t address = (next_alloc_ + align - 1) & ~(align - 1);
   // A 64-byte gap between allocations keeps an overrun from landing in the next buffer silently.
   next_alloc_ = address + ((bytes + 63) & ~uint64_t{63}) + 64;
-  allocations_.emplace(address, Allocation{bytes, std::vector<uint8_t>(bytes, 0)});
+  auto [it, inserted] =
+      allocations_.emplace(address, Allocation{bytes, std::vector<uint8_t>(bytes, 0)});
+  by_pointer_.emplace(it->second.storage.data(), address);
   return address;
 }
 
 void HostMemory::free(uint64_t address) {
-  if (allocations_.erase(address) == 0) {
+  auto it = allocations_.find(address);
+  if (it == allocations_.end()) {
     throw std::invalid_argument("HostMemory::free: " + hex(address) + " is not an allocation");
   }
+  by_pointer_.erase(it->second.storage.data());
+  allocations_.erase(it);
 }
 
 uint8_t* HostMemory::data(uint64_t address, uint64_t bytes) {
@@ -38,11 +43,11 @@ uint8_t* HostMemory::data(uint64_t address, uint64_t bytes) {
 
 uint64_t HostMemory::address_of(const void* pointer) const {
   const auto* p = static_cast<const uint8_t*>(pointer);
-  for (const auto& [address, allocation] : allocations_) {
-    const uint8_t* begin = allocation.storage.data();
-    if (p >= begin && p < begin + allocation.bytes) return address + (p - begin);
-  }
-  return 0;
+  auto it = by_pointer_.upper_bound(p);
+  if (it == by_pointer_.begin()) return 0;
+  --it;
+  const uint64_t offset = static_cast<uint64_t>(p - it->first);
+  return offset < allocations_.at(it->second).bytes ? it->second + offset : 0;
 }
 
 void HostMemory::grant(uint64_t address, uint64_t bytes, std::string tag) {

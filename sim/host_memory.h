@@ -90,6 +90,7 @@ class HostMemory {
   std::map<uint64_t, Grant> grants_;
   std::map<uint64_t, std::pair<uint64_t, BufferOwner>> owners_;
   mutable std::map<uint64_t, Allocation> allocations_;
+  std::map<const uint8_t*, uint64_t> by_pointer_;  // storage -> address, for address_of
   uint64_t next_alloc_ = 0x1'0000'0000ull;
   uint64_t msix_base_ = 0, msix_size_ = 0;
   MessageSink message_sink_;

@@ -9,8 +9,9 @@
 
 namespace nicsim::miniport {
 
-inline constexpr ULONG kTxRingEntries = 16;  // small on purpose: bursts fill it
-inline constexpr ULONG kRxBudget = 32;       // frames per queue per DPC run
+inline constexpr ULONG kPoolTag = 0x4E43504D;  // 'MPCN'
+inline constexpr ULONG kTxRingEntries = 16;    // small on purpose: bursts fill it
+inline constexpr ULONG kRxBudget = 32;         // frames per queue per DPC run
 // Receive work per DPC run, in system-time units (100 ns): with small frames and the receive lock
 // contended from several CPUs, 32 frames can take longer than a DPC should run (100 us).
 inline constexpr LONGLONG kRxTimeBudget = 400;
@@ -39,7 +40,8 @@ inline LONGLONG MPSystemTime() {
 struct MP_RX_BUFFER {
   PUCHAR Va;
   ULONG64 Pa;
-  NET_BUFFER_LIST Nbl;
+  PMDL Mdl;              // describes the whole buffer
+  PNET_BUFFER_LIST Nbl;  // from RecvNblPool, its NET_BUFFER over Mdl
   ULONG Queue;
   BOOLEAN WithProtocol;  // indicated and not yet returned
 };
@@ -55,17 +57,39 @@ struct MP_RX_RING {
   MP_RX_BUFFER Buffers[kRxBuffers];
 };
 
+// One frame (NET_BUFFER) on a TX descriptor: its scatter-gather list, or the descriptor's bounce
+// buffer when the list cannot go to the NIC as is (more than one element, or unaligned).
+struct MP_TX_SLOT {
+  PNET_BUFFER Nb;
+  PSCATTER_GATHER_LIST Sgl;
+  BOOLEAN Bounced;
+};
+
 struct MP_TX_RING {
   PUCHAR DescVa;
   ULONG64 DescPa;
-  PUCHAR BufferBlockVa;  // one 2048-byte copy buffer per descriptor
+  PUCHAR BufferBlockVa;  // one 2048-byte bounce buffer per descriptor
   ULONG64 BufferBlockPa;
-  PNET_BUFFER_LIST Slot[kTxRingEntries];
+  PUCHAR SgBlock;  // one caller-provided SG list buffer per descriptor
+  MP_TX_SLOT Slot[kTxRingEntries];
   ULONG NextToClean;
   ULONG NextToUse;
-  PNET_BUFFER_LIST WaitHead;  // parked while the ring is full
+  // NBLs whose frames are not all on the ring yet; the head's next frame is WaitNextNb.
+  PNET_BUFFER_LIST WaitHead;
   PNET_BUFFER_LIST WaitTail;
+  PNET_BUFFER WaitNextNb;
 };
+
+// Per send NBL, in MiniportReserved: frames not completed yet. Per NB: its NBL.
+inline LONG_PTR MPNblPending(PNET_BUFFER_LIST nbl) {
+  return reinterpret_cast<LONG_PTR>(NET_BUFFER_LIST_MINIPORT_RESERVED(nbl)[0]);
+}
+inline VOID MPSetNblPending(PNET_BUFFER_LIST nbl, LONG_PTR frames) {
+  NET_BUFFER_LIST_MINIPORT_RESERVED(nbl)[0] = reinterpret_cast<PVOID>(frames);
+}
+inline PNET_BUFFER_LIST MPNbNbl(PNET_BUFFER nb) {
+  return static_cast<PNET_BUFFER_LIST>(NET_BUFFER_MINIPORT_RESERVED(nb)[0]);
+}
 
 // Context handed to the synchronize callbacks.
 struct MP_SYNC_CONTEXT {
@@ -83,6 +107,10 @@ struct MP_ADAPTER {
   NDIS_SPIN_LOCK Lock;      // adapter state and statistics
   NDIS_SPIN_LOCK SendLock;  // TX rings and wait lists
   NDIS_SPIN_LOCK RcvLock;   // RX rings and buffers
+
+  NDIS_HANDLE DmaHandle;    // scatter-gather DMA
+  ULONG SgListBytes;        // one SG list buffer
+  NDIS_HANDLE RecvNblPool;  // receive NBLs, each with its NET_BUFFER
 
   PVOID Bar0;
   ULONG Bar0Length;
@@ -115,6 +143,8 @@ ULONG NICReadRegister(MP_ADAPTER* adapter, ULONG offset);
 VOID NICWriteRegister(MP_ADAPTER* adapter, ULONG offset, ULONG value);
 NDIS_STATUS NICCheckIdentity(MP_ADAPTER* adapter);
 VOID NICResetDevice(MP_ADAPTER* adapter);
+NDIS_STATUS NICRegisterDma(MP_ADAPTER* adapter);
+VOID NICDeregisterDma(MP_ADAPTER* adapter);
 NDIS_STATUS NICAllocateRings(MP_ADAPTER* adapter);
 VOID NICFreeRings(MP_ADAPTER* adapter);
 VOID NICProgramRings(MP_ADAPTER* adapter);
@@ -136,6 +166,7 @@ MINIPORT_RETURN_NET_BUFFER_LISTS MPReturnNetBufferLists;
 
 // mp_send.cc
 MINIPORT_SEND_NET_BUFFER_LISTS MPSendNetBufferLists;
+MINIPORT_PROCESS_SG_LIST MPProcessSendSgList;
 VOID MPHandleSendComplete(MP_ADAPTER* adapter, ULONG queue);
 VOID MPCompleteSendsAtIsr(MP_ADAPTER* adapter, ULONG queue);
 VOID MPAbortAllSends(MP_ADAPTER* adapter);

@@ -7,7 +7,6 @@ namespace nicsim::miniport {
 namespace {
 
 DriverCounters g_counters;
-constexpr ULONG kPoolTag = 0x4E43504D;  // 'MPCN'
 
 ULONG EnabledCausesFor(ULONG queues) {
   ULONG causes = kMiscCauses;
@@ -24,6 +23,7 @@ VOID MPFreeAdapter(MP_ADAPTER* adapter, bool locks_allocated) {
     adapter->InterruptRegistered = FALSE;
   }
   NICFreeRings(adapter);
+  NICDeregisterDma(adapter);
   if (locks_allocated) {
     NdisFreeSpinLock(&adapter->Lock);
     NdisFreeSpinLock(&adapter->SendLock);
@@ -115,7 +115,8 @@ NDIS_STATUS MPInitializeEx(NDIS_HANDLE adapter_handle, NDIS_HANDLE driver_contex
   NicsimDeclareInterruptMaskRegister(static_cast<PUCHAR>(adapter->Bar0) + nic_regs::IMS);
   NicsimDeclareInterruptMaskRegister(static_cast<PUCHAR>(adapter->Bar0) + nic_regs::IMC);
 
-  status = NICAllocateRings(adapter);
+  status = NICRegisterDma(adapter);
+  if (status == NDIS_STATUS_SUCCESS) status = NICAllocateRings(adapter);
   if (status == NDIS_STATUS_SUCCESS) status = MPRegisterInterrupt(adapter);
   if (status != NDIS_STATUS_SUCCESS) {
     MPFreeAdapter(adapter, true);

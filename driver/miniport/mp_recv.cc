@@ -98,13 +98,16 @@ bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue, LONGLONG deadline) {
       reposted |= MPPostRxBuffer(adapter, ring, buffer);
       continue;
     }
-    NET_BUFFER_LIST* nbl = &buffer->Nbl;
-    nbl->Next = nullptr;
-    nbl->Data = buffer->Va;
-    nbl->DataLength = length;
-    nbl->Status = NDIS_STATUS_SUCCESS;
-    nbl->ReceiveQueue = queue;
-    nbl->HashValue = hash;
+    PNET_BUFFER_LIST nbl = buffer->Nbl;
+    PNET_BUFFER nb = NET_BUFFER_LIST_FIRST_NB(nbl);
+    NET_BUFFER_LIST_NEXT_NBL(nbl) = nullptr;
+    NET_BUFFER_DATA_OFFSET(nb) = 0;
+    NET_BUFFER_CURRENT_MDL(nb) = buffer->Mdl;
+    NET_BUFFER_CURRENT_MDL_OFFSET(nb) = 0;
+    NET_BUFFER_DATA_LENGTH(nb) = length;
+    NET_BUFFER_LIST_STATUS(nbl) = NDIS_STATUS_SUCCESS;
+    NET_BUFFER_LIST_RECEIVE_QUEUE_ID(nbl) = static_cast<USHORT>(queue);
+    NET_BUFFER_LIST_SET_HASH_VALUE(nbl, hash);  // the NIC's own hash: function and type stay 0
     nbl->SourceHandle = adapter->AdapterHandle;
     buffer->WithProtocol = TRUE;
     ++MpMutableCounters().RxIndicated;

@@ -1,6 +1,11 @@
-// Send path: MiniportSendNetBufferLists copies each frame into the queue's TX ring (or parks it
-// on the wait list while the ring is full); the DPC completes finished descriptors and refills
-// the ring from the wait list. Lock order: SendLock, then Lock (statistics).
+// Send path: MiniportSendNetBufferLists puts each frame (NET_BUFFER) of each NBL on the queue's
+// TX ring through scatter-gather DMA, or parks the NBL on the wait list while the ring is full.
+// The NIC takes one 8-byte-aligned buffer per frame, so a frame whose SG list has more than one
+// element, or starts unaligned, is copied into the descriptor's bounce buffer. The DPC frees the
+// SG lists of finished descriptors and completes an NBL once all its frames are done.
+// Lock order: SendLock, then Lock (statistics).
+#include <algorithm>
+
 #include "mp_adapter.h"
 
 namespace nicsim::miniport {
@@ -27,55 +32,159 @@ struct NblQueue {
   }
 };
 
-// Caller holds SendLock and checked there is a free descriptor.
-VOID MPPostTx(MP_TX_RING& ring, PNET_BUFFER_LIST nbl) {
+bool FrameLengthValid(const NET_BUFFER* nb) {
+  return nb->DataLength > 0 && nb->DataLength <= nic_regs::kMaxFrame;
+}
+
+// One frame of an NBL is done; the NBL completes (onto done) when it was the last one.
+VOID MPFrameDone(PNET_BUFFER_LIST nbl, NDIS_STATUS status, NblQueue& done) {
+  if (status != NDIS_STATUS_SUCCESS) nbl->Status = status;
+  const LONG_PTR left = MPNblPending(nbl) - 1;
+  MPSetNblPending(nbl, left);
+  if (left == 0) done.push(nbl);
+}
+
+// What MPProcessSendSgList needs to fill the descriptor.
+struct MP_POST_CONTEXT {
+  MP_TX_RING* Ring;
+  ULONG Slot;
+};
+
+// Copies the frame into the slot's bounce buffer through its MDL chain.
+VOID MPCopyToBounce(MP_TX_RING& ring, ULONG slot, PNET_BUFFER nb) {
+  PUCHAR bounce = ring.BufferBlockVa + slot * kBufferBytes;
+  ULONG copied = 0;
+  ULONG offset = NET_BUFFER_CURRENT_MDL_OFFSET(nb);
+  for (PMDL mdl = NET_BUFFER_CURRENT_MDL(nb); mdl && copied < NET_BUFFER_DATA_LENGTH(nb);
+       mdl = NDIS_MDL_LINKAGE(mdl), offset = 0) {
+    PUCHAR va = nullptr;
+    ULONG length = 0;
+    NdisQueryMdl(mdl, &va, &length, NormalPagePriority);
+    if (!va || offset >= length) continue;
+    const ULONG take = std::min(length - offset, NET_BUFFER_DATA_LENGTH(nb) - copied);
+    NicsimMoveToShared(bounce + copied, va + offset, take);
+    copied += take;
+  }
+}
+
+}  // namespace
+
+// MINIPORT_PROCESS_SG_LIST. Runs at DISPATCH_LEVEL inside NdisMAllocateNetBufferSGList, with
+// SendLock held by the caller. Points the descriptor at the frame or at its bounce copy.
+VOID MPProcessSendSgList(PVOID, PVOID, PSCATTER_GATHER_LIST sgl, PVOID context) {
+  auto* post = static_cast<MP_POST_CONTEXT*>(context);
+  MP_TX_RING& ring = *post->Ring;
+  MP_TX_SLOT& slot = ring.Slot[post->Slot];
+  slot.Sgl = sgl;
+  const ULONG length = NET_BUFFER_DATA_LENGTH(slot.Nb);
+  const bool direct = sgl->NumberOfElements == 1 && (sgl->Elements[0].Address.QuadPart & 7) == 0;
+  ULONG64 address = static_cast<ULONG64>(sgl->Elements[0].Address.QuadPart);
+  slot.Bounced = direct ? FALSE : TRUE;
+  if (!direct) {
+    MPCopyToBounce(ring, post->Slot, slot.Nb);
+    NicsimSyncBufferForDevice(ring.BufferBlockVa + post->Slot * kBufferBytes, length);
+    address = ring.BufferBlockPa + post->Slot * kBufferBytes;
+  }
+  PUCHAR desc = TxDesc(ring, post->Slot);
+  NicsimWriteSharedUlong64(desc, address);
+  NicsimWriteSharedUlong64(desc + 8, length);
+}
+
+namespace {
+
+// Caller holds SendLock and checked there is a free descriptor. False when the frame could not
+// be mapped (it is then done, with that status).
+bool MPPostTx(MP_ADAPTER* adapter, MP_TX_RING& ring, PNET_BUFFER nb, NblQueue& done) {
   const ULONG slot = ring.NextToUse;
-  PUCHAR buffer = ring.BufferBlockVa + slot * kBufferBytes;
-  NicsimMoveToShared(buffer, nbl->Data, nbl->DataLength);
-  NicsimSyncBufferForDevice(buffer, nbl->DataLength);
-  PUCHAR desc = TxDesc(ring, slot);
-  NicsimWriteSharedUlong64(desc, ring.BufferBlockPa + slot * kBufferBytes);
-  NicsimWriteSharedUlong64(desc + 8, nbl->DataLength);
-  ring.Slot[slot] = nbl;
+  ring.Slot[slot] = MP_TX_SLOT{nb, nullptr, FALSE};
+  MP_POST_CONTEXT post{&ring, slot};
+  const NDIS_STATUS status = NdisMAllocateNetBufferSGList(
+      adapter->DmaHandle, nb, &post, 0, ring.SgBlock + slot * adapter->SgListBytes,
+      adapter->SgListBytes);
+  if (status != NDIS_STATUS_SUCCESS || !ring.Slot[slot].Sgl) {
+    ring.Slot[slot] = MP_TX_SLOT{};
+    ++MpMutableCounters().TxErrors;
+    MPFrameDone(MPNbNbl(nb), status != NDIS_STATUS_SUCCESS ? status : NDIS_STATUS_FAILURE, done);
+    return false;
+  }
   ring.NextToUse = (slot + 1) % kTxRingEntries;
   ++MpMutableCounters().TxPosted;
+  return true;
+}
+
+// Caller holds SendLock. Posts the frames of the parked NBLs while descriptors are free; invalid
+// frames are done at once. Returns true when any was posted.
+bool MPPostWaiting(MP_ADAPTER* adapter, MP_TX_RING& ring, NblQueue& done) {
+  bool posted = false;
+  while (ring.WaitHead && TxFree(ring) > 0) {
+    PNET_BUFFER nb = ring.WaitNextNb;
+    PNET_BUFFER_LIST nbl = ring.WaitHead;
+    ring.WaitNextNb = NET_BUFFER_NEXT_NB(nb);
+    if (!ring.WaitNextNb) {
+      ring.WaitHead = NET_BUFFER_LIST_NEXT_NBL(nbl);
+      if (!ring.WaitHead) ring.WaitTail = nullptr;
+      ring.WaitNextNb = ring.WaitHead ? NET_BUFFER_LIST_FIRST_NB(ring.WaitHead) : nullptr;
+    }
+    if (!FrameLengthValid(nb)) {
+      ++MpMutableCounters().TxErrors;
+      MPFrameDone(nbl, NDIS_STATUS_INVALID_PARAMETER, done);
+      continue;
+    }
+    posted |= MPPostTx(adapter, ring, nb, done);
+  }
+  return posted;
+}
+
+// Caller holds SendLock. Parks an NBL; its frames go on the ring in order.
+VOID MPParkNbl(MP_TX_RING& ring, PNET_BUFFER_LIST nbl) {
+  NET_BUFFER_LIST_NEXT_NBL(nbl) = nullptr;
+  if (ring.WaitTail) {
+    NET_BUFFER_LIST_NEXT_NBL(ring.WaitTail) = nbl;
+  } else {
+    ring.WaitHead = nbl;
+    ring.WaitNextNb = NET_BUFFER_LIST_FIRST_NB(nbl);
+  }
+  ring.WaitTail = nbl;
 }
 
 // Caller holds SendLock (or, in a bug variant, runs at DIRQL). Takes finished descriptors off
-// the ring; validates the write-back status.
-VOID MPReapTx(MP_TX_RING& ring, NblQueue& done) {
+// the ring, frees their SG lists and validates the write-back status.
+VOID MPReapTx(MP_ADAPTER* adapter, MP_TX_RING& ring, NblQueue& done) {
   while (ring.NextToClean != ring.NextToUse) {
     const ULONG slot = ring.NextToClean;
     const ULONG64 writeback = NicsimReadSharedUlong64(TxDesc(ring, slot) + 8);
     const ULONG status = static_cast<ULONG>((writeback >> 24) & 0xFF);
     if (!(status & 0x1)) break;
-    PNET_BUFFER_LIST nbl = ring.Slot[slot];
-    ring.Slot[slot] = nullptr;
+    MP_TX_SLOT taken = ring.Slot[slot];
+    ring.Slot[slot] = MP_TX_SLOT{};
     ring.NextToClean = (slot + 1) % kTxRingEntries;
-    if (!nbl) continue;
-    NicsimSyncBufferForCpu(ring.BufferBlockVa + slot * kBufferBytes, nbl->DataLength);
-    nbl->Status = (status & 0x2) ? NDIS_STATUS_FAILURE : NDIS_STATUS_SUCCESS;
+    if (!taken.Nb) continue;
+    NdisMFreeNetBufferSGList(adapter->DmaHandle, taken.Sgl, taken.Nb);
+    if (taken.Bounced) {
+      NicsimSyncBufferForCpu(ring.BufferBlockVa + slot * kBufferBytes,
+                             NET_BUFFER_DATA_LENGTH(taken.Nb));
+    }
     if (status & 0x2) ++MpMutableCounters().TxErrors;
     ++MpMutableCounters().TxCompleted;
-    done.push(nbl);
+    MPFrameDone(MPNbNbl(taken.Nb), (status & 0x2) ? NDIS_STATUS_FAILURE : NDIS_STATUS_SUCCESS,
+                done);
   }
-}
-
-// Caller holds SendLock. Moves parked NBLs onto the ring; returns true when any was posted.
-bool MPRefillFromWaitList(MP_TX_RING& ring) {
-  bool posted = false;
-  while (ring.WaitHead && TxFree(ring) > 0) {
-    PNET_BUFFER_LIST nbl = ring.WaitHead;
-    ring.WaitHead = nbl->Next;
-    if (!ring.WaitHead) ring.WaitTail = nullptr;
-    MPPostTx(ring, nbl);
-    posted = true;
-  }
-  return posted;
 }
 
 VOID MPCompleteList(MP_ADAPTER* adapter, NblQueue& list, ULONG flags) {
   if (list.head) NdisMSendNetBufferListsComplete(adapter->AdapterHandle, list.head, flags);
+}
+
+// Counts the NBL's frames and ties each to it. False for an NBL with no frame.
+bool MPPrepareNbl(PNET_BUFFER_LIST nbl) {
+  LONG_PTR frames = 0;
+  for (PNET_BUFFER nb = NET_BUFFER_LIST_FIRST_NB(nbl); nb; nb = NET_BUFFER_NEXT_NB(nb)) {
+    NET_BUFFER_MINIPORT_RESERVED(nb)[0] = nbl;
+    ++frames;
+  }
+  MPSetNblPending(nbl, frames);
+  NET_BUFFER_LIST_STATUS(nbl) = NDIS_STATUS_SUCCESS;
+  return frames > 0;
 }
 
 }  // namespace
@@ -99,15 +208,15 @@ VOID MPSendNetBufferLists(NDIS_HANDLE context, PNET_BUFFER_LIST nbls, NDIS_PORT_
   acquire(&adapter->Lock);
   const bool halting = adapter->Halting;
   if (!lock_outside || halting) release(&adapter->Lock);
-  NblQueue failed;
+  NblQueue done;
   if (halting) {
     for (PNET_BUFFER_LIST nbl = nbls; nbl;) {
-      PNET_BUFFER_LIST next = nbl->Next;
-      nbl->Status = NDIS_STATUS_RESET_IN_PROGRESS;
-      failed.push(nbl);
+      PNET_BUFFER_LIST next = NET_BUFFER_LIST_NEXT_NBL(nbl);
+      NET_BUFFER_LIST_STATUS(nbl) = NDIS_STATUS_RESET_IN_PROGRESS;
+      done.push(nbl);
       nbl = next;
     }
-    MPCompleteList(adapter, failed, complete_flags);
+    MPCompleteList(adapter, done, complete_flags);
     return;
   }
 
@@ -126,44 +235,37 @@ VOID MPSendNetBufferLists(NDIS_HANDLE context, PNET_BUFFER_LIST nbls, NDIS_PORT_
                      : NdisReleaseSpinLock(&adapter->SendLock);
   };
 
-  bool posted = false;
   bool released_early = false;
   ULONG accepted = 0;
   for (PNET_BUFFER_LIST nbl = nbls; nbl;) {
-    PNET_BUFFER_LIST next = nbl->Next;
-    nbl->Next = nullptr;
-    if (!nbl->Data || nbl->DataLength == 0 || nbl->DataLength > nic_regs::kMaxFrame) {
-      nbl->Status = NDIS_STATUS_INVALID_PARAMETER;
+    PNET_BUFFER_LIST next = NET_BUFFER_LIST_NEXT_NBL(nbl);
+    NET_BUFFER_LIST_RECEIVE_QUEUE_ID(nbl) = static_cast<USHORT>(queue);
+    if (!MPPrepareNbl(nbl)) {
+      NET_BUFFER_LIST_STATUS(nbl) = NDIS_STATUS_INVALID_PARAMETER;
       ++MpMutableCounters().TxErrors;
-      failed.push(nbl);
-    } else if (!ring.WaitHead && TxFree(ring) > 0) {
-      nbl->ReceiveQueue = queue;
-      MPPostTx(ring, nbl);
-      posted = true;
-      ++accepted;
-    } else {
+      done.push(nbl);
+      nbl = next;
+      continue;
+    }
+    if (ring.WaitHead || TxFree(ring) == 0) {
       ++MpMutableCounters().TxRingFull;
       if (HasBug(adapter, DriverBug::kSendErrorPathNoRelease)) {
         // The mistake: bail out on ring full, forgetting SendLock (and the rest of the chain).
-        if (posted) NICWriteRegister(adapter, nic_regs::TX_TAIL(queue), ring.NextToUse);
+        NICWriteRegister(adapter, nic_regs::TX_TAIL(queue), ring.NextToUse);
         return;
       }
       if (HasBug(adapter, DriverBug::kSendReleaseTwice) && !released_early) {
         release_send_lock();  // the mistake: the common exit releases it again
         released_early = true;
       }
-      nbl->ReceiveQueue = queue;
-      if (ring.WaitTail) {
-        ring.WaitTail->Next = nbl;
-      } else {
-        ring.WaitHead = nbl;
-      }
-      ring.WaitTail = nbl;
-      ++accepted;
     }
+    MPParkNbl(ring, nbl);
+    ++accepted;
     nbl = next;
   }
-  if (posted) NICWriteRegister(adapter, nic_regs::TX_TAIL(queue), ring.NextToUse);
+  if (MPPostWaiting(adapter, ring, done)) {
+    NICWriteRegister(adapter, nic_regs::TX_TAIL(queue), ring.NextToUse);
+  }
 
   if (lock_outside) {
     adapter->StatSendsAccepted += accepted;  // already under Lock (the outer one)
@@ -180,7 +282,7 @@ VOID MPSendNetBufferLists(NDIS_HANDLE context, PNET_BUFFER_LIST nbls, NDIS_PORT_
       release_send_lock();
     }
   }
-  MPCompleteList(adapter, failed, complete_flags);
+  MPCompleteList(adapter, done, complete_flags);
 }
 
 // Runs at DISPATCH_LEVEL in the DPC; takes SendLock, with Lock nested for statistics.
@@ -189,8 +291,8 @@ VOID MPHandleSendComplete(MP_ADAPTER* adapter, ULONG queue) {
   MP_TX_RING& ring = adapter->Tx[queue];
   NblQueue done;
   NdisDprAcquireSpinLock(&adapter->SendLock);
-  MPReapTx(ring, done);
-  if (MPRefillFromWaitList(ring)) {
+  MPReapTx(adapter, ring, done);
+  if (MPPostWaiting(adapter, ring, done)) {
     NICWriteRegister(adapter, nic_regs::TX_TAIL(queue), ring.NextToUse);
   }
   NdisDprAcquireSpinLock(&adapter->Lock);
@@ -208,32 +310,35 @@ VOID MPHandleSendComplete(MP_ADAPTER* adapter, ULONG queue) {
 // Bug variant isr-completes-send only: the same reaping at DIRQL, without any lock.
 VOID MPCompleteSendsAtIsr(MP_ADAPTER* adapter, ULONG queue) {
   NblQueue done;
-  MPReapTx(adapter->Tx[queue], done);
+  MPReapTx(adapter, adapter->Tx[queue], done);
   MPCompleteList(adapter, done, NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);
 }
 
-// Runs at PASSIVE_LEVEL in halt, after the device is reset; takes SendLock. Aborts everything
-// still on a ring or a wait list.
+// Runs at PASSIVE_LEVEL in halt, after the device is reset; takes SendLock. Aborts every frame
+// still on a ring or a wait list, freeing the SG lists of those on a ring.
 VOID MPAbortAllSends(MP_ADAPTER* adapter) {
   NblQueue aborted;
   NdisAcquireSpinLock(&adapter->SendLock);
   for (ULONG q = 0; q < adapter->NumQueues; ++q) {
     MP_TX_RING& ring = adapter->Tx[q];
     for (ULONG slot = 0; slot < kTxRingEntries; ++slot) {
-      if (ring.Slot[slot]) {
-        ring.Slot[slot]->Status = NDIS_STATUS_SEND_ABORTED;
-        aborted.push(ring.Slot[slot]);
-        ring.Slot[slot] = nullptr;
-      }
+      MP_TX_SLOT taken = ring.Slot[slot];
+      ring.Slot[slot] = MP_TX_SLOT{};
+      if (!taken.Nb) continue;
+      NdisMFreeNetBufferSGList(adapter->DmaHandle, taken.Sgl, taken.Nb);
+      MPFrameDone(MPNbNbl(taken.Nb), NDIS_STATUS_SEND_ABORTED, aborted);
     }
     ring.NextToClean = ring.NextToUse = 0;
-    for (PNET_BUFFER_LIST nbl = ring.WaitHead; nbl;) {
-      PNET_BUFFER_LIST next = nbl->Next;
-      nbl->Status = NDIS_STATUS_SEND_ABORTED;
-      aborted.push(nbl);
-      nbl = next;
+    while (ring.WaitHead) {
+      PNET_BUFFER_LIST nbl = ring.WaitHead;
+      PNET_BUFFER first = ring.WaitNextNb;
+      ring.WaitHead = NET_BUFFER_LIST_NEXT_NBL(nbl);  // before MPFrameDone relinks nbl
+      ring.WaitNextNb = ring.WaitHead ? NET_BUFFER_LIST_FIRST_NB(ring.WaitHead) : nullptr;
+      for (PNET_BUFFER nb = first; nb; nb = NET_BUFFER_NEXT_NB(nb)) {
+        MPFrameDone(nbl, NDIS_STATUS_SEND_ABORTED, aborted);
+      }
     }
-    ring.WaitHead = ring.WaitTail = nullptr;
+    ring.WaitTail = nullptr;
   }
   NdisReleaseSpinLock(&adapter->SendLock);
   MPCompleteList(adapter, aborted, 0);

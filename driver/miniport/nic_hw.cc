@@ -62,6 +62,39 @@ ULONG NICCpuCauses(const MP_ADAPTER* adapter, ULONG cpu) {
   return causes;
 }
 
+// Runs at PASSIVE_LEVEL (initialize), before the rings: scatter-gather DMA for sends, and the
+// pool the receive NBLs come from.
+NDIS_STATUS NICRegisterDma(MP_ADAPTER* adapter) {
+  NDIS_SG_DMA_DESCRIPTION dma{};
+  dma.Header.Type = NDIS_OBJECT_TYPE_SG_DMA_DESCRIPTION;
+  dma.Header.Revision = NDIS_SG_DMA_DESCRIPTION_REVISION_1;
+  dma.Header.Size = sizeof(dma);
+  dma.Flags = NDIS_SG_DMA_64_BIT_ADDRESS;
+  dma.MaximumPhysicalMapping = nic_regs::kMaxFrame;
+  dma.ProcessSGListHandler = MPProcessSendSgList;
+  NDIS_STATUS status =
+      NdisMRegisterScatterGatherDma(adapter->AdapterHandle, &dma, &adapter->DmaHandle);
+  if (status != NDIS_STATUS_SUCCESS) return status;
+  adapter->SgListBytes = dma.ScatterGatherListSize;
+  NET_BUFFER_LIST_POOL_PARAMETERS pool{};
+  pool.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
+  pool.Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1;
+  pool.Header.Size = sizeof(pool);
+  pool.ProtocolId = NDIS_PROTOCOL_ID_DEFAULT;
+  pool.fAllocateNetBuffer = TRUE;
+  pool.PoolTag = kPoolTag;
+  adapter->RecvNblPool = NdisAllocateNetBufferListPool(adapter->AdapterHandle, &pool);
+  return adapter->RecvNblPool ? NDIS_STATUS_SUCCESS : NDIS_STATUS_RESOURCES;
+}
+
+// Runs at PASSIVE_LEVEL after the rings are freed.
+VOID NICDeregisterDma(MP_ADAPTER* adapter) {
+  if (adapter->RecvNblPool) NdisFreeNetBufferListPool(adapter->RecvNblPool);
+  adapter->RecvNblPool = nullptr;
+  if (adapter->DmaHandle) NdisMDeregisterScatterGatherDma(adapter->DmaHandle);
+  adapter->DmaHandle = nullptr;
+}
+
 // Runs at PASSIVE_LEVEL. Rings and buffers live in shared memory the device is granted.
 NDIS_STATUS NICAllocateRings(MP_ADAPTER* adapter) {
   for (ULONG q = 0; q < adapter->NumQueues; ++q) {
@@ -92,9 +125,17 @@ NDIS_STATUS NICAllocateRings(MP_ADAPTER* adapter) {
       buffer.Va = rx.BufferBlockVa + i * kBufferBytes;
       buffer.Pa = rx.BufferBlockPa + i * kBufferBytes;
       buffer.Queue = q;
-      buffer.Nbl = NET_BUFFER_LIST{};
-      buffer.Nbl.MiniportReserved[0] = &buffer;
+      buffer.Mdl = NdisAllocateMdl(adapter->AdapterHandle, buffer.Va, kBufferBytes);
+      if (!buffer.Mdl) return NDIS_STATUS_RESOURCES;
+      buffer.Nbl =
+          NdisAllocateNetBufferAndNetBufferList(adapter->RecvNblPool, 0, 0, buffer.Mdl, 0, 0);
+      if (!buffer.Nbl) return NDIS_STATUS_RESOURCES;
+      NET_BUFFER_LIST_MINIPORT_RESERVED(buffer.Nbl)[0] = &buffer;
     }
+    tx.SgBlock = static_cast<PUCHAR>(NdisAllocateMemoryWithTagPriority(
+        adapter->AdapterHandle, kTxRingEntries * adapter->SgListBytes, kPoolTag,
+        NormalPoolPriority));
+    if (!tx.SgBlock) return NDIS_STATUS_RESOURCES;
   }
   return NDIS_STATUS_SUCCESS;
 }
@@ -109,6 +150,16 @@ VOID NICFreeRings(MP_ADAPTER* adapter) {
     va = nullptr;
   };
   for (ULONG q = 0; q < adapter->NumQueues; ++q) {
+    for (MP_RX_BUFFER& buffer : adapter->Rx[q].Buffers) {
+      if (buffer.Nbl) NdisFreeNetBufferList(buffer.Nbl);
+      if (buffer.Mdl) NdisFreeMdl(buffer.Mdl);
+      buffer.Nbl = nullptr;
+      buffer.Mdl = nullptr;
+    }
+    if (adapter->Tx[q].SgBlock) {
+      NdisFreeMemory(adapter->Tx[q].SgBlock, kTxRingEntries * adapter->SgListBytes, 0);
+      adapter->Tx[q].SgBlock = nullptr;
+    }
     free_block(adapter->Tx[q].DescVa, adapter->Tx[q].DescPa, kTxRingEntries * kDescBytes);
     free_block(adapter->Tx[q].BufferBlockVa, adapter->Tx[q].BufferBlockPa,
                kTxRingEntries * kBufferBytes);

@@ -135,6 +135,14 @@ void Kernel::halt_adapter(unsigned cpu_index, uint64_t at_ns) {
 void Kernel::send_net_buffer_lists(PNET_BUFFER_LIST nbls, ULONG send_flags) {
   if (!adapter_initialized() || !driver_.SendNetBufferListsHandler)
     throw std::logic_error("send_net_buffer_lists: adapter not initialized");
+  for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next) {
+    NetObject& info = ledger_.track(nbl, NetObjectKind::kNbl);
+    if (info.state != NetObjectState::kOwned)
+      throw std::logic_error(
+          "send_net_buffer_lists: the protocol sent a NET_BUFFER_LIST it does "
+          "not own");
+    info.state = NetObjectState::kSent;
+  }
   run_callback(
       "MiniportSendNetBufferLists",
       [&] {
@@ -147,6 +155,10 @@ void Kernel::send_net_buffer_lists(PNET_BUFFER_LIST nbls, ULONG send_flags) {
 void Kernel::return_net_buffer_lists(PNET_BUFFER_LIST nbls, ULONG return_flags) {
   if (!adapter_ || !driver_.ReturnNetBufferListsHandler)
     throw std::logic_error("return_net_buffer_lists: no adapter");
+  const auto at = CallSite::current();
+  nbls = take_chain(nbls, NetObjectState::kIndicated, NetObjectState::kOwned,
+                    "RETURN_NOT_INDICATED", "MiniportReturnNetBufferLists", at);
+  if (!nbls) return;
   run_callback(
       "MiniportReturnNetBufferLists",
       [&] { driver_.ReturnNetBufferListsHandler(adapter_->context, nbls, return_flags); },
@@ -160,7 +172,20 @@ void Kernel::indicate_receive(NDIS_HANDLE, PNET_BUFFER_LIST nbls, ULONG count, U
   if (on_cpu() && holds_ndis_lock())
     report("NDIS_CALL_UNDER_LOCK", "NdisMIndicateReceiveNetBufferLists", at,
            "NdisMIndicateReceiveNetBufferLists while holding " + held_lock_names());
-  if (protocol_.receive) protocol_.receive(nbls, count, flags);
+  nbls = take_chain(nbls, NetObjectState::kOwned, NetObjectState::kIndicated,
+                    "RECEIVE_INDICATED_TWICE", "NdisMIndicateReceiveNetBufferLists", at);
+  if (!nbls) return;
+  ULONG taken = 0;
+  for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next) ++taken;
+  if (taken != count)
+    report("RECEIVE_COUNT_MISMATCH", "NdisMIndicateReceiveNetBufferLists", at,
+           "NumberOfNetBufferLists is " + std::to_string(count) + " but the chain holds " +
+               std::to_string(taken) + " NET_BUFFER_LIST(s) the miniport may indicate");
+  if (protocol_.receive) protocol_.receive(nbls, taken, flags);
+  // With NDIS_RECEIVE_FLAGS_RESOURCES the protocol copies: the NBLs are the miniport's again.
+  if (flags & NDIS_RECEIVE_FLAGS_RESOURCES)
+    for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next)
+      ledger_.track(nbl, NetObjectKind::kNbl).state = NetObjectState::kOwned;
 }
 
 void Kernel::send_complete(NDIS_HANDLE, PNET_BUFFER_LIST nbls, ULONG flags, const CallSite& at) {
@@ -169,7 +194,10 @@ void Kernel::send_complete(NDIS_HANDLE, PNET_BUFFER_LIST nbls, ULONG flags, cons
   if (on_cpu() && holds_ndis_lock())
     report("NDIS_CALL_UNDER_LOCK", "NdisMSendNetBufferListsComplete", at,
            "NdisMSendNetBufferListsComplete while holding " + held_lock_names());
-  if (protocol_.send_complete) protocol_.send_complete(nbls, flags);
+  for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next) check_sg_freed(nbl, at);
+  nbls = take_chain(nbls, NetObjectState::kSent, NetObjectState::kOwned, "SEND_COMPLETED_TWICE",
+                    "NdisMSendNetBufferListsComplete", at);
+  if (nbls && protocol_.send_complete) protocol_.send_complete(nbls, flags);
 }
 
 }  // namespace nicsim::ndis

@@ -35,6 +35,7 @@ std::string format_where(const CallSite& at) {
 Kernel::Kernel(sim::Platform& platform, VerifierConfig config)
     : platform_(platform), config_(config), cpus_(platform.num_cpus()) {
   g_current = this;
+  mdl_pool_ = ledger_.create_pool(NetObjectKind::kMdl, 0);
   platform_.violations().add_listener([this](const Violation& v) {
     if (this != g_current) return;
     if (v.severity == Severity::kError && config_.stop_on_first_error && !platform_.stopped())

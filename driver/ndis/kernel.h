@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "driver/ndis/call_site.h"
+#include "driver/ndis/net_buffer_ledger.h"
 #include "sim/cpu.h"
 #include "sim/platform.h"
 #include "sim/violation.h"
@@ -158,6 +159,7 @@ class Kernel {
   BOOLEAN wait_event(PNDIS_EVENT event, UINT ms, const CallSite& at);
 
   PVOID allocate_memory(UINT length, const CallSite& at);
+  void free_memory(PVOID va, const CallSite& at);
   void allocate_shared_memory(ULONG length, PVOID* va, PNDIS_PHYSICAL_ADDRESS pa,
                               const CallSite& at);
   void free_shared_memory(PVOID va, NDIS_PHYSICAL_ADDRESS pa, const CallSite& at);
@@ -173,6 +175,33 @@ class Kernel {
                               const CallSite& at);
   void deregister_driver();
   NDIS_STATUS set_attributes(NDIS_HANDLE adapter, PNDIS_MINIPORT_ADAPTER_ATTRIBUTES attributes);
+
+  // Pools, NET_BUFFER_LISTs, NET_BUFFERs and MDLs (net_buffers.cc).
+  NDIS_HANDLE allocate_nbl_pool(PNET_BUFFER_LIST_POOL_PARAMETERS parameters, const CallSite& at);
+  void free_nbl_pool(NDIS_HANDLE pool, const CallSite& at);
+  PNET_BUFFER_LIST allocate_nbl(NDIS_HANDLE pool, USHORT context_size, USHORT backfill,
+                                bool with_nb, PMDL mdl_chain, ULONG data_offset, SIZE_T data_length,
+                                const CallSite& at);
+  void free_nbl(PNET_BUFFER_LIST nbl, const CallSite& at);
+  NDIS_HANDLE allocate_nb_pool(PNET_BUFFER_POOL_PARAMETERS parameters, const CallSite& at);
+  void free_nb_pool(NDIS_HANDLE pool, const CallSite& at);
+  PNET_BUFFER allocate_nb(NDIS_HANDLE pool, PMDL mdl_chain, ULONG data_offset, SIZE_T data_length,
+                          const CallSite& at);
+  void free_nb(PNET_BUFFER nb, const CallSite& at);
+  PMDL allocate_mdl(PVOID va, UINT length, const CallSite& at);
+  void free_mdl(PMDL mdl, const CallSite& at);
+  void adjust_mdl_length(PMDL mdl, UINT length, const CallSite& at);
+  PVOID get_data_buffer(PNET_BUFFER nb, ULONG bytes, PVOID storage, UINT align_multiple,
+                        UINT align_offset, const CallSite& at);
+
+  // Scatter-gather DMA (sg_dma.cc).
+  NDIS_STATUS register_sg_dma(PNDIS_SG_DMA_DESCRIPTION description, PNDIS_HANDLE handle,
+                              const CallSite& at);
+  void deregister_sg_dma(NDIS_HANDLE handle, const CallSite& at);
+  NDIS_STATUS allocate_sg_list(NDIS_HANDLE handle, PNET_BUFFER nb, PVOID context, PVOID buffer,
+                               ULONG buffer_size, const CallSite& at);
+  void free_sg_list(NDIS_HANDLE handle, PSCATTER_GATHER_LIST list, PNET_BUFFER nb,
+                    const CallSite& at);
 
   void shared_access(const void* object, const char* name, SharedAccess access, bool initialized,
                      const CallSite& at);
@@ -308,6 +337,18 @@ class Kernel {
   std::vector<Mapping> mappings_;
   std::set<uint32_t> mask_offsets_;
   std::unordered_map<const void*, std::unique_ptr<SharedState>> shared_;
+
+  // Net buffers: a freed object handed to a call (NBL_USED_AFTER_FREE); false when it was.
+  bool check_not_freed(const void* object, std::string_view api, const CallSite& at);
+  // Filters a completed/indicated/returned chain down to the NBLs in state `from`, moving them to
+  // `to`; reports rule (with what) for the others. Returns the new head.
+  PNET_BUFFER_LIST take_chain(PNET_BUFFER_LIST nbls, NetObjectState from, NetObjectState to,
+                              std::string_view rule, std::string_view api, const CallSite& at);
+  void check_sg_freed(PNET_BUFFER_LIST nbl, const CallSite& at);
+  struct SgDma;
+  NetBufferLedger ledger_;
+  NDIS_HANDLE mdl_pool_ = nullptr;
+  std::unique_ptr<SgDma> sg_dma_;
 
   // --- synchronization, timers, work items (private) -----------------------------------------
   friend class KeSync;

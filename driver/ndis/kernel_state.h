@@ -5,6 +5,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "driver/ndis/kernel.h"
@@ -71,6 +72,19 @@ struct Kernel::SharedState {
   bool reported_unsynchronized = false;
   bool reported_wrong_message = false;
   bool reported_uninitialized = false;
+};
+
+// One registered scatter-gather DMA and the lists it has handed out.
+struct Kernel::SgDma {
+  NDIS_SG_DMA_DESCRIPTION description{};
+  struct List {
+    const NET_BUFFER* nb;
+    std::vector<uint64_t> granted;  // element addresses this list granted the device
+    std::vector<uint8_t> storage;   // when NDIS, not the caller, provided the buffer
+  };
+  std::unordered_map<const void*, List> lists;         // by SCATTER_GATHER_LIST address
+  std::unordered_map<const void*, const void*> by_nb;  // NET_BUFFER -> its outstanding list
+  std::unordered_map<uint64_t, unsigned> grants;       // element address -> lists granting it
 };
 
 std::string format_where(const CallSite& at);

@@ -10,10 +10,26 @@
 
 namespace nicsim::ndis {
 
+// Ordinary memory comes from host memory too (never granted), so an MDL over it can be mapped
+// for scatter-gather DMA as non-paged pool can on Windows.
 PVOID Kernel::allocate_memory(UINT length, const CallSite& at) {
   if (!enter_call(at)) return nullptr;
   if (!check_not_dirql("NdisAllocateMemoryWithTagPriority", at)) return nullptr;
-  return std::calloc(1, length ? length : 1);
+  auto& memory = platform_.memory();
+  const uint64_t address = memory.allocate(length ? length : 1, 16);
+  return memory.data(address, length ? length : 1);
+}
+
+void Kernel::free_memory(PVOID va, const CallSite& at) {
+  if (!va || !enter_call(at)) return;
+  auto& memory = platform_.memory();
+  const uint64_t address = memory.address_of(va);
+  if (!address || memory.data(address, 1) != va) {
+    report("FREE_NOT_ALLOCATED", "NdisFreeMemory", at,
+           "NdisFreeMemory of memory NdisAllocateMemoryWithTagPriority did not return");
+    return;
+  }
+  memory.free(address);
 }
 
 void Kernel::allocate_shared_memory(ULONG length, PVOID* va, PNDIS_PHYSICAL_ADDRESS pa,

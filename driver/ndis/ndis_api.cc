@@ -107,8 +107,7 @@ PVOID NicsimNdisAllocateMemoryWithTagPriority(NDIS_HANDLE, UINT Length, ULONG, E
   return K().allocate_memory(Length, WHERE);
 }
 VOID NicsimNdisFreeMemory(PVOID VirtualAddress, UINT, UINT, NICSIM_CALL_SITE_PARAMS) {
-  (void)NicsimFile, (void)NicsimLine, (void)NicsimFunction;
-  std::free(VirtualAddress);
+  K().free_memory(VirtualAddress, WHERE);
 }
 
 VOID NicsimNdisMAllocateSharedMemory(NDIS_HANDLE, ULONG Length, BOOLEAN, PVOID* VirtualAddress,
@@ -199,4 +198,77 @@ void NicsimOnIsrSharedAccess(const void* Object, const char* Name, int Access, B
 }
 void NicsimOnIsrSharedDestroyed(const void* Object) {
   if (Kernel* kernel = Kernel::current_or_null()) kernel->shared_destroyed(Object);
+}
+
+NDIS_HANDLE NicsimNdisAllocateNetBufferListPool(NDIS_HANDLE,
+                                                PNET_BUFFER_LIST_POOL_PARAMETERS Parameters,
+                                                NICSIM_CALL_SITE_PARAMS) {
+  return K().allocate_nbl_pool(Parameters, WHERE);
+}
+VOID NicsimNdisFreeNetBufferListPool(NDIS_HANDLE PoolHandle, NICSIM_CALL_SITE_PARAMS) {
+  K().free_nbl_pool(PoolHandle, WHERE);
+}
+PNET_BUFFER_LIST NicsimNdisAllocateNetBufferAndNetBufferList(NDIS_HANDLE PoolHandle,
+                                                             USHORT ContextSize,
+                                                             USHORT ContextBackFill, PMDL MdlChain,
+                                                             ULONG DataOffset, SIZE_T DataLength,
+                                                             NICSIM_CALL_SITE_PARAMS) {
+  return K().allocate_nbl(PoolHandle, ContextSize, ContextBackFill, true, MdlChain, DataOffset,
+                          DataLength, WHERE);
+}
+PNET_BUFFER_LIST NicsimNdisAllocateNetBufferList(NDIS_HANDLE PoolHandle, USHORT ContextSize,
+                                                 USHORT ContextBackFill, NICSIM_CALL_SITE_PARAMS) {
+  return K().allocate_nbl(PoolHandle, ContextSize, ContextBackFill, false, nullptr, 0, 0, WHERE);
+}
+VOID NicsimNdisFreeNetBufferList(PNET_BUFFER_LIST NetBufferList, NICSIM_CALL_SITE_PARAMS) {
+  K().free_nbl(NetBufferList, WHERE);
+}
+NDIS_HANDLE NicsimNdisAllocateNetBufferPool(NDIS_HANDLE, PNET_BUFFER_POOL_PARAMETERS Parameters,
+                                            NICSIM_CALL_SITE_PARAMS) {
+  return K().allocate_nb_pool(Parameters, WHERE);
+}
+VOID NicsimNdisFreeNetBufferPool(NDIS_HANDLE PoolHandle, NICSIM_CALL_SITE_PARAMS) {
+  K().free_nb_pool(PoolHandle, WHERE);
+}
+PNET_BUFFER NicsimNdisAllocateNetBuffer(NDIS_HANDLE PoolHandle, PMDL MdlChain, ULONG DataOffset,
+                                        SIZE_T DataLength, NICSIM_CALL_SITE_PARAMS) {
+  return K().allocate_nb(PoolHandle, MdlChain, DataOffset, DataLength, WHERE);
+}
+VOID NicsimNdisFreeNetBuffer(PNET_BUFFER NetBuffer, NICSIM_CALL_SITE_PARAMS) {
+  K().free_nb(NetBuffer, WHERE);
+}
+PMDL NicsimNdisAllocateMdl(NDIS_HANDLE, PVOID VirtualAddress, UINT Length,
+                           NICSIM_CALL_SITE_PARAMS) {
+  return K().allocate_mdl(VirtualAddress, Length, WHERE);
+}
+VOID NicsimNdisFreeMdl(PMDL Mdl, NICSIM_CALL_SITE_PARAMS) { K().free_mdl(Mdl, WHERE); }
+VOID NicsimNdisAdjustMdlLength(PMDL Mdl, UINT Length, NICSIM_CALL_SITE_PARAMS) {
+  K().adjust_mdl_length(Mdl, Length, WHERE);
+}
+PVOID NicsimNdisGetDataBuffer(PNET_BUFFER NetBuffer, ULONG BytesNeeded, PVOID Storage,
+                              UINT AlignMultiple, UINT AlignOffset, NICSIM_CALL_SITE_PARAMS) {
+  return K().get_data_buffer(NetBuffer, BytesNeeded, Storage, AlignMultiple, AlignOffset, WHERE);
+}
+
+NDIS_STATUS NicsimNdisMRegisterScatterGatherDma(NDIS_HANDLE,
+                                                PNDIS_SG_DMA_DESCRIPTION DmaDescription,
+                                                PNDIS_HANDLE NdisMiniportDmaHandle,
+                                                NICSIM_CALL_SITE_PARAMS) {
+  return K().register_sg_dma(DmaDescription, NdisMiniportDmaHandle, WHERE);
+}
+VOID NicsimNdisMDeregisterScatterGatherDma(NDIS_HANDLE NdisMiniportDmaHandle,
+                                           NICSIM_CALL_SITE_PARAMS) {
+  K().deregister_sg_dma(NdisMiniportDmaHandle, WHERE);
+}
+NDIS_STATUS NicsimNdisMAllocateNetBufferSGList(NDIS_HANDLE NdisMiniportDmaHandle,
+                                               PNET_BUFFER NetBuffer, PVOID Context, ULONG,
+                                               PVOID ScatterGatherListBuffer,
+                                               ULONG ScatterGatherListBufferSize,
+                                               NICSIM_CALL_SITE_PARAMS) {
+  return K().allocate_sg_list(NdisMiniportDmaHandle, NetBuffer, Context, ScatterGatherListBuffer,
+                              ScatterGatherListBufferSize, WHERE);
+}
+VOID NicsimNdisMFreeNetBufferSGList(NDIS_HANDLE NdisMiniportDmaHandle, PSCATTER_GATHER_LIST pSGL,
+                                    PNET_BUFFER NetBuffer, NICSIM_CALL_SITE_PARAMS) {
+  K().free_sg_list(NdisMiniportDmaHandle, pSGL, NetBuffer, WHERE);
 }

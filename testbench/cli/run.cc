@@ -19,6 +19,7 @@
 #include "testbench/cli/device_irq_probe.h"
 #include "testbench/cli/host_stats.h"
 #include "testbench/cli/scoreboard.h"
+#include "testbench/cli/send_chains.h"
 #include "testbench/cli/traffic.h"
 
 namespace nicsim::cli {
@@ -29,9 +30,9 @@ constexpr uint64_t kPollNs = 2'000;            // testbench threads look around 
 constexpr uint64_t kQuietNs = 300'000;         // no progress this long: the rest is lost
 constexpr unsigned kMaxOutstandingSends = 64;  // per sender thread
 
+// One send NBL the testbench has outstanding: its frames and the sender thread that sent it.
 struct TxPacket {
-  NET_BUFFER_LIST nbl{};
-  Frame data;
+  unsigned frames = 0;
   unsigned sender = 0;
 };
 
@@ -48,7 +49,8 @@ struct Bench {
   uint64_t rx_expected_runt = 0, rx_expected_oversize = 0;
   Scoreboard rx_board, tx_board;
 
-  std::deque<std::unique_ptr<TxPacket>> tx_packets;
+  std::unique_ptr<SendChains> send_chains;
+  std::vector<PNET_BUFFER_LIST> completed_sends;  // to free at PASSIVE_LEVEL
   std::vector<unsigned> outstanding_per_sender;
   uint64_t tx_submitted = 0, tx_completed = 0, tx_failed = 0;
   unsigned senders_running = 0;
@@ -101,9 +103,18 @@ struct Bench {
     sharer_connected = false;
   }
 
-  // Runs at PASSIVE_LEVEL on a testbench thread: the protocol gives deferred buffers back.
+  // Runs at PASSIVE_LEVEL on a testbench thread: the protocol gives deferred buffers back and
+  // frees its completed sends.
   void return_deferred() {
     maybe_pulse_sharer();
+    if (send_chains) {
+      auto completed = std::move(completed_sends);
+      completed_sends.clear();
+      for (PNET_BUFFER_LIST nbl : completed) {
+        delete static_cast<TxPacket*>(NET_BUFFER_LIST_PROTOCOL_RESERVED(nbl)[0]);
+        send_chains->release(nbl);
+      }
+    }
     if (deferred_returns.empty()) return;
     PNET_BUFFER_LIST head = nullptr;
     for (auto it = deferred_returns.rbegin(); it != deferred_returns.rend(); ++it) {
@@ -143,20 +154,20 @@ void run_sender(Bench& bench, unsigned sender, unsigned senders) {
         kPollNs);
     const unsigned chain = 1 + static_cast<unsigned>(rng() % burst);
     PNET_BUFFER_LIST head = nullptr, tail = nullptr;
-    for (unsigned i = 0; i < chain && next < bench.tx_frames.size(); ++i, next += senders) {
-      auto packet = std::make_unique<TxPacket>();
-      packet->data = bench.tx_frames[next];
-      packet->sender = sender;
-      packet->nbl.Data = packet->data.data();
-      packet->nbl.DataLength = static_cast<ULONG>(packet->data.size());
-      packet->nbl.ProtocolReserved[0] = packet.get();
-      bench.tx_board.expect(packet->data);
-      PNET_BUFFER_LIST nbl = &packet->nbl;
-      (tail ? tail->Next : head) = nbl;
+    for (unsigned i = 0; i < chain && next < bench.tx_frames.size(); ++i) {
+      std::vector<const Frame*> frames;
+      const unsigned count = bench.send_chains->next_frame_count();
+      for (unsigned f = 0; f < count && next < bench.tx_frames.size(); ++f, next += senders)
+        frames.push_back(&bench.tx_frames[next]);
+      PNET_BUFFER_LIST nbl = bench.send_chains->build(frames);
+      if (!nbl) throw std::runtime_error("the testbench could not allocate a send NBL");
+      auto* packet = new TxPacket{static_cast<unsigned>(frames.size()), sender};
+      NET_BUFFER_LIST_PROTOCOL_RESERVED(nbl)[0] = packet;
+      for (const Frame* frame : frames) bench.tx_board.expect(*frame);
+      (tail ? NET_BUFFER_LIST_NEXT_NBL(tail) : head) = nbl;
       tail = nbl;
-      bench.tx_packets.push_back(std::move(packet));
       ++bench.outstanding_per_sender[sender];
-      ++bench.tx_submitted;
+      bench.tx_submitted += frames.size();
     }
     bench.kernel.send_net_buffer_lists(head, 0);
     bench.return_deferred();
@@ -180,6 +191,8 @@ void run_controller(Bench& bench) {
   for (const auto& frame : bench.rx_frames) bench.link.send(frame, false, start);
   (void)bench.platform.mmio().read32(nic_regs::STATUS);  // wakes an idle clock domain
 
+  bench.send_chains = std::make_unique<SendChains>(bench.config.seed ^ 0x5E4Dull);
+  bench.send_chains->open();
   const unsigned cpus = bench.platform.num_cpus();
   bench.senders_running = cpus;
   for (unsigned c = 1; c < cpus; ++c) {
@@ -305,8 +318,7 @@ RunSummary run_simulation(const RunConfig& config) {
   hooks.receive = [&](PNET_BUFFER_LIST nbls, ULONG, ULONG flags) {
     // Check every frame, then give the batch back at once or later (seeded), as protocols do.
     for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next) {
-      const auto* data = static_cast<const uint8_t*>(nbl->Data);
-      bench.rx_board.receive(std::span<const uint8_t>(data, data ? nbl->DataLength : 0));
+      for (const Frame& frame : frames_of(nbl)) bench.rx_board.receive(frame);
     }
     if (return_rng() % 2 == 0) {
       kernel.return_net_buffer_lists(
@@ -321,21 +333,24 @@ RunSummary run_simulation(const RunConfig& config) {
     }
   };
   hooks.send_complete = [&](PNET_BUFFER_LIST nbls, ULONG) {
-    for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next) {
-      auto* packet = static_cast<TxPacket*>(nbl->ProtocolReserved[0]);
-      if (!packet) continue;
-      ++bench.tx_completed;
-      if (nbl->Status != NDIS_STATUS_SUCCESS) {
-        ++bench.tx_failed;
+    for (PNET_BUFFER_LIST nbl = nbls; nbl;) {
+      PNET_BUFFER_LIST next = NET_BUFFER_LIST_NEXT_NBL(nbl);
+      const auto* packet = static_cast<const TxPacket*>(NET_BUFFER_LIST_PROTOCOL_RESERVED(nbl)[0]);
+      bench.tx_completed += packet->frames;
+      if (NET_BUFFER_LIST_STATUS(nbl) != NDIS_STATUS_SUCCESS) {
+        bench.tx_failed += packet->frames;
         if (getenv("NICSIM_DEBUG")) {
-          std::fprintf(stderr, "send failed: status 0x%x len %u at %llu ns\n",
-                       static_cast<unsigned>(nbl->Status), nbl->DataLength,
+          std::fprintf(stderr, "send failed: status 0x%x at %llu ns\n",
+                       static_cast<unsigned>(NET_BUFFER_LIST_STATUS(nbl)),
                        static_cast<unsigned long long>(platform.now_ns()));
         }
       }
       if (bench.outstanding_per_sender[packet->sender] > 0) {
         --bench.outstanding_per_sender[packet->sender];
       }
+      NET_BUFFER_LIST_NEXT_NBL(nbl) = nullptr;
+      bench.completed_sends.push_back(nbl);
+      nbl = next;
     }
   };
   kernel.set_protocol(hooks);
@@ -378,6 +393,17 @@ RunSummary run_simulation(const RunConfig& config) {
     kernel.halt_adapter(0, platform.now_ns());
     halt_started = true;
     platform.run_until_passive_done(config.max_sim_ns + 5'000'000);
+  }
+  if (!platform.stopped() && bench.send_chains) {
+    // The protocol unbinds: every send came back (completed or aborted by halt); free them all.
+    kernel.run_passive(
+        0, "protocol-unbind",
+        [&bench] {
+          bench.return_deferred();
+          bench.send_chains->close();
+        },
+        platform.now_ns());
+    platform.run_until_passive_done(config.max_sim_ns + 6'000'000);
   }
   const double wall_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();

@@ -84,6 +84,7 @@ typedef PHYSICAL_ADDRESS NDIS_PHYSICAL_ADDRESS, *PNDIS_PHYSICAL_ADDRESS;
 #define NDIS_STATUS_FAILURE ((NDIS_STATUS)0xC0000001L)
 #define NDIS_STATUS_RESOURCES ((NDIS_STATUS)0xC000009AL)
 #define NDIS_STATUS_NOT_SUPPORTED ((NDIS_STATUS)0xC00000BBL)
+#define NDIS_STATUS_BUFFER_TOO_SHORT ((NDIS_STATUS)0xC0000023L)
 #define NDIS_STATUS_ADAPTER_NOT_FOUND ((NDIS_STATUS)0xC0010006L)
 #define NDIS_STATUS_RESET_IN_PROGRESS ((NDIS_STATUS)0xC001000DL)
 #define NDIS_STATUS_INVALID_PARAMETER ((NDIS_STATUS)0xC0010015L)
@@ -400,23 +401,415 @@ VOID NicsimMoveToSharedAt(volatile VOID *SharedDestination, const VOID *Source, 
   NicsimMoveToSharedAt((SharedDestination), (Source), (Length), NICSIM_CALL_SITE)
 
 /* ------------------------------------------------------------------------------------------ */
-/* Data path: one frame per NET_BUFFER_LIST, contiguous. (The WDK's NET_BUFFER and MDL chains    */
-/* are not modelled yet.)                                                                      */
+/* Data path: MDLs (wdm.h), NET_BUFFER and NET_BUFFER_LIST (nbl.h), their pools, scatter-gather. */
 /* ------------------------------------------------------------------------------------------ */
-typedef struct _NET_BUFFER_LIST {
-  struct _NET_BUFFER_LIST *Next;
-  PVOID Data; /* the frame */
-  ULONG DataLength;
-  NDIS_STATUS Status;
-  ULONG ReceiveQueue; /* the queue it arrived on (receive) or was sent on (send) */
-  ULONG HashValue;    /* receive steering hash (receive) */
-  NDIS_HANDLE SourceHandle;
+typedef SHORT CSHORT;
+
+typedef struct _MDL {
+  struct _MDL *Next;
+  CSHORT Size;
+  CSHORT MdlFlags;
+  PVOID Process; /* struct _EPROCESS *: not modelled */
+  PVOID MappedSystemVa;
+  PVOID StartVa;
+  ULONG ByteCount;
+  ULONG ByteOffset;
+} MDL, *PMDL;
+
+#define MDL_MAPPED_TO_SYSTEM_VA 0x0001
+#define MDL_PAGES_LOCKED 0x0002
+#define MDL_SOURCE_IS_NONPAGED_POOL 0x0004
+
+typedef enum _MM_PAGE_PRIORITY {
+  LowPagePriority,
+  NormalPagePriority = 16,
+  HighPagePriority = 32
+} MM_PAGE_PRIORITY;
+#define MdlMappingNoWrite 0x80000000
+#define MdlMappingNoExecute 0x40000000
+
+#define MmGetMdlVirtualAddress(Mdl) ((PVOID)((PUCHAR)((Mdl)->StartVa) + (Mdl)->ByteOffset))
+#define MmGetMdlByteCount(Mdl) ((Mdl)->ByteCount)
+#define MmGetMdlByteOffset(Mdl) ((Mdl)->ByteOffset)
+/* Every nicsim MDL describes mapped non-paged memory: the system address is always there. */
+#define MmGetSystemAddressForMdlSafe(Mdl, Priority) ((void)(Priority), (Mdl)->MappedSystemVa)
+#define NDIS_MDL_LINKAGE(Mdl) ((Mdl)->Next)
+#define NdisGetNextMdl(CurrentMdl, NextMdl) ((NextMdl) = (CurrentMdl)->Next)
+#define NdisQueryMdl(Mdl, VirtualAddress, Length, Priority)                       \
+  do {                                                                            \
+    *(PVOID *)(VirtualAddress) = MmGetSystemAddressForMdlSafe((Mdl), (Priority)); \
+    *(Length) = MmGetMdlByteCount(Mdl);                                           \
+  } while (0)
+#define NdisQueryMdlOffset(Mdl, Offset, Length) \
+  do {                                          \
+    *(Offset) = MmGetMdlByteOffset(Mdl);        \
+    *(Length) = MmGetMdlByteCount(Mdl);         \
+  } while (0)
+
+/* x64 shape: 16 bytes, 16-byte aligned. */
+typedef union __attribute__((aligned(16))) _SLIST_HEADER {
+  struct {
+    ULONGLONG Alignment;
+    ULONGLONG Region;
+  } s;
+  ULONGLONG HeaderX64[2];
+} SLIST_HEADER, *PSLIST_HEADER;
+
+typedef struct _SCATTER_GATHER_ELEMENT {
+  PHYSICAL_ADDRESS Address;
+  ULONG Length;
+  ULONG_PTR Reserved;
+} SCATTER_GATHER_ELEMENT, *PSCATTER_GATHER_ELEMENT;
+
+typedef struct _SCATTER_GATHER_LIST {
+  ULONG NumberOfElements;
+  ULONG_PTR Reserved;
+  SCATTER_GATHER_ELEMENT Elements[];
+} SCATTER_GATHER_LIST, *PSCATTER_GATHER_LIST;
+
+typedef struct _NET_BUFFER NET_BUFFER, *PNET_BUFFER;
+typedef struct _NET_BUFFER_LIST NET_BUFFER_LIST, *PNET_BUFFER_LIST;
+typedef struct _NET_BUFFER_LIST_CONTEXT NET_BUFFER_LIST_CONTEXT, *PNET_BUFFER_LIST_CONTEXT;
+
+typedef struct _NET_BUFFER_SHARED_MEMORY {
+  struct _NET_BUFFER_SHARED_MEMORY *NextSharedMemorySegment;
+  ULONG SharedMemoryFlags;
+  NDIS_HANDLE SharedMemoryHandle;
+  ULONG SharedMemoryOffset;
+  ULONG SharedMemoryLength;
+} NET_BUFFER_SHARED_MEMORY, *PNET_BUFFER_SHARED_MEMORY;
+
+typedef struct _NET_BUFFER_DATA {
+  PNET_BUFFER Next;
+  PMDL CurrentMdl;
+  ULONG CurrentMdlOffset;
+  union {
+    ULONG DataLength;
+    SIZE_T stDataLength;
+  };
+  PMDL MdlChain;
+  ULONG DataOffset;
+} NET_BUFFER_DATA, *PNET_BUFFER_DATA;
+
+typedef union _NET_BUFFER_HEADER {
+  NET_BUFFER_DATA NetBufferData;
+  SLIST_HEADER Link;
+} NET_BUFFER_HEADER, *PNET_BUFFER_HEADER;
+
+struct _NET_BUFFER {
+  union {
+    struct {
+      PNET_BUFFER Next;
+      PMDL CurrentMdl;
+      ULONG CurrentMdlOffset;
+      union {
+        ULONG DataLength;
+        SIZE_T stDataLength;
+      };
+      PMDL MdlChain;
+      ULONG DataOffset;
+    };
+    SLIST_HEADER Link;
+    NET_BUFFER_HEADER NetBufferHeader;
+  };
+  USHORT ChecksumBias;
+  USHORT Reserved;
+  NDIS_HANDLE NdisPoolHandle;
+  PVOID NdisReserved[2];
+  PVOID ProtocolReserved[6];
   PVOID MiniportReserved[4];
+  NDIS_PHYSICAL_ADDRESS DataPhysicalAddress;
+  union {
+    PNET_BUFFER_SHARED_MEMORY SharedMemoryInfo;
+    PSCATTER_GATHER_LIST ScatterGatherList;
+  };
+};
+
+/* Out-of-band information slots, NDIS 6.30 on x64 (nblinfo.h). */
+typedef enum _NDIS_NET_BUFFER_LIST_INFO {
+  TcpIpChecksumNetBufferListInfo,
+  TcpOffloadBytesTransferred = TcpIpChecksumNetBufferListInfo,
+  IPsecOffloadV1NetBufferListInfo,
+  IPsecOffloadV2NetBufferListInfo = IPsecOffloadV1NetBufferListInfo,
+  TcpLargeSendNetBufferListInfo,
+  TcpReceiveNoPush = TcpLargeSendNetBufferListInfo,
+  ClassificationHandleNetBufferListInfo,
+  Ieee8021QNetBufferListInfo,
+  NetBufferListCancelId,
+  MediaSpecificInformation,
+  NetBufferListFrameType,
+  NetBufferListProtocolId = NetBufferListFrameType,
+  NetBufferListHashValue,
+  NetBufferListHashInfo,
+  WfpNetBufferListInfo,
+  IPsecOffloadV2TunnelNetBufferListInfo,
+  IPsecOffloadV2HeaderNetBufferListInfo,
+  NetBufferListCorrelationId,
+  NetBufferListFilteringInfo,
+  MediaSpecificInformationEx,
+  NblOriginalInterfaceIfIndex,
+  NblReAuthWfpFlowContext = NblOriginalInterfaceIfIndex,
+  TcpReceiveBytesTransferred,
+  SwitchForwardingReserved,
+  SwitchForwardingDetail,
+  VirtualSubnetInfo,
+  IMReserved,
+  TcpRecvSegCoalesceInfo,
+  RscTcpTimestampDelta,
+  TcpSendOffloadsSupplementalNetBufferListInfo = RscTcpTimestampDelta,
+  MaxNetBufferListInfo
+} NDIS_NET_BUFFER_LIST_INFO,
+    *PNDIS_NET_BUFFER_LIST_INFO;
+
+typedef struct _NET_BUFFER_LIST_DATA {
+  PNET_BUFFER_LIST Next;
+  PNET_BUFFER FirstNetBuffer;
+} NET_BUFFER_LIST_DATA, *PNET_BUFFER_LIST_DATA;
+
+typedef union _NET_BUFFER_LIST_HEADER {
+  NET_BUFFER_LIST_DATA NetBufferListData;
+  SLIST_HEADER Link;
+} NET_BUFFER_LIST_HEADER, *PNET_BUFFER_LIST_HEADER;
+
+struct _NET_BUFFER_LIST_CONTEXT {
+  PNET_BUFFER_LIST_CONTEXT Next;
+  USHORT Size;
+  USHORT Offset;
+  UCHAR ContextData[];
+};
+
+struct _NET_BUFFER_LIST {
+  union {
+    struct {
+      PNET_BUFFER_LIST Next;
+      PNET_BUFFER FirstNetBuffer;
+    };
+    SLIST_HEADER Link;
+    NET_BUFFER_LIST_HEADER NetBufferListHeader;
+  };
+  PNET_BUFFER_LIST_CONTEXT Context;
+  PNET_BUFFER_LIST ParentNetBufferList;
+  NDIS_HANDLE NdisPoolHandle;
+  PVOID NdisReserved[2];
   PVOID ProtocolReserved[4];
-} NET_BUFFER_LIST, *PNET_BUFFER_LIST;
+  PVOID MiniportReserved[2];
+  PVOID Scratch;
+  NDIS_HANDLE SourceHandle;
+  ULONG NblFlags;
+  LONG ChildRefCount;
+  ULONG Flags;
+  union {
+    NDIS_STATUS Status;
+    ULONG NdisReserved2;
+  };
+  PVOID NetBufferListInfo[MaxNetBufferListInfo];
+};
+
+#define NET_BUFFER_NEXT_NB(Nb) ((Nb)->Next)
+#define NET_BUFFER_FIRST_MDL(Nb) ((Nb)->MdlChain)
+#define NET_BUFFER_DATA_LENGTH(Nb) ((Nb)->DataLength)
+#define NET_BUFFER_DATA_OFFSET(Nb) ((Nb)->DataOffset)
+#define NET_BUFFER_CURRENT_MDL(Nb) ((Nb)->CurrentMdl)
+#define NET_BUFFER_CURRENT_MDL_OFFSET(Nb) ((Nb)->CurrentMdlOffset)
+#define NET_BUFFER_CHECKSUM_BIAS(Nb) ((Nb)->ChecksumBias)
+#define NET_BUFFER_PROTOCOL_RESERVED(Nb) ((Nb)->ProtocolReserved)
+#define NET_BUFFER_MINIPORT_RESERVED(Nb) ((Nb)->MiniportReserved)
+#define NET_BUFFER_DATA_PHYSICAL_ADDRESS(Nb) ((Nb)->DataPhysicalAddress)
+#define NET_BUFFER_FIRST_SHARED_MEM_INFO(Nb) ((Nb)->SharedMemoryInfo)
+
 #define NET_BUFFER_LIST_NEXT_NBL(Nbl) ((Nbl)->Next)
+#define NET_BUFFER_LIST_FIRST_NB(Nbl) ((Nbl)->FirstNetBuffer)
+#define NET_BUFFER_LIST_FLAGS(Nbl) ((Nbl)->Flags)
+#define NET_BUFFER_LIST_NBL_FLAGS(Nbl) ((Nbl)->NblFlags)
 #define NET_BUFFER_LIST_STATUS(Nbl) ((Nbl)->Status)
 #define NET_BUFFER_LIST_MINIPORT_RESERVED(Nbl) ((Nbl)->MiniportReserved)
+#define NET_BUFFER_LIST_PROTOCOL_RESERVED(Nbl) ((Nbl)->ProtocolReserved)
+#define NET_BUFFER_LIST_CONTEXT_DATA_START(Nbl) \
+  ((PVOID)(((Nbl)->Context)->ContextData + ((Nbl)->Context)->Offset))
+#define NET_BUFFER_LIST_CONTEXT_DATA_SIZE(Nbl) (((Nbl)->Context)->Size)
+#define NET_BUFFER_LIST_INFO(Nbl, Id) ((Nbl)->NetBufferListInfo[(Id)])
+
+typedef struct _NDIS_NET_BUFFER_LIST_FILTERING_INFO {
+  union {
+    struct {
+      USHORT FilterId;
+      union {
+        USHORT QueueId;
+        USHORT VPortId;
+      };
+    } FilteringInfo;
+    PVOID Value;
+  };
+} NDIS_NET_BUFFER_LIST_FILTERING_INFO, *PNDIS_NET_BUFFER_LIST_FILTERING_INFO;
+#define NET_BUFFER_LIST_RECEIVE_FILTER_ID(Nbl)                                               \
+  (((PNDIS_NET_BUFFER_LIST_FILTERING_INFO)&NET_BUFFER_LIST_INFO((Nbl),                       \
+                                                                NetBufferListFilteringInfo)) \
+       ->FilteringInfo.FilterId)
+#define NET_BUFFER_LIST_RECEIVE_QUEUE_ID(Nbl)                                                \
+  (((PNDIS_NET_BUFFER_LIST_FILTERING_INFO)&NET_BUFFER_LIST_INFO((Nbl),                       \
+                                                                NetBufferListFilteringInfo)) \
+       ->FilteringInfo.QueueId)
+
+/* Receive hash (ndis.h). nicsim's reference NIC has a hash of its own, not Toeplitz: its driver
+ * reports the value with function and type 0. */
+#define NdisHashFunctionToeplitz 0x00000001
+#define NdisHashFunctionReserved1 0x00000002
+#define NdisHashFunctionReserved2 0x00000004
+#define NdisHashFunctionReserved3 0x00000008
+#define NDIS_HASH_FUNCTION_MASK 0x000000FF
+#define NDIS_HASH_TYPE_MASK 0x00FFFF00
+#define NDIS_HASH_IPV4 0x00000100
+#define NDIS_HASH_TCP_IPV4 0x00000200
+#define NDIS_HASH_IPV6 0x00000400
+#define NDIS_HASH_IPV6_EX 0x00000800
+#define NDIS_HASH_TCP_IPV6 0x00001000
+#define NDIS_HASH_TCP_IPV6_EX 0x00002000
+#define NET_BUFFER_LIST_GET_HASH_VALUE(Nbl) \
+  ((ULONG)(ULONG_PTR)NET_BUFFER_LIST_INFO((Nbl), NetBufferListHashValue))
+#define NET_BUFFER_LIST_SET_HASH_VALUE(Nbl, HashValue) \
+  (NET_BUFFER_LIST_INFO((Nbl), NetBufferListHashValue) = (PVOID)(ULONG_PTR)(HashValue))
+#define NET_BUFFER_LIST_GET_HASH_TYPE(Nbl) \
+  (((ULONG)(ULONG_PTR)NET_BUFFER_LIST_INFO((Nbl), NetBufferListHashInfo)) & NDIS_HASH_TYPE_MASK)
+#define NET_BUFFER_LIST_GET_HASH_FUNCTION(Nbl) \
+  (((ULONG)(ULONG_PTR)NET_BUFFER_LIST_INFO((Nbl), NetBufferListHashInfo)) & NDIS_HASH_FUNCTION_MASK)
+#define NET_BUFFER_LIST_SET_HASH_TYPE(Nbl, HashType)                                         \
+  (NET_BUFFER_LIST_INFO((Nbl), NetBufferListHashInfo) =                                      \
+       (PVOID)(ULONG_PTR)((((ULONG)(ULONG_PTR)NET_BUFFER_LIST_INFO((Nbl),                    \
+                                                                   NetBufferListHashInfo)) & \
+                           ~NDIS_HASH_TYPE_MASK) |                                           \
+                          ((HashType)&NDIS_HASH_TYPE_MASK)))
+#define NET_BUFFER_LIST_SET_HASH_FUNCTION(Nbl, HashFunction)                                 \
+  (NET_BUFFER_LIST_INFO((Nbl), NetBufferListHashInfo) =                                      \
+       (PVOID)(ULONG_PTR)((((ULONG)(ULONG_PTR)NET_BUFFER_LIST_INFO((Nbl),                    \
+                                                                   NetBufferListHashInfo)) & \
+                           ~NDIS_HASH_FUNCTION_MASK) |                                       \
+                          ((HashFunction)&NDIS_HASH_FUNCTION_MASK)))
+
+/* Pools. */
+#define NDIS_PROTOCOL_ID_DEFAULT 0x00
+#define NDIS_PROTOCOL_ID_TCP_IP 0x02
+#define NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1 1
+#define NET_BUFFER_POOL_PARAMETERS_REVISION_1 1
+
+typedef struct _NET_BUFFER_LIST_POOL_PARAMETERS {
+  NDIS_OBJECT_HEADER Header;
+  UCHAR ProtocolId;
+  BOOLEAN fAllocateNetBuffer;
+  USHORT ContextSize;
+  ULONG PoolTag;
+  ULONG DataSize;
+} NET_BUFFER_LIST_POOL_PARAMETERS, *PNET_BUFFER_LIST_POOL_PARAMETERS;
+
+typedef struct _NET_BUFFER_POOL_PARAMETERS {
+  NDIS_OBJECT_HEADER Header;
+  ULONG PoolTag;
+  ULONG DataSize;
+} NET_BUFFER_POOL_PARAMETERS, *PNET_BUFFER_POOL_PARAMETERS;
+
+NDIS_HANDLE NicsimNdisAllocateNetBufferListPool(NDIS_HANDLE NdisHandle,
+                                                PNET_BUFFER_LIST_POOL_PARAMETERS Parameters,
+                                                NICSIM_CALL_SITE_PARAMS);
+VOID NicsimNdisFreeNetBufferListPool(NDIS_HANDLE PoolHandle, NICSIM_CALL_SITE_PARAMS);
+PNET_BUFFER_LIST NicsimNdisAllocateNetBufferAndNetBufferList(NDIS_HANDLE PoolHandle,
+                                                             USHORT ContextSize,
+                                                             USHORT ContextBackFill, PMDL MdlChain,
+                                                             ULONG DataOffset, SIZE_T DataLength,
+                                                             NICSIM_CALL_SITE_PARAMS);
+PNET_BUFFER_LIST NicsimNdisAllocateNetBufferList(NDIS_HANDLE PoolHandle, USHORT ContextSize,
+                                                 USHORT ContextBackFill, NICSIM_CALL_SITE_PARAMS);
+VOID NicsimNdisFreeNetBufferList(PNET_BUFFER_LIST NetBufferList, NICSIM_CALL_SITE_PARAMS);
+NDIS_HANDLE NicsimNdisAllocateNetBufferPool(NDIS_HANDLE NdisHandle,
+                                            PNET_BUFFER_POOL_PARAMETERS Parameters,
+                                            NICSIM_CALL_SITE_PARAMS);
+VOID NicsimNdisFreeNetBufferPool(NDIS_HANDLE PoolHandle, NICSIM_CALL_SITE_PARAMS);
+PNET_BUFFER NicsimNdisAllocateNetBuffer(NDIS_HANDLE PoolHandle, PMDL MdlChain, ULONG DataOffset,
+                                        SIZE_T DataLength, NICSIM_CALL_SITE_PARAMS);
+VOID NicsimNdisFreeNetBuffer(PNET_BUFFER NetBuffer, NICSIM_CALL_SITE_PARAMS);
+PMDL NicsimNdisAllocateMdl(NDIS_HANDLE NdisHandle, PVOID VirtualAddress, UINT Length,
+                           NICSIM_CALL_SITE_PARAMS);
+VOID NicsimNdisFreeMdl(PMDL Mdl, NICSIM_CALL_SITE_PARAMS);
+VOID NicsimNdisAdjustMdlLength(PMDL Mdl, UINT Length, NICSIM_CALL_SITE_PARAMS);
+PVOID NicsimNdisGetDataBuffer(PNET_BUFFER NetBuffer, ULONG BytesNeeded, PVOID Storage,
+                              UINT AlignMultiple, UINT AlignOffset, NICSIM_CALL_SITE_PARAMS);
+#define NdisAllocateNetBufferListPool(NdisHandle, Parameters) \
+  NicsimNdisAllocateNetBufferListPool((NdisHandle), (Parameters), NICSIM_CALL_SITE)
+#define NdisFreeNetBufferListPool(PoolHandle) \
+  NicsimNdisFreeNetBufferListPool((PoolHandle), NICSIM_CALL_SITE)
+#define NdisAllocateNetBufferAndNetBufferList(PoolHandle, ContextSize, ContextBackFill, MdlChain, \
+                                              DataOffset, DataLength)                             \
+  NicsimNdisAllocateNetBufferAndNetBufferList((PoolHandle), (ContextSize), (ContextBackFill),     \
+                                              (MdlChain), (DataOffset), (DataLength),             \
+                                              NICSIM_CALL_SITE)
+#define NdisAllocateNetBufferList(PoolHandle, ContextSize, ContextBackFill) \
+  NicsimNdisAllocateNetBufferList((PoolHandle), (ContextSize), (ContextBackFill), NICSIM_CALL_SITE)
+#define NdisFreeNetBufferList(NetBufferList) \
+  NicsimNdisFreeNetBufferList((NetBufferList), NICSIM_CALL_SITE)
+#define NdisAllocateNetBufferPool(NdisHandle, Parameters) \
+  NicsimNdisAllocateNetBufferPool((NdisHandle), (Parameters), NICSIM_CALL_SITE)
+#define NdisFreeNetBufferPool(PoolHandle) \
+  NicsimNdisFreeNetBufferPool((PoolHandle), NICSIM_CALL_SITE)
+#define NdisAllocateNetBuffer(PoolHandle, MdlChain, DataOffset, DataLength)         \
+  NicsimNdisAllocateNetBuffer((PoolHandle), (MdlChain), (DataOffset), (DataLength), \
+                              NICSIM_CALL_SITE)
+#define NdisFreeNetBuffer(NetBuffer) NicsimNdisFreeNetBuffer((NetBuffer), NICSIM_CALL_SITE)
+#define NdisAllocateMdl(NdisHandle, VirtualAddress, Length) \
+  NicsimNdisAllocateMdl((NdisHandle), (VirtualAddress), (Length), NICSIM_CALL_SITE)
+#define NdisFreeMdl(Mdl) NicsimNdisFreeMdl((Mdl), NICSIM_CALL_SITE)
+#define NdisAdjustMdlLength(Mdl, Length) \
+  NicsimNdisAdjustMdlLength((Mdl), (Length), NICSIM_CALL_SITE)
+#define NdisGetDataBuffer(NetBuffer, BytesNeeded, Storage, AlignMultiple, AlignOffset)           \
+  NicsimNdisGetDataBuffer((NetBuffer), (BytesNeeded), (Storage), (AlignMultiple), (AlignOffset), \
+                          NICSIM_CALL_SITE)
+
+/* Scatter-gather DMA (NdisMRegisterScatterGatherDma). An element is the device's to read only
+ * between NdisMAllocateNetBufferSGList and NdisMFreeNetBufferSGList. */
+typedef VOID(MINIPORT_PROCESS_SG_LIST)(PVOID DeviceObject, PVOID Reserved,
+                                       PSCATTER_GATHER_LIST ScatterGatherListBuffer, PVOID Context);
+typedef MINIPORT_PROCESS_SG_LIST(*MINIPORT_PROCESS_SG_LIST_HANDLER);
+typedef VOID(MINIPORT_ALLOCATE_SHARED_MEM_COMPLETE)(NDIS_HANDLE MiniportAdapterContext,
+                                                    PVOID VirtualAddress,
+                                                    PNDIS_PHYSICAL_ADDRESS PhysicalAddress,
+                                                    ULONG Length, PVOID Context);
+typedef MINIPORT_ALLOCATE_SHARED_MEM_COMPLETE(*MINIPORT_ALLOCATE_SHARED_MEM_COMPLETE_HANDLER);
+
+#define NDIS_SG_DMA_DESCRIPTION_REVISION_1 1
+#define NDIS_SG_DMA_64_BIT_ADDRESS 0x00000001
+
+typedef struct _NDIS_SG_DMA_DESCRIPTION {
+  NDIS_OBJECT_HEADER Header;
+  ULONG Flags;
+  ULONG MaximumPhysicalMapping;
+  MINIPORT_PROCESS_SG_LIST_HANDLER ProcessSGListHandler;
+  MINIPORT_ALLOCATE_SHARED_MEM_COMPLETE_HANDLER SharedMemAllocateCompleteHandler;
+  ULONG ScatterGatherListSize; /* out: bytes a caller-provided SG list buffer needs */
+} NDIS_SG_DMA_DESCRIPTION, *PNDIS_SG_DMA_DESCRIPTION;
+
+NDIS_STATUS NicsimNdisMRegisterScatterGatherDma(NDIS_HANDLE MiniportAdapterHandle,
+                                                PNDIS_SG_DMA_DESCRIPTION DmaDescription,
+                                                PNDIS_HANDLE NdisMiniportDmaHandle,
+                                                NICSIM_CALL_SITE_PARAMS);
+VOID NicsimNdisMDeregisterScatterGatherDma(NDIS_HANDLE NdisMiniportDmaHandle,
+                                           NICSIM_CALL_SITE_PARAMS);
+NDIS_STATUS NicsimNdisMAllocateNetBufferSGList(NDIS_HANDLE NdisMiniportDmaHandle,
+                                               PNET_BUFFER NetBuffer, PVOID Context, ULONG Flags,
+                                               PVOID ScatterGatherListBuffer,
+                                               ULONG ScatterGatherListBufferSize,
+                                               NICSIM_CALL_SITE_PARAMS);
+VOID NicsimNdisMFreeNetBufferSGList(NDIS_HANDLE NdisMiniportDmaHandle, PSCATTER_GATHER_LIST pSGL,
+                                    PNET_BUFFER NetBuffer, NICSIM_CALL_SITE_PARAMS);
+#define NdisMRegisterScatterGatherDma(MiniportAdapterHandle, DmaDescription,     \
+                                      NdisMiniportDmaHandle)                     \
+  NicsimNdisMRegisterScatterGatherDma((MiniportAdapterHandle), (DmaDescription), \
+                                      (NdisMiniportDmaHandle), NICSIM_CALL_SITE)
+#define NdisMDeregisterScatterGatherDma(NdisMiniportDmaHandle) \
+  NicsimNdisMDeregisterScatterGatherDma((NdisMiniportDmaHandle), NICSIM_CALL_SITE)
+#define NdisMAllocateNetBufferSGList(NdisMiniportDmaHandle, NetBuffer, Context, Flags,         \
+                                     ScatterGatherListBuffer, ScatterGatherListBufferSize)     \
+  NicsimNdisMAllocateNetBufferSGList((NdisMiniportDmaHandle), (NetBuffer), (Context), (Flags), \
+                                     (ScatterGatherListBuffer), (ScatterGatherListBufferSize), \
+                                     NICSIM_CALL_SITE)
+#define NdisMFreeNetBufferSGList(NdisMiniportDmaHandle, pSGL, NetBuffer) \
+  NicsimNdisMFreeNetBufferSGList((NdisMiniportDmaHandle), (pSGL), (NetBuffer), NICSIM_CALL_SITE)
 
 #define NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL 0x00000001
 #define NDIS_RECEIVE_FLAGS_RESOURCES 0x00000002
@@ -634,10 +1027,10 @@ NDIS_STATUS NicsimNdisMSetMiniportAttributes(NDIS_HANDLE NdisMiniportAdapterHand
 NICSIM_EXTERN_C_END
 
 /* The rest of the surface, by area. */
-#include <nicsim/ndis_sync.h>    /* Ke* IRQL and spin locks, interlocked, lists, RW locks */
-#include <nicsim/ndis_timers.h>  /* timer objects, KDPC objects, I/O work items */
-#include <nicsim/ndis_io.h>      /* register and port access at every width */
-#include <nicsim/ndis_config.h>  /* configuration keywords */
+#include <nicsim/ndis_config.h> /* configuration keywords */
+#include <nicsim/ndis_io.h>     /* register and port access at every width */
+#include <nicsim/ndis_sync.h>   /* Ke* IRQL and spin locks, interlocked, lists, RW locks */
+#include <nicsim/ndis_timers.h> /* timer objects, KDPC objects, I/O work items */
 
 #ifdef __cplusplus
 #include <nicsim_isr_shared.h>

@@ -1,0 +1,69 @@
+// Who owns each NET_BUFFER_LIST, NET_BUFFER and MDL the NDIS layer has seen: allocated from a pool
+// and free, with the miniport, sent and not yet completed, or indicated and not yet returned.
+// Pure bookkeeping (no SystemC, no reports): the kernel asks, then reports what the answer means.
+#pragma once
+
+#include <ndis.h>
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace nicsim::ndis {
+
+enum class NetObjectKind : uint8_t { kNbl, kNb, kMdl };
+enum class NetObjectState : uint8_t {
+  kOwned,      // allocated; its owner (driver or protocol) may use it
+  kSent,       // the protocol handed it to MiniportSendNetBufferLists; not completed yet
+  kIndicated,  // the miniport indicated it up; the protocol holds it
+  kFree,       // back in its pool (quarantined, so a use after free is still recognized)
+};
+
+struct NetObject {
+  NetObjectKind kind = NetObjectKind::kNbl;
+  NetObjectState state = NetObjectState::kOwned;
+  NDIS_HANDLE pool = nullptr;  // nullptr: not from an NDIS pool (seen first in a call)
+  std::string freed_where;     // where it was freed, for use-after-free reports
+};
+
+class NetBufferLedger {
+ public:
+  // Freed objects wait this many frees before their memory is reused.
+  static constexpr size_t kQuarantine = 256;
+
+  NDIS_HANDLE create_pool(NetObjectKind kind, USHORT context_size, bool allocates_nb = false);
+  bool pool_allocates_nb(NDIS_HANDLE pool) const;
+  USHORT pool_context_size(NDIS_HANDLE pool) const;
+  // Objects of the pool still allocated (not free).
+  size_t live_in_pool(NDIS_HANDLE pool) const;
+  void destroy_pool(NDIS_HANDLE pool);
+  bool is_pool(NDIS_HANDLE pool, NetObjectKind kind) const;
+
+  // Zeroed storage for a new object of the pool (from the pool's quarantine when it is full).
+  void* allocate(NDIS_HANDLE pool, NetObjectKind kind, size_t bytes);
+  // nullptr when the object was never seen.
+  NetObject* find(const void* object);
+  NetObject& track(const void* object, NetObjectKind kind);  // finds or starts tracking
+  // Marks it free and quarantines its storage (pool objects) or forgets it (others).
+  void release(const void* object, std::string where);
+  // Marks an object that lives inside another's storage (an NBL's own NB) free.
+  void mark_free(const void* object, std::string where);
+
+ private:
+  struct Pool {
+    NetObjectKind kind;
+    USHORT context_size;
+    bool allocates_nb;
+    size_t live = 0;
+    std::deque<void*> quarantine;
+    std::vector<std::unique_ptr<unsigned char[]>> storage;
+  };
+  std::unordered_map<NDIS_HANDLE, std::unique_ptr<Pool>> pools_;
+  std::vector<std::unique_ptr<Pool>> leaked_;  // freed with objects in use: memory kept
+  std::unordered_map<const void*, NetObject> objects_;
+};
+
+}  // namespace nicsim::ndis

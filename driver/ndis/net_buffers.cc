@@ -1,0 +1,252 @@
+// NET_BUFFER_LIST and NET_BUFFER pools, MDLs, and who owns each of them along the data path:
+// allocation and free, send and completion, indication and return.
+#include <cstring>
+#include <stdexcept>
+
+#include "driver/ndis/kernel.h"
+#include "driver/ndis/kernel_state.h"
+#include "driver/ndis/net_buffer_walk.h"
+
+namespace nicsim::ndis {
+namespace {
+
+constexpr size_t kAlign = 16;  // MEMORY_ALLOCATION_ALIGNMENT on x64
+size_t aligned(size_t bytes) { return (bytes + kAlign - 1) & ~(kAlign - 1); }
+
+const char* kind_name(NetObjectKind kind) {
+  switch (kind) {
+    case NetObjectKind::kNbl:
+      return "NET_BUFFER_LIST";
+    case NetObjectKind::kNb:
+      return "NET_BUFFER";
+    case NetObjectKind::kMdl:
+      return "MDL";
+  }
+  return "object";
+}
+
+void init_nb(PNET_BUFFER nb, NDIS_HANDLE pool, PMDL mdl_chain, ULONG data_offset,
+             SIZE_T data_length) {
+  nb->NdisPoolHandle = pool;
+  nb->MdlChain = mdl_chain;
+  nb->DataOffset = data_offset;
+  nb->DataLength = static_cast<ULONG>(data_length);
+  locate_net_buffer_data(nb);
+}
+
+}  // namespace
+
+bool Kernel::check_not_freed(const void* object, std::string_view api, const CallSite& at) {
+  const NetObject* info = object ? ledger_.find(object) : nullptr;
+  if (!info || info->state != NetObjectState::kFree) return true;
+  report("NBL_USED_AFTER_FREE", std::string(kind_name(info->kind)), at,
+         std::string(api) + " was given a " + kind_name(info->kind) +
+             " that was freed to its pool at " + info->freed_where);
+  return false;
+}
+
+NDIS_HANDLE Kernel::allocate_nbl_pool(PNET_BUFFER_LIST_POOL_PARAMETERS parameters,
+                                      const CallSite& at) {
+  if (!enter_call(at) || !parameters) return nullptr;
+  if (!check_not_dirql("NdisAllocateNetBufferListPool", at)) return nullptr;
+  return ledger_.create_pool(NetObjectKind::kNbl, parameters->ContextSize,
+                             parameters->fAllocateNetBuffer != FALSE);
+}
+
+NDIS_HANDLE Kernel::allocate_nb_pool(PNET_BUFFER_POOL_PARAMETERS parameters, const CallSite& at) {
+  if (!enter_call(at) || !parameters) return nullptr;
+  if (!check_not_dirql("NdisAllocateNetBufferPool", at)) return nullptr;
+  return ledger_.create_pool(NetObjectKind::kNb, 0);
+}
+
+void Kernel::free_nbl_pool(NDIS_HANDLE pool, const CallSite& at) {
+  if (!enter_call(at)) return;
+  check_not_dirql("NdisFreeNetBufferListPool", at);
+  if (!ledger_.is_pool(pool, NetObjectKind::kNbl)) return;
+  if (const size_t live = ledger_.live_in_pool(pool))
+    report("POOL_FREED_IN_USE", "NetBufferListPool", at,
+           "NdisFreeNetBufferListPool with " + std::to_string(live) +
+               " NET_BUFFER_LIST(s) still allocated from it");
+  ledger_.destroy_pool(pool);
+}
+
+void Kernel::free_nb_pool(NDIS_HANDLE pool, const CallSite& at) {
+  if (!enter_call(at)) return;
+  check_not_dirql("NdisFreeNetBufferPool", at);
+  if (!ledger_.is_pool(pool, NetObjectKind::kNb)) return;
+  if (const size_t live = ledger_.live_in_pool(pool))
+    report("POOL_FREED_IN_USE", "NetBufferPool", at,
+           "NdisFreeNetBufferPool with " + std::to_string(live) +
+               " NET_BUFFER(s) still allocated from it");
+  ledger_.destroy_pool(pool);
+}
+
+PNET_BUFFER_LIST Kernel::allocate_nbl(NDIS_HANDLE pool, USHORT context_size, USHORT backfill,
+                                      bool with_nb, PMDL mdl_chain, ULONG data_offset,
+                                      SIZE_T data_length, const CallSite& at) {
+  if (!enter_call(at)) return nullptr;
+  if (!check_not_dirql(
+          with_nb ? "NdisAllocateNetBufferAndNetBufferList" : "NdisAllocateNetBufferList", at))
+    return nullptr;
+  // As documented: only a pool made with fAllocateNetBuffer hands out NBLs with an NB.
+  if (!ledger_.is_pool(pool, NetObjectKind::kNbl) || (with_nb && !ledger_.pool_allocates_nb(pool)))
+    return nullptr;
+  if (with_nb && !check_not_freed(mdl_chain, "NdisAllocateNetBufferAndNetBufferList", at))
+    return nullptr;
+  const size_t context = size_t{ledger_.pool_context_size(pool)} + context_size + backfill;
+  const size_t nb_at = aligned(sizeof(NET_BUFFER_LIST));
+  const size_t context_at = nb_at + (with_nb ? aligned(sizeof(NET_BUFFER)) : 0);
+  const size_t bytes =
+      context_at + (context ? aligned(sizeof(NET_BUFFER_LIST_CONTEXT) + context) : 0);
+  auto* block = static_cast<unsigned char*>(ledger_.allocate(pool, NetObjectKind::kNbl, bytes));
+  auto* nbl = reinterpret_cast<PNET_BUFFER_LIST>(block);
+  nbl->NdisPoolHandle = pool;
+  if (context) {
+    auto* ctx = reinterpret_cast<PNET_BUFFER_LIST_CONTEXT>(block + context_at);
+    ctx->Size = static_cast<USHORT>(context);
+    ctx->Offset = backfill;
+    nbl->Context = ctx;
+  }
+  if (with_nb) {
+    auto* nb = reinterpret_cast<PNET_BUFFER>(block + nb_at);
+    init_nb(nb, pool, mdl_chain, data_offset, data_length);
+    ledger_.track(nb, NetObjectKind::kNb) = NetObject{NetObjectKind::kNb};
+    nbl->FirstNetBuffer = nb;
+  }
+  return nbl;
+}
+
+void Kernel::free_nbl(PNET_BUFFER_LIST nbl, const CallSite& at) {
+  if (!enter_call(at) || !nbl) return;
+  check_not_dirql("NdisFreeNetBufferList", at);
+  const NetObject* info = ledger_.find(nbl);
+  if (!info || !info->pool) {
+    report("NBL_DOUBLE_FREE", "NET_BUFFER_LIST", at,
+           "NdisFreeNetBufferList of a NET_BUFFER_LIST no NDIS pool allocated");
+    return;
+  }
+  if (info->state == NetObjectState::kFree) {
+    report("NBL_DOUBLE_FREE", "NET_BUFFER_LIST", at,
+           "NdisFreeNetBufferList of a NET_BUFFER_LIST already freed at " + info->freed_where);
+    return;
+  }
+  if (info->state != NetObjectState::kOwned) {
+    report("NBL_FREED_IN_USE", "NET_BUFFER_LIST", at,
+           std::string("NdisFreeNetBufferList of a NET_BUFFER_LIST that is ") +
+               (info->state == NetObjectState::kSent ? "sent and not yet completed"
+                                                     : "indicated and not yet returned"));
+    return;
+  }
+  const std::string where = format_where(at);
+  auto* own_nb = reinterpret_cast<PNET_BUFFER>(reinterpret_cast<unsigned char*>(nbl) +
+                                               aligned(sizeof(NET_BUFFER_LIST)));
+  if (ledger_.pool_allocates_nb(info->pool)) ledger_.mark_free(own_nb, where);
+  ledger_.release(nbl, where);
+}
+
+PNET_BUFFER Kernel::allocate_nb(NDIS_HANDLE pool, PMDL mdl_chain, ULONG data_offset,
+                                SIZE_T data_length, const CallSite& at) {
+  if (!enter_call(at)) return nullptr;
+  if (!check_not_dirql("NdisAllocateNetBuffer", at)) return nullptr;
+  if (!ledger_.is_pool(pool, NetObjectKind::kNb)) return nullptr;
+  if (!check_not_freed(mdl_chain, "NdisAllocateNetBuffer", at)) return nullptr;
+  auto* nb =
+      static_cast<PNET_BUFFER>(ledger_.allocate(pool, NetObjectKind::kNb, sizeof(NET_BUFFER)));
+  init_nb(nb, pool, mdl_chain, data_offset, data_length);
+  return nb;
+}
+
+void Kernel::free_nb(PNET_BUFFER nb, const CallSite& at) {
+  if (!enter_call(at) || !nb) return;
+  check_not_dirql("NdisFreeNetBuffer", at);
+  const NetObject* info = ledger_.find(nb);
+  if (!info || !info->pool || info->state == NetObjectState::kFree) {
+    report("NBL_DOUBLE_FREE", "NET_BUFFER", at,
+           info && info->state == NetObjectState::kFree
+               ? "NdisFreeNetBuffer of a NET_BUFFER already freed at " + info->freed_where
+               : std::string("NdisFreeNetBuffer of a NET_BUFFER no NET_BUFFER pool allocated"));
+    return;
+  }
+  ledger_.release(nb, format_where(at));
+}
+
+PMDL Kernel::allocate_mdl(PVOID va, UINT length, const CallSite& at) {
+  if (!enter_call(at) || !va || length == 0) return nullptr;
+  if (!check_not_dirql("NdisAllocateMdl", at)) return nullptr;
+  auto* mdl = static_cast<PMDL>(ledger_.allocate(mdl_pool_, NetObjectKind::kMdl, sizeof(MDL)));
+  const auto address = reinterpret_cast<uintptr_t>(va);
+  mdl->Size = static_cast<CSHORT>(sizeof(MDL));
+  mdl->MdlFlags = MDL_SOURCE_IS_NONPAGED_POOL | MDL_MAPPED_TO_SYSTEM_VA;
+  mdl->StartVa = reinterpret_cast<PVOID>(address & ~uintptr_t{0xFFF});
+  mdl->ByteOffset = static_cast<ULONG>(address & 0xFFF);
+  mdl->ByteCount = length;
+  mdl->MappedSystemVa = va;
+  return mdl;
+}
+
+void Kernel::free_mdl(PMDL mdl, const CallSite& at) {
+  if (!enter_call(at) || !mdl) return;
+  const NetObject* info = ledger_.find(mdl);
+  if (!info || info->state == NetObjectState::kFree) {
+    report("NBL_DOUBLE_FREE", "MDL", at,
+           info ? "NdisFreeMdl of an MDL already freed at " + info->freed_where
+                : std::string("NdisFreeMdl of an MDL NdisAllocateMdl did not allocate"));
+    return;
+  }
+  ledger_.release(mdl, format_where(at));
+}
+
+void Kernel::adjust_mdl_length(PMDL mdl, UINT length, const CallSite& at) {
+  if (!enter_call(at) || !mdl) return;
+  if (!check_not_freed(mdl, "NdisAdjustMdlLength", at)) return;
+  mdl->ByteCount = length;
+}
+
+PVOID Kernel::get_data_buffer(PNET_BUFFER nb, ULONG bytes, PVOID storage, UINT align_multiple,
+                              UINT align_offset, const CallSite& at) {
+  if (!enter_call(at) || !nb) return nullptr;
+  if (!check_not_freed(nb, "NdisGetDataBuffer", at)) return nullptr;
+  if (bytes > nb->DataLength || !nb->CurrentMdl) return nullptr;
+  auto* first = static_cast<uint8_t*>(nb->CurrentMdl->MappedSystemVa) + nb->CurrentMdlOffset;
+  const bool contiguous = nb->CurrentMdl->ByteCount - nb->CurrentMdlOffset >= bytes;
+  const bool aligned_ok = align_multiple <= 1 || (reinterpret_cast<uintptr_t>(first) %
+                                                  align_multiple) == align_offset % align_multiple;
+  if (contiguous && aligned_ok) return first;
+  if (!storage) return nullptr;
+  auto* out = static_cast<uint8_t*>(storage);
+  ULONG copied = 0;
+  for_each_net_buffer_piece(nb, [&](const uint8_t* p, ULONG n) {
+    const ULONG take = std::min(n, bytes - copied);
+    std::memcpy(out + copied, p, take);
+    copied += take;
+  });
+  return storage;
+}
+
+PNET_BUFFER_LIST Kernel::take_chain(PNET_BUFFER_LIST nbls, NetObjectState from, NetObjectState to,
+                                    std::string_view rule, std::string_view api,
+                                    const CallSite& at) {
+  PNET_BUFFER_LIST head = nullptr, tail = nullptr;
+  for (PNET_BUFFER_LIST nbl = nbls; nbl;) {
+    PNET_BUFFER_LIST next = nbl->Next;
+    NetObject& info = ledger_.track(nbl, NetObjectKind::kNbl);
+    if (info.state == NetObjectState::kFree) {
+      check_not_freed(nbl, api, at);
+    } else if (info.state != from) {
+      report(rule, "NET_BUFFER_LIST", at,
+             std::string(api) + " was given a NET_BUFFER_LIST that " +
+                 (info.state == NetObjectState::kOwned  ? "is not outstanding"
+                  : info.state == NetObjectState::kSent ? "is a send not yet completed"
+                                                        : "the protocol still holds"));
+    } else {
+      info.state = to;
+      nbl->Next = nullptr;
+      (tail ? tail->Next : head) = nbl;
+      tail = nbl;
+    }
+    nbl = next;
+  }
+  return head;
+}
+
+}  // namespace nicsim::ndis
