@@ -9,9 +9,32 @@
 
 namespace nicsim::miniport {
 
-inline constexpr ULONG kPoolTag = 0x4E43504D;  // 'MPCN'
-inline constexpr ULONG kTxRingEntries = 16;    // small on purpose: bursts fill it
-inline constexpr ULONG kRxBudget = 32;         // frames per queue per DPC run
+inline constexpr ULONG kPoolTag = 0x4E43504D;                // 'MPCN'
+inline constexpr ULONG64 kLinkSpeedBps = 10'000'000'000ull;  // the link partner's nominal rate
+inline constexpr UCHAR kMacAddress[6] = {0x02, 0x4E, 0x43, 0x00, 0x00, 0x01};  // locally admin.
+inline constexpr ULONG kSupportedPacketFilters =
+    NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_MULTICAST | NDIS_PACKET_TYPE_ALL_MULTICAST |
+    NDIS_PACKET_TYPE_BROADCAST | NDIS_PACKET_TYPE_PROMISCUOUS;
+inline constexpr NDIS_OID kSupportedOids[] = {OID_GEN_SUPPORTED_LIST,
+                                              OID_GEN_HARDWARE_STATUS,
+                                              OID_GEN_MEDIA_SUPPORTED,
+                                              OID_GEN_MEDIA_IN_USE,
+                                              OID_GEN_MAXIMUM_FRAME_SIZE,
+                                              OID_GEN_MAXIMUM_TOTAL_SIZE,
+                                              OID_GEN_LINK_SPEED,
+                                              OID_GEN_MEDIA_CONNECT_STATUS,
+                                              OID_GEN_LINK_STATE,
+                                              OID_GEN_CURRENT_PACKET_FILTER,
+                                              OID_GEN_STATISTICS,
+                                              OID_GEN_XMIT_OK,
+                                              OID_GEN_RCV_OK,
+                                              OID_GEN_VENDOR_DESCRIPTION,
+                                              OID_802_3_PERMANENT_ADDRESS,
+                                              OID_802_3_CURRENT_ADDRESS,
+                                              OID_802_3_MULTICAST_LIST,
+                                              OID_802_3_MAXIMUM_LIST_SIZE};
+inline constexpr ULONG kTxRingEntries = 16;  // small on purpose: bursts fill it
+inline constexpr ULONG kRxBudget = 32;       // frames per queue per DPC run
 // Receive work per DPC run, in system-time units (100 ns): with small frames and the receive lock
 // contended from several CPUs, 32 frames can take longer than a DPC should run (100 us).
 inline constexpr LONGLONG kRxTimeBudget = 400;
@@ -126,6 +149,17 @@ struct MP_ADAPTER {
 
   BOOLEAN Halting;     // under Lock
   ULONG DpcsInFlight;  // under Lock
+  // Pause: sends are refused with NDIS_STATUS_PAUSED and receives stay in the rings; the pause
+  // completes (NdisMPauseComplete) once no send is outstanding and no receive is up.
+  BOOLEAN Paused;        // under Lock
+  BOOLEAN PausePending;  // under Lock: MiniportPause returned NDIS_STATUS_PENDING
+  BOOLEAN Resetting;     // under Lock: a reset is in progress, sends are refused
+  ULONG TxOutstanding;   // under Lock: NBLs taken by MiniportSendNetBufferLists, not completed
+  ULONG RxWithProtocol;  // under Lock: receive NBLs indicated, not returned
+  ULONG PacketFilter;    // OID_GEN_CURRENT_PACKET_FILTER
+  UCHAR MacAddress[6];
+  NDIS_HANDLE ResetWorkItem;
+  PIO_INTERRUPT_MESSAGE_INFO MessageInfo;  // from NdisMRegisterInterruptEx, for re-programming
   // Causes a DPC fetched but left for its next run (receive budget spent). Only the DPC of
   // that message (MSI-X) or CPU (INTx) touches its slot, and DPCs of one slot never overlap.
   ULONG DpcCarry[kMaxDpcSlots];
@@ -158,8 +192,25 @@ NDIS_STATUS MPRegisterInterrupt(MP_ADAPTER* adapter);
 VOID MPEnableInterruptsSync(MP_ADAPTER* adapter, ULONG causes);
 VOID MPDisableInterruptsSync(MP_ADAPTER* adapter, ULONG causes);
 
+// mp_lifecycle.cc
+MINIPORT_PAUSE MPPause;
+MINIPORT_RESTART MPRestart;
+MINIPORT_CHECK_FOR_HANG MPCheckForHangEx;
+MINIPORT_RESET MPResetEx;
+MINIPORT_CANCEL_SEND MPCancelSend;
+MINIPORT_SHUTDOWN MPShutdownEx;
+MINIPORT_DEVICE_PNP_EVENT_NOTIFY MPDevicePnPEventNotify;
+// Counts NBLs done (sends completed, receives returned); completes a pending pause when the
+// data path is empty. Takes Lock; IRQL <= DISPATCH_LEVEL.
+VOID MPDataPathDone(MP_ADAPTER* adapter, ULONG sends, ULONG receives);
+
+// mp_oid.cc
+MINIPORT_OID_REQUEST MPOidRequest;
+MINIPORT_CANCEL_OID_REQUEST MPCancelOidRequest;
+
 // mp_recv.cc
 VOID MPPostAllRxBuffers(MP_ADAPTER* adapter);
+VOID MPRepostRxBuffers(MP_ADAPTER* adapter);
 // true: more frames wait (kRxBudget frames handled, or the system time reached deadline).
 bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue, LONGLONG deadline);
 MINIPORT_RETURN_NET_BUFFER_LISTS MPReturnNetBufferLists;

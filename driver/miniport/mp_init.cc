@@ -30,6 +30,7 @@ VOID MPFreeAdapter(MP_ADAPTER* adapter, bool locks_allocated) {
     NdisFreeSpinLock(&adapter->RcvLock);
   }
   if (adapter->Bar0) NdisMUnmapIoSpace(adapter->AdapterHandle, adapter->Bar0, adapter->Bar0Length);
+  if (adapter->ResetWorkItem) NdisFreeIoWorkItem(adapter->ResetWorkItem);
   adapter->~MP_ADAPTER();
   NdisFreeMemory(adapter, sizeof(MP_ADAPTER), 0);
 }
@@ -61,6 +62,51 @@ ULONG MPQueuesFor(ULONG configured, ULONG messages, bool msix) {
   return queues;
 }
 
+// Runs at PASSIVE_LEVEL (initialize): registration attributes, then general attributes (an
+// Ethernet adapter with the NIC's link and this driver's OIDs).
+NDIS_STATUS MPSetAttributes(MP_ADAPTER* adapter) {
+  NDIS_MINIPORT_ADAPTER_ATTRIBUTES attributes{};
+  auto& registration = attributes.RegistrationAttributes;
+  registration.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES;
+  registration.Header.Revision = NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1;
+  registration.Header.Size = sizeof(registration);
+  registration.MiniportAdapterContext = adapter;
+  registration.AttributeFlags =
+      NDIS_MINIPORT_ATTRIBUTES_HARDWARE_DEVICE | NDIS_MINIPORT_ATTRIBUTES_BUS_MASTER;
+  registration.CheckForHangTimeInSeconds = 2;
+  registration.InterfaceType = NdisInterfacePci;
+  NDIS_STATUS status = NdisMSetMiniportAttributes(adapter->AdapterHandle, &attributes);
+  if (status != NDIS_STATUS_SUCCESS) return status;
+
+  NdisZeroMemory(&attributes, sizeof(attributes));
+  auto& general = attributes.GeneralAttributes;
+  general.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES;
+  general.Header.Revision = NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_2;
+  general.Header.Size = sizeof(general);
+  general.MediaType = NdisMedium802_3;
+  general.PhysicalMediumType = NdisPhysicalMedium802_3;
+  general.MtuSize = nic_regs::kMaxFrame - 18;
+  general.MaxXmitLinkSpeed = general.XmitLinkSpeed = kLinkSpeedBps;
+  general.MaxRcvLinkSpeed = general.RcvLinkSpeed = kLinkSpeedBps;
+  general.MediaConnectState = MediaConnectStateConnected;
+  general.MediaDuplexState = MediaDuplexStateFull;
+  general.LookaheadSize = nic_regs::kMaxFrame - 14;
+  general.MacOptions = NDIS_MAC_OPTION_COPY_LOOKAHEAD_DATA | NDIS_MAC_OPTION_TRANSFERS_NOT_PEND |
+                       NDIS_MAC_OPTION_NO_LOOPBACK;
+  general.SupportedPacketFilters = kSupportedPacketFilters;
+  general.MacAddressLength = sizeof(adapter->MacAddress);
+  NdisMoveMemory(general.PermanentMacAddress, adapter->MacAddress, sizeof(adapter->MacAddress));
+  NdisMoveMemory(general.CurrentMacAddress, adapter->MacAddress, sizeof(adapter->MacAddress));
+  general.AccessType = NET_IF_ACCESS_BROADCAST;
+  general.DirectionType = NET_IF_DIRECTION_SENDRECEIVE;
+  general.ConnectionType = NET_IF_CONNECTION_DEDICATED;
+  general.IfType = IF_TYPE_ETHERNET_CSMACD;
+  general.IfConnectorPresent = TRUE;
+  general.SupportedOidList = const_cast<PNDIS_OID>(kSupportedOids);
+  general.SupportedOidListLength = sizeof(kSupportedOids);
+  return NdisMSetMiniportAttributes(adapter->AdapterHandle, &attributes);
+}
+
 // MiniportInitializeEx. Runs at PASSIVE_LEVEL; takes RcvLock while posting buffers.
 NDIS_STATUS MPInitializeEx(NDIS_HANDLE adapter_handle, NDIS_HANDLE driver_context,
                            PNDIS_MINIPORT_INIT_PARAMETERS params) {
@@ -86,13 +132,18 @@ NDIS_STATUS MPInitializeEx(NDIS_HANDLE adapter_handle, NDIS_HANDLE driver_contex
   const CCHAR cpus = NdisSystemProcessorCount();
   adapter->NumCpus = cpus > 0 ? static_cast<ULONG>(cpus) : 1;
   adapter->EnabledCauses = EnabledCausesFor(adapter->NumQueues);
+  NdisMoveMemory(adapter->MacAddress, kMacAddress, sizeof(kMacAddress));
+  adapter->PacketFilter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST;
 
-  NDIS_MINIPORT_ADAPTER_ATTRIBUTES attributes{};
-  attributes.RegistrationAttributes.MiniportAdapterContext = adapter;
-  NDIS_STATUS status = NdisMSetMiniportAttributes(adapter_handle, &attributes);
+  NDIS_STATUS status = MPSetAttributes(adapter);
   if (status != NDIS_STATUS_SUCCESS) {
     MPFreeAdapter(adapter, false);
     return status;
+  }
+  adapter->ResetWorkItem = NdisAllocateIoWorkItem(adapter_handle);
+  if (!adapter->ResetWorkItem) {
+    MPFreeAdapter(adapter, false);
+    return NDIS_STATUS_RESOURCES;
   }
   NdisAllocateSpinLock(&adapter->Lock);
   NdisAllocateSpinLock(&adapter->SendLock);
@@ -179,12 +230,24 @@ const DriverCounters& MpCounters() { return g_counters; }
 NDIS_STATUS MpDriverEntry(const DriverConfig* config, PNDIS_HANDLE driver_handle) {
   g_counters = DriverCounters{};
   NDIS_MINIPORT_DRIVER_CHARACTERISTICS chars{};
+  chars.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS;
+  chars.Header.Revision = NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2;
+  chars.Header.Size = sizeof(chars);
   chars.MajorNdisVersion = 6;
-  chars.MinorNdisVersion = 20;
+  chars.MinorNdisVersion = 30;
   chars.InitializeHandlerEx = MPInitializeEx;
   chars.HaltHandlerEx = MPHaltEx;
+  chars.PauseHandler = MPPause;
+  chars.RestartHandler = MPRestart;
+  chars.OidRequestHandler = MPOidRequest;
+  chars.CancelOidRequestHandler = MPCancelOidRequest;
   chars.SendNetBufferListsHandler = MPSendNetBufferLists;
   chars.ReturnNetBufferListsHandler = MPReturnNetBufferLists;
+  chars.CancelSendHandler = MPCancelSend;
+  chars.CheckForHangHandlerEx = MPCheckForHangEx;
+  chars.ResetHandlerEx = MPResetEx;
+  chars.DevicePnPEventNotifyHandler = MPDevicePnPEventNotify;
+  chars.ShutdownHandlerEx = MPShutdownEx;
   return NdisMRegisterMiniportDriver(nullptr, nullptr, const_cast<DriverConfig*>(config), &chars,
                                      driver_handle);
 }

@@ -238,6 +238,7 @@ NDIS_STATUS MPRegisterInterrupt(MP_ADAPTER* adapter) {
   if (status != NDIS_STATUS_SUCCESS) return status;
   adapter->InterruptRegistered = TRUE;
   if (chars.InterruptType != NDIS_CONNECT_MESSAGE_BASED) adapter->Msix = FALSE;
+  adapter->MessageInfo = chars.MessageInfoTable;
   NICProgramInterrupts(adapter, adapter->Msix ? chars.MessageInfoTable : nullptr);
   return NDIS_STATUS_SUCCESS;
 }

@@ -58,8 +58,12 @@ bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue, LONGLONG deadline) {
   bool more = false;
   ULONG idle_polls = 0;
   ULONG handled = 0;
+  NdisDprAcquireSpinLock(&adapter->Lock);
+  const bool paused = adapter->Paused;  // frames stay in the ring; MPRestart drains them
+  NdisDprReleaseSpinLock(&adapter->Lock);
   NdisDprAcquireSpinLock(&adapter->RcvLock);
   for (;;) {
+    if (paused) break;
     const ULONG slot = ring.NextToClean;
     if (slot == ring.NextToUse) break;  // nothing posted
     const ULONG64 writeback = NicsimReadSharedUlong64(RxDesc(ring, slot) + 8);
@@ -110,6 +114,9 @@ bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue, LONGLONG deadline) {
     NET_BUFFER_LIST_SET_HASH_VALUE(nbl, hash);  // the NIC's own hash: function and type stay 0
     nbl->SourceHandle = adapter->AdapterHandle;
     buffer->WithProtocol = TRUE;
+    NdisDprAcquireSpinLock(&adapter->Lock);
+    ++adapter->RxWithProtocol;
+    NdisDprReleaseSpinLock(&adapter->Lock);
     ++MpMutableCounters().RxIndicated;
     if (hold_across_indicate) {
       NdisMIndicateReceiveNetBufferLists(adapter->AdapterHandle, nbl, NDIS_DEFAULT_PORT_NUMBER, 1,
@@ -144,12 +151,14 @@ VOID MPReturnNetBufferLists(NDIS_HANDLE context, PNET_BUFFER_LIST nbls, ULONG fl
       NdisAcquireSpinLock(&adapter->RcvLock);
     }
     ULONG touched = 0;
+    ULONG returned = 0;
     for (ULONG n = 0; nbl && n < kPostChunk; ++n) {
       PNET_BUFFER_LIST next = nbl->Next;
       nbl->Next = nullptr;
       auto* buffer = static_cast<MP_RX_BUFFER*>(nbl->MiniportReserved[0]);
       if (buffer && buffer->WithProtocol && buffer->Queue < adapter->NumQueues) {
         buffer->WithProtocol = FALSE;
+        ++returned;
         if (MPPostRxBuffer(adapter, adapter->Rx[buffer->Queue], buffer)) {
           touched |= 1u << buffer->Queue;
         }
@@ -166,6 +175,26 @@ VOID MPReturnNetBufferLists(NDIS_HANDLE context, PNET_BUFFER_LIST nbls, ULONG fl
     } else {
       NdisReleaseSpinLock(&adapter->RcvLock);
     }
+    if (returned) MPDataPathDone(adapter, 0, returned);
+  }
+}
+
+// Runs at PASSIVE_LEVEL in a reset, after the device reset (it owns no buffer any more); takes
+// RcvLock. Starts every ring over with the buffers that are not up with the protocol.
+VOID MPRepostRxBuffers(MP_ADAPTER* adapter) {
+  for (ULONG q = 0; q < adapter->NumQueues; ++q) {
+    MP_RX_RING& ring = adapter->Rx[q];
+    NdisAcquireSpinLock(&adapter->RcvLock);
+    for (MP_RX_BUFFER*& slot : ring.Slot) slot = nullptr;
+    ring.NextToClean = ring.NextToUse = 0;
+    for (MP_RX_BUFFER& buffer : ring.Buffers) {
+      if (!buffer.WithProtocol) {
+        NicsimSyncBufferForCpu(buffer.Va, kBufferBytes);
+        MPPostRxBuffer(adapter, ring, &buffer);
+      }
+    }
+    NICWriteRegister(adapter, nic_regs::RX_TAIL(q), ring.NextToUse);
+    NdisReleaseSpinLock(&adapter->RcvLock);
   }
 }
 

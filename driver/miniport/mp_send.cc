@@ -171,8 +171,13 @@ VOID MPReapTx(MP_ADAPTER* adapter, MP_TX_RING& ring, NblQueue& done) {
   }
 }
 
+// Every NBL MiniportSendNetBufferLists took comes back through here.
 VOID MPCompleteList(MP_ADAPTER* adapter, NblQueue& list, ULONG flags) {
-  if (list.head) NdisMSendNetBufferListsComplete(adapter->AdapterHandle, list.head, flags);
+  if (!list.head) return;
+  ULONG count = 0;
+  for (PNET_BUFFER_LIST nbl = list.head; nbl; nbl = NET_BUFFER_LIST_NEXT_NBL(nbl)) ++count;
+  NdisMSendNetBufferListsComplete(adapter->AdapterHandle, list.head, flags);
+  MPDataPathDone(adapter, count, 0);
 }
 
 // Counts the NBL's frames and ties each to it. False for an NBL with no frame.
@@ -205,14 +210,20 @@ VOID MPSendNetBufferLists(NDIS_HANDLE context, PNET_BUFFER_LIST nbls, NDIS_PORT_
 
   // Bug variant lock-order-dpc-vs-send keeps Lock held across the SendLock acquire.
   const bool lock_outside = HasBug(adapter, DriverBug::kLockOrderDpcVsSend);
+  ULONG count = 0;
+  for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = NET_BUFFER_LIST_NEXT_NBL(nbl)) ++count;
   acquire(&adapter->Lock);
-  const bool halting = adapter->Halting;
-  if (!lock_outside || halting) release(&adapter->Lock);
+  adapter->TxOutstanding += count;  // each comes back through MPCompleteList
+  const NDIS_STATUS refuse = adapter->Halting     ? NDIS_STATUS_RESET_IN_PROGRESS
+                             : adapter->Paused    ? NDIS_STATUS_PAUSED
+                             : adapter->Resetting ? NDIS_STATUS_RESET_IN_PROGRESS
+                                                  : NDIS_STATUS_SUCCESS;
+  if (!lock_outside || refuse != NDIS_STATUS_SUCCESS) release(&adapter->Lock);
   NblQueue done;
-  if (halting) {
+  if (refuse != NDIS_STATUS_SUCCESS) {
     for (PNET_BUFFER_LIST nbl = nbls; nbl;) {
       PNET_BUFFER_LIST next = NET_BUFFER_LIST_NEXT_NBL(nbl);
-      NET_BUFFER_LIST_STATUS(nbl) = NDIS_STATUS_RESET_IN_PROGRESS;
+      NET_BUFFER_LIST_STATUS(nbl) = refuse;
       done.push(nbl);
       nbl = next;
     }
@@ -307,11 +318,15 @@ VOID MPHandleSendComplete(MP_ADAPTER* adapter, ULONG queue) {
   MPCompleteList(adapter, done, NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);
 }
 
-// Bug variant isr-completes-send only: the same reaping at DIRQL, without any lock.
+// Bug variant isr-completes-send only: the same reaping at DIRQL, without any lock (nor the
+// accounting, which would need one).
 VOID MPCompleteSendsAtIsr(MP_ADAPTER* adapter, ULONG queue) {
   NblQueue done;
   MPReapTx(adapter, adapter->Tx[queue], done);
-  MPCompleteList(adapter, done, NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);
+  if (done.head) {
+    NdisMSendNetBufferListsComplete(adapter->AdapterHandle, done.head,
+                                    NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);
+  }
 }
 
 // Runs at PASSIVE_LEVEL in halt, after the device is reset; takes SendLock. Aborts every frame

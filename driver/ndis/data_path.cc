@@ -1,5 +1,4 @@
-// Miniport driver registration, the adapter lifecycle (initialize/halt on a passive thread) and
-// the data path (send, send complete, receive indication, return).
+// The data path: send, send complete, receive indication, return, and who owns each NBL.
 #include <cstddef>
 #include <cstring>
 #include <stdexcept>
@@ -8,129 +7,6 @@
 #include "driver/ndis/kernel_state.h"
 
 namespace nicsim::ndis {
-
-Kernel::Adapter* Kernel::find_adapter(NDIS_HANDLE handle) {
-  return adapter_ && adapter_.get() == handle ? adapter_.get() : nullptr;
-}
-
-NDIS_STATUS Kernel::register_driver(NDIS_HANDLE driver_context,
-                                    PNDIS_MINIPORT_DRIVER_CHARACTERISTICS chars,
-                                    PNDIS_HANDLE handle, const CallSite&) {
-  if (!chars || !chars->InitializeHandlerEx || !chars->HaltHandlerEx)
-    return NDIS_STATUS_INVALID_PARAMETER;
-  driver_ = *chars;
-  driver_context_ = driver_context;
-  driver_registered_ = true;
-  if (handle) *handle = this;
-  return NDIS_STATUS_SUCCESS;
-}
-
-void Kernel::deregister_driver() { driver_registered_ = false; }
-
-NDIS_STATUS Kernel::set_attributes(NDIS_HANDLE adapter,
-                                   PNDIS_MINIPORT_ADAPTER_ATTRIBUTES attributes) {
-  Adapter* a = find_adapter(adapter);
-  if (!a || !attributes) return NDIS_STATUS_INVALID_PARAMETER;
-  a->context = attributes->RegistrationAttributes.MiniportAdapterContext;
-  return NDIS_STATUS_SUCCESS;
-}
-
-bool Kernel::adapter_initialized() const { return adapter_ && adapter_->initialized; }
-
-NDIS_STATUS Kernel::initialize_status() const {
-  return adapter_ ? adapter_->init_status : NDIS_STATUS_ADAPTER_NOT_FOUND;
-}
-
-namespace {
-
-bool adapter_has_interrupt(const auto& interrupts, const void* adapter) {
-  for (const auto& interrupt : interrupts)
-    if (interrupt->registered && interrupt->adapter == adapter) return true;
-  return false;
-}
-
-}  // namespace
-
-PNDIS_RESOURCE_LIST Kernel::build_resource_list(Adapter& adapter) const {
-  auto& list = adapter.resources;
-  list.clear();
-  CM_PARTIAL_RESOURCE_DESCRIPTOR memory{};
-  memory.Type = CmResourceTypeMemory;
-  memory.ShareDisposition = CmResourceShareDeviceExclusive;
-  memory.Flags = CM_RESOURCE_MEMORY_READ_WRITE;
-  memory.u.Memory.Start.QuadPart = static_cast<LONGLONG>(resources_.bar0_address);
-  memory.u.Memory.Length = resources_.bar0_length;
-  list.push_back(memory);
-  const unsigned cpus = platform_.num_cpus();
-  for (unsigned cpu : resources_.message_cpus) {
-    CM_PARTIAL_RESOURCE_DESCRIPTOR message{};
-    message.Type = CmResourceTypeInterrupt;
-    message.ShareDisposition = CmResourceShareDeviceExclusive;
-    message.Flags = CM_RESOURCE_INTERRUPT_LATCHED | CM_RESOURCE_INTERRUPT_MESSAGE;
-    message.u.MessageInterrupt.Translated.Affinity = KAFFINITY{1} << (cpu % cpus);
-    list.push_back(message);
-  }
-  if (resources_.message_cpus.empty()) {
-    CM_PARTIAL_RESOURCE_DESCRIPTOR line{};
-    line.Type = CmResourceTypeInterrupt;
-    line.ShareDisposition = CmResourceShareShared;
-    line.Flags = CM_RESOURCE_INTERRUPT_LEVEL_SENSITIVE;
-    line.u.Interrupt.Affinity = cpus >= 64 ? ~KAFFINITY{0} : (KAFFINITY{1} << cpus) - 1;
-    list.push_back(line);
-  }
-  // CM_PARTIAL_RESOURCE_LIST ends in a one-element array: lay the descriptors out behind it.
-  const size_t bytes = offsetof(CM_PARTIAL_RESOURCE_LIST, PartialDescriptors) +
-                       list.size() * sizeof(CM_PARTIAL_RESOURCE_DESCRIPTOR);
-  adapter.resource_list.assign(bytes, 0);
-  auto* header = reinterpret_cast<PCM_PARTIAL_RESOURCE_LIST>(adapter.resource_list.data());
-  header->Version = 1;
-  header->Revision = 1;
-  header->Count = static_cast<ULONG>(list.size());
-  std::memcpy(header->PartialDescriptors, list.data(),
-              list.size() * sizeof(CM_PARTIAL_RESOURCE_DESCRIPTOR));
-  return header;
-}
-
-void Kernel::initialize_adapter(unsigned cpu_index, uint64_t at_ns) {
-  if (!driver_registered_)
-    throw std::logic_error(
-        "initialize_adapter: no driver registered (NdisMRegisterMiniportDriver)");
-  adapter_ = std::make_unique<Adapter>();
-  platform_.start_passive(
-      cpu_index, "MiniportInitializeEx",
-      [this] {
-        NDIS_MINIPORT_INIT_PARAMETERS params{};
-        params.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_INIT_PARAMETERS;
-        params.Header.Revision = NDIS_MINIPORT_INIT_PARAMETERS_REVISION_1;
-        params.Header.Size = sizeof(params);
-        params.AllocatedResources = build_resource_list(*adapter_);
-        NDIS_STATUS status = NDIS_STATUS_FAILURE;
-        run_callback("MiniportInitializeEx", [&] {
-          status = driver_.InitializeHandlerEx(adapter_.get(), driver_context_, &params);
-        });
-        adapter_->init_status = status;
-        adapter_->initialized = NT_SUCCESS(status);
-        if (!adapter_->initialized && adapter_has_interrupt(interrupts_, adapter_.get()))
-          report("HALT_WITHOUT_DEREGISTER", "MiniportInitializeEx", CallSite::current(),
-                 "initialize failed and returned with its interrupt still registered");
-      },
-      at_ns);
-}
-
-void Kernel::halt_adapter(unsigned cpu_index, uint64_t at_ns) {
-  platform_.start_passive(
-      cpu_index, "MiniportHaltEx",
-      [this] {
-        if (!adapter_ || !adapter_->initialized) return;
-        run_callback("MiniportHaltEx",
-                     [&] { driver_.HaltHandlerEx(adapter_->context, NdisHaltDeviceDisabled); });
-        adapter_->initialized = false;
-        if (adapter_has_interrupt(interrupts_, adapter_.get()))
-          report("HALT_WITHOUT_DEREGISTER", "MiniportHaltEx", CallSite::current(),
-                 "halt returned with its interrupt still registered");
-      },
-      at_ns);
-}
 
 void Kernel::send_net_buffer_lists(PNET_BUFFER_LIST nbls, ULONG send_flags) {
   if (!adapter_initialized() || !driver_.SendNetBufferListsHandler)
@@ -142,6 +18,7 @@ void Kernel::send_net_buffer_lists(PNET_BUFFER_LIST nbls, ULONG send_flags) {
           "send_net_buffer_lists: the protocol sent a NET_BUFFER_LIST it does "
           "not own");
     info.state = NetObjectState::kSent;
+    if (adapter_->state != AdapterState::kRunning) adapter_->sent_while_paused.insert(nbl);
   }
   run_callback(
       "MiniportSendNetBufferLists",
@@ -172,6 +49,9 @@ void Kernel::indicate_receive(NDIS_HANDLE, PNET_BUFFER_LIST nbls, ULONG count, U
   if (on_cpu() && holds_ndis_lock())
     report("NDIS_CALL_UNDER_LOCK", "NdisMIndicateReceiveNetBufferLists", at,
            "NdisMIndicateReceiveNetBufferLists while holding " + held_lock_names());
+  if (adapter_ && adapter_->state == AdapterState::kPaused)
+    report("RECEIVE_WHILE_PAUSED", "NdisMIndicateReceiveNetBufferLists", at,
+           "a receive indication while the adapter is paused");
   nbls = take_chain(nbls, NetObjectState::kOwned, NetObjectState::kIndicated,
                     "RECEIVE_INDICATED_TWICE", "NdisMIndicateReceiveNetBufferLists", at);
   if (!nbls) return;
@@ -194,7 +74,13 @@ void Kernel::send_complete(NDIS_HANDLE, PNET_BUFFER_LIST nbls, ULONG flags, cons
   if (on_cpu() && holds_ndis_lock())
     report("NDIS_CALL_UNDER_LOCK", "NdisMSendNetBufferListsComplete", at,
            "NdisMSendNetBufferListsComplete while holding " + held_lock_names());
-  for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next) check_sg_freed(nbl, at);
+  for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next) {
+    check_sg_freed(nbl, at);
+    if (adapter_ && adapter_->sent_while_paused.erase(nbl) && nbl->Status != NDIS_STATUS_PAUSED)
+      report("SEND_WHILE_PAUSED", "NdisMSendNetBufferListsComplete", at,
+             "a send that arrived while the adapter was not running completed with status " +
+                 hex(static_cast<uint32_t>(nbl->Status)) + ", not NDIS_STATUS_PAUSED");
+  }
   nbls = take_chain(nbls, NetObjectState::kSent, NetObjectState::kOwned, "SEND_COMPLETED_TWICE",
                     "NdisMSendNetBufferListsComplete", at);
   if (nbls && protocol_.send_complete) protocol_.send_complete(nbls, flags);

@@ -65,6 +65,19 @@ struct LockStats {
 struct ProtocolHooks {
   std::function<void(PNET_BUFFER_LIST nbls, ULONG count, ULONG receive_flags)> receive;
   std::function<void(PNET_BUFFER_LIST nbls, ULONG send_complete_flags)> send_complete;
+  std::function<void(const NDIS_STATUS_INDICATION& indication)> status;
+  std::function<void(PNDIS_OID_REQUEST request, NDIS_STATUS status)> oid_complete;
+};
+
+// Where the adapter is in NDIS's state machine (after initialize it is Paused until restarted).
+enum class AdapterState : uint8_t {
+  kHalted,
+  kInitializing,
+  kPaused,
+  kRestarting,
+  kRunning,
+  kPausing,
+  kHalting
 };
 
 // The adapter's hardware as PnP hands it to initialize (NDIS_MINIPORT_INIT_PARAMETERS::
@@ -112,10 +125,26 @@ class Kernel {
                     CallbackKind kind = CallbackKind::kPassive);
 
   // Adapter lifecycle over the driver registered with NdisMRegisterMiniportDriver.
+  // Initialize, then restart (NDIS leaves an initialized adapter paused until MiniportRestart).
   void initialize_adapter(unsigned cpu = 0, uint64_t at_ns = 0);
+  // Pauses a running adapter first, as NDIS does, then halts it.
   void halt_adapter(unsigned cpu = 0, uint64_t at_ns = 0);
   bool adapter_initialized() const;
   NDIS_STATUS initialize_status() const;
+  AdapterState adapter_state() const;
+  // Lifecycle requests from "NDIS" (lifecycle.cc); each runs on cpu's passive thread at at_ns.
+  void pause_adapter(unsigned cpu, uint64_t at_ns = 0);
+  void restart_adapter(unsigned cpu, uint64_t at_ns = 0);
+  void check_for_hang(unsigned cpu, uint64_t at_ns = 0);  // at DISPATCH_LEVEL; resets on TRUE
+  void reset_adapter(unsigned cpu, uint64_t at_ns = 0);
+  void shutdown_adapter(unsigned cpu, uint64_t at_ns = 0);
+  void unload_driver(unsigned cpu, uint64_t at_ns = 0);
+  // Call on a CPU thread: MiniportOidRequest / MiniportCancelSend. A pended OID completes
+  // through ProtocolHooks::oid_complete.
+  NDIS_STATUS oid_request(PNDIS_OID_REQUEST request);
+  void cancel_send(PVOID cancel_id);
+  // Waits on the calling CPU thread (polling) until the adapter reaches state or time runs out.
+  bool wait_for_state(AdapterState state, uint64_t timeout_ns);
   // Call on a CPU thread: MiniportSendNetBufferLists / MiniportReturnNetBufferLists.
   void send_net_buffer_lists(PNET_BUFFER_LIST nbls, ULONG send_flags);
   void return_net_buffer_lists(PNET_BUFFER_LIST nbls, ULONG return_flags);
@@ -174,7 +203,15 @@ class Kernel {
                               PNDIS_MINIPORT_DRIVER_CHARACTERISTICS chars, PNDIS_HANDLE handle,
                               const CallSite& at);
   void deregister_driver();
-  NDIS_STATUS set_attributes(NDIS_HANDLE adapter, PNDIS_MINIPORT_ADAPTER_ATTRIBUTES attributes);
+  NDIS_STATUS set_attributes(NDIS_HANDLE adapter, PNDIS_MINIPORT_ADAPTER_ATTRIBUTES attributes,
+                             const CallSite& at);
+  void pause_complete(NDIS_HANDLE adapter, const CallSite& at);
+  void restart_complete(NDIS_HANDLE adapter, NDIS_STATUS status, const CallSite& at);
+  void oid_request_complete(NDIS_HANDLE adapter, PNDIS_OID_REQUEST request, NDIS_STATUS status,
+                            const CallSite& at);
+  void reset_complete(NDIS_HANDLE adapter, NDIS_STATUS status, BOOLEAN addressing_reset,
+                      const CallSite& at);
+  void indicate_status(NDIS_HANDLE adapter, PNDIS_STATUS_INDICATION indication, const CallSite& at);
 
   // Pools, NET_BUFFER_LISTs, NET_BUFFERs and MDLs (net_buffers.cc).
   NDIS_HANDLE allocate_nbl_pool(PNET_BUFFER_LIST_POOL_PARAMETERS parameters, const CallSite& at);
@@ -345,6 +382,12 @@ class Kernel {
   PNET_BUFFER_LIST take_chain(PNET_BUFFER_LIST nbls, NetObjectState from, NetObjectState to,
                               std::string_view rule, std::string_view api, const CallSite& at);
   void check_sg_freed(PNET_BUFFER_LIST nbl, const CallSite& at);
+  // Lifecycle (lifecycle.cc).
+  void run_pause();
+  void run_restart();
+  void finish_pause(const CallSite& at);
+  void finish_halt();
+  size_t outstanding_sends() const;
   struct SgDma;
   NetBufferLedger ledger_;
   NDIS_HANDLE mdl_pool_ = nullptr;

@@ -59,6 +59,16 @@ struct Kernel::Adapter {
   std::vector<uint8_t> resource_list;
   bool initialized = false;
   NDIS_STATUS init_status = NDIS_STATUS_PENDING;
+  AdapterState state = AdapterState::kHalted;
+  bool pause_pending = false;    // MiniportPause returned NDIS_STATUS_PENDING
+  bool restart_pending = false;  // MiniportRestart returned NDIS_STATUS_PENDING
+  bool reset_pending = false;    // MiniportResetEx returned NDIS_STATUS_PENDING
+  std::set<const void*> pending_oids;
+  std::set<const void*> sent_while_paused;  // must complete with NDIS_STATUS_PAUSED
+  UINT check_for_hang_s = 0;
+  // Attributes recorded from NdisMSetMiniportAttributes (Header.Type says which).
+  std::set<UCHAR> attribute_types;
+  NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES general{};
 };
 
 struct Kernel::SharedState {

@@ -183,8 +183,27 @@ VOID NicsimNdisMDeregisterMiniportDriver(NDIS_HANDLE, NICSIM_CALL_SITE_PARAMS) {
 NDIS_STATUS NicsimNdisMSetMiniportAttributes(NDIS_HANDLE NdisMiniportAdapterHandle,
                                              PNDIS_MINIPORT_ADAPTER_ATTRIBUTES MiniportAttributes,
                                              NICSIM_CALL_SITE_PARAMS) {
-  (void)NicsimFile, (void)NicsimLine, (void)NicsimFunction;
-  return K().set_attributes(NdisMiniportAdapterHandle, MiniportAttributes);
+  return K().set_attributes(NdisMiniportAdapterHandle, MiniportAttributes, WHERE);
+}
+VOID NicsimNdisMPauseComplete(NDIS_HANDLE MiniportAdapterHandle, NICSIM_CALL_SITE_PARAMS) {
+  K().pause_complete(MiniportAdapterHandle, WHERE);
+}
+VOID NicsimNdisMRestartComplete(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS Status,
+                                NICSIM_CALL_SITE_PARAMS) {
+  K().restart_complete(MiniportAdapterHandle, Status, WHERE);
+}
+VOID NicsimNdisMOidRequestComplete(NDIS_HANDLE MiniportAdapterHandle, PNDIS_OID_REQUEST OidRequest,
+                                   NDIS_STATUS Status, NICSIM_CALL_SITE_PARAMS) {
+  K().oid_request_complete(MiniportAdapterHandle, OidRequest, Status, WHERE);
+}
+VOID NicsimNdisMResetComplete(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS Status,
+                              BOOLEAN AddressingReset, NICSIM_CALL_SITE_PARAMS) {
+  K().reset_complete(MiniportAdapterHandle, Status, AddressingReset, WHERE);
+}
+VOID NicsimNdisMIndicateStatusEx(NDIS_HANDLE MiniportAdapterHandle,
+                                 PNDIS_STATUS_INDICATION StatusIndication,
+                                 NICSIM_CALL_SITE_PARAMS) {
+  K().indicate_status(MiniportAdapterHandle, StatusIndication, WHERE);
 }
 
 void NicsimOnIsrSharedAccess(const void* Object, const char* Name, int Access, BOOLEAN Initialized,

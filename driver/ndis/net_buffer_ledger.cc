@@ -89,6 +89,12 @@ void NetBufferLedger::release(const void* object, std::string where) {
   pool->second->quarantine.push_back(const_cast<void*>(object));
 }
 
+size_t NetBufferLedger::count_in_state(NetObjectKind kind, NetObjectState state) const {
+  size_t count = 0;
+  for (const auto& [object, info] : objects_) count += info.kind == kind && info.state == state;
+  return count;
+}
+
 void NetBufferLedger::mark_free(const void* object, std::string where) {
   NetObject& info = objects_[object];
   info.state = NetObjectState::kFree;

@@ -49,6 +49,7 @@ class NetBufferLedger {
   NetObject& track(const void* object, NetObjectKind kind);  // finds or starts tracking
   // Marks it free and quarantines its storage (pool objects) or forgets it (others).
   void release(const void* object, std::string where);
+  size_t count_in_state(NetObjectKind kind, NetObjectState state) const;
   // Marks an object that lives inside another's storage (an NBL's own NB) free.
   void mark_free(const void* object, std::string where);
 

@@ -160,6 +160,7 @@ void run_sender(Bench& bench, unsigned sender, unsigned senders) {
       for (unsigned f = 0; f < count && next < bench.tx_frames.size(); ++f, next += senders)
         frames.push_back(&bench.tx_frames[next]);
       PNET_BUFFER_LIST nbl = bench.send_chains->build(frames);
+      if (!nbl && bench.platform.stopped()) break;  // the run ended: NDIS refuses new calls
       if (!nbl) throw std::runtime_error("the testbench could not allocate a send NBL");
       auto* packet = new TxPacket{static_cast<unsigned>(frames.size()), sender};
       NET_BUFFER_LIST_PROTOCOL_RESERVED(nbl)[0] = packet;
@@ -169,6 +170,7 @@ void run_sender(Bench& bench, unsigned sender, unsigned senders) {
       ++bench.outstanding_per_sender[sender];
       bench.tx_submitted += frames.size();
     }
+    if (!head) break;
     bench.kernel.send_net_buffer_lists(head, 0);
     bench.return_deferred();
     const uint64_t gap = bench.config.scenario.tx_gap_ns;

@@ -23,6 +23,9 @@ MiniDriver* g_driver = nullptr;
 
 NDIS_STATUS MiniInitialize(NDIS_HANDLE handle, NDIS_HANDLE, PNDIS_MINIPORT_INIT_PARAMETERS) {
   NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES registration{};
+  registration.Header = {NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES,
+                         NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES_REVISION_1,
+                         sizeof(registration)};
   registration.MiniportAdapterContext = g_driver;
   NdisMSetMiniportAttributes(handle,
                              reinterpret_cast<PNDIS_MINIPORT_ADAPTER_ATTRIBUTES>(&registration));

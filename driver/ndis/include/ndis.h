@@ -81,14 +81,40 @@ typedef PHYSICAL_ADDRESS NDIS_PHYSICAL_ADDRESS, *PNDIS_PHYSICAL_ADDRESS;
 /* ------------------------------------------------------------------------------------------ */
 #define NDIS_STATUS_SUCCESS ((NDIS_STATUS)0x00000000L)
 #define NDIS_STATUS_PENDING ((NDIS_STATUS)0x00000103L)
+#define NDIS_STATUS_NOT_RECOGNIZED ((NDIS_STATUS)0x00010001L)
+#define NDIS_STATUS_NOT_COPIED ((NDIS_STATUS)0x00010002L)
+#define NDIS_STATUS_NOT_ACCEPTED ((NDIS_STATUS)0x00010003L)
+#define NDIS_STATUS_MEDIA_CONNECT ((NDIS_STATUS)0x4001000BL)
+#define NDIS_STATUS_MEDIA_DISCONNECT ((NDIS_STATUS)0x4001000CL)
+#define NDIS_STATUS_LINK_STATE ((NDIS_STATUS)0x40010017L)
+#define NDIS_STATUS_NOT_RESETTABLE ((NDIS_STATUS)0x80010001L)
+#define NDIS_STATUS_SOFT_ERRORS ((NDIS_STATUS)0x80010003L)
+#define NDIS_STATUS_HARD_ERRORS ((NDIS_STATUS)0x80010004L)
+#define NDIS_STATUS_BUFFER_OVERFLOW ((NDIS_STATUS)0x80000005L)
 #define NDIS_STATUS_FAILURE ((NDIS_STATUS)0xC0000001L)
+#define NDIS_STATUS_INVALID_PARAMETER ((NDIS_STATUS)0xC000000DL)
+#define NDIS_STATUS_INVALID_DEVICE_REQUEST ((NDIS_STATUS)0xC0000010L)
 #define NDIS_STATUS_RESOURCES ((NDIS_STATUS)0xC000009AL)
 #define NDIS_STATUS_NOT_SUPPORTED ((NDIS_STATUS)0xC00000BBL)
-#define NDIS_STATUS_BUFFER_TOO_SHORT ((NDIS_STATUS)0xC0000023L)
+#define NDIS_STATUS_INVALID_STATE ((NDIS_STATUS)0xC0000184L)
+#define NDIS_STATUS_CLOSING ((NDIS_STATUS)0xC0010002L)
+#define NDIS_STATUS_BAD_VERSION ((NDIS_STATUS)0xC0010004L)
+#define NDIS_STATUS_BAD_CHARACTERISTICS ((NDIS_STATUS)0xC0010005L)
 #define NDIS_STATUS_ADAPTER_NOT_FOUND ((NDIS_STATUS)0xC0010006L)
+#define NDIS_STATUS_DEVICE_FAILED ((NDIS_STATUS)0xC0010008L)
+#define NDIS_STATUS_MULTICAST_FULL ((NDIS_STATUS)0xC0010009L)
+#define NDIS_STATUS_REQUEST_ABORTED ((NDIS_STATUS)0xC001000CL)
 #define NDIS_STATUS_RESET_IN_PROGRESS ((NDIS_STATUS)0xC001000DL)
-#define NDIS_STATUS_INVALID_PARAMETER ((NDIS_STATUS)0xC0010015L)
-#define NDIS_STATUS_SEND_ABORTED ((NDIS_STATUS)0xC0010021L)
+#define NDIS_STATUS_ADAPTER_NOT_READY ((NDIS_STATUS)0xC0010011L)
+#define NDIS_STATUS_INVALID_LENGTH ((NDIS_STATUS)0xC0010014L)
+#define NDIS_STATUS_INVALID_DATA ((NDIS_STATUS)0xC0010015L)
+#define NDIS_STATUS_BUFFER_TOO_SHORT ((NDIS_STATUS)0xC0010016L)
+#define NDIS_STATUS_INVALID_OID ((NDIS_STATUS)0xC0010017L)
+#define NDIS_STATUS_ADAPTER_REMOVED ((NDIS_STATUS)0xC0010018L)
+#define NDIS_STATUS_SEND_ABORTED ((NDIS_STATUS)0xC023000CL)
+#define NDIS_STATUS_MEDIA_DISCONNECTED ((NDIS_STATUS)0xC023001FL)
+#define NDIS_STATUS_PAUSED ((NDIS_STATUS)0xC023002AL)
+#define NDIS_STATUS_LOW_POWER_STATE ((NDIS_STATUS)0xC023002FL)
 
 #define NDIS_DEFAULT_PORT_NUMBER ((NDIS_PORT_NUMBER)0)
 
@@ -964,73 +990,14 @@ typedef enum _NDIS_HALT_ACTION {
 } NDIS_HALT_ACTION,
     *PNDIS_HALT_ACTION;
 
-typedef NDIS_STATUS(MINIPORT_INITIALIZE)(NDIS_HANDLE NdisMiniportHandle,
-                                         NDIS_HANDLE MiniportDriverContext,
-                                         PNDIS_MINIPORT_INIT_PARAMETERS MiniportInitParameters);
-typedef VOID(MINIPORT_HALT)(NDIS_HANDLE MiniportAdapterContext, NDIS_HALT_ACTION HaltAction);
-typedef VOID(MINIPORT_SEND_NET_BUFFER_LISTS)(NDIS_HANDLE MiniportAdapterContext,
-                                             PNET_BUFFER_LIST NetBufferList,
-                                             NDIS_PORT_NUMBER PortNumber, ULONG SendFlags);
-typedef VOID(MINIPORT_RETURN_NET_BUFFER_LISTS)(NDIS_HANDLE MiniportAdapterContext,
-                                               PNET_BUFFER_LIST NetBufferLists, ULONG ReturnFlags);
-typedef MINIPORT_INITIALIZE(*MINIPORT_INITIALIZE_HANDLER);
-typedef MINIPORT_HALT(*MINIPORT_HALT_HANDLER);
-typedef MINIPORT_SEND_NET_BUFFER_LISTS(*MINIPORT_SEND_NET_BUFFER_LISTS_HANDLER);
-typedef MINIPORT_RETURN_NET_BUFFER_LISTS(*MINIPORT_RETURN_NET_BUFFER_LISTS_HANDLER);
-
-typedef struct _NDIS_MINIPORT_DRIVER_CHARACTERISTICS {
-  NDIS_OBJECT_HEADER Header;
-  UCHAR MajorNdisVersion;
-  UCHAR MinorNdisVersion;
-  UCHAR MajorDriverVersion;
-  UCHAR MinorDriverVersion;
-  ULONG Flags;
-  MINIPORT_INITIALIZE_HANDLER InitializeHandlerEx;
-  MINIPORT_HALT_HANDLER HaltHandlerEx;
-  MINIPORT_SEND_NET_BUFFER_LISTS_HANDLER SendNetBufferListsHandler;
-  MINIPORT_RETURN_NET_BUFFER_LISTS_HANDLER ReturnNetBufferListsHandler;
-} NDIS_MINIPORT_DRIVER_CHARACTERISTICS, *PNDIS_MINIPORT_DRIVER_CHARACTERISTICS;
-
-/* DriverObject and RegistryPath are not used (NULL is fine). */
-NDIS_STATUS NicsimNdisMRegisterMiniportDriver(
-    PVOID DriverObject, PVOID RegistryPath, NDIS_HANDLE MiniportDriverContext,
-    PNDIS_MINIPORT_DRIVER_CHARACTERISTICS MiniportDriverCharacteristics,
-    PNDIS_HANDLE NdisMiniportDriverHandle, NICSIM_CALL_SITE_PARAMS);
-VOID NicsimNdisMDeregisterMiniportDriver(NDIS_HANDLE NdisMiniportDriverHandle,
-                                         NICSIM_CALL_SITE_PARAMS);
-#define NdisMRegisterMiniportDriver(DriverObject, RegistryPath, MiniportDriverContext,           \
-                                    MiniportDriverCharacteristics, NdisMiniportDriverHandle)     \
-  NicsimNdisMRegisterMiniportDriver((DriverObject), (RegistryPath), (MiniportDriverContext),     \
-                                    (MiniportDriverCharacteristics), (NdisMiniportDriverHandle), \
-                                    NICSIM_CALL_SITE)
-#define NdisMDeregisterMiniportDriver(NdisMiniportDriverHandle) \
-  NicsimNdisMDeregisterMiniportDriver((NdisMiniportDriverHandle), NICSIM_CALL_SITE)
-
-typedef struct _NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES {
-  NDIS_OBJECT_HEADER Header;
-  NDIS_HANDLE MiniportAdapterContext;
-  ULONG AttributeFlags;
-  UINT CheckForHangTimeInSeconds;
-  USHORT InterfaceType;
-} NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES, *PNDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES;
-typedef union _NDIS_MINIPORT_ADAPTER_ATTRIBUTES {
-  NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES RegistrationAttributes;
-} NDIS_MINIPORT_ADAPTER_ATTRIBUTES, *PNDIS_MINIPORT_ADAPTER_ATTRIBUTES;
-/* Called from initialize: sets the MiniportAdapterContext the other entry points receive. */
-NDIS_STATUS NicsimNdisMSetMiniportAttributes(NDIS_HANDLE NdisMiniportAdapterHandle,
-                                             PNDIS_MINIPORT_ADAPTER_ATTRIBUTES MiniportAttributes,
-                                             NICSIM_CALL_SITE_PARAMS);
-#define NdisMSetMiniportAttributes(NdisMiniportAdapterHandle, MiniportAttributes)     \
-  NicsimNdisMSetMiniportAttributes((NdisMiniportAdapterHandle), (MiniportAttributes), \
-                                   NICSIM_CALL_SITE)
-
 NICSIM_EXTERN_C_END
 
 /* The rest of the surface, by area. */
-#include <nicsim/ndis_config.h> /* configuration keywords */
-#include <nicsim/ndis_io.h>     /* register and port access at every width */
-#include <nicsim/ndis_sync.h>   /* Ke* IRQL and spin locks, interlocked, lists, RW locks */
-#include <nicsim/ndis_timers.h> /* timer objects, KDPC objects, I/O work items */
+#include <nicsim/ndis_config.h>   /* configuration keywords */
+#include <nicsim/ndis_io.h>       /* register and port access at every width */
+#include <nicsim/ndis_miniport.h> /* registration, lifecycle, attributes, OIDs, status */
+#include <nicsim/ndis_sync.h>     /* Ke* IRQL and spin locks, interlocked, lists, RW locks */
+#include <nicsim/ndis_timers.h>   /* timer objects, KDPC objects, I/O work items */
 
 #ifdef __cplusplus
 #include <nicsim_isr_shared.h>

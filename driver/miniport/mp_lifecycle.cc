@@ -1,0 +1,118 @@
+// MiniportPause and MiniportRestart, MiniportCheckForHangEx and MiniportResetEx (completed from an
+// I/O work item), MiniportCancelSend, MiniportShutdownEx, MiniportDevicePnPEventNotify.
+#include "mp_adapter.h"
+
+namespace nicsim::miniport {
+namespace {
+
+// Runs at IRQL <= DISPATCH_LEVEL; takes Lock. True when a pause was pending and nothing is
+// outstanding any more (the caller then completes it, outside the lock).
+bool MPPauseCanComplete(MP_ADAPTER* adapter) {
+  if (!adapter->PausePending || adapter->TxOutstanding || adapter->RxWithProtocol) return false;
+  adapter->PausePending = FALSE;
+  return true;
+}
+
+}  // namespace
+
+VOID MPDataPathDone(MP_ADAPTER* adapter, ULONG sends, ULONG receives) {
+  NdisAcquireSpinLock(&adapter->Lock);
+  adapter->TxOutstanding -= sends;
+  adapter->RxWithProtocol -= receives;
+  const bool complete = MPPauseCanComplete(adapter);
+  NdisReleaseSpinLock(&adapter->Lock);
+  if (complete) NdisMPauseComplete(adapter->AdapterHandle);
+}
+
+// MiniportPause. Runs at PASSIVE_LEVEL; takes Lock. Refuses new sends from now on; the pause
+// completes once the sends in flight are completed and the receives up are returned.
+NDIS_STATUS MPPause(NDIS_HANDLE context, PNDIS_MINIPORT_PAUSE_PARAMETERS) {
+  auto* adapter = static_cast<MP_ADAPTER*>(context);
+  NdisAcquireSpinLock(&adapter->Lock);
+  adapter->Paused = TRUE;
+  const bool idle = adapter->TxOutstanding == 0 && adapter->RxWithProtocol == 0;
+  if (!idle) adapter->PausePending = TRUE;
+  NdisReleaseSpinLock(&adapter->Lock);
+  return idle ? NDIS_STATUS_SUCCESS : NDIS_STATUS_PENDING;
+}
+
+// MiniportRestart. Runs at PASSIVE_LEVEL; takes Lock. Frames that arrived while paused are still
+// in the rings: a software interrupt (ICS) on every receive cause drains them.
+NDIS_STATUS MPRestart(NDIS_HANDLE context, PNDIS_MINIPORT_RESTART_PARAMETERS) {
+  auto* adapter = static_cast<MP_ADAPTER*>(context);
+  NdisAcquireSpinLock(&adapter->Lock);
+  adapter->Paused = FALSE;
+  NdisReleaseSpinLock(&adapter->Lock);
+  ULONG receive_causes = 0;
+  for (ULONG q = 0; q < adapter->NumQueues; ++q) receive_causes |= RxCause(q);
+  NICWriteRegister(adapter, nic_regs::ICS, receive_causes);
+  return NDIS_STATUS_SUCCESS;
+}
+
+// MiniportCheckForHangEx. Runs at IRQL <= DISPATCH_LEVEL. A device that reads all-ones is gone.
+BOOLEAN MPCheckForHangEx(NDIS_HANDLE context) {
+  auto* adapter = static_cast<MP_ADAPTER*>(context);
+  return NICReadRegister(adapter, nic_regs::ID) == 0xFFFFFFFFu ? TRUE : FALSE;
+}
+
+namespace {
+
+// NDIS_IO_WORKITEM_ROUTINE. Runs at PASSIVE_LEVEL: the reset itself. Masks, resets the device,
+// waits out the DPCs in flight, aborts the sends, re-programs rings, receive buffers and
+// interrupts, then completes the reset.
+VOID MPResetWorkItem(PVOID context, NDIS_HANDLE) {
+  auto* adapter = static_cast<MP_ADAPTER*>(context);
+  MPDisableInterruptsSync(adapter, kAllCauses);
+  NICWriteRegister(adapter, nic_regs::CTRL, nic_regs::CTRL_RESET);
+  for (;;) {
+    NdisAcquireSpinLock(&adapter->Lock);
+    const ULONG in_flight = adapter->DpcsInFlight;
+    NdisReleaseSpinLock(&adapter->Lock);
+    if (in_flight == 0) break;
+    NdisMSleep(5);
+  }
+  MPAbortAllSends(adapter);
+  NICProgramRings(adapter);
+  MPRepostRxBuffers(adapter);
+  NICProgramInterrupts(adapter, adapter->Msix ? adapter->MessageInfo : nullptr);
+  NICWriteRegister(adapter, nic_regs::CTRL,
+                   nic_regs::CTRL_EN | (adapter->Msix ? 0u : nic_regs::CTRL_INTX_MODE));
+  NdisAcquireSpinLock(&adapter->Lock);
+  adapter->Resetting = FALSE;
+  NdisReleaseSpinLock(&adapter->Lock);
+  MPEnableInterruptsSync(adapter, adapter->EnabledCauses);
+  NdisMResetComplete(adapter->AdapterHandle, NDIS_STATUS_SUCCESS, FALSE);
+}
+
+}  // namespace
+
+// MiniportResetEx. Runs at IRQL <= DISPATCH_LEVEL; takes Lock. The reset runs at PASSIVE_LEVEL
+// in a work item, so this pends it.
+NDIS_STATUS MPResetEx(NDIS_HANDLE context, PBOOLEAN addressing_reset) {
+  auto* adapter = static_cast<MP_ADAPTER*>(context);
+  *addressing_reset = FALSE;
+  NdisAcquireSpinLock(&adapter->Lock);
+  const bool busy = adapter->Resetting || adapter->Halting;
+  adapter->Resetting = TRUE;
+  NdisReleaseSpinLock(&adapter->Lock);
+  if (busy) return NDIS_STATUS_RESET_IN_PROGRESS;
+  NdisQueueIoWorkItem(adapter->ResetWorkItem, MPResetWorkItem, adapter);
+  return NDIS_STATUS_PENDING;
+}
+
+// MiniportCancelSend. Runs at IRQL <= DISPATCH_LEVEL. Sends are on the ring within
+// microseconds and never wait on anything but it, so there is nothing to cancel.
+VOID MPCancelSend(NDIS_HANDLE, PVOID) {}
+
+// MiniportShutdownEx. Runs at PASSIVE_LEVEL (power-off). Stops the device from DMA; takes no
+// lock and frees nothing, as the WDK requires.
+VOID MPShutdownEx(NDIS_HANDLE context, NDIS_SHUTDOWN_ACTION) {
+  auto* adapter = static_cast<MP_ADAPTER*>(context);
+  NICWriteRegister(adapter, nic_regs::CTRL, nic_regs::CTRL_RESET);
+}
+
+// MiniportDevicePnPEventNotify. Runs at PASSIVE_LEVEL. Surprise removal is handled by the
+// hostile-world work; other events need nothing here.
+VOID MPDevicePnPEventNotify(NDIS_HANDLE, PNET_DEVICE_PNP_EVENT) {}
+
+}  // namespace nicsim::miniport

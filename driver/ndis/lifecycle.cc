@@ -1,0 +1,405 @@
+// Miniport driver registration and the adapter's lifecycle as NDIS drives it: initialize, then
+// restart; pause (NdisMPauseComplete) and restart (NdisMRestartComplete); OID requests
+// (NdisMOidRequestComplete); check-for-hang and reset (NdisMResetComplete); cancel-send,
+// shutdown, halt (after a pause) and unload; adapter attributes and status indications.
+#include <cstddef>
+#include <cstring>
+#include <stdexcept>
+
+#include "driver/ndis/kernel.h"
+#include "driver/ndis/kernel_state.h"
+
+namespace nicsim::ndis {
+namespace {
+
+bool adapter_has_interrupt(const auto& interrupts, const void* adapter) {
+  for (const auto& interrupt : interrupts)
+    if (interrupt->registered && interrupt->adapter == adapter) return true;
+  return false;
+}
+
+template <typename Params>
+void fill_header(Params& params, UCHAR type, UCHAR revision) {
+  params.Header.Type = type;
+  params.Header.Revision = revision;
+  params.Header.Size = static_cast<USHORT>(sizeof(params));
+}
+
+}  // namespace
+
+Kernel::Adapter* Kernel::find_adapter(NDIS_HANDLE handle) {
+  return adapter_ && adapter_.get() == handle ? adapter_.get() : nullptr;
+}
+
+NDIS_STATUS Kernel::register_driver(NDIS_HANDLE driver_context,
+                                    PNDIS_MINIPORT_DRIVER_CHARACTERISTICS chars,
+                                    PNDIS_HANDLE handle, const CallSite&) {
+  if (!chars || !chars->InitializeHandlerEx || !chars->HaltHandlerEx)
+    return NDIS_STATUS_INVALID_PARAMETER;
+  driver_ = *chars;
+  driver_context_ = driver_context;
+  driver_registered_ = true;
+  if (handle) *handle = this;
+  return NDIS_STATUS_SUCCESS;
+}
+
+void Kernel::deregister_driver() { driver_registered_ = false; }
+
+NDIS_STATUS Kernel::set_attributes(NDIS_HANDLE adapter,
+                                   PNDIS_MINIPORT_ADAPTER_ATTRIBUTES attributes,
+                                   const CallSite& at) {
+  Adapter* a = find_adapter(adapter);
+  if (!a || !attributes) return NDIS_STATUS_INVALID_PARAMETER;
+  if (!enter_call(at)) return NDIS_STATUS_FAILURE;
+  switch (attributes->Header.Type) {
+    case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES:
+      a->context = attributes->RegistrationAttributes.MiniportAdapterContext;
+      a->check_for_hang_s = attributes->RegistrationAttributes.CheckForHangTimeInSeconds;
+      break;
+    case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES:
+      a->general = attributes->GeneralAttributes;
+      break;
+    case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_OFFLOAD_ATTRIBUTES:
+    case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_HARDWARE_ASSIST_ATTRIBUTES:
+      break;  // accepted and recorded; offloads are not modelled
+    default:
+      return NDIS_STATUS_INVALID_PARAMETER;  // as NDIS: an unknown attribute type fails
+  }
+  a->attribute_types.insert(attributes->Header.Type);
+  return NDIS_STATUS_SUCCESS;
+}
+
+bool Kernel::adapter_initialized() const { return adapter_ && adapter_->initialized; }
+
+NDIS_STATUS Kernel::initialize_status() const {
+  return adapter_ ? adapter_->init_status : NDIS_STATUS_ADAPTER_NOT_FOUND;
+}
+
+AdapterState Kernel::adapter_state() const {
+  return adapter_ ? adapter_->state : AdapterState::kHalted;
+}
+
+PNDIS_RESOURCE_LIST Kernel::build_resource_list(Adapter& adapter) const {
+  auto& list = adapter.resources;
+  list.clear();
+  CM_PARTIAL_RESOURCE_DESCRIPTOR memory{};
+  memory.Type = CmResourceTypeMemory;
+  memory.ShareDisposition = CmResourceShareDeviceExclusive;
+  memory.Flags = CM_RESOURCE_MEMORY_READ_WRITE;
+  memory.u.Memory.Start.QuadPart = static_cast<LONGLONG>(resources_.bar0_address);
+  memory.u.Memory.Length = resources_.bar0_length;
+  list.push_back(memory);
+  const unsigned cpus = platform_.num_cpus();
+  for (unsigned cpu : resources_.message_cpus) {
+    CM_PARTIAL_RESOURCE_DESCRIPTOR message{};
+    message.Type = CmResourceTypeInterrupt;
+    message.ShareDisposition = CmResourceShareDeviceExclusive;
+    message.Flags = CM_RESOURCE_INTERRUPT_LATCHED | CM_RESOURCE_INTERRUPT_MESSAGE;
+    message.u.MessageInterrupt.Translated.Affinity = KAFFINITY{1} << (cpu % cpus);
+    list.push_back(message);
+  }
+  if (resources_.message_cpus.empty()) {
+    CM_PARTIAL_RESOURCE_DESCRIPTOR line{};
+    line.Type = CmResourceTypeInterrupt;
+    line.ShareDisposition = CmResourceShareShared;
+    line.Flags = CM_RESOURCE_INTERRUPT_LEVEL_SENSITIVE;
+    line.u.Interrupt.Affinity = cpus >= 64 ? ~KAFFINITY{0} : (KAFFINITY{1} << cpus) - 1;
+    list.push_back(line);
+  }
+  // CM_PARTIAL_RESOURCE_LIST ends in a one-element array: lay the descriptors out behind it.
+  const size_t bytes = offsetof(CM_PARTIAL_RESOURCE_LIST, PartialDescriptors) +
+                       list.size() * sizeof(CM_PARTIAL_RESOURCE_DESCRIPTOR);
+  adapter.resource_list.assign(bytes, 0);
+  auto* header = reinterpret_cast<PCM_PARTIAL_RESOURCE_LIST>(adapter.resource_list.data());
+  header->Version = 1;
+  header->Revision = 1;
+  header->Count = static_cast<ULONG>(list.size());
+  std::memcpy(header->PartialDescriptors, list.data(),
+              list.size() * sizeof(CM_PARTIAL_RESOURCE_DESCRIPTOR));
+  return header;
+}
+
+void Kernel::initialize_adapter(unsigned cpu_index, uint64_t at_ns) {
+  if (!driver_registered_)
+    throw std::logic_error(
+        "initialize_adapter: no driver registered (NdisMRegisterMiniportDriver)");
+  adapter_ = std::make_unique<Adapter>();
+  adapter_->state = AdapterState::kInitializing;
+  platform_.start_passive(
+      cpu_index, "MiniportInitializeEx",
+      [this] {
+        NDIS_MINIPORT_INIT_PARAMETERS params{};
+        fill_header(params, NDIS_OBJECT_TYPE_MINIPORT_INIT_PARAMETERS,
+                    NDIS_MINIPORT_INIT_PARAMETERS_REVISION_1);
+        params.AllocatedResources = build_resource_list(*adapter_);
+        NDIS_STATUS status = NDIS_STATUS_FAILURE;
+        run_callback("MiniportInitializeEx", [&] {
+          status = driver_.InitializeHandlerEx(adapter_.get(), driver_context_, &params);
+        });
+        adapter_->init_status = status;
+        adapter_->initialized = NT_SUCCESS(status);
+        adapter_->state = adapter_->initialized ? AdapterState::kPaused : AdapterState::kHalted;
+        if (!adapter_->initialized && adapter_has_interrupt(interrupts_, adapter_.get()))
+          report("HALT_WITHOUT_DEREGISTER", "MiniportInitializeEx", CallSite::current(),
+                 "initialize failed and returned with its interrupt still registered");
+        if (adapter_->initialized) run_restart();
+      },
+      at_ns);
+}
+
+// On a passive thread: MiniportRestart, unless the driver has none (then it runs at once).
+void Kernel::run_restart() {
+  if (!adapter_ || adapter_->state != AdapterState::kPaused) return;
+  if (!driver_.RestartHandler) {
+    adapter_->state = AdapterState::kRunning;
+    return;
+  }
+  adapter_->state = AdapterState::kRestarting;
+  adapter_->restart_pending = true;
+  NDIS_MINIPORT_RESTART_PARAMETERS params{};
+  fill_header(params, NDIS_OBJECT_TYPE_DEFAULT, NDIS_MINIPORT_RESTART_PARAMETERS_REVISION_1);
+  NDIS_STATUS status = NDIS_STATUS_FAILURE;
+  run_callback("MiniportRestart",
+               [&] { status = driver_.RestartHandler(adapter_->context, &params); });
+  if (status == NDIS_STATUS_PENDING) return;  // NdisMRestartComplete finishes it
+  adapter_->restart_pending = false;
+  adapter_->state = NT_SUCCESS(status) ? AdapterState::kRunning : AdapterState::kPaused;
+}
+
+// On a passive thread: MiniportPause on a running adapter.
+void Kernel::run_pause() {
+  if (!adapter_ || adapter_->state != AdapterState::kRunning) return;
+  if (!driver_.PauseHandler) {
+    adapter_->state = AdapterState::kPaused;
+    return;
+  }
+  adapter_->state = AdapterState::kPausing;
+  adapter_->pause_pending = true;
+  NDIS_MINIPORT_PAUSE_PARAMETERS params{};
+  fill_header(params, NDIS_OBJECT_TYPE_DEFAULT, NDIS_MINIPORT_PAUSE_PARAMETERS_REVISION_1);
+  params.PauseReason = NDIS_PAUSE_NDIS_INTERNAL;
+  NDIS_STATUS status = NDIS_STATUS_FAILURE;
+  run_callback("MiniportPause", [&] { status = driver_.PauseHandler(adapter_->context, &params); });
+  if (status == NDIS_STATUS_PENDING) {
+    if (!adapter_->pause_pending) adapter_->state = AdapterState::kPaused;  // completed already
+    return;
+  }
+  if (!adapter_->pause_pending) {
+    report("COMPLETE_WITHOUT_PENDING", "NdisMPauseComplete", CallSite::current(),
+           "MiniportPause called NdisMPauseComplete and also returned a status (it must return "
+           "NDIS_STATUS_PENDING to complete later)");
+  }
+  adapter_->pause_pending = false;
+  finish_pause(CallSite::current());
+}
+
+size_t Kernel::outstanding_sends() const {
+  return ledger_.count_in_state(NetObjectKind::kNbl, NetObjectState::kSent);
+}
+
+// The pause is done: nothing of the data path may be outstanding any more.
+void Kernel::finish_pause(const CallSite& at) {
+  adapter_->state = AdapterState::kPaused;
+  const size_t sends = outstanding_sends();
+  const size_t receives = ledger_.count_in_state(NetObjectKind::kNbl, NetObjectState::kIndicated);
+  if (sends || receives)
+    report("PAUSE_WITH_OUTSTANDING", "MiniportPause", at,
+           "the pause completed with " + std::to_string(sends) + " send(s) not completed and " +
+               std::to_string(receives) + " receive(s) not returned");
+}
+
+void Kernel::pause_complete(NDIS_HANDLE adapter, const CallSite& at) {
+  if (!enter_call(at)) return;
+  check_not_dirql("NdisMPauseComplete", at);
+  Adapter* a = find_adapter(adapter);
+  if (!a || !a->pause_pending) {
+    report("COMPLETE_WITHOUT_PENDING", "NdisMPauseComplete", at,
+           "NdisMPauseComplete with no pause pending");
+    return;
+  }
+  a->pause_pending = false;
+  finish_pause(at);
+}
+
+void Kernel::restart_complete(NDIS_HANDLE adapter, NDIS_STATUS status, const CallSite& at) {
+  if (!enter_call(at)) return;
+  check_not_dirql("NdisMRestartComplete", at);
+  Adapter* a = find_adapter(adapter);
+  if (!a || !a->restart_pending) {
+    report("COMPLETE_WITHOUT_PENDING", "NdisMRestartComplete", at,
+           "NdisMRestartComplete with no restart pending");
+    return;
+  }
+  a->restart_pending = false;
+  a->state = NT_SUCCESS(status) ? AdapterState::kRunning : AdapterState::kPaused;
+}
+
+void Kernel::pause_adapter(unsigned cpu_index, uint64_t at_ns) {
+  platform_.start_passive(
+      cpu_index, "NdisPause", [this] { run_pause(); }, at_ns);
+}
+
+void Kernel::restart_adapter(unsigned cpu_index, uint64_t at_ns) {
+  platform_.start_passive(
+      cpu_index, "NdisRestart", [this] { run_restart(); }, at_ns);
+}
+
+bool Kernel::wait_for_state(AdapterState state, uint64_t timeout_ns) {
+  const uint64_t until = platform_.now_ns() + timeout_ns;
+  cpu().block_until(
+      [&] {
+        return platform_.stopped() || adapter_state() == state || platform_.now_ns() >= until;
+      },
+      1'000);
+  return adapter_state() == state;
+}
+
+void Kernel::halt_adapter(unsigned cpu_index, uint64_t at_ns) {
+  platform_.start_passive(
+      cpu_index, "MiniportHaltEx",
+      [this] {
+        if (!adapter_ || !adapter_->initialized) return;
+        // NDIS halts only a paused adapter: pause a running one first.
+        if (adapter_->state == AdapterState::kRunning) run_pause();
+        if (adapter_->state == AdapterState::kPausing)
+          wait_for_state(AdapterState::kPaused, 5'000'000);
+        finish_halt();
+      },
+      at_ns);
+}
+
+void Kernel::finish_halt() {
+  for (const void* request : adapter_->pending_oids) {
+    (void)request;
+    report("OID_NOT_COMPLETED", "MiniportOidRequest", CallSite::current(),
+           "an OID request the miniport pended was never completed (NdisMOidRequestComplete) "
+           "before halt");
+  }
+  adapter_->pending_oids.clear();
+  adapter_->state = AdapterState::kHalting;
+  run_callback("MiniportHaltEx",
+               [&] { driver_.HaltHandlerEx(adapter_->context, NdisHaltDeviceDisabled); });
+  adapter_->initialized = false;
+  adapter_->state = AdapterState::kHalted;
+  if (adapter_has_interrupt(interrupts_, adapter_.get()))
+    report("HALT_WITHOUT_DEREGISTER", "MiniportHaltEx", CallSite::current(),
+           "halt returned with its interrupt still registered");
+}
+
+NDIS_STATUS Kernel::oid_request(PNDIS_OID_REQUEST request) {
+  if (!adapter_initialized() || !request) throw std::logic_error("oid_request: no adapter");
+  if (!driver_.OidRequestHandler) return NDIS_STATUS_NOT_SUPPORTED;
+  adapter_->pending_oids.insert(request);
+  NDIS_STATUS status = NDIS_STATUS_FAILURE;
+  run_callback("MiniportOidRequest",
+               [&] { status = driver_.OidRequestHandler(adapter_->context, request); });
+  if (status != NDIS_STATUS_PENDING) {
+    if (!adapter_->pending_oids.count(request))
+      report("OID_COMPLETED_TWICE", "MiniportOidRequest", CallSite::current(),
+             "MiniportOidRequest completed the request (NdisMOidRequestComplete) and also "
+             "returned a status");
+    adapter_->pending_oids.erase(request);
+  }
+  return status;
+}
+
+void Kernel::oid_request_complete(NDIS_HANDLE adapter, PNDIS_OID_REQUEST request,
+                                  NDIS_STATUS status, const CallSite& at) {
+  if (!enter_call(at)) return;
+  check_not_dirql("NdisMOidRequestComplete", at);
+  Adapter* a = find_adapter(adapter);
+  if (!a || !a->pending_oids.erase(request)) {
+    report("OID_COMPLETED_TWICE", "NdisMOidRequestComplete", at,
+           "NdisMOidRequestComplete of a request that is not pending (completed already, or "
+           "never handed to the miniport)");
+    return;
+  }
+  if (protocol_.oid_complete) protocol_.oid_complete(request, status);
+}
+
+void Kernel::check_for_hang(unsigned cpu_index, uint64_t at_ns) {
+  platform_.start_passive(
+      cpu_index, "NdisCheckForHang",
+      [this] {
+        if (!adapter_initialized() || !driver_.CheckForHangHandlerEx) return;
+        BOOLEAN hung = FALSE;
+        // NDIS calls it from a timer, at DISPATCH_LEVEL.
+        set_irql(sim::kDispatchLevel);
+        run_callback("MiniportCheckForHangEx",
+                     [&] { hung = driver_.CheckForHangHandlerEx(adapter_->context); });
+        set_irql(sim::kPassiveLevel);
+        if (hung) reset_adapter(cpu().index(), platform_.now_ns());
+      },
+      at_ns);
+}
+
+void Kernel::reset_adapter(unsigned cpu_index, uint64_t at_ns) {
+  platform_.start_passive(
+      cpu_index, "NdisReset",
+      [this] {
+        if (!adapter_initialized() || !driver_.ResetHandlerEx || adapter_->reset_pending) return;
+        adapter_->reset_pending = true;
+        BOOLEAN addressing_reset = FALSE;
+        NDIS_STATUS status = NDIS_STATUS_FAILURE;
+        set_irql(sim::kDispatchLevel);  // MiniportResetEx runs at IRQL <= DISPATCH_LEVEL
+        run_callback("MiniportResetEx", [&] {
+          status = driver_.ResetHandlerEx(adapter_->context, &addressing_reset);
+        });
+        set_irql(sim::kPassiveLevel);
+        if (status != NDIS_STATUS_PENDING) adapter_->reset_pending = false;
+      },
+      at_ns);
+}
+
+void Kernel::reset_complete(NDIS_HANDLE adapter, NDIS_STATUS, BOOLEAN, const CallSite& at) {
+  if (!enter_call(at)) return;
+  check_not_dirql("NdisMResetComplete", at);
+  Adapter* a = find_adapter(adapter);
+  if (!a || !a->reset_pending) {
+    report("COMPLETE_WITHOUT_PENDING", "NdisMResetComplete", at,
+           "NdisMResetComplete with no reset pending");
+    return;
+  }
+  a->reset_pending = false;
+}
+
+void Kernel::cancel_send(PVOID cancel_id) {
+  if (!adapter_initialized() || !driver_.CancelSendHandler) return;
+  run_callback("MiniportCancelSend",
+               [&] { driver_.CancelSendHandler(adapter_->context, cancel_id); });
+}
+
+void Kernel::shutdown_adapter(unsigned cpu_index, uint64_t at_ns) {
+  platform_.start_passive(
+      cpu_index, "MiniportShutdownEx",
+      [this] {
+        if (!adapter_initialized() || !driver_.ShutdownHandlerEx) return;
+        run_callback("MiniportShutdownEx",
+                     [&] { driver_.ShutdownHandlerEx(adapter_->context, NdisShutdownPowerOff); });
+      },
+      at_ns);
+}
+
+void Kernel::unload_driver(unsigned cpu_index, uint64_t at_ns) {
+  platform_.start_passive(
+      cpu_index, "MiniportDriverUnload",
+      [this] {
+        if (adapter_initialized())
+          report("UNLOAD_WITH_ADAPTER", "MiniportDriverUnload", CallSite::current(),
+                 "the driver was unloaded while its adapter was still initialized");
+        if (driver_.UnloadHandler)
+          run_callback("MiniportDriverUnload", [&] { driver_.UnloadHandler(nullptr); });
+        driver_registered_ = false;
+      },
+      at_ns);
+}
+
+void Kernel::indicate_status(NDIS_HANDLE adapter, PNDIS_STATUS_INDICATION indication,
+                             const CallSite& at) {
+  if (!enter_call(at) || !indication) return;
+  if (!check_not_dirql("NdisMIndicateStatusEx", at)) return;
+  if (!find_adapter(adapter)) return;
+  if (protocol_.status) protocol_.status(*indication);
+}
+
+}  // namespace nicsim::ndis
