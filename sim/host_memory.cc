@@ -51,10 +51,22 @@ uint64_t HostMemory::address_of(const void* pointer) const {
 }
 
 void HostMemory::grant(uint64_t address, uint64_t bytes, std::string tag) {
-  grants_[address] = Grant{bytes, std::move(tag)};
+  grants_.emplace(address, Grant{bytes, std::move(tag)});
 }
 
 void HostMemory::revoke(uint64_t address) { grants_.erase(address); }
+
+void HostMemory::revoke(uint64_t address, uint64_t bytes) {
+  auto [first, last] = grants_.equal_range(address);
+  for (auto it = first; it != last; ++it) {
+    if (it->second.bytes == bytes) {
+      grants_.erase(it);
+      return;
+    }
+  }
+}
+
+bool HostMemory::is_allocation(uint64_t address) const { return allocations_.count(address) > 0; }
 
 bool HostMemory::granted(uint64_t address, uint64_t bytes) const {
   if (bytes == 0) return true;

@@ -40,10 +40,13 @@ class HostMemory {
   uint8_t* data(uint64_t address, uint64_t bytes);
   // The allocation's address of a pointer returned by data(); 0 if it is not one.
   uint64_t address_of(const void* pointer) const;
+  bool is_allocation(uint64_t address) const;  // the start of an allocation
 
   // Device access grants (what the driver made available to the device).
+  // Grants may overlap (shared memory, and scatter-gather lists over it): each is its own.
   void grant(uint64_t address, uint64_t bytes, std::string tag);
-  void revoke(uint64_t address);
+  void revoke(uint64_t address);                  // every grant that starts at address
+  void revoke(uint64_t address, uint64_t bytes);  // one grant of exactly that range
   bool granted(uint64_t address, uint64_t bytes) const;
 
   // Buffer ownership handoff (driver gives a buffer to the device and takes it back).
@@ -87,7 +90,7 @@ class HostMemory {
   void refuse(const char* what, uint64_t address, uint64_t bytes);
 
   mutable std::unordered_map<uint64_t, std::vector<uint8_t>> pages_;
-  std::map<uint64_t, Grant> grants_;
+  std::multimap<uint64_t, Grant> grants_;
   std::map<uint64_t, std::pair<uint64_t, BufferOwner>> owners_;
   mutable std::map<uint64_t, Allocation> allocations_;
   std::map<const uint8_t*, uint64_t> by_pointer_;  // storage -> address, for address_of

@@ -211,8 +211,9 @@ MINIPORT_CANCEL_OID_REQUEST MPCancelOidRequest;
 // mp_recv.cc
 VOID MPPostAllRxBuffers(MP_ADAPTER* adapter);
 VOID MPRepostRxBuffers(MP_ADAPTER* adapter);
-// true: more frames wait (kRxBudget frames handled, or the system time reached deadline).
-bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue, LONGLONG deadline);
+// true: more frames wait (kRxBudget frames handled, the DPC's receive budget spent, or the
+// system time reached deadline). Decrements *budget per frame handled.
+bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue, LONGLONG deadline, PULONG budget);
 MINIPORT_RETURN_NET_BUFFER_LISTS MPReturnNetBufferLists;
 
 // mp_send.cc

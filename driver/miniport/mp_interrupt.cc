@@ -91,7 +91,8 @@ ULONG MPClaimCauses(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool me
 
 // Runs at DISPATCH_LEVEL. Fetches `causes` from SavedCause, does the work, re-enables last:
 // the whole vector when message-based (its ISR masked all of it), else what it fetched.
-VOID MPDpcWorkBody(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool message_based) {
+VOID MPDpcWorkBody(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool message_based,
+                   PNDIS_RECEIVE_THROTTLE_PARAMETERS throttle) {
   MP_SYNC_CONTEXT sync{adapter, causes};
   if (HasBug(adapter, DriverBug::kDpcCauseUnsynchronized)) {
     const ULONG saved = adapter->SavedCause.Read();
@@ -108,9 +109,10 @@ VOID MPDpcWorkBody(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool mes
   bool saw_receive = false;
   ULONG carry = 0;
   const LONGLONG deadline = MPSystemTime() + kRxTimeBudget;
+  ULONG budget = throttle ? throttle->MaxNblsToIndicate : NDIS_INDICATE_ALL_NBLS;
   for (ULONG q = 0; q < adapter->NumQueues; ++q) {
     if (fetched & RxCause(q)) {
-      if (MPHandleReceive(adapter, q, deadline)) carry |= RxCause(q);
+      if (MPHandleReceive(adapter, q, deadline, &budget)) carry |= RxCause(q);
       saw_receive = true;
     }
   }
@@ -118,9 +120,14 @@ VOID MPDpcWorkBody(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool mes
     if (fetched & TxCause(q)) MPHandleSendComplete(adapter, q);
   }
   if (carry != 0) {
-    // Budget spent: run again (the causes stay masked) instead of holding the CPU.
+    // Budget spent: run again (the causes stay masked) instead of holding the CPU. NDIS 6.20+
+    // requeues the DPC when asked through the throttle parameters.
     adapter->DpcCarry[slot] = carry;
-    NdisMQueueDpcEx(adapter->InterruptHandle, message_based ? message_id : 0, nullptr, nullptr);
+    if (throttle) {
+      throttle->MoreNblsPending = 1;
+    } else {
+      NdisMQueueDpcEx(adapter->InterruptHandle, message_based ? message_id : 0, nullptr, nullptr);
+    }
     if (!message_based) {
       // Line-based: re-enable the causes that are done now; the carried ones stay masked.
       const ULONG done = fetched & ~carry;
@@ -144,13 +151,15 @@ VOID MPDpcWorkBody(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool mes
 
 // Runs at DISPATCH_LEVEL; takes Lock briefly. Halt waits for DPCs in flight before it
 // deregisters, and a DPC that starts once halt began does nothing (the device is reset).
-VOID MPDpcWork(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool message_based) {
+VOID MPDpcWork(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool message_based,
+               PVOID throttle_parameters) {
+  auto* throttle = static_cast<PNDIS_RECEIVE_THROTTLE_PARAMETERS>(throttle_parameters);
   NdisDprAcquireSpinLock(&adapter->Lock);
   const bool halting = adapter->Halting;
   if (!halting) ++adapter->DpcsInFlight;
   NdisDprReleaseSpinLock(&adapter->Lock);
   if (halting) return;
-  MPDpcWorkBody(adapter, causes, message_id, message_based);
+  MPDpcWorkBody(adapter, causes, message_id, message_based, throttle);
   NdisDprAcquireSpinLock(&adapter->Lock);
   --adapter->DpcsInFlight;
   NdisDprReleaseSpinLock(&adapter->Lock);
@@ -174,9 +183,9 @@ BOOLEAN MPInterrupt(NDIS_HANDLE context, PBOOLEAN queue_default_dpc, PULONG targ
 }
 
 // Line-based DPC. Runs at DISPATCH_LEVEL; takes RcvLock, then SendLock (never nested).
-VOID MPInterruptDpc(NDIS_HANDLE context, PVOID, PVOID, PVOID) {
+VOID MPInterruptDpc(NDIS_HANDLE context, PVOID, PVOID throttle, PVOID) {
   MP_ADAPTER* adapter = AdapterOf(context);
-  MPDpcWork(adapter, NICCpuCauses(adapter, KeGetCurrentProcessorNumber()), 0, false);
+  MPDpcWork(adapter, NICCpuCauses(adapter, KeGetCurrentProcessorNumber()), 0, false, throttle);
 }
 
 // Message-based ISR. Runs at the message's DIRQL on the queue's CPU; takes no spin lock.
@@ -191,9 +200,9 @@ BOOLEAN MPMessageInterrupt(NDIS_HANDLE context, ULONG message_id, PBOOLEAN queue
 }
 
 // Message-based DPC. Runs at DISPATCH_LEVEL on the message's CPU; RcvLock, then SendLock.
-VOID MPMessageInterruptDpc(NDIS_HANDLE context, ULONG message_id, PVOID, PVOID, PVOID) {
+VOID MPMessageInterruptDpc(NDIS_HANDLE context, ULONG message_id, PVOID, PVOID throttle, PVOID) {
   MP_ADAPTER* adapter = AdapterOf(context);
-  MPDpcWork(adapter, NICVectorCauses(adapter, message_id), message_id, true);
+  MPDpcWork(adapter, NICVectorCauses(adapter, message_id), message_id, true, throttle);
 }
 
 // Run at DIRQL under the interrupt lock (NDIS calls them).

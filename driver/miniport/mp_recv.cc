@@ -51,7 +51,7 @@ VOID MPPostAllRxBuffers(MP_ADAPTER* adapter) {
 // Every write-back is validated (done bit, end of packet, length) before the buffer is used.
 // Handles at most kRxBudget frames and stops at deadline (after one frame at least, so every run
 // makes progress); returns true when more are waiting.
-bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue, LONGLONG deadline) {
+bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue, LONGLONG deadline, PULONG budget) {
   MP_RX_RING& ring = adapter->Rx[queue];
   const bool hold_across_indicate = HasBug(adapter, DriverBug::kRcvLockAcrossIndicate);
   bool reposted = false;
@@ -78,12 +78,13 @@ bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue, LONGLONG deadline) {
       break;
     }
     if (handled > 0 && !HasBug(adapter, DriverBug::kDrainRingUnderLock) &&
-        (handled == kRxBudget || MPSystemTime() >= deadline)) {
+        (handled == kRxBudget || *budget == 0 || MPSystemTime() >= deadline)) {
       more = true;  // a frame waits, but the DPC queues itself again instead of running long
       break;
     }
     idle_polls = 0;
     ++handled;
+    if (*budget > 0 && *budget != NDIS_INDICATE_ALL_NBLS) --*budget;
     const ULONG length = static_cast<ULONG>(writeback & 0xFFFF);
     const ULONG hash = static_cast<ULONG>(writeback >> 32);
     MP_RX_BUFFER* buffer = ring.Slot[slot];
@@ -180,21 +181,26 @@ VOID MPReturnNetBufferLists(NDIS_HANDLE context, PNET_BUFFER_LIST nbls, ULONG fl
 }
 
 // Runs at PASSIVE_LEVEL in a reset, after the device reset (it owns no buffer any more); takes
-// RcvLock. Starts every ring over with the buffers that are not up with the protocol.
+// RcvLock per chunk of kPostChunk buffers. Starts every ring over with the buffers that are not
+// up with the protocol.
 VOID MPRepostRxBuffers(MP_ADAPTER* adapter) {
   for (ULONG q = 0; q < adapter->NumQueues; ++q) {
     MP_RX_RING& ring = adapter->Rx[q];
     NdisAcquireSpinLock(&adapter->RcvLock);
     for (MP_RX_BUFFER*& slot : ring.Slot) slot = nullptr;
     ring.NextToClean = ring.NextToUse = 0;
-    for (MP_RX_BUFFER& buffer : ring.Buffers) {
-      if (!buffer.WithProtocol) {
+    NdisReleaseSpinLock(&adapter->RcvLock);
+    for (ULONG first = 0; first < kRxBuffers; first += kPostChunk) {
+      NdisAcquireSpinLock(&adapter->RcvLock);
+      for (ULONG i = first; i < kRxBuffers && i < first + kPostChunk; ++i) {
+        MP_RX_BUFFER& buffer = ring.Buffers[i];
+        if (buffer.WithProtocol) continue;
         NicsimSyncBufferForCpu(buffer.Va, kBufferBytes);
         MPPostRxBuffer(adapter, ring, &buffer);
       }
+      NICWriteRegister(adapter, nic_regs::RX_TAIL(q), ring.NextToUse);
+      NdisReleaseSpinLock(&adapter->RcvLock);
     }
-    NICWriteRegister(adapter, nic_regs::RX_TAIL(q), ring.NextToUse);
-    NdisReleaseSpinLock(&adapter->RcvLock);
   }
 }
 

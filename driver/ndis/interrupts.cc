@@ -215,15 +215,20 @@ void Kernel::run_dpc(Interrupt& interrupt, ULONG message_id, unsigned cpu_index)
   slot.context = nullptr;
   interrupt.running++;
   const auto at = CallSite::current();
+  // As NDIS 6.20+: a receive budget per DPC run; MoreNblsPending asks NDIS to run it again.
+  NDIS_RECEIVE_THROTTLE_PARAMETERS throttle{};
+  throttle.MaxNblsToIndicate = config_.dpc_receive_budget;
   push_scope(slot.dpc->name(), CallbackKind::kDpc, &interrupt);
   if (interrupt.message_based)
-    interrupt.chars.MessageInterruptDpcHandler(interrupt.context, message_id, context, nullptr,
+    interrupt.chars.MessageInterruptDpcHandler(interrupt.context, message_id, context, &throttle,
                                                nullptr);
   else
-    interrupt.chars.InterruptDpcHandler(interrupt.context, context, nullptr, nullptr);
+    interrupt.chars.InterruptDpcHandler(interrupt.context, context, &throttle, nullptr);
   pop_scope(at);
   interrupt.running--;
   last_serviced_ns_ = platform_.now_ns();
+  if (throttle.MoreNblsPending && interrupt.registered && !interrupt.deregistering)
+    queue_one_dpc(interrupt, message_id, cpu_index, context);
 }
 
 KAFFINITY Kernel::queue_dpc(NDIS_HANDLE handle, ULONG message_id, KAFFINITY mask, bool this_cpu,

@@ -47,6 +47,7 @@ struct VerifierConfig {
   uint64_t dpc_limit_ns = 100'000;
   uint64_t stall_limit_us = 50;
   uint64_t interrupt_liveness_ns = 200'000;  // INTERRUPT_LOST bound
+  ULONG dpc_receive_budget = 64;             // NDIS_RECEIVE_THROTTLE_PARAMETERS::MaxNblsToIndicate
 };
 
 struct LockStats {
@@ -139,6 +140,12 @@ class Kernel {
   void reset_adapter(unsigned cpu, uint64_t at_ns = 0);
   void shutdown_adapter(unsigned cpu, uint64_t at_ns = 0);
   void unload_driver(unsigned cpu, uint64_t at_ns = 0);
+  // The same on the calling CPU thread at PASSIVE_LEVEL (a testbench thread acting as NDIS).
+  void run_pause();
+  void run_restart();
+  void run_check_for_hang();
+  void run_reset();
+  bool reset_in_progress() const;
   // Call on a CPU thread: MiniportOidRequest / MiniportCancelSend. A pended OID completes
   // through ProtocolHooks::oid_complete.
   NDIS_STATUS oid_request(PNDIS_OID_REQUEST request);
@@ -383,8 +390,6 @@ class Kernel {
                               std::string_view rule, std::string_view api, const CallSite& at);
   void check_sg_freed(PNET_BUFFER_LIST nbl, const CallSite& at);
   // Lifecycle (lifecycle.cc).
-  void run_pause();
-  void run_restart();
   void finish_pause(const CallSite& at);
   void finish_halt();
   size_t outstanding_sends() const;

@@ -89,8 +89,8 @@ struct Kernel::SgDma {
   NDIS_SG_DMA_DESCRIPTION description{};
   struct List {
     const NET_BUFFER* nb;
-    std::vector<uint64_t> granted;  // element addresses this list granted the device
-    std::vector<uint8_t> storage;   // when NDIS, not the caller, provided the buffer
+    std::vector<std::pair<uint64_t, uint64_t>> granted;  // element ranges granted the device
+    std::vector<uint8_t> storage;  // when NDIS, not the caller, provided the buffer
   };
   std::unordered_map<const void*, List> lists;         // by SCATTER_GATHER_LIST address
   std::unordered_map<const void*, const void*> by_nb;  // NET_BUFFER -> its outstanding list

@@ -162,6 +162,10 @@ void Kernel::run_restart() {
   run_callback("MiniportRestart",
                [&] { status = driver_.RestartHandler(adapter_->context, &params); });
   if (status == NDIS_STATUS_PENDING) return;  // NdisMRestartComplete finishes it
+  if (!adapter_->restart_pending)
+    report("COMPLETE_WITHOUT_PENDING", "NdisMRestartComplete", CallSite::current(),
+           "MiniportRestart called NdisMRestartComplete and also returned a status (it must "
+           "return NDIS_STATUS_PENDING to complete later)");
   adapter_->restart_pending = false;
   adapter_->state = NT_SUCCESS(status) ? AdapterState::kRunning : AdapterState::kPaused;
 }
@@ -319,37 +323,45 @@ void Kernel::oid_request_complete(NDIS_HANDLE adapter, PNDIS_OID_REQUEST request
 
 void Kernel::check_for_hang(unsigned cpu_index, uint64_t at_ns) {
   platform_.start_passive(
-      cpu_index, "NdisCheckForHang",
-      [this] {
-        if (!adapter_initialized() || !driver_.CheckForHangHandlerEx) return;
-        BOOLEAN hung = FALSE;
-        // NDIS calls it from a timer, at DISPATCH_LEVEL.
-        set_irql(sim::kDispatchLevel);
-        run_callback("MiniportCheckForHangEx",
-                     [&] { hung = driver_.CheckForHangHandlerEx(adapter_->context); });
-        set_irql(sim::kPassiveLevel);
-        if (hung) reset_adapter(cpu().index(), platform_.now_ns());
-      },
-      at_ns);
+      cpu_index, "NdisCheckForHang", [this] { run_check_for_hang(); }, at_ns);
+}
+
+void Kernel::run_check_for_hang() {
+  if (!adapter_initialized() || !driver_.CheckForHangHandlerEx) return;
+  BOOLEAN hung = FALSE;
+  // NDIS calls it from a timer, at DISPATCH_LEVEL.
+  const sim::Irql before = cpu().irql();
+  set_irql(sim::kDispatchLevel);
+  run_callback("MiniportCheckForHangEx",
+               [&] { hung = driver_.CheckForHangHandlerEx(adapter_->context); });
+  set_irql(before);
+  if (hung) run_reset();
 }
 
 void Kernel::reset_adapter(unsigned cpu_index, uint64_t at_ns) {
   platform_.start_passive(
-      cpu_index, "NdisReset",
-      [this] {
-        if (!adapter_initialized() || !driver_.ResetHandlerEx || adapter_->reset_pending) return;
-        adapter_->reset_pending = true;
-        BOOLEAN addressing_reset = FALSE;
-        NDIS_STATUS status = NDIS_STATUS_FAILURE;
-        set_irql(sim::kDispatchLevel);  // MiniportResetEx runs at IRQL <= DISPATCH_LEVEL
-        run_callback("MiniportResetEx", [&] {
-          status = driver_.ResetHandlerEx(adapter_->context, &addressing_reset);
-        });
-        set_irql(sim::kPassiveLevel);
-        if (status != NDIS_STATUS_PENDING) adapter_->reset_pending = false;
-      },
-      at_ns);
+      cpu_index, "NdisReset", [this] { run_reset(); }, at_ns);
 }
+
+void Kernel::run_reset() {
+  if (!adapter_initialized() || !driver_.ResetHandlerEx || adapter_->reset_pending) return;
+  adapter_->reset_pending = true;
+  BOOLEAN addressing_reset = FALSE;
+  NDIS_STATUS status = NDIS_STATUS_FAILURE;
+  const sim::Irql before = cpu().irql();
+  set_irql(sim::kDispatchLevel);  // MiniportResetEx runs at IRQL <= DISPATCH_LEVEL
+  run_callback("MiniportResetEx",
+               [&] { status = driver_.ResetHandlerEx(adapter_->context, &addressing_reset); });
+  set_irql(before);
+  if (status == NDIS_STATUS_PENDING) return;
+  if (!adapter_->reset_pending)
+    report("COMPLETE_WITHOUT_PENDING", "NdisMResetComplete", CallSite::current(),
+           "MiniportResetEx called NdisMResetComplete and also returned a status (it must "
+           "return NDIS_STATUS_PENDING to complete later)");
+  adapter_->reset_pending = false;
+}
+
+bool Kernel::reset_in_progress() const { return adapter_ && adapter_->reset_pending; }
 
 void Kernel::reset_complete(NDIS_HANDLE adapter, NDIS_STATUS, BOOLEAN, const CallSite& at) {
   if (!enter_call(at)) return;

@@ -24,7 +24,7 @@ void Kernel::free_memory(PVOID va, const CallSite& at) {
   if (!va || !enter_call(at)) return;
   auto& memory = platform_.memory();
   const uint64_t address = memory.address_of(va);
-  if (!address || memory.data(address, 1) != va) {
+  if (!address || !memory.is_allocation(address)) {
     report("FREE_NOT_ALLOCATED", "NdisFreeMemory", at,
            "NdisFreeMemory of memory NdisAllocateMemoryWithTagPriority did not return");
     return;

@@ -50,12 +50,16 @@ bool NetBufferLedger::is_pool(NDIS_HANDLE pool, NetObjectKind kind) const {
 void* NetBufferLedger::allocate(NDIS_HANDLE handle, NetObjectKind kind, size_t bytes) {
   Pool& pool = *pools_.at(handle);
   void* object = nullptr;
-  if (pool.quarantine.size() > kQuarantine) {
-    object = pool.quarantine.front();
+  // Reuse the oldest freed block once enough wait, if it is big enough for this object.
+  if (pool.quarantine.size() > kQuarantine && pool.quarantine.front().second >= bytes) {
+    object = pool.quarantine.front().first;
+    bytes = pool.quarantine.front().second;
     pool.quarantine.pop_front();
   } else {
+    if (pool.quarantine.size() > kQuarantine) pool.quarantine.pop_front();  // too small: retire
     pool.storage.push_back(std::make_unique<unsigned char[]>(bytes));
     object = pool.storage.back().get();
+    pool.block_bytes[object] = bytes;
   }
   std::memset(object, 0, bytes);
   ++pool.live;
@@ -86,7 +90,9 @@ void NetBufferLedger::release(const void* object, std::string where) {
   info.state = NetObjectState::kFree;
   info.freed_where = std::move(where);
   --pool->second->live;
-  pool->second->quarantine.push_back(const_cast<void*>(object));
+  auto size = pool->second->block_bytes.find(object);
+  pool->second->quarantine.emplace_back(const_cast<void*>(object),
+                                        size == pool->second->block_bytes.end() ? 0 : size->second);
 }
 
 size_t NetBufferLedger::count_in_state(NetObjectKind kind, NetObjectState state) const {

@@ -59,7 +59,8 @@ class NetBufferLedger {
     USHORT context_size;
     bool allocates_nb;
     size_t live = 0;
-    std::deque<void*> quarantine;
+    std::deque<std::pair<void*, size_t>> quarantine;  // freed blocks and their sizes
+    std::unordered_map<const void*, size_t> block_bytes;
     std::vector<std::unique_ptr<unsigned char[]>> storage;
   };
   std::unordered_map<NDIS_HANDLE, std::unique_ptr<Pool>> pools_;

@@ -44,7 +44,7 @@ void Kernel::deregister_sg_dma(NDIS_HANDLE handle, const CallSite& at) {
            "NdisMDeregisterScatterGatherDma with " + std::to_string(sg_dma_->lists.size()) +
                " scatter-gather list(s) never freed");
   for (auto& [list, info] : sg_dma_->lists)
-    for (uint64_t address : info.granted) platform_.memory().revoke(address);
+    for (auto [address, bytes] : info.granted) platform_.memory().revoke(address, bytes);
   sg_dma_.reset();
 }
 
@@ -93,8 +93,8 @@ NDIS_STATUS Kernel::allocate_sg_list(NDIS_HANDLE handle, PNET_BUFFER nb, PVOID c
   std::memcpy(list->Elements, elements.data(), count * sizeof(SCATTER_GATHER_ELEMENT));
   for (const auto& element : elements) {
     const auto address = static_cast<uint64_t>(element.Address.QuadPart);
-    if (sg_dma_->grants[address]++ == 0) memory.grant(address, element.Length, format_where(at));
-    info.granted.push_back(address);
+    memory.grant(address, element.Length, format_where(at));
+    info.granted.emplace_back(address, element.Length);
   }
   sg_dma_->by_nb[nb] = list;
   sg_dma_->lists.emplace(list, std::move(info));
@@ -126,11 +126,7 @@ void Kernel::free_sg_list(NDIS_HANDLE handle, PSCATTER_GATHER_LIST list, PNET_BU
     return;
   }
   auto& memory = platform_.memory();
-  for (uint64_t address : it->second.granted)
-    if (--sg_dma_->grants[address] == 0) {
-      sg_dma_->grants.erase(address);
-      memory.revoke(address);
-    }
+  for (auto [address, bytes] : it->second.granted) memory.revoke(address, bytes);
   sg_dma_->by_nb.erase(nb);
   sg_dma_->lists.erase(it);
 }

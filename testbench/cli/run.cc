@@ -25,10 +25,13 @@
 namespace nicsim::cli {
 namespace {
 
-constexpr unsigned kModelQueues = 8;           // the Verilated NIC is built with NUM_QUEUES=8
-constexpr uint64_t kPollNs = 2'000;            // testbench threads look around this often
-constexpr uint64_t kQuietNs = 300'000;         // no progress this long: the rest is lost
-constexpr unsigned kMaxOutstandingSends = 64;  // per sender thread
+constexpr unsigned kModelQueues = 8;                 // the Verilated NIC is built with NUM_QUEUES=8
+constexpr uint64_t kPollNs = 2'000;                  // testbench threads look around this often
+constexpr uint64_t kQuietNs = 300'000;               // no progress this long: the rest is lost
+constexpr unsigned kMaxOutstandingSends = 64;        // per sender thread
+constexpr uint64_t kLifecyclePauseAfterNs = 60'000;  // lifecycle: traffic before the pause
+constexpr uint64_t kLifecyclePausedNs = 30'000;      // lifecycle: how long it stays paused
+constexpr uint64_t kLifecycleTimeoutNs = 2'000'000;
 
 // One send NBL the testbench has outstanding: its frames and the sender thread that sent it.
 struct TxPacket {
@@ -58,6 +61,7 @@ struct Bench {
   uint64_t link_rx_checked = 0;  // link partner frames already fed to tx_board
 
   std::map<std::string, uint64_t> nic_drops;
+  RunSummary::Lifecycle lifecycle;
   bool initialized = false;
   bool traffic_done = false;
   std::chrono::steady_clock::time_point wall_start = std::chrono::steady_clock::now();
@@ -146,9 +150,11 @@ void run_sender(Bench& bench, unsigned sender, unsigned senders) {
   const unsigned burst = std::max(1u, bench.config.scenario.tx_burst);
   size_t next = sender;
   while (next < bench.tx_frames.size() && !bench.platform.stopped()) {
+    // As a protocol: no sends while the adapter is not running (NDIS pauses protocols first).
     cpu.block_until(
         [&] {
-          return bench.outstanding_per_sender[sender] < kMaxOutstandingSends ||
+          return (bench.outstanding_per_sender[sender] < kMaxOutstandingSends &&
+                  bench.kernel.adapter_state() == ndis::AdapterState::kRunning) ||
                  bench.platform.stopped();
         },
         kPollNs);
@@ -171,12 +177,84 @@ void run_sender(Bench& bench, unsigned sender, unsigned senders) {
       bench.tx_submitted += frames.size();
     }
     if (!head) break;
+    // Building the chain yielded: NDIS may have started a pause meanwhile. No send after that.
+    cpu.block_until(
+        [&] {
+          return bench.kernel.adapter_state() == ndis::AdapterState::kRunning ||
+                 bench.platform.stopped();
+        },
+        kPollNs);
     bench.kernel.send_net_buffer_lists(head, 0);
     bench.return_deferred();
     const uint64_t gap = bench.config.scenario.tx_gap_ns;
     cpu.block_for(gap / 2 + (gap ? rng() % gap : 0) + 1);
   }
   --bench.senders_running;
+}
+
+// Runs at PASSIVE_LEVEL: the OID queries a protocol makes after binding, and a packet filter set.
+void query_oids(Bench& bench) {
+  const NDIS_OID queries[] = {
+      OID_GEN_SUPPORTED_LIST,     OID_GEN_LINK_STATE, OID_GEN_STATISTICS, OID_802_3_CURRENT_ADDRESS,
+      OID_GEN_MAXIMUM_FRAME_SIZE, OID_GEN_LINK_SPEED, OID_GEN_XMIT_OK,    OID_GEN_RCV_OK};
+  std::vector<uint8_t> buffer(512);
+  for (NDIS_OID oid : queries) {
+    NDIS_OID_REQUEST request{};
+    request.Header = {NDIS_OBJECT_TYPE_OID_REQUEST, NDIS_OID_REQUEST_REVISION_2, sizeof(request)};
+    request.RequestType = NdisRequestQueryInformation;
+    request.DATA.QUERY_INFORMATION.Oid = oid;
+    request.DATA.QUERY_INFORMATION.InformationBuffer = buffer.data();
+    request.DATA.QUERY_INFORMATION.InformationBufferLength = static_cast<UINT>(buffer.size());
+    ++bench.lifecycle.oid_requests;
+    const NDIS_STATUS status = bench.kernel.oid_request(&request);
+    if (status != NDIS_STATUS_SUCCESS || request.DATA.QUERY_INFORMATION.BytesWritten == 0)
+      ++bench.lifecycle.oid_failures;
+  }
+  ULONG filter =
+      NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST | NDIS_PACKET_TYPE_MULTICAST;
+  NDIS_OID_REQUEST set{};
+  set.Header = {NDIS_OBJECT_TYPE_OID_REQUEST, NDIS_OID_REQUEST_REVISION_2, sizeof(set)};
+  set.RequestType = NdisRequestSetInformation;
+  set.DATA.SET_INFORMATION.Oid = OID_GEN_CURRENT_PACKET_FILTER;
+  set.DATA.SET_INFORMATION.InformationBuffer = &filter;
+  set.DATA.SET_INFORMATION.InformationBufferLength = sizeof(filter);
+  ++bench.lifecycle.oid_requests;
+  if (bench.kernel.oid_request(&set) != NDIS_STATUS_SUCCESS) ++bench.lifecycle.oid_failures;
+}
+
+// Runs at PASSIVE_LEVEL on the controller's CPU: pause in mid-traffic (frames keep arriving from
+// the link and wait in the rings), then restart.
+void pause_and_restart(Bench& bench) {
+  auto& cpu = bench.platform.current_cpu();
+  cpu.block_for(kLifecyclePauseAfterNs);
+  bench.kernel.run_pause();
+  ++bench.lifecycle.pauses;
+  // The pause completes once the receives up are back: keep returning them meanwhile.
+  const uint64_t until = bench.platform.now_ns() + kLifecycleTimeoutNs;
+  while (bench.kernel.adapter_state() != ndis::AdapterState::kPaused && !bench.platform.stopped() &&
+         bench.platform.now_ns() < until) {
+    bench.return_deferred();
+    cpu.block_for(kPollNs);
+  }
+  cpu.block_for(kLifecyclePausedNs);
+  bench.kernel.run_restart();
+  ++bench.lifecycle.restarts;
+}
+
+// Runs at PASSIVE_LEVEL once the traffic is done: a hang check, then a reset, waited for.
+void check_and_reset(Bench& bench) {
+  auto& cpu = bench.platform.current_cpu();
+  bench.kernel.run_check_for_hang();
+  ++bench.lifecycle.hang_checks;
+  bench.kernel.run_reset();
+  ++bench.lifecycle.resets;
+  const uint64_t until = bench.platform.now_ns() + kLifecycleTimeoutNs;
+  cpu.block_until(
+      [&] {
+        return !bench.kernel.reset_in_progress() || bench.platform.stopped() ||
+               bench.platform.now_ns() >= until;
+      },
+      kPollNs);
 }
 
 // Runs at PASSIVE_LEVEL on CPU 0 after initialize: starts the traffic, waits until every frame
@@ -200,6 +278,11 @@ void run_controller(Bench& bench) {
   for (unsigned c = 1; c < cpus; ++c) {
     bench.kernel.run_passive(c, "sender" + std::to_string(c),
                              [&bench, c, cpus] { run_sender(bench, c, cpus); });
+  }
+  const bool lifecycle = bench.config.scenario.lifecycle;
+  if (lifecycle) {
+    query_oids(bench);
+    pause_and_restart(bench);
   }
   run_sender(bench, 0, cpus);
 
@@ -226,6 +309,7 @@ void run_controller(Bench& bench) {
     cpu.block_for(kPollNs);
   }
   bench.return_deferred();
+  if (lifecycle && !bench.platform.stopped()) check_and_reset(bench);
   bench.disconnect_sharer();
   auto& mmio = bench.platform.mmio();
   bench.nic_drops["runt"] = mmio.read32(nic_regs::STAT_RX_RUNT);
@@ -460,6 +544,7 @@ RunSummary run_simulation(const RunConfig& config) {
   }
   host_stats.fill(s);
   s.sharer_claims = bench.sharer_claims;
+  s.lifecycle = bench.lifecycle;
   for (const auto& lock : kernel.lock_stats()) {
     s.locks.push_back(
         {lock.name, lock.acquires, lock.contended, lock.max_hold_ns, lock.max_spin_ns});

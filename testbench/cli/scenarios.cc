@@ -61,6 +61,12 @@ const std::vector<Scenario>& scenarios() {
     s.itr_cycles = 2000;
     s.rx_gap_cycles = 50;
     list.push_back(s);
+
+    s = base;
+    s.name = "lifecycle";
+    s.description = "OID queries, a pause and restart in mid-traffic, check-for-hang and a reset";
+    s.lifecycle = true;
+    list.push_back(s);
     return list;
   }();
   return table;

@@ -27,6 +27,7 @@ struct Scenario {
   uint64_t tx_gap_ns = 2000;        // pause of a sender thread between two calls
   unsigned itr_cycles = 0;          // interrupt throttle per vector (0 = none)
   bool shared_line_sharer = false;  // INTx: a second device shares the line
+  bool lifecycle = false;  // OIDs, a pause and restart in mid-traffic, check-for-hang, a reset
 };
 
 const std::vector<Scenario>& scenarios();

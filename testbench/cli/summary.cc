@@ -53,6 +53,12 @@ nlohmann::json to_json(const RunSummary& s) {
                      {"isr_calls", s.isr_calls},
                      {"dpcs", s.dpcs},
                      {"sharer_claims", s.sharer_claims}};
+  j["lifecycle"] = {{"pauses", s.lifecycle.pauses},
+                    {"restarts", s.lifecycle.restarts},
+                    {"hang_checks", s.lifecycle.hang_checks},
+                    {"resets", s.lifecycle.resets},
+                    {"oid_requests", s.lifecycle.oid_requests},
+                    {"oid_failures", s.lifecycle.oid_failures}};
   json per_cpu = json::array();
   for (const auto& c : s.per_cpu) {
     per_cpu.push_back({{"cpu", c.cpu}, {"isr", c.isr}, {"dpc", c.dpc}, {"busy_ns", c.busy_ns}});

@@ -41,6 +41,11 @@ struct RunSummary {
   std::map<std::string, uint64_t> dropped;
   uint64_t interrupts_raised = 0, isr_calls = 0, dpcs = 0;
   uint64_t sharer_claims = 0;  // intx-shared: interrupts the other device on the line claimed
+  // What the testbench asked of the adapter as NDIS would (the lifecycle scenario).
+  struct Lifecycle {
+    uint64_t pauses = 0, restarts = 0, hang_checks = 0, resets = 0;
+    uint64_t oid_requests = 0, oid_failures = 0;
+  } lifecycle;
   std::vector<CpuStats> per_cpu;
   Histogram irq_to_isr, isr_to_dpc;
   std::vector<LockStats> locks;

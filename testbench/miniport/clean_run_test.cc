@@ -18,7 +18,7 @@ namespace {
 #endif
 
 const char* const kScenarios[] = {"default", "intx-shared",  "single-cpu", "many-cpus",
-                                  "burst",   "small-frames", "throttled"};
+                                  "burst",   "small-frames", "throttled",  "lifecycle"};
 
 const char* const kIrqModes[] = {"msix", "intx"};
 
@@ -26,8 +26,8 @@ class CleanRun : public ::testing::TestWithParam<std::tuple<const char*, const c
 
 TEST_P(CleanRun, NoViolationsNothingLost) {
   const auto [scenario, irq_mode, seed] = GetParam();
-  std::vector<std::string> args{"--scenario", scenario, "--irq-mode", irq_mode,
-                                "--seed",     std::to_string(seed), "-q"};
+  std::vector<std::string> args{"--scenario",         scenario, "--irq-mode", irq_mode, "--seed",
+                                std::to_string(seed), "-q"};
   if (NICSIM_SWEEP_PACKETS > 0) {
     args.insert(args.end(), {"--packets", std::to_string(NICSIM_SWEEP_PACKETS)});
   }

@@ -1054,10 +1054,6 @@ TEST(NetBufferRules, FREE_NOT_ALLOCATED_TriggersOnForeignMemory) {
 }
 
 TEST(NetBufferRules, FREE_NOT_ALLOCATED_TriggersOnInteriorPointer) {
-  GTEST_SKIP() << "bug: Kernel::free_memory accepts a pointer into the middle of an allocation "
-                  "(address_of and data() both resolve interior addresses), then "
-                  "HostMemory::free throws std::invalid_argument instead of reporting "
-                  "FREE_NOT_ALLOCATED";
   Bench b;
   b.kernel.run_passive(0, "fragment", [&] {
     auto* p = static_cast<PUCHAR>(
@@ -1209,10 +1205,6 @@ TEST(NetBuffers, ContextSpaceHasContextSizeAfterBackfill) {
 // After more than NetBufferLedger::kQuarantine frees a pool reuses NBL storage: a reused block
 // must be big enough for the new NBL's NB and context.
 TEST(NetBuffers, ReusedNblStorageFitsLargerContext) {
-  GTEST_SKIP() << "bug: NetBufferLedger::allocate reuses a quarantined block without checking "
-                  "its size, so an NBL allocated with a larger ContextSize/ContextBackFill (or "
-                  "with an NB, from a fAllocateNetBuffer pool) than the freed one overruns the "
-                  "heap block (memset in net_buffer_ledger.cc; ASan: heap-buffer-overflow)";
   Bench b;
   PNET_BUFFER_LIST big = nullptr;
   b.kernel.run_passive(0, "fragment", [&] {
@@ -1313,13 +1305,6 @@ TEST(NetBuffers, NetBufferListHeadMatchesWdkX64Layout) {
 // nbl.h aligns NdisReserved, ProtocolReserved and MiniportReserved of NET_BUFFER_LIST, and
 // NET_BUFFER_LIST_CONTEXT::ContextData, to MEMORY_ALLOCATION_ALIGNMENT (16).
 TEST(NetBuffers, NetBufferListMatchesWdkX64Layout) {
-  GTEST_SKIP() << "bug (ndis.h): NET_BUFFER_LIST lacks DECLSPEC_ALIGN(16) on NdisReserved/"
-                  "ProtocolReserved/MiniportReserved (NdisReserved at "
-               << offsetof(NET_BUFFER_LIST, NdisReserved) << ", NetBufferListInfo at "
-               << offsetof(NET_BUFFER_LIST, NetBufferListInfo) << ", sizeof "
-               << sizeof(NET_BUFFER_LIST) << "; WDK 48, 144, 336) and "
-               << "NET_BUFFER_LIST_CONTEXT::ContextData is at "
-               << offsetof(NET_BUFFER_LIST_CONTEXT, ContextData) << " (WDK 16)";
   EXPECT_EQ(offsetof(NET_BUFFER_LIST, NdisReserved), 48u);
   EXPECT_EQ(offsetof(NET_BUFFER_LIST, ProtocolReserved), 64u);
   EXPECT_EQ(offsetof(NET_BUFFER_LIST, MiniportReserved), 96u);
@@ -1464,10 +1449,6 @@ TEST(ScatterGather, DeviceReadsElementOnlyBetweenAllocateAndFree) {
 
 // Two outstanding lists whose first elements start at the same address but differ in length.
 TEST(ScatterGather, OverlappingListsGrantEachElementWhole) {
-  GTEST_SKIP() << "bug: sg_dma.cc counts grants per element start address only, so a second "
-                  "outstanding list whose element starts at the same address but is longer "
-                  "keeps the first list's shorter grant: the device's read of the longer element "
-                  "is DMA_OUTSIDE_GRANT (and freeing the second list first revokes the first's)";
   Bench b;
   SgRecord shorter, longer;
   bool read_longer = false;
@@ -1494,10 +1475,6 @@ TEST(ScatterGather, OverlappingListsGrantEachElementWhole) {
 
 // Mapping part of a shared-memory buffer must not shrink or revoke the buffer's own grant.
 TEST(ScatterGather, MappingSharedMemoryKeepsItsGrant) {
-  GTEST_SKIP() << "bug: NdisMAllocateNetBufferSGList over the start of NdisMAllocateSharedMemory "
-                  "memory replaces the shared grant (HostMemory::grant at the same address) with "
-                  "the element's shorter one, and NdisMFreeNetBufferSGList revokes it: the device "
-                  "then gets DMA_OUTSIDE_GRANT on memory the driver still shares with it";
   Bench b;
   SgRecord r;
   bool read_mapped = false, read_after = false;

@@ -597,11 +597,14 @@ typedef union _NET_BUFFER_LIST_HEADER {
   SLIST_HEADER Link;
 } NET_BUFFER_LIST_HEADER, *PNET_BUFFER_LIST_HEADER;
 
+/* MEMORY_ALLOCATION_ALIGNMENT on x64: the WDK aligns these fields to it. */
+#define NICSIM_ALIGN16 __attribute__((aligned(16)))
+
 struct _NET_BUFFER_LIST_CONTEXT {
   PNET_BUFFER_LIST_CONTEXT Next;
   USHORT Size;
   USHORT Offset;
-  UCHAR ContextData[];
+  NICSIM_ALIGN16 UCHAR ContextData[];
 };
 
 struct _NET_BUFFER_LIST {
@@ -616,9 +619,9 @@ struct _NET_BUFFER_LIST {
   PNET_BUFFER_LIST_CONTEXT Context;
   PNET_BUFFER_LIST ParentNetBufferList;
   NDIS_HANDLE NdisPoolHandle;
-  PVOID NdisReserved[2];
-  PVOID ProtocolReserved[4];
-  PVOID MiniportReserved[2];
+  NICSIM_ALIGN16 PVOID NdisReserved[2];
+  NICSIM_ALIGN16 PVOID ProtocolReserved[4];
+  NICSIM_ALIGN16 PVOID MiniportReserved[2];
   PVOID Scratch;
   NDIS_HANDLE SourceHandle;
   ULONG NblFlags;
@@ -651,7 +654,7 @@ struct _NET_BUFFER_LIST {
 #define NET_BUFFER_LIST_MINIPORT_RESERVED(Nbl) ((Nbl)->MiniportReserved)
 #define NET_BUFFER_LIST_PROTOCOL_RESERVED(Nbl) ((Nbl)->ProtocolReserved)
 #define NET_BUFFER_LIST_CONTEXT_DATA_START(Nbl) \
-  ((PVOID)(((Nbl)->Context)->ContextData + ((Nbl)->Context)->Offset))
+  ((PVOID)((PUCHAR)(((Nbl)->Context) + 1) + ((Nbl)->Context)->Offset))
 #define NET_BUFFER_LIST_CONTEXT_DATA_SIZE(Nbl) (((Nbl)->Context)->Size)
 #define NET_BUFFER_LIST_INFO(Nbl, Id) ((Nbl)->NetBufferListInfo[(Id)])
 
