@@ -203,6 +203,8 @@ MINIPORT_DEVICE_PNP_EVENT_NOTIFY MPDevicePnPEventNotify;
 // Counts NBLs done (sends completed, receives returned); completes a pending pause when the
 // data path is empty. Takes Lock; IRQL <= DISPATCH_LEVEL.
 VOID MPDataPathDone(MP_ADAPTER* adapter, ULONG sends, ULONG receives);
+// Runs at PASSIVE_LEVEL; takes Lock. Returns once no DPC is in MPDpcWorkBody any more.
+VOID MPWaitForDpcs(MP_ADAPTER* adapter);
 
 // mp_oid.cc
 MINIPORT_OID_REQUEST MPOidRequest;

@@ -195,13 +195,7 @@ VOID MPHaltEx(NDIS_HANDLE context, NDIS_HALT_ACTION) {
   MPDisableInterruptsSync(adapter, kAllCauses);
   NICWriteRegister(adapter, nic_regs::CTRL, nic_regs::CTRL_RESET);
   // DPCs that started before Halting was set still use the interrupt: let them finish.
-  for (;;) {
-    NdisAcquireSpinLock(&adapter->Lock);
-    const ULONG in_flight = adapter->DpcsInFlight;
-    NdisReleaseSpinLock(&adapter->Lock);
-    if (in_flight == 0) break;
-    NdisMSleep(5);
-  }
+  MPWaitForDpcs(adapter);
   NdisStallExecution(HasBug(adapter, DriverBug::kHaltStallTooLong) ? 100 : 1);
 
   const bool locks_freed_early = HasBug(adapter, DriverBug::kHaltFreesLocksFirst);

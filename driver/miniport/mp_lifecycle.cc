@@ -15,6 +15,16 @@ bool MPPauseCanComplete(MP_ADAPTER* adapter) {
 
 }  // namespace
 
+VOID MPWaitForDpcs(MP_ADAPTER* adapter) {
+  for (;;) {
+    NdisAcquireSpinLock(&adapter->Lock);
+    const ULONG in_flight = adapter->DpcsInFlight;
+    NdisReleaseSpinLock(&adapter->Lock);
+    if (in_flight == 0) return;
+    NdisMSleep(5);
+  }
+}
+
 VOID MPDataPathDone(MP_ADAPTER* adapter, ULONG sends, ULONG receives) {
   NdisAcquireSpinLock(&adapter->Lock);
   adapter->TxOutstanding -= sends;
@@ -64,13 +74,7 @@ VOID MPResetWorkItem(PVOID context, NDIS_HANDLE) {
   auto* adapter = static_cast<MP_ADAPTER*>(context);
   MPDisableInterruptsSync(adapter, kAllCauses);
   NICWriteRegister(adapter, nic_regs::CTRL, nic_regs::CTRL_RESET);
-  for (;;) {
-    NdisAcquireSpinLock(&adapter->Lock);
-    const ULONG in_flight = adapter->DpcsInFlight;
-    NdisReleaseSpinLock(&adapter->Lock);
-    if (in_flight == 0) break;
-    NdisMSleep(5);
-  }
+  MPWaitForDpcs(adapter);
   MPAbortAllSends(adapter);
   NICProgramRings(adapter);
   MPRepostRxBuffers(adapter);

@@ -6,19 +6,13 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "driver/ndis/api_call.h"
 #include "driver/ndis/kernel.h"
 
 using nicsim::ndis::CallSite;
 using nicsim::ndis::Kernel;
 
-namespace {
-Kernel& K() { return Kernel::current(); }
-CallSite At(const char* file, int line, const char* function) {
-  return {file, static_cast<unsigned>(line), function};
-}
-}  // namespace
-
-#define WHERE At(NicsimFile, NicsimLine, NicsimFunction)
+using nicsim::ndis::api::K;
 
 UCHAR NicsimReadRegisterUchar(volatile UCHAR* Register, NICSIM_CALL_SITE_PARAMS) {
   return static_cast<UCHAR>(K().read_io(Register, 1, false, WHERE));

@@ -5,19 +5,13 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "driver/ndis/api_call.h"
 #include "driver/ndis/kernel.h"
 
 using nicsim::ndis::CallSite;
 using nicsim::ndis::Kernel;
 
-namespace {
-Kernel& K() { return Kernel::current(); }
-CallSite At(const char* file, int line, const char* function) {
-  return {file, static_cast<unsigned>(line), function};
-}
-}  // namespace
-
-#define WHERE At(NicsimFile, NicsimLine, NicsimFunction)
+using nicsim::ndis::api::K;
 
 ULONG NicsimKeGetCurrentProcessorNumber(void) {
   auto& platform = K().platform();

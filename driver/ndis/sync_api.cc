@@ -2,6 +2,7 @@
 // installed Kernel's synchronization services with the driver's call site.
 #include <ndis.h>
 
+#include "driver/ndis/api_call.h"
 #include "driver/ndis/kernel.h"
 #include "driver/ndis/sync.h"
 
@@ -11,16 +12,12 @@ using nicsim::ndis::SyncServices;
 
 namespace {
 SyncServices& S() { return Kernel::current().sync(); }
-CallSite At(const char* file, int line, const char* function) {
-  return {file, static_cast<unsigned>(line), function};
-}
 // Interlocked operations work without a kernel too (plain atomics); with one they yield.
 void Yield(const CallSite& at) {
   if (Kernel* kernel = Kernel::current_or_null()) kernel->sync().ke.interlocked(at);
 }
 }  // namespace
 
-#define WHERE At(NicsimFile, NicsimLine, NicsimFunction)
 #define SEQ_CST __ATOMIC_SEQ_CST
 
 // --- processor and IRQL ---------------------------------------------------------------------
