@@ -58,12 +58,9 @@ bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue, LONGLONG deadline, PULONG
   bool more = false;
   ULONG idle_polls = 0;
   ULONG handled = 0;
-  NdisDprAcquireSpinLock(&adapter->Lock);
-  const bool paused = adapter->Paused;  // frames stay in the ring; MPRestart drains them
-  NdisDprReleaseSpinLock(&adapter->Lock);
+  ULONG reserved_unused = 0;  // indications reserved for frames that turned out bad
   NdisDprAcquireSpinLock(&adapter->RcvLock);
   for (;;) {
-    if (paused) break;
     const ULONG slot = ring.NextToClean;
     if (slot == ring.NextToUse) break;  // nothing posted
     const ULONG64 writeback = NicsimReadSharedUlong64(RxDesc(ring, slot) + 8);
@@ -82,6 +79,13 @@ bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue, LONGLONG deadline, PULONG
       more = true;  // a frame waits, but the DPC queues itself again instead of running long
       break;
     }
+    // Reserve the indication under Lock, where MPPause sets Paused: once a pause has begun no new
+    // receive goes up, so the pause can complete (the frame waits; MPRestart drains the ring).
+    NdisDprAcquireSpinLock(&adapter->Lock);
+    const bool paused = adapter->Paused;
+    if (!paused) ++adapter->RxWithProtocol;
+    NdisDprReleaseSpinLock(&adapter->Lock);
+    if (paused) break;
     idle_polls = 0;
     ++handled;
     if (*budget > 0 && *budget != NDIS_INDICATE_ALL_NBLS) --*budget;
@@ -92,6 +96,7 @@ bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue, LONGLONG deadline, PULONG
     ring.NextToClean = (slot + 1) % kRxRingEntries;
     if (!buffer) {
       ++MpMutableCounters().RxBadDescriptors;
+      ++reserved_unused;
       continue;
     }
     if (HasBug(adapter, DriverBug::kRxReadsDeviceBuffer)) {
@@ -101,6 +106,7 @@ bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue, LONGLONG deadline, PULONG
     if (!(status & 0x2) || length < 14 || length > nic_regs::kMaxFrame) {
       ++MpMutableCounters().RxBadDescriptors;
       reposted |= MPPostRxBuffer(adapter, ring, buffer);
+      ++reserved_unused;
       continue;
     }
     PNET_BUFFER_LIST nbl = buffer->Nbl;
@@ -115,9 +121,6 @@ bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue, LONGLONG deadline, PULONG
     NET_BUFFER_LIST_SET_HASH_VALUE(nbl, hash);  // the NIC's own hash: function and type stay 0
     nbl->SourceHandle = adapter->AdapterHandle;
     buffer->WithProtocol = TRUE;
-    NdisDprAcquireSpinLock(&adapter->Lock);
-    ++adapter->RxWithProtocol;
-    NdisDprReleaseSpinLock(&adapter->Lock);
     ++MpMutableCounters().RxIndicated;
     if (hold_across_indicate) {
       NdisMIndicateReceiveNetBufferLists(adapter->AdapterHandle, nbl, NDIS_DEFAULT_PORT_NUMBER, 1,
@@ -135,6 +138,7 @@ bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue, LONGLONG deadline, PULONG
   } else {
     NdisDprReleaseSpinLock(&adapter->RcvLock);
   }
+  if (reserved_unused) MPDataPathDone(adapter, 0, reserved_unused);
   return more;
 }
 
