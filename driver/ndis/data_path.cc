@@ -20,6 +20,7 @@ void Kernel::send_net_buffer_lists(PNET_BUFFER_LIST nbls, ULONG send_flags) {
     info.state = NetObjectState::kSent;
     if (adapter_->state != AdapterState::kRunning) adapter_->sent_while_paused.insert(nbl);
   }
+  ++sends_in_call_;
   run_callback(
       "MiniportSendNetBufferLists",
       [&] {
@@ -27,6 +28,7 @@ void Kernel::send_net_buffer_lists(PNET_BUFFER_LIST nbls, ULONG send_flags) {
                                           send_flags);
       },
       CallbackKind::kSend);
+  --sends_in_call_;
 }
 
 void Kernel::return_net_buffer_lists(PNET_BUFFER_LIST nbls, ULONG return_flags) {

@@ -395,6 +395,7 @@ class Kernel {
   size_t outstanding_sends() const;
   struct SgDma;
   NetBufferLedger ledger_;
+  unsigned sends_in_call_ = 0;  // MiniportSendNetBufferLists calls that have not returned
   NDIS_HANDLE mdl_pool_ = nullptr;
   std::unique_ptr<SgDma> sg_dma_;
 

@@ -178,6 +178,8 @@ void Kernel::run_pause() {
     return;
   }
   adapter_->state = AdapterState::kPausing;
+  // As NDIS: the layers above are paused first, so every send call they made has returned.
+  cpu().block_until([&] { return sends_in_call_ == 0 || platform_.stopped(); }, 1'000);
   adapter_->pause_pending = true;
   NDIS_MINIPORT_PAUSE_PARAMETERS params{};
   fill_header(params, NDIS_OBJECT_TYPE_DEFAULT, NDIS_MINIPORT_PAUSE_PARAMETERS_REVISION_1);
