@@ -37,8 +37,8 @@ class FalseAlarmSeed : public ::testing::TestWithParam<SeedRun> {};
 
 TEST_P(FalseAlarmSeed, ExitsZeroWithNoViolation) {
   const SeedRun& r = GetParam();
-  const auto run = run_nicsim({"--scenario", r.scenario, "--irq-mode", r.irq_mode, "--seed",
-                               std::to_string(r.seed), "-q"});
+  const auto run = run_nicsim(
+      {"--scenario", r.scenario, "--irq-mode", r.irq_mode, "--seed", std::to_string(r.seed), "-q"});
   ASSERT_TRUE(run.summary.is_object()) << run.output;
   EXPECT_EQ(run.exit_code, 0) << run.violations_text();
   EXPECT_TRUE(run.summary["violations"].empty()) << run.violations_text();

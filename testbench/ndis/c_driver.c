@@ -11,6 +11,8 @@
  *
  * The tests can make it commit mistakes (CDriverSetMistake); each mistaken call carries a
  * C_DRIVER_MISTAKE(<name>) comment on its line, which c_driver_test.cc looks up. */
+/* Written the way WDK drivers are, SAL annotations on their own lines: keep it so. */
+/* clang-format off */
 #include <ndis.h>
 
 #include "c_driver.h"
@@ -1983,3 +1985,4 @@ static NTSTATUS CDriverDispatchControl(PVOID DeviceObject, PVOID Irp) {
   return (NTSTATUS)NDIS_STATUS_NOT_SUPPORTED;
 }
 NTSTATUS (*const CDriverControlDispatch)(PVOID, PVOID) = CDriverDispatchControl;
+/* clang-format on */
