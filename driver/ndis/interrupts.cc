@@ -130,13 +130,7 @@ void Kernel::deregister_interrupt(NDIS_HANDLE handle, const CallSite& at) {
   } else {
     platform_.intc().disconnect_line(platform_.config().intx_line, interrupt->name);
   }
-  auto drained = [interrupt] {
-    if (interrupt->running > 0) return false;
-    for (const auto& per_cpu : interrupt->dpcs)
-      for (const auto& slot : per_cpu)
-        if (slot.queued) return false;
-    return true;
-  };
+  auto drained = [interrupt] { return !interrupt->busy(); };
   if (on_cpu() && cpu().irql() == sim::kPassiveLevel && !drained()) cpu().block_until(drained);
   interrupt->registered = false;
   interrupt->deregistering = false;

@@ -208,13 +208,14 @@ void Kernel::check_interrupt_liveness() {
     return;
   }
   const uint64_t now = platform_.now_ns();
-  if (interrupt_serviced_now()) last_serviced_ns_ = now;
+  const bool serviced = interrupt_serviced_now();
+  if (serviced) last_serviced_ns_ = now;
   const DeviceIrqState state = probe_();
   // Unmasked: the ISR is owed, whatever runs. Masked: a DPC is owed, so the wait counts from the
   // later of the masking and the last ISR or DPC activity.
   const bool masked = !state.unmasked_since_ns.has_value();
   std::optional<uint64_t> since = state.unmasked_since_ns;
-  if (masked && state.masked_since_ns && !interrupt_serviced_now())
+  if (masked && state.masked_since_ns && !serviced)
     since = std::max(*state.masked_since_ns, last_serviced_ns_);
   if (!since) {
     irq_lost_reported_ = false;
@@ -237,13 +238,8 @@ void Kernel::check_interrupt_liveness() {
 }
 
 bool Kernel::interrupt_serviced_now() const {
-  for (const auto& interrupt : interrupts_) {
-    if (!interrupt->registered) continue;
-    if (interrupt->running > 0) return true;
-    for (const auto& per_cpu : interrupt->dpcs)
-      for (const auto& slot : per_cpu)
-        if (slot.queued) return true;
-  }
+  for (const auto& interrupt : interrupts_)
+    if (interrupt->registered && interrupt->busy()) return true;
   return false;
 }
 

@@ -384,6 +384,7 @@ class Kernel {
 
   // Net buffers: a freed object handed to a call (NBL_USED_AFTER_FREE); false when it was.
   bool check_not_freed(const void* object, std::string_view api, const CallSite& at);
+  void free_pool(NDIS_HANDLE pool, NetObjectKind kind, const CallSite& at);
   // Filters a completed/indicated/returned chain down to the NBLs in state `from`, moving them to
   // `to`; reports rule (with what) for the others. Returns the new head.
   PNET_BUFFER_LIST take_chain(PNET_BUFFER_LIST nbls, NetObjectState from, NetObjectState to,
@@ -391,6 +392,8 @@ class Kernel {
   void check_sg_freed(PNET_BUFFER_LIST nbl, const CallSite& at);
   // Lifecycle (lifecycle.cc).
   void finish_pause(const CallSite& at);
+  // A handler that completed its operation (completion) and also returned a status.
+  void report_completed_and_returned(const char* handler, const char* completion);
   void finish_halt();
   size_t outstanding_sends() const;
   struct SgDma;

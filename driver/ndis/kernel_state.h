@@ -51,6 +51,14 @@ struct Kernel::Interrupt {
   std::vector<std::vector<DpcSlot>> dpcs;  // [message][cpu]
   unsigned running = 0;                    // ISRs and DPCs running now
   ULONG message_count() const { return static_cast<ULONG>(dirql.size()); }
+  // An ISR or DPC of it runs, or a DPC of it is queued.
+  bool busy() const {
+    if (running > 0) return true;
+    for (const auto& per_cpu : dpcs)
+      for (const auto& slot : per_cpu)
+        if (slot.queued) return true;
+    return false;
+  }
 };
 
 struct Kernel::Adapter {

@@ -163,9 +163,7 @@ void Kernel::run_restart() {
                [&] { status = driver_.RestartHandler(adapter_->context, &params); });
   if (status == NDIS_STATUS_PENDING) return;  // NdisMRestartComplete finishes it
   if (!adapter_->restart_pending)
-    report("COMPLETE_WITHOUT_PENDING", "NdisMRestartComplete", CallSite::current(),
-           "MiniportRestart called NdisMRestartComplete and also returned a status (it must "
-           "return NDIS_STATUS_PENDING to complete later)");
+    report_completed_and_returned("MiniportRestart", "NdisMRestartComplete");
   adapter_->restart_pending = false;
   adapter_->state = NT_SUCCESS(status) ? AdapterState::kRunning : AdapterState::kPaused;
 }
@@ -191,12 +189,16 @@ void Kernel::run_pause() {
     return;
   }
   if (!adapter_->pause_pending) {
-    report("COMPLETE_WITHOUT_PENDING", "NdisMPauseComplete", CallSite::current(),
-           "MiniportPause called NdisMPauseComplete and also returned a status (it must return "
-           "NDIS_STATUS_PENDING to complete later)");
+    report_completed_and_returned("MiniportPause", "NdisMPauseComplete");
   }
   adapter_->pause_pending = false;
   finish_pause(CallSite::current());
+}
+
+void Kernel::report_completed_and_returned(const char* handler, const char* completion) {
+  report("COMPLETE_WITHOUT_PENDING", completion, CallSite::current(),
+         std::string(handler) + " called " + completion +
+             " and also returned a status (it must return NDIS_STATUS_PENDING to complete later)");
 }
 
 size_t Kernel::outstanding_sends() const {
@@ -357,9 +359,7 @@ void Kernel::run_reset() {
   set_irql(before);
   if (status == NDIS_STATUS_PENDING) return;
   if (!adapter_->reset_pending)
-    report("COMPLETE_WITHOUT_PENDING", "NdisMResetComplete", CallSite::current(),
-           "MiniportResetEx called NdisMResetComplete and also returned a status (it must "
-           "return NDIS_STATUS_PENDING to complete later)");
+    report_completed_and_returned("MiniportResetEx", "NdisMResetComplete");
   adapter_->reset_pending = false;
 }
 

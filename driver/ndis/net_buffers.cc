@@ -59,26 +59,25 @@ NDIS_HANDLE Kernel::allocate_nb_pool(PNET_BUFFER_POOL_PARAMETERS parameters, con
   return ledger_.create_pool(NetObjectKind::kNb, 0);
 }
 
-void Kernel::free_nbl_pool(NDIS_HANDLE pool, const CallSite& at) {
+void Kernel::free_pool(NDIS_HANDLE pool, NetObjectKind kind, const CallSite& at) {
+  const bool nbl = kind == NetObjectKind::kNbl;
+  const std::string api = nbl ? "NdisFreeNetBufferListPool" : "NdisFreeNetBufferPool";
   if (!enter_call(at)) return;
-  check_not_dirql("NdisFreeNetBufferListPool", at);
-  if (!ledger_.is_pool(pool, NetObjectKind::kNbl)) return;
+  check_not_dirql(api, at);
+  if (!ledger_.is_pool(pool, kind)) return;
   if (const size_t live = ledger_.live_in_pool(pool))
-    report("POOL_FREED_IN_USE", "NetBufferListPool", at,
-           "NdisFreeNetBufferListPool with " + std::to_string(live) +
-               " NET_BUFFER_LIST(s) still allocated from it");
+    report("POOL_FREED_IN_USE", nbl ? "NetBufferListPool" : "NetBufferPool", at,
+           api + " with " + std::to_string(live) + " " + kind_name(kind) +
+               "(s) still allocated from it");
   ledger_.destroy_pool(pool);
 }
 
+void Kernel::free_nbl_pool(NDIS_HANDLE pool, const CallSite& at) {
+  free_pool(pool, NetObjectKind::kNbl, at);
+}
+
 void Kernel::free_nb_pool(NDIS_HANDLE pool, const CallSite& at) {
-  if (!enter_call(at)) return;
-  check_not_dirql("NdisFreeNetBufferPool", at);
-  if (!ledger_.is_pool(pool, NetObjectKind::kNb)) return;
-  if (const size_t live = ledger_.live_in_pool(pool))
-    report("POOL_FREED_IN_USE", "NetBufferPool", at,
-           "NdisFreeNetBufferPool with " + std::to_string(live) +
-               " NET_BUFFER(s) still allocated from it");
-  ledger_.destroy_pool(pool);
+  free_pool(pool, NetObjectKind::kNb, at);
 }
 
 PNET_BUFFER_LIST Kernel::allocate_nbl(NDIS_HANDLE pool, USHORT context_size, USHORT backfill,
