@@ -45,6 +45,16 @@ TEST_P(CleanRun, NoViolationsNothingLost) {
   if (std::string(scenario) == "default") {
     EXPECT_EQ(packets["received"], packets["sent"]);
   }
+  if (std::string(scenario) == "lifecycle") {
+    // Positive control: the adapter really was paused, restarted and reset, and answered OIDs.
+    const auto& lifecycle = run.summary["lifecycle"];
+    EXPECT_EQ(lifecycle["pauses"], 1);
+    EXPECT_EQ(lifecycle["restarts"], 1);
+    EXPECT_EQ(lifecycle["hang_checks"], 1);
+    EXPECT_EQ(lifecycle["resets"], 1);
+    EXPECT_GT(lifecycle["oid_requests"].get<uint64_t>(), 0u);
+    EXPECT_EQ(lifecycle["oid_failures"], 0);
+  }
 }
 
 std::string Name(const ::testing::TestParamInfo<CleanRun::ParamType>& info) {
