@@ -123,8 +123,9 @@ struct MP_SYNC_CONTEXT {
 struct MP_ADAPTER {
   NDIS_HANDLE AdapterHandle;
   NDIS_HANDLE InterruptHandle;
-  const DriverConfig* Config;
   DriverBug Bug;
+  ULONG RssQueues;  // *NumRssQueues: queues wanted; fewer when fewer messages came
+  ULONG ItrCycles;  // ItrCycles: interrupt throttle per vector, NIC cycles
   BOOLEAN InterruptRegistered;
 
   NDIS_SPIN_LOCK Lock;      // adapter state and statistics
@@ -186,6 +187,10 @@ VOID NICProgramInterrupts(MP_ADAPTER* adapter, PIO_INTERRUPT_MESSAGE_INFO info);
 ULONG NICQueueCpu(const MP_ADAPTER* adapter, ULONG queue);
 ULONG NICVectorCauses(const MP_ADAPTER* adapter, ULONG message_id);
 ULONG NICCpuCauses(const MP_ADAPTER* adapter, ULONG cpu);  // INTx: causes whose DPC runs on cpu
+
+// mp_config.cc
+// Reads the keywords into the adapter; NDIS_STATUS_INVALID_PARAMETER for a value out of range.
+NDIS_STATUS MPReadConfiguration(MP_ADAPTER* adapter);
 
 // mp_interrupt.cc
 NDIS_STATUS MPRegisterInterrupt(MP_ADAPTER* adapter);

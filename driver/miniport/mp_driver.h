@@ -8,11 +8,10 @@
 
 namespace nicsim::miniport {
 
-// Stands in for the registry keywords a real miniport reads at initialize. Whether interrupts are
-// message-based comes from the adapter's resources, as on Windows.
+// The driver context the testbench (as the loader) hands to DriverEntry: which deliberate mistake
+// to make, if any. Everything a real miniport configures comes from its registry keywords
+// (*NumRssQueues, ItrCycles; mp_config.cc) and its resources.
 struct DriverConfig {
-  ULONG RssQueues = 4;  // queues 0..RssQueues-1 (1, 2, 4, 8); fewer when fewer messages came
-  ULONG ItrCycles = 0;  // interrupt throttle per vector, NIC cycles
   DriverBug Bug = DriverBug::kNone;
 };
 

@@ -112,30 +112,30 @@ NDIS_STATUS MPInitializeEx(NDIS_HANDLE adapter_handle, NDIS_HANDLE driver_contex
                            PNDIS_MINIPORT_INIT_PARAMETERS params) {
   const auto* config = static_cast<const DriverConfig*>(driver_context);
   if (!config || !params) return NDIS_STATUS_INVALID_PARAMETER;
-  if (config->RssQueues == 0 || config->RssQueues > kMaxQueues ||
-      (config->RssQueues & (config->RssQueues - 1)) != 0) {
-    return NDIS_STATUS_INVALID_PARAMETER;
-  }
   PVOID memory = NdisAllocateMemoryWithTagPriority(adapter_handle, sizeof(MP_ADAPTER), kPoolTag,
                                                    NormalPoolPriority);
   if (!memory) return NDIS_STATUS_RESOURCES;
   auto* adapter = new (memory) MP_ADAPTER();
   adapter->AdapterHandle = adapter_handle;
-  adapter->Config = config;
   adapter->Bug = config->Bug;
+  NDIS_STATUS status = MPReadConfiguration(adapter);
+  if (status != NDIS_STATUS_SUCCESS) {
+    MPFreeAdapter(adapter, false);
+    return status;
+  }
   if (!MPReadResources(params->AllocatedResources, adapter)) {
     MPFreeAdapter(adapter, false);
     return NDIS_STATUS_RESOURCES;
   }
   adapter->Msix = adapter->MessageCount >= 2;
-  adapter->NumQueues = MPQueuesFor(config->RssQueues, adapter->MessageCount, adapter->Msix);
+  adapter->NumQueues = MPQueuesFor(adapter->RssQueues, adapter->MessageCount, adapter->Msix);
   const CCHAR cpus = NdisSystemProcessorCount();
   adapter->NumCpus = cpus > 0 ? static_cast<ULONG>(cpus) : 1;
   adapter->EnabledCauses = EnabledCausesFor(adapter->NumQueues);
   NdisMoveMemory(adapter->MacAddress, kMacAddress, sizeof(kMacAddress));
   adapter->PacketFilter = NDIS_PACKET_TYPE_DIRECTED | NDIS_PACKET_TYPE_BROADCAST;
 
-  NDIS_STATUS status = MPSetAttributes(adapter);
+  status = MPSetAttributes(adapter);
   if (status != NDIS_STATUS_SUCCESS) {
     MPFreeAdapter(adapter, false);
     return status;

@@ -187,7 +187,7 @@ VOID NICProgramRings(MP_ADAPTER* adapter) {
 // Runs at PASSIVE_LEVEL after NdisMRegisterInterruptEx: the MSI-X table (queue vectors 0..N-1,
 // misc vector 8), the throttle of each used vector, and the interrupt mode.
 VOID NICProgramInterrupts(MP_ADAPTER* adapter, PIO_INTERRUPT_MESSAGE_INFO info) {
-  const ULONG itr = adapter->Config->ItrCycles & nic_regs::ITR_INTERVAL;
+  const ULONG itr = adapter->ItrCycles & nic_regs::ITR_INTERVAL;
   if (adapter->Msix && info) {
     for (ULONG m = 0; m <= adapter->NumQueues && m < info->MessageCount; ++m) {
       const ULONG vector = m < adapter->NumQueues ? m : kMiscVector;

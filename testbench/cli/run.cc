@@ -7,6 +7,9 @@
 #include <deque>
 #include <memory>
 #include <random>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "driver/miniport/mp_driver.h"
 #include "driver/ndis/kernel.h"
@@ -325,6 +328,24 @@ std::string format_sim_time(uint64_t ns) {
   return std::to_string(ns) + "ns";
 }
 
+// "NDIS_STATUS_INVALID_PARAMETER (0xC000000D)": the statuses an initialize fails with by name, the
+// rest in hex, as the WDK lists them.
+std::string status_text(NDIS_STATUS status) {
+  static const std::pair<NDIS_STATUS, const char*> kNames[] = {
+      {NDIS_STATUS_FAILURE, "NDIS_STATUS_FAILURE"},
+      {NDIS_STATUS_RESOURCES, "NDIS_STATUS_RESOURCES"},
+      {NDIS_STATUS_INVALID_PARAMETER, "NDIS_STATUS_INVALID_PARAMETER"},
+      {NDIS_STATUS_NOT_SUPPORTED, "NDIS_STATUS_NOT_SUPPORTED"},
+      {NDIS_STATUS_ADAPTER_NOT_FOUND, "NDIS_STATUS_ADAPTER_NOT_FOUND"},
+      {NDIS_STATUS_HARD_ERRORS, "NDIS_STATUS_HARD_ERRORS"}};
+  char hex[16];
+  std::snprintf(hex, sizeof(hex), "0x%08X", static_cast<uint32_t>(status));
+  for (const auto& [value, name] : kNames) {
+    if (value == status) return std::string(name) + " (" + hex + ")";
+  }
+  return std::string("status ") + hex;
+}
+
 void report_scoreboard(Bench& bench, RunSummary& s, uint64_t not_completed) {
   auto report = [&](const char* rule, uint64_t count, std::string message) {
     if (count == 0) return;
@@ -449,11 +470,14 @@ RunSummary run_simulation(const RunConfig& config) {
     resources.message_cpus.push_back(0);
   }
   kernel.set_resources(resources);
-  kernel.set_keywords(config.keywords);  // --config: what NdisReadConfiguration answers
+  // What NdisReadConfiguration answers: the scenario's settings as the reference driver's
+  // keywords, then the --config file, whose later duplicates win.
+  std::vector<std::pair<std::string, std::string>> keywords = {
+      {"*NumRssQueues", std::to_string(sc.queues)}, {"ItrCycles", std::to_string(sc.itr_cycles)}};
+  keywords.insert(keywords.end(), config.keywords.begin(), config.keywords.end());
+  kernel.set_keywords(std::move(keywords));
 
   miniport::DriverConfig driver_config;
-  driver_config.RssQueues = sc.queues;
-  driver_config.ItrCycles = sc.itr_cycles;
   driver_config.Bug = config.driver_bug;
   NDIS_HANDLE driver_handle = nullptr;
   if (miniport::MpDriverEntry(&driver_config, &driver_handle) != NDIS_STATUS_SUCCESS) {
@@ -529,13 +553,13 @@ RunSummary run_simulation(const RunConfig& config) {
     s.stop_reason = "--max-sim-time reached before the traffic completed";
   }
   (void)halt_started;
-  report_scoreboard(bench, s, bench.initialized ? not_completed : 0);
+  // An adapter that never initialized loses every frame; that is the one finding, not two.
+  if (bench.initialized) report_scoreboard(bench, s, not_completed);
   if (!bench.initialized) {
     Violation v;
     v.rule = "INITIALIZE_FAILED";
     v.object = "miniport";
-    v.message =
-        "MiniportInitializeEx failed with status " + std::to_string(kernel.initialize_status());
+    v.message = "MiniportInitializeEx failed with " + status_text(kernel.initialize_status());
     platform.report(std::move(v));
   }
 
