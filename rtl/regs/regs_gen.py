@@ -1,14 +1,24 @@
 #!/usr/bin/env python3
-"""Generates the SV package, the C++ header and the Markdown table from nic_regs.json.
+"""Generates the SV package, the C++ header, the C header and the Markdown table of a register map.
 
 usage: regs_gen.py SOURCE.json OUT_DIR
-Writes OUT_DIR/nic_regs_pkg.sv, OUT_DIR/nic_regs.h and OUT_DIR/nic_regs.md.
+With NAME the spec's "name", writes OUT_DIR/NAME_regs_pkg.sv (package NAME_regs_pkg),
+OUT_DIR/NAME_regs.h (namespace NAME_regs), OUT_DIR/NAME_regs_c.h (macros NAME_*, for C drivers)
+and OUT_DIR/NAME_regs.md. A "device" section (sim/DEVICE_CONTRACT.md) is checked against the
+registers it names; a spec that does not hold together exits with status 2 and names the bad key.
 """
 import json
 import pathlib
+import re
 import sys
 
-BANNER = "Generated from rtl/regs/nic_regs.json by rtl/regs/regs_gen.py. Do not edit."
+GENERATOR = "rtl/regs/regs_gen.py"
+REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
+DESCRIPTOR_KINDS = ("TX", "RX")
+
+
+class SpecError(Exception):
+    """The description is inconsistent; the message names the key and the value."""
 
 
 def num(value, constants):
@@ -24,8 +34,20 @@ def bit_range(bits):
     return int(hi), int(lo or hi)
 
 
+def banner(source):
+    # Named relative to the repository so the output does not depend on where it is generated.
+    path = pathlib.Path(source).resolve()
+    try:
+        shown = path.relative_to(REPO_ROOT).as_posix()
+    except ValueError:
+        shown = path.name
+    return f"Generated from {shown} by {GENERATOR}. Do not edit."
+
+
 def load(path):
     spec = json.loads(pathlib.Path(path).read_text())
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", spec.get("name", "")):
+        raise SpecError(f"name: {spec.get('name')!r} is not a lower-case identifier")
     constants = spec["constants"]
     blocks = []
     for block in spec["blocks"]:
@@ -40,8 +62,13 @@ def load(path):
     return spec, constants, blocks
 
 
-def gen_sv(spec, constants, blocks):
-    out = [f"// {BANNER}", "`default_nettype none", "", "package nic_regs_pkg;"]
+def descriptor_flags(spec):
+    """Status and command bit constants: every plain number beside the TX and RX layouts."""
+    return [(k, v) for k, v in spec["descriptors"].items() if k not in DESCRIPTOR_KINDS]
+
+
+def gen_sv(spec, constants, blocks, source):
+    out = [f"// {banner(source)}", "`default_nettype none", "", f"package {spec['name']}_regs_pkg;"]
     for name, value in constants.items():
         out.append(f"  localparam int unsigned {name} = 32'h{num(value, constants):X};")
     out.append("")
@@ -61,12 +88,26 @@ def gen_sv(spec, constants, blocks):
                 out.append(f"  localparam int unsigned {reg['name']}_{field['name']}_LSB = {lo};")
                 out.append(f"  localparam int unsigned {reg['name']}_{field['name']}_WIDTH = {hi - lo + 1};")
         out.append("")
+    # Opt-in, so the packages of maps whose RTL predates these constants stay as they are.
+    if spec.get("sv_package_descriptors"):
+        out.append("  // Descriptors: field positions within their 64-bit word (QWORD), little-endian")
+        for kind in DESCRIPTOR_KINDS:
+            for field in spec["descriptors"][kind]:
+                hi, lo = bit_range(field["bits"])
+                name = f"DESC_{kind}_{field['name']}"
+                out.append(f"  localparam int unsigned {name}_QWORD = {field['qword']};  // {field['desc']}")
+                out.append(f"  localparam int unsigned {name}_LSB = {lo};")
+                out.append(f"  localparam int unsigned {name}_WIDTH = {hi - lo + 1};")
+        for key, value in descriptor_flags(spec):
+            out.append(f"  localparam logic [7:0] DESC_{key} = 8'h{value:02X};")
+        out.append("")
     out += ["endpackage", "", "`default_nettype wire", ""]
     return "\n".join(out)
 
 
-def gen_h(spec, constants, blocks):
-    out = [f"// {BANNER}", "#pragma once", "", "#include <cstdint>", "", "namespace nic_regs {", ""]
+def gen_h(spec, constants, blocks, source):
+    out = [f"// {banner(source)}", "#pragma once", "", "#include <cstdint>", "",
+           f"namespace {spec['name']}_regs {{", ""]
     for name, value in constants.items():
         out.append(f"inline constexpr uint32_t k{''.join(p.title() for p in name.split('_'))} = 0x{num(value, constants):X};")
     out.append("")
@@ -86,20 +127,71 @@ def gen_h(spec, constants, blocks):
                 out.append(f"inline constexpr unsigned {reg['name']}_{field['name']}_SHIFT = {lo};")
         out.append("")
     desc = spec["descriptors"]
-    for kind in ("TX", "RX"):
+    for kind in DESCRIPTOR_KINDS:
         for field in desc[kind]:
             hi, lo = bit_range(field["bits"])
             out.append(f"inline constexpr unsigned DESC_{kind}_{field['name']}_QWORD = {field['qword']};")
             out.append(f"inline constexpr unsigned DESC_{kind}_{field['name']}_SHIFT = {lo};")
             out.append(f"inline constexpr uint64_t DESC_{kind}_{field['name']}_MASK = 0x{(1 << (hi - lo + 1)) - 1:X}ull;")
-    for key in ("STATUS_DD", "STATUS_ERR", "STATUS_EOP"):
-        out.append(f"inline constexpr uint8_t DESC_{key} = {desc[key]};")
-    out += ["", "}  // namespace nic_regs", ""]
+    for key, value in descriptor_flags(spec):
+        out.append(f"inline constexpr uint8_t DESC_{key} = {value};")
+    out += ["", f"}}  // namespace {spec['name']}_regs", ""]
     return "\n".join(out)
 
 
-def gen_md(spec, constants, blocks):
-    out = [f"<!-- {BANNER} -->", f"# {spec['description']}", "",
+def c_comment(text):
+    return "/* " + text.replace("*/", "* /") + " */"
+
+
+def gen_c(spec, constants, blocks, source):
+    """Plain C (C11 and C++): macros only, every name prefixed with the upper-case map name."""
+    p = spec["name"].upper()
+    guard = f"{p}_REGS_C_H_"
+    out = [c_comment(banner(source)), f"#ifndef {guard}", f"#define {guard}", "",
+           "#include <stdint.h>", "", c_comment("Constants")]
+    for name, value in constants.items():
+        out.append(f"#define {p}_CONST_{name} UINT32_C(0x{num(value, constants):X})")
+    for block in blocks:
+        out += ["", c_comment(f"{block['name']}: {block.get('desc', 'registers')}")]
+        if block["array"]:
+            out.append(f"#define {p}_BLOCK_{block['name']}_COUNT {block['count']}u")
+            out.append(f"#define {p}_BLOCK_{block['name']}_STRIDE UINT32_C(0x{block['stride']:X})")
+        for reg in block["registers"]:
+            if block["array"]:
+                out.append(f"#define {p}_REG_{reg['name']}(n) (UINT32_C(0x{block['base']:04X}) + "
+                           f"UINT32_C(0x{block['stride']:X}) * (uint32_t)(n) + UINT32_C(0x{reg['offset']:X}))  "
+                           + c_comment(f"{reg['access']}: {reg['desc']}"))
+            else:
+                out.append(f"#define {p}_REG_{reg['name']} UINT32_C(0x{block['base'] + reg['offset']:04X})  "
+                           + c_comment(f"{reg['access']}: {reg['desc']}"))
+            if reg.get("reset", "hw") != "hw":
+                out.append(f"#define {p}_{reg['name']}_RESET_VALUE UINT32_C(0x{num(reg['reset'], constants):X})")
+            for field in reg.get("fields", []):
+                hi, lo = bit_range(field["bits"])
+                mask = ((1 << (hi - lo + 1)) - 1) << lo
+                out.append(f"#define {p}_{reg['name']}_{field['name']} UINT32_C(0x{mask:X})  " + c_comment(field["desc"]))
+                out.append(f"#define {p}_{reg['name']}_{field['name']}_SHIFT {lo}u")
+    out += ["", c_comment("Descriptors: QWORD is the 64-bit word, SHIFT and MASK the bits in it; "
+                          "OFFSET and SIZE in bytes where the field is whole bytes")]
+    for kind in DESCRIPTOR_KINDS:
+        for field in spec["descriptors"][kind]:
+            hi, lo = bit_range(field["bits"])
+            width = hi - lo + 1
+            name = f"{p}_DESC_{kind}_{field['name']}"
+            out.append(f"#define {name}_QWORD {field['qword']}u  " + c_comment(field["desc"]))
+            out.append(f"#define {name}_SHIFT {lo}u")
+            out.append(f"#define {name}_MASK UINT64_C(0x{(1 << width) - 1:X})")
+            if lo % 8 == 0 and width % 8 == 0:
+                out.append(f"#define {name}_OFFSET {8 * field['qword'] + lo // 8}u")
+                out.append(f"#define {name}_SIZE {width // 8}u")
+    for key, value in descriptor_flags(spec):
+        out.append(f"#define {p}_DESC_{key} 0x{value:02X}u")
+    out += ["", f"#endif  {c_comment(guard)}", ""]
+    return "\n".join(out)
+
+
+def gen_md(spec, constants, blocks, source):
+    out = [f"<!-- {banner(source)} -->", f"# {spec['description']}", "",
            "| Offset | Name | Access | Reset | Description |", "|---|---|---|---|---|"]
     for block in blocks:
         for reg in block["registers"]:
@@ -113,21 +205,175 @@ def gen_md(spec, constants, blocks):
             text = reg["desc"] + (f" ({fields})" if fields else "")
             out.append(f"| {where} | {reg['name']} | {reg['access']} | {reset} | {text} |")
     out += ["", "## Descriptors (16 bytes, little-endian)", "", "| Ring | Qword | Bits | Field | Description |", "|---|---|---|---|---|"]
-    for kind in ("TX", "RX"):
+    for kind in DESCRIPTOR_KINDS:
         for field in spec["descriptors"][kind]:
             out.append(f"| {kind} | {field['qword']} | {field['bits']} | {field['name']} | {field['desc']} |")
     out.append("")
     return "\n".join(out)
 
 
+class DeviceChecker:
+    """Checks the device section's roles against the map (sim/DEVICE_CONTRACT.md)."""
+
+    def __init__(self, spec, constants, blocks):
+        self.constants = constants
+        self.blocks = {b["name"]: b for b in blocks}
+        self.registers = {r["name"]: r for b in blocks for r in b["registers"]}
+        self.descriptors = [k for k in DESCRIPTOR_KINDS if k in spec.get("descriptors", {})]
+
+    @staticmethod
+    def fail(key, value, why):
+        raise SpecError(f"{key}: {json.dumps(value)} {why}")
+
+    def keys(self, key, node, required, optional=()):
+        if not isinstance(node, dict):
+            self.fail(key, node, "is not an object")
+        for name in required:
+            if name not in node:
+                self.fail(key, sorted(node), f"lacks the required key \"{name}\"")
+        for name in node:
+            if name not in required and name not in optional:
+                self.fail(f"{key}.{name}", node[name], "is not a key of this role")
+
+    def number(self, key, value):
+        try:
+            return num(value, self.constants)
+        except (TypeError, ValueError):
+            self.fail(key, value, "is neither a number nor a constant")
+
+    def register(self, key, name, block=None):
+        if block is not None:
+            names = [r["name"] for r in self.blocks[block]["registers"]]
+            if name not in names:
+                self.fail(key, name, f"is not a register of block {block} (it has {', '.join(names)})")
+        elif name not in self.registers:
+            self.fail(key, name, "is not a register")
+        return self.registers[name]
+
+    def field(self, key, node):
+        self.keys(key, node, ("register", "field"))
+        reg = self.register(f"{key}.register", node["register"])
+        return self.field_of(f"{key}.field", reg, node["field"])
+
+    def field_of(self, key, reg, name):
+        for field in reg.get("fields", []):
+            if field["name"] == name:
+                return field
+        names = ", ".join(f["name"] for f in reg.get("fields", [])) or "none"
+        self.fail(key, name, f"is not a field of {reg['name']} (its fields: {names})")
+
+    def cause_bit(self, key, cause_reg, name):
+        # A field by name, or NAME<i> for bit i of a multi-bit field.
+        if any(f["name"] == name for f in cause_reg.get("fields", [])):
+            return
+        match = re.fullmatch(r"(.*?)(\d+)", name)
+        if match:
+            for field in cause_reg.get("fields", []):
+                hi, lo = bit_range(field["bits"])
+                if field["name"] == match.group(1) and hi > lo:
+                    if int(match.group(2)) > hi - lo:
+                        self.fail(key, name, f"is past the {hi - lo + 1} bits of {cause_reg['name']}.{field['name']}")
+                    return
+        self.field_of(key, cause_reg, name)
+
+    def block(self, key, name, array=None):
+        if name not in self.blocks:
+            self.fail(key, name, f"is not a block (blocks: {', '.join(self.blocks)})")
+        if array and not self.blocks[name]["array"]:
+            self.fail(key, name, "is not an array block (it needs count and stride)")
+        return self.blocks[name]
+
+    def check(self, device):
+        self.keys("device", device, ("id", "interrupts"))
+        self.check_id(device["id"])
+        self.check_interrupts(device["interrupts"])
+
+    def check_id(self, node):
+        self.keys("device.id", node, ("register", "mask", "value"))
+        reg = self.register("device.id.register", node["register"])
+        mask = self.number("device.id.mask", node["mask"])
+        value = self.number("device.id.value", node["value"])
+        if value & ~mask:
+            self.fail("device.id.value", node["value"], f"has bits outside the mask {node['mask']}")
+        if reg.get("reset", "hw") != "hw" and num(reg["reset"], self.constants) & mask != value:
+            self.fail("device.id.value", node["value"], f"differs from {reg['name']}'s reset value under the mask")
+
+    def check_interrupts(self, node):
+        key = "device.interrupts"
+        self.keys(key, node, ("cause", "mask_set", "mask_clear", "messages", "vectors", "ring_causes"),
+                  ("cause_set", "line_mode", "pba", "throttle"))
+        cause = self.register(f"{key}.cause", node["cause"])
+        for role in ("cause_set", "mask_set", "mask_clear", "pba"):
+            if role in node:
+                self.register(f"{key}.{role}", node[role])
+        for role in ("line_mode", "throttle"):
+            if role in node:
+                self.field(f"{key}.{role}", node[role])
+        count = self.check_messages(f"{key}.messages", node["messages"])
+        vectors = node["vectors"]
+        if not isinstance(vectors, list) or not vectors:
+            self.fail(f"{key}.vectors", vectors, "is not a non-empty list")
+        if len(vectors) > count:
+            self.fail(f"{key}.vectors", len(vectors), f"vectors are more than the {count} messages")
+        for i, vector in enumerate(vectors):
+            self.keys(f"{key}.vectors[{i}]", vector, ("causes",))
+            for name in vector["causes"]:
+                self.cause_bit(f"{key}.vectors[{i}].causes", cause, name)
+        for i, ring in enumerate(node["ring_causes"]):
+            rkey = f"{key}.ring_causes[{i}]"
+            self.keys(rkey, ring, ("cause", "block", "base_lo", "base_hi", "size", "descriptor"),
+                      ("size_unit",))
+            self.field_of(f"{rkey}.cause", cause, ring["cause"])
+            self.block(f"{rkey}.block", ring["block"])
+            for role in ("base_lo", "base_hi", "size"):
+                self.register(f"{rkey}.{role}", ring[role], ring["block"])
+            if ring["descriptor"] not in self.descriptors:
+                self.fail(f"{rkey}.descriptor", ring["descriptor"], f"is not one of the descriptors {self.descriptors}")
+            if ring.get("size_unit", "entries") not in ("entries", "bytes"):
+                self.fail(f"{rkey}.size_unit", ring["size_unit"], "is neither \"entries\" nor \"bytes\"")
+
+    def check_messages(self, key, node):
+        """Returns how many vectors the messages can signal."""
+        kind = node.get("kind") if isinstance(node, dict) else None
+        if kind == "msix":
+            self.keys(key, node, ("kind", "table", "count", "address_lo", "address_hi", "data", "control",
+                                  "masked_bit"))
+            table = self.block(f"{key}.table", node["table"], array=True)
+            count = self.number(f"{key}.count", node["count"])
+            if count > table["count"]:
+                self.fail(f"{key}.count", node["count"], f"is more than the {table['count']} entries of {table['name']}")
+            for role in ("address_lo", "address_hi", "data", "control"):
+                self.register(f"{key}.{role}", node[role], table["name"])
+            if not isinstance(node["masked_bit"], int) or not 0 <= node["masked_bit"] < 32:
+                self.fail(f"{key}.masked_bit", node["masked_bit"], "is not a bit number 0..31")
+            return count
+        if kind == "msi":
+            self.keys(key, node, ("kind", "address_lo", "address_hi", "data"), ("enable",))
+            for role in ("address_lo", "address_hi", "data"):
+                self.register(f"{key}.{role}", node[role])
+            if "enable" in node:
+                self.field(f"{key}.enable", node["enable"])
+            return 1
+        self.fail(f"{key}.kind", kind, "is neither \"msix\" nor \"msi\"")
+
+
 def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
     source, out_dir = sys.argv[1], pathlib.Path(sys.argv[2])
-    spec, constants, blocks = load(source)
+    try:
+        spec, constants, blocks = load(source)
+        if "device" in spec:
+            DeviceChecker(spec, constants, blocks).check(spec["device"])
+    except SpecError as error:
+        print(f"regs_gen.py: {source}: {error}", file=sys.stderr)
+        sys.exit(2)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name, text in (("nic_regs_pkg.sv", gen_sv(spec, constants, blocks)),
-                       ("nic_regs.h", gen_h(spec, constants, blocks)),
-                       ("nic_regs.md", gen_md(spec, constants, blocks))):
-        path = out_dir / name
+    name = spec["name"]
+    for file_name, generate in ((f"{name}_regs_pkg.sv", gen_sv), (f"{name}_regs.h", gen_h),
+                                (f"{name}_regs_c.h", gen_c), (f"{name}_regs.md", gen_md)):
+        path = out_dir / file_name
+        text = generate(spec, constants, blocks, source)
         if not path.exists() or path.read_text() != text:
             path.write_text(text)
 
