@@ -5,8 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
-
-#include "driver/ndis/kernel_state.h"
+#include <string>
 
 namespace nicsim::ndis {
 namespace {
@@ -135,31 +134,21 @@ bool keyword_equal(std::u16string_view a, std::u16string_view b) {
   return true;
 }
 
-void Kernel::Configuration::set_keywords(
-    const std::vector<std::pair<std::string, std::string>>& keywords) {
+void Configuration::set_keywords(const std::vector<std::pair<std::string, std::string>>& keywords) {
   keywords_.clear();
   for (const auto& [name, value] : keywords)
     keywords_.emplace_back(utf16_from_utf8(name), utf16_from_utf8(value));
 }
 
-const std::u16string* Kernel::Configuration::find(std::u16string_view keyword) const {
+const std::u16string* Configuration::find(std::u16string_view keyword) const {
   for (auto it = keywords_.rbegin(); it != keywords_.rend(); ++it)
     if (keyword_equal(it->first, keyword)) return &it->second;
   return nullptr;
 }
 
-NDIS_HANDLE Kernel::Configuration::open() {
-  auto state = std::make_unique<Open>();
-  NDIS_HANDLE handle = state.get();
-  open_.emplace(handle, std::move(state));
-  return handle;
-}
-
-bool Kernel::Configuration::close(NDIS_HANDLE handle) { return open_.erase(handle) != 0; }
-
-PNDIS_CONFIGURATION_PARAMETER Kernel::Configuration::integer_parameter(NDIS_HANDLE handle,
-                                                                       NDIS_PARAMETER_TYPE type,
-                                                                       ULONG value) {
+PNDIS_CONFIGURATION_PARAMETER Configuration::integer_parameter(NDIS_HANDLE handle,
+                                                               NDIS_PARAMETER_TYPE type,
+                                                               ULONG value) {
   auto& parameter = open_.at(handle)->parameters.emplace_back();
   std::memset(&parameter, 0, sizeof parameter);
   parameter.ParameterType = type;
@@ -167,8 +156,8 @@ PNDIS_CONFIGURATION_PARAMETER Kernel::Configuration::integer_parameter(NDIS_HAND
   return &parameter;
 }
 
-PNDIS_CONFIGURATION_PARAMETER Kernel::Configuration::string_parameter(NDIS_HANDLE handle,
-                                                                      std::u16string_view value) {
+PNDIS_CONFIGURATION_PARAMETER Configuration::string_parameter(NDIS_HANDLE handle,
+                                                              std::u16string_view value) {
   Open& state = *open_.at(handle);
   // A registry string holds at most 0xFFFC bytes in a UNICODE_STRING.
   const size_t length = std::min<size_t>(value.size(), 0x7FFE);
@@ -184,25 +173,16 @@ PNDIS_CONFIGURATION_PARAMETER Kernel::Configuration::string_parameter(NDIS_HANDL
   return &parameter;
 }
 
-Kernel::Configuration& Kernel::configuration() {
-  if (!configuration_) configuration_ = std::make_shared<Configuration>();
-  return *configuration_;
+void Configuration::check_config_irql(std::string_view api, const CallSite& at) {
+  if (!core_.on_cpu() || core_.cpu().irql() == sim::kPassiveLevel) return;
+  core_.report("CONFIG_IRQL", std::string(api), at,
+               std::string(api) + " at IRQL " + std::to_string(core_.cpu().irql()) +
+                   " (must be PASSIVE_LEVEL)");
 }
 
-void Kernel::set_keywords(std::vector<std::pair<std::string, std::string>> keywords) {
-  configuration().set_keywords(keywords);
-}
-
-void Kernel::check_config_irql(std::string_view api, const CallSite& at) {
-  if (!on_cpu() || cpu().irql() == sim::kPassiveLevel) return;
-  report(
-      "CONFIG_IRQL", std::string(api), at,
-      std::string(api) + " at IRQL " + std::to_string(cpu().irql()) + " (must be PASSIVE_LEVEL)");
-}
-
-NDIS_STATUS Kernel::open_configuration(PNDIS_CONFIGURATION_OBJECT object, PNDIS_HANDLE handle,
-                                       const CallSite& at) {
-  if (!enter_call(at)) return NDIS_STATUS_FAILURE;
+NDIS_STATUS Configuration::open_configuration(PNDIS_CONFIGURATION_OBJECT object,
+                                              PNDIS_HANDLE handle, const CallSite& at) {
+  if (!core_.enter_call(at)) return NDIS_STATUS_FAILURE;
   check_config_irql("NdisOpenConfigurationEx", at);
   if (!object || !handle) return NDIS_STATUS_FAILURE;
   *handle = nullptr;
@@ -212,50 +192,51 @@ NDIS_STATUS Kernel::open_configuration(PNDIS_CONFIGURATION_OBJECT object, PNDIS_
       header.Size < NDIS_SIZEOF_CONFIGURATION_OBJECT_REVISION_1 || !object->NdisHandle ||
       object->Flags != 0)
     return NDIS_STATUS_FAILURE;
-  *handle = configuration().open();
+  auto state = std::make_unique<Open>();
+  *handle = state.get();
+  open_.emplace(*handle, std::move(state));
   return NDIS_STATUS_SUCCESS;
 }
 
-void Kernel::close_configuration(NDIS_HANDLE handle, const CallSite& at) {
-  if (!enter_call(at)) return;
+void Configuration::close_configuration(NDIS_HANDLE handle, const CallSite& at) {
+  if (!core_.enter_call(at)) return;
   check_config_irql("NdisCloseConfiguration", at);
-  if (!configuration().close(handle))
+  if (open_.erase(handle) == 0)
     std::fprintf(stderr, "nicsim ndis: NdisCloseConfiguration of a handle not open at %s\n",
                  format_where(at).c_str());
 }
 
-NDIS_STATUS Kernel::read_configuration(PNDIS_CONFIGURATION_PARAMETER* value, NDIS_HANDLE handle,
-                                       PNDIS_STRING keyword, NDIS_PARAMETER_TYPE type,
-                                       const CallSite& at) {
+NDIS_STATUS Configuration::read_configuration(PNDIS_CONFIGURATION_PARAMETER* value,
+                                              NDIS_HANDLE handle, PNDIS_STRING keyword,
+                                              NDIS_PARAMETER_TYPE type, const CallSite& at) {
   if (value) *value = nullptr;
-  if (!enter_call(at)) return NDIS_STATUS_FAILURE;
+  if (!core_.enter_call(at)) return NDIS_STATUS_FAILURE;
   check_config_irql("NdisReadConfiguration", at);
-  Configuration& config = configuration();
-  if (!value || !keyword || (keyword->Length && !keyword->Buffer) || !config.is_open(handle))
+  if (!value || !keyword || (keyword->Length && !keyword->Buffer) || !is_open(handle))
     return NDIS_STATUS_FAILURE;
   // The driver's buffer may hold a u"" literal (char16_t) or WCHARs: copy it bytewise.
   std::u16string name(keyword->Length / sizeof(WCHAR), u'\0');
   if (!name.empty()) std::memcpy(name.data(), keyword->Buffer, name.size() * sizeof(char16_t));
-  const std::u16string* text = config.find(name);
+  const std::u16string* text = find(name);
   if (!text) return NDIS_STATUS_FAILURE;
   switch (type) {
     case NdisParameterInteger:
     case NdisParameterHexInteger: {
       const auto number = parse_keyword_integer(*text, type == NdisParameterHexInteger);
       if (!number) return NDIS_STATUS_FAILURE;
-      *value = config.integer_parameter(handle, type, *number);
+      *value = integer_parameter(handle, type, *number);
       return NDIS_STATUS_SUCCESS;
     }
     case NdisParameterString:
-      *value = config.string_parameter(handle, *text);
+      *value = string_parameter(handle, *text);
       return NDIS_STATUS_SUCCESS;
     default:  // NdisParameterMultiString, NdisParameterBinary: the file holds single strings
       return NDIS_STATUS_NOT_SUPPORTED;
   }
 }
 
-NDIS_STATUS Kernel::write_configuration(NDIS_HANDLE handle, const CallSite& at) {
-  if (!enter_call(at)) return NDIS_STATUS_FAILURE;
+NDIS_STATUS Configuration::write_configuration(NDIS_HANDLE handle, const CallSite& at) {
+  if (!core_.enter_call(at)) return NDIS_STATUS_FAILURE;
   check_config_irql("NdisWriteConfiguration", at);
   (void)handle;
   return NDIS_STATUS_NOT_SUPPORTED;  // the keyword file is read-only

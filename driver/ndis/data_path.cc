@@ -1,18 +1,16 @@
 // The data path: send, send complete, receive indication, return, and who owns each NBL.
-#include <cstddef>
-#include <cstring>
 #include <stdexcept>
+#include <string>
 
-#include "driver/ndis/kernel.h"
-#include "driver/ndis/kernel_state.h"
+#include "driver/ndis/lifecycle.h"
 
 namespace nicsim::ndis {
 
-void Kernel::send_net_buffer_lists(PNET_BUFFER_LIST nbls, ULONG send_flags) {
+void MiniportLifecycle::send_net_buffer_lists(PNET_BUFFER_LIST nbls, ULONG send_flags) {
   if (!adapter_initialized() || !driver_.SendNetBufferListsHandler)
     throw std::logic_error("send_net_buffer_lists: adapter not initialized");
   for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next) {
-    NetObject& info = ledger_.track(nbl, NetObjectKind::kNbl);
+    NetObject& info = net_buffers_.ledger().track(nbl, NetObjectKind::kNbl);
     if (info.state != NetObjectState::kOwned)
       throw std::logic_error(
           "send_net_buffer_lists: the protocol sent a NET_BUFFER_LIST it does "
@@ -21,7 +19,7 @@ void Kernel::send_net_buffer_lists(PNET_BUFFER_LIST nbls, ULONG send_flags) {
     if (adapter_->state != AdapterState::kRunning) adapter_->sent_while_paused.insert(nbl);
   }
   ++sends_in_call_;
-  run_callback(
+  core_.run_callback(
       "MiniportSendNetBufferLists",
       [&] {
         driver_.SendNetBufferListsHandler(adapter_->context, nbls, NDIS_DEFAULT_PORT_NUMBER,
@@ -31,60 +29,62 @@ void Kernel::send_net_buffer_lists(PNET_BUFFER_LIST nbls, ULONG send_flags) {
   --sends_in_call_;
 }
 
-void Kernel::return_net_buffer_lists(PNET_BUFFER_LIST nbls, ULONG return_flags) {
+void MiniportLifecycle::return_net_buffer_lists(PNET_BUFFER_LIST nbls, ULONG return_flags) {
   if (!adapter_ || !driver_.ReturnNetBufferListsHandler)
     throw std::logic_error("return_net_buffer_lists: no adapter");
   const auto at = CallSite::current();
-  nbls = take_chain(nbls, NetObjectState::kIndicated, NetObjectState::kOwned,
-                    "RETURN_NOT_INDICATED", "MiniportReturnNetBufferLists", at);
+  nbls = net_buffers_.take_chain(nbls, NetObjectState::kIndicated, NetObjectState::kOwned,
+                                 "RETURN_NOT_INDICATED", "MiniportReturnNetBufferLists", at);
   if (!nbls) return;
-  run_callback(
+  core_.run_callback(
       "MiniportReturnNetBufferLists",
       [&] { driver_.ReturnNetBufferListsHandler(adapter_->context, nbls, return_flags); },
       CallbackKind::kReturn);
 }
 
-void Kernel::indicate_receive(NDIS_HANDLE, PNET_BUFFER_LIST nbls, ULONG count, ULONG flags,
-                              const CallSite& at) {
-  if (!enter_call(at)) return;
-  if (!check_not_dirql("NdisMIndicateReceiveNetBufferLists", at)) return;
-  if (on_cpu() && holds_ndis_lock())
-    report("NDIS_CALL_UNDER_LOCK", "NdisMIndicateReceiveNetBufferLists", at,
-           "NdisMIndicateReceiveNetBufferLists while holding " + held_lock_names());
+void MiniportLifecycle::indicate_receive(NDIS_HANDLE, PNET_BUFFER_LIST nbls, ULONG count,
+                                         ULONG flags, const CallSite& at) {
+  if (!core_.enter_call(at)) return;
+  if (!core_.check_not_dirql("NdisMIndicateReceiveNetBufferLists", at)) return;
+  if (core_.on_cpu() && locks_.holds_ndis_lock())
+    core_.report("NDIS_CALL_UNDER_LOCK", "NdisMIndicateReceiveNetBufferLists", at,
+                 "NdisMIndicateReceiveNetBufferLists while holding " + locks_.held_lock_names());
   if (adapter_ && adapter_->state == AdapterState::kPaused)
-    report("RECEIVE_WHILE_PAUSED", "NdisMIndicateReceiveNetBufferLists", at,
-           "a receive indication while the adapter is paused");
-  nbls = take_chain(nbls, NetObjectState::kOwned, NetObjectState::kIndicated,
-                    "RECEIVE_INDICATED_TWICE", "NdisMIndicateReceiveNetBufferLists", at);
+    core_.report("RECEIVE_WHILE_PAUSED", "NdisMIndicateReceiveNetBufferLists", at,
+                 "a receive indication while the adapter is paused");
+  nbls =
+      net_buffers_.take_chain(nbls, NetObjectState::kOwned, NetObjectState::kIndicated,
+                              "RECEIVE_INDICATED_TWICE", "NdisMIndicateReceiveNetBufferLists", at);
   if (!nbls) return;
   ULONG taken = 0;
   for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next) ++taken;
   if (taken != count)
-    report("RECEIVE_COUNT_MISMATCH", "NdisMIndicateReceiveNetBufferLists", at,
-           "NumberOfNetBufferLists is " + std::to_string(count) + " but the chain holds " +
-               std::to_string(taken) + " NET_BUFFER_LIST(s) the miniport may indicate");
+    core_.report("RECEIVE_COUNT_MISMATCH", "NdisMIndicateReceiveNetBufferLists", at,
+                 "NumberOfNetBufferLists is " + std::to_string(count) + " but the chain holds " +
+                     std::to_string(taken) + " NET_BUFFER_LIST(s) the miniport may indicate");
   if (protocol_.receive) protocol_.receive(nbls, taken, flags);
   // With NDIS_RECEIVE_FLAGS_RESOURCES the protocol copies: the NBLs are the miniport's again.
   if (flags & NDIS_RECEIVE_FLAGS_RESOURCES)
     for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next)
-      ledger_.track(nbl, NetObjectKind::kNbl).state = NetObjectState::kOwned;
+      net_buffers_.ledger().track(nbl, NetObjectKind::kNbl).state = NetObjectState::kOwned;
 }
 
-void Kernel::send_complete(NDIS_HANDLE, PNET_BUFFER_LIST nbls, ULONG flags, const CallSite& at) {
-  if (!enter_call(at)) return;
-  if (!check_not_dirql("NdisMSendNetBufferListsComplete", at)) return;
-  if (on_cpu() && holds_ndis_lock())
-    report("NDIS_CALL_UNDER_LOCK", "NdisMSendNetBufferListsComplete", at,
-           "NdisMSendNetBufferListsComplete while holding " + held_lock_names());
+void MiniportLifecycle::send_complete(NDIS_HANDLE, PNET_BUFFER_LIST nbls, ULONG flags,
+                                      const CallSite& at) {
+  if (!core_.enter_call(at)) return;
+  if (!core_.check_not_dirql("NdisMSendNetBufferListsComplete", at)) return;
+  if (core_.on_cpu() && locks_.holds_ndis_lock())
+    core_.report("NDIS_CALL_UNDER_LOCK", "NdisMSendNetBufferListsComplete", at,
+                 "NdisMSendNetBufferListsComplete while holding " + locks_.held_lock_names());
   for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next) {
-    check_sg_freed(nbl, at);
+    sg_dma_.check_sg_freed(nbl, at);
     if (adapter_ && adapter_->sent_while_paused.erase(nbl) && nbl->Status != NDIS_STATUS_PAUSED)
-      report("SEND_WHILE_PAUSED", "NdisMSendNetBufferListsComplete", at,
-             "a send that arrived while the adapter was not running completed with status " +
-                 hex(static_cast<uint32_t>(nbl->Status)) + ", not NDIS_STATUS_PAUSED");
+      core_.report("SEND_WHILE_PAUSED", "NdisMSendNetBufferListsComplete", at,
+                   "a send that arrived while the adapter was not running completed with status " +
+                       hex(static_cast<uint32_t>(nbl->Status)) + ", not NDIS_STATUS_PAUSED");
   }
-  nbls = take_chain(nbls, NetObjectState::kSent, NetObjectState::kOwned, "SEND_COMPLETED_TWICE",
-                    "NdisMSendNetBufferListsComplete", at);
+  nbls = net_buffers_.take_chain(nbls, NetObjectState::kSent, NetObjectState::kOwned,
+                                 "SEND_COMPLETED_TWICE", "NdisMSendNetBufferListsComplete", at);
   if (nbls && protocol_.send_complete) protocol_.send_complete(nbls, flags);
 }
 

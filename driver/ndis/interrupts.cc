@@ -1,9 +1,12 @@
 // Interrupts: registration on the interrupt controller, ISR dispatch under the interrupt lock,
 // one DPC object per (message, CPU), synchronize, enable/disable handlers, deregistration.
-#include <stdexcept>
+#include "driver/ndis/interrupts.h"
 
-#include "driver/ndis/kernel.h"
-#include "driver/ndis/kernel_state.h"
+#include <algorithm>
+#include <stdexcept>
+#define SC_INCLUDE_DYNAMIC_PROCESSES
+#include <systemc>
+
 #include "sim/interrupt_controller.h"
 
 namespace nicsim::ndis {
@@ -13,31 +16,70 @@ constexpr sim::Irql kDeviceIrql = sim::kFirstDeviceIrql + 2;
 
 }  // namespace
 
-Kernel::Interrupt* Kernel::find_interrupt(NDIS_HANDLE handle) {
+struct Interrupts::Interrupt : InterruptStatus {
+  struct DpcSlot {
+    std::unique_ptr<sim::Dpc> dpc;
+    bool queued = false;
+    PVOID context = nullptr;
+  };
+  unsigned id = 0;
+  NDIS_HANDLE adapter = nullptr;  // the lifecycle's adapter it was registered for, or nullptr
+  NDIS_HANDLE context = nullptr;
+  NDIS_MINIPORT_INTERRUPT_CHARACTERISTICS chars{};
+  bool message_based = false;
+  bool deregistering = false;  // no new ISR or DPC; the handle stays valid for those in flight
+  IO_INTERRUPT_MESSAGE_INFO info{};
+  std::vector<unsigned> vectors;
+  std::vector<sim::Irql> dirql;            // per message
+  std::vector<LockState*> locks;           // per message (one when synchronized with all)
+  std::vector<std::vector<DpcSlot>> dpcs;  // [message][cpu]
+  unsigned running = 0;                    // ISRs and DPCs running now
+  ULONG message_count() const { return static_cast<ULONG>(dirql.size()); }
+  // An ISR or DPC of it runs, or a DPC of it is queued.
+  bool busy() const {
+    if (running > 0) return true;
+    for (const auto& per_cpu : dpcs)
+      for (const auto& slot : per_cpu)
+        if (slot.queued) return true;
+    return false;
+  }
+};
+
+Interrupts::Interrupts(VerifierCore& core, LockVerifier& locks, const AdapterResources& resources,
+                       std::function<bool(NDIS_HANDLE)> is_adapter)
+    : core_(core), locks_(locks), resources_(resources), is_adapter_(std::move(is_adapter)) {
+  core_.set_call_hook([this] {
+    if (probe_) check_interrupt_liveness();
+  });
+}
+
+Interrupts::~Interrupts() { core_.set_call_hook(nullptr); }
+
+Interrupts::Interrupt* Interrupts::find_interrupt(NDIS_HANDLE handle) {
   for (auto& interrupt : interrupts_)
     if (interrupt.get() == handle) return interrupt.get();
   return nullptr;
 }
 
-bool Kernel::any_interrupt_registered() const {
+bool Interrupts::any_registered() const {
   for (const auto& interrupt : interrupts_)
     if (interrupt->registered) return true;
   return false;
 }
 
-Kernel::LockState& Kernel::interrupt_lock(Interrupt& interrupt, ULONG message_id) {
+LockState& Interrupts::interrupt_lock(Interrupt& interrupt, ULONG message_id) {
   return *interrupt.locks[interrupt.locks.size() == 1 ? 0 : message_id];
 }
 
-NDIS_STATUS Kernel::register_interrupt(NDIS_HANDLE adapter, NDIS_HANDLE context,
-                                       PNDIS_MINIPORT_INTERRUPT_CHARACTERISTICS chars,
-                                       PNDIS_HANDLE handle, const CallSite& at) {
+NDIS_STATUS Interrupts::register_interrupt(NDIS_HANDLE adapter, NDIS_HANDLE context,
+                                           PNDIS_MINIPORT_INTERRUPT_CHARACTERISTICS chars,
+                                           PNDIS_HANDLE handle, const CallSite& at) {
   if (!chars || !handle) throw std::invalid_argument("NdisMRegisterInterruptEx: null argument");
-  if (!enter_call(at)) return NDIS_STATUS_FAILURE;
-  if (on_cpu() && cpu().irql() != sim::kPassiveLevel)
-    report("REGISTER_IRQL", "NdisMRegisterInterruptEx", at,
-           "NdisMRegisterInterruptEx at IRQL " + std::to_string(cpu().irql()) +
-               " (must be PASSIVE_LEVEL)");
+  if (!core_.enter_call(at)) return NDIS_STATUS_FAILURE;
+  if (core_.on_cpu() && core_.cpu().irql() != sim::kPassiveLevel)
+    core_.report("REGISTER_IRQL", "NdisMRegisterInterruptEx", at,
+                 "NdisMRegisterInterruptEx at IRQL " + std::to_string(core_.cpu().irql()) +
+                     " (must be PASSIVE_LEVEL)");
   // As NDIS does: message-based when the driver supports MSI and the resources hold messages.
   const auto& message_cpus = resources_.message_cpus;
   const bool message_based = chars->MsiSupported && !message_cpus.empty();
@@ -50,18 +92,18 @@ NDIS_STATUS Kernel::register_interrupt(NDIS_HANDLE adapter, NDIS_HANDLE context,
   Interrupt& interrupt = *owned;
   interrupt.id = static_cast<unsigned>(interrupts_.size());
   interrupt.name = "interrupt" + std::to_string(interrupt.id);
-  interrupt.adapter = find_adapter(adapter);
+  interrupt.adapter = is_adapter_(adapter) ? adapter : nullptr;
   interrupt.context = context;
   interrupt.chars = *chars;
   interrupt.message_based = message_based;
   interrupts_.push_back(std::move(owned));
 
   const ULONG messages = message_based ? static_cast<ULONG>(message_cpus.size()) : 1;
-  const unsigned cpus = platform_.num_cpus();
+  const unsigned cpus = core_.platform().num_cpus();
   interrupt.dirql.assign(messages, kDeviceIrql);
   const bool one_lock = !message_based || chars->MsiSyncWithAllMessages;
   for (ULONG m = 0; m < (one_lock ? 1 : messages); ++m)
-    interrupt.locks.push_back(&new_lock(
+    interrupt.locks.push_back(&locks_.new_lock(
         interrupt.name + (one_lock ? "" : "." + std::to_string(m)) + ".InterruptLock", true));
   interrupt.dpcs.resize(messages);
   for (ULONG m = 0; m < messages; ++m) {
@@ -79,7 +121,7 @@ NDIS_STATUS Kernel::register_interrupt(NDIS_HANDLE adapter, NDIS_HANDLE context,
     interrupt.info.MessageCount = messages;
     for (ULONG m = 0; m < messages; ++m) {
       const unsigned target = message_cpus[m] % cpus;
-      const unsigned vector = platform_.intc().allocate_vector(
+      const unsigned vector = core_.platform().intc().allocate_vector(
           interrupt.name + ".msg" + std::to_string(m), interrupt.dirql[m],
           [this, &interrupt, m](unsigned cpu_index) {
             return dispatch_isr(interrupt, m, cpu_index);
@@ -98,55 +140,57 @@ NDIS_STATUS Kernel::register_interrupt(NDIS_HANDLE adapter, NDIS_HANDLE context,
   } else {
     std::vector<unsigned> affinity;
     for (unsigned c = 0; c < cpus; ++c) affinity.push_back(c);
-    platform_.intc().connect_line(
-        platform_.config().intx_line, interrupt.name, interrupt.dirql[0], affinity,
+    core_.platform().intc().connect_line(
+        core_.platform().config().intx_line, interrupt.name, interrupt.dirql[0], affinity,
         [this, &interrupt](unsigned cpu_index) { return dispatch_isr(interrupt, 0, cpu_index); });
     chars->InterruptType = NDIS_CONNECT_LINE_BASED;
     chars->MessageInfoTable = nullptr;
   }
   // The ISR may run before NdisMRegisterInterruptEx returns.
-  if (on_cpu()) cpu().yield(sim::Cost::kNdisCall);
+  if (core_.on_cpu()) core_.cpu().yield(sim::Cost::kNdisCall);
   interrupt.registering = false;
   return NDIS_STATUS_SUCCESS;
 }
 
-void Kernel::deregister_interrupt(NDIS_HANDLE handle, const CallSite& at) {
-  if (!enter_call(at)) return;
+void Interrupts::deregister_interrupt(NDIS_HANDLE handle, const CallSite& at) {
+  if (!core_.enter_call(at)) return;
   Interrupt* interrupt = find_interrupt(handle);
-  if (on_cpu() && cpu().irql() != sim::kPassiveLevel)
-    report("REGISTER_IRQL", interrupt ? interrupt->name : "NdisMDeregisterInterruptEx", at,
-           "NdisMDeregisterInterruptEx at IRQL " + std::to_string(cpu().irql()) +
-               " (must be PASSIVE_LEVEL)");
+  if (core_.on_cpu() && core_.cpu().irql() != sim::kPassiveLevel)
+    core_.report("REGISTER_IRQL", interrupt ? interrupt->name : "NdisMDeregisterInterruptEx", at,
+                 "NdisMDeregisterInterruptEx at IRQL " + std::to_string(core_.cpu().irql()) +
+                     " (must be PASSIVE_LEVEL)");
   if (!interrupt || !interrupt->registered || interrupt->deregistering) {
-    report("SYNC_BAD_HANDLE", "NdisMDeregisterInterruptEx", at,
-           "NdisMDeregisterInterruptEx with an interrupt handle that is not registered");
+    core_.report("SYNC_BAD_HANDLE", "NdisMDeregisterInterruptEx", at,
+                 "NdisMDeregisterInterruptEx with an interrupt handle that is not registered");
     return;
   }
   // First no new interrupts or DPCs, then wait for those in flight (they may still synchronize
   // or queue with the handle), and only then is the handle invalid.
   interrupt->deregistering = true;
   if (interrupt->message_based) {
-    for (unsigned vector : interrupt->vectors) platform_.intc().free_vector(vector);
+    for (unsigned vector : interrupt->vectors) core_.platform().intc().free_vector(vector);
   } else {
-    platform_.intc().disconnect_line(platform_.config().intx_line, interrupt->name);
+    core_.platform().intc().disconnect_line(core_.platform().config().intx_line, interrupt->name);
   }
   auto drained = [interrupt] { return !interrupt->busy(); };
-  if (on_cpu() && cpu().irql() == sim::kPassiveLevel && !drained()) cpu().block_until(drained);
+  if (core_.on_cpu() && core_.cpu().irql() == sim::kPassiveLevel && !drained())
+    core_.cpu().block_until(drained);
   interrupt->registered = false;
   interrupt->deregistering = false;
 }
 
-bool Kernel::dispatch_isr(Interrupt& interrupt, ULONG message_id, unsigned cpu_index) {
-  if (platform_.stopped() || !interrupt.registered || interrupt.deregistering) return false;
+bool Interrupts::dispatch_isr(Interrupt& interrupt, ULONG message_id, unsigned cpu_index) {
+  if (core_.platform().stopped() || !interrupt.registered || interrupt.deregistering) return false;
   const auto at = CallSite::current();
   const DeviceIrqState device = probe_ ? probe_() : DeviceIrqState{true, true, false};
   const std::string routine = interrupt.name +
                               (interrupt.message_based ? ".msg" + std::to_string(message_id) : "") +
                               ".Isr";
   if (interrupt.registering && device.asserted)
-    report("REGISTER_BEFORE_READY", interrupt.name, at,
-           "the ISR ran before NdisMRegisterInterruptEx returned: the device was not masked when "
-           "the interrupt was connected");
+    core_.report(
+        "REGISTER_BEFORE_READY", interrupt.name, at,
+        "the ISR ran before NdisMRegisterInterruptEx returned: the device was not masked when "
+        "the interrupt was connected");
   interrupt.running++;
   LockState& lock = interrupt_lock(interrupt, message_id);
   BOOLEAN claimed = FALSE;
@@ -154,141 +198,141 @@ bool Kernel::dispatch_isr(Interrupt& interrupt, ULONG message_id, unsigned cpu_i
   ULONG targets = 0;
   unsigned mask_writes = 0;
   bool asserted_during_isr = false;
-  if (take(lock, false, at)) {
-    push_scope(routine, CallbackKind::kIsr, &interrupt);
+  if (locks_.take(lock, false, at)) {
+    core_.push_scope(routine, CallbackKind::kIsr, &interrupt);
     if (interrupt.message_based)
       claimed = interrupt.chars.MessageInterruptHandler(interrupt.context, message_id,
                                                         &queue_default, &targets);
     else
       claimed = interrupt.chars.InterruptHandler(interrupt.context, &queue_default, &targets);
-    mask_writes = cpu_state().scopes.back().mask_writes;
-    asserted_during_isr = cpu_state().scopes.back().device_asserted;
-    pop_scope(at);
-    auto& held = cpu_state().held;
-    std::erase_if(held, [&](const HeldLock& h) { return h.lock == &lock; });
-    give(lock, at);
+    mask_writes = core_.scopes().back().mask_writes;
+    asserted_during_isr = core_.scopes().back().device_asserted;
+    core_.pop_scope(at);
+    locks_.drop_held(lock);
+    locks_.give(lock, at);
   }
   interrupt.running--;
-  last_serviced_ns_ = platform_.now_ns();
-  if (platform_.stopped()) return claimed;
+  last_serviced_ns_ = core_.platform().now_ns();
+  if (core_.platform().stopped()) return claimed;
 
   const bool wants_dpc = queue_default || targets != 0;
   if (!interrupt.message_based && claimed && probe_ && !device.asserted && !asserted_during_isr)
-    report("ISR_CLAIMED_NOT_OURS", interrupt.name, at,
-           routine + " returned TRUE although the device did not assert the line");
+    core_.report("ISR_CLAIMED_NOT_OURS", interrupt.name, at,
+                 routine + " returned TRUE although the device did not assert the line");
   if (!claimed && wants_dpc)
-    report("ISR_DPC_WITHOUT_CLAIM", interrupt.name, at,
-           routine + " returned FALSE but asked for a DPC");
-  if (claimed && wants_dpc && (probe_ || !mask_offsets_.empty())) {
+    core_.report("ISR_DPC_WITHOUT_CLAIM", interrupt.name, at,
+                 routine + " returned FALSE but asked for a DPC");
+  if (claimed && wants_dpc && (probe_ || mask_register_declared_)) {
     const bool masked = mask_writes > 0 || (probe_ && probe_().masked);
     if (!masked)
-      report("ISR_NO_MASK", interrupt.name, at,
-             routine + " asked for a DPC without masking the device's interrupt");
+      core_.report("ISR_NO_MASK", interrupt.name, at,
+                   routine + " asked for a DPC without masking the device's interrupt");
   }
   if (queue_default) queue_one_dpc(interrupt, message_id, cpu_index, nullptr);
-  for (unsigned c = 0; c < platform_.num_cpus() && c < 32; ++c)
+  for (unsigned c = 0; c < core_.platform().num_cpus() && c < 32; ++c)
     if (targets & (1u << c)) queue_one_dpc(interrupt, message_id, c, nullptr);
   return claimed;
 }
 
-bool Kernel::queue_one_dpc(Interrupt& interrupt, ULONG message_id, unsigned cpu_index,
-                           PVOID context) {
+bool Interrupts::queue_one_dpc(Interrupt& interrupt, ULONG message_id, unsigned cpu_index,
+                               PVOID context) {
   auto& slot = interrupt.dpcs[message_id][cpu_index];
   if (slot.queued) return false;  // one DPC object per (message, CPU): coalesces
   slot.queued = true;
   slot.context = context;
-  if (!platform_.queue_dpc(*slot.dpc, cpu_index)) return false;
+  if (!core_.platform().queue_dpc(*slot.dpc, cpu_index)) return false;
   return true;
 }
 
-void Kernel::run_dpc(Interrupt& interrupt, ULONG message_id, unsigned cpu_index) {
+void Interrupts::run_dpc(Interrupt& interrupt, ULONG message_id, unsigned cpu_index) {
   auto& slot = interrupt.dpcs[message_id][cpu_index];
   slot.queued = false;
-  if (platform_.stopped()) return;
+  if (core_.platform().stopped()) return;
   PVOID context = slot.context;
   slot.context = nullptr;
   interrupt.running++;
   const auto at = CallSite::current();
   // As NDIS 6.20+: a receive budget per DPC run; MoreNblsPending asks NDIS to run it again.
   NDIS_RECEIVE_THROTTLE_PARAMETERS throttle{};
-  throttle.MaxNblsToIndicate = config_.dpc_receive_budget;
-  push_scope(slot.dpc->name(), CallbackKind::kDpc, &interrupt);
+  throttle.MaxNblsToIndicate = core_.config().dpc_receive_budget;
+  core_.push_scope(slot.dpc->name(), CallbackKind::kDpc, &interrupt);
   if (interrupt.message_based)
     interrupt.chars.MessageInterruptDpcHandler(interrupt.context, message_id, context, &throttle,
                                                nullptr);
   else
     interrupt.chars.InterruptDpcHandler(interrupt.context, context, &throttle, nullptr);
-  pop_scope(at);
+  core_.pop_scope(at);
   interrupt.running--;
-  last_serviced_ns_ = platform_.now_ns();
+  last_serviced_ns_ = core_.platform().now_ns();
   if (throttle.MoreNblsPending && interrupt.registered && !interrupt.deregistering)
     queue_one_dpc(interrupt, message_id, cpu_index, context);
 }
 
-KAFFINITY Kernel::queue_dpc(NDIS_HANDLE handle, ULONG message_id, KAFFINITY mask, bool this_cpu,
-                            PVOID dpc_context, const CallSite& at) {
-  if (!enter_call(at)) return 0;
+KAFFINITY Interrupts::queue_dpc(NDIS_HANDLE handle, ULONG message_id, KAFFINITY mask, bool this_cpu,
+                                PVOID dpc_context, const CallSite& at) {
+  if (!core_.enter_call(at)) return 0;
   Interrupt* interrupt = find_interrupt(handle);
   if (!interrupt || !interrupt->registered || message_id >= interrupt->message_count()) {
-    report("SYNC_BAD_HANDLE", "NdisMQueueDpcEx", at,
-           "NdisMQueueDpcEx with an interrupt or message that is not registered");
+    core_.report("SYNC_BAD_HANDLE", "NdisMQueueDpcEx", at,
+                 "NdisMQueueDpcEx with an interrupt or message that is not registered");
     return 0;
   }
   if (interrupt->deregistering) return 0;  // a DPC in flight during the drain: no new ones
-  if (this_cpu) mask = KAFFINITY{1} << cpu().index();
+  if (this_cpu) mask = KAFFINITY{1} << core_.cpu().index();
   KAFFINITY queued = 0;
-  for (unsigned c = 0; c < platform_.num_cpus() && c < 64; ++c)
+  for (unsigned c = 0; c < core_.platform().num_cpus() && c < 64; ++c)
     if ((mask >> c) & 1u)
       if (queue_one_dpc(*interrupt, message_id, c, dpc_context)) queued |= KAFFINITY{1} << c;
   return queued;
 }
 
-void Kernel::run_at_dirql(Interrupt& interrupt, ULONG message_id, std::string routine,
-                          CallbackKind kind, const std::function<void()>& fn) {
+void Interrupts::run_at_dirql(Interrupt& interrupt, ULONG message_id, std::string routine,
+                              CallbackKind kind, const std::function<void()>& fn) {
   const auto at = CallSite::current();
   LockState& lock = interrupt_lock(interrupt, message_id);
-  cpu().run_frame(sim::CpuContext::kSync, routine, interrupt.dirql[message_id], [&] {
-    if (!take(lock, false, at)) return;
-    push_scope(routine, kind, &interrupt);
+  core_.cpu().run_frame(sim::CpuContext::kSync, routine, interrupt.dirql[message_id], [&] {
+    if (!locks_.take(lock, false, at)) return;
+    core_.push_scope(routine, kind, &interrupt);
     fn();
-    pop_scope(at);
-    std::erase_if(cpu_state().held, [&](const HeldLock& h) { return h.lock == &lock; });
-    give(lock, at);
+    core_.pop_scope(at);
+    locks_.drop_held(lock);
+    locks_.give(lock, at);
   });
 }
 
-BOOLEAN Kernel::synchronize(NDIS_HANDLE handle, ULONG message_id,
-                            PMINIPORT_SYNCHRONIZE_INTERRUPT fn, PVOID context, const CallSite& at) {
-  if (!on_cpu()) throw std::logic_error("NdisMSynchronizeWithInterruptEx must run on a CPU");
+BOOLEAN Interrupts::synchronize(NDIS_HANDLE handle, ULONG message_id,
+                                PMINIPORT_SYNCHRONIZE_INTERRUPT fn, PVOID context,
+                                const CallSite& at) {
+  if (!core_.on_cpu()) throw std::logic_error("NdisMSynchronizeWithInterruptEx must run on a CPU");
   if (!fn) throw std::invalid_argument("NdisMSynchronizeWithInterruptEx: null function");
-  if (!enter_call(at)) return FALSE;
+  if (!core_.enter_call(at)) return FALSE;
   Interrupt* interrupt = find_interrupt(handle);
   if (!interrupt || !interrupt->registered || message_id >= interrupt->message_count()) {
-    report("SYNC_BAD_HANDLE", interrupt ? interrupt->name : "unknown interrupt", at,
-           std::string("NdisMSynchronizeWithInterruptEx with ") +
-               (!interrupt ? "a handle that was never registered"
-                : !interrupt->registered
-                    ? "an interrupt after NdisMDeregisterInterruptEx"
-                    : "MessageId " + std::to_string(message_id) + " out of range"));
+    core_.report("SYNC_BAD_HANDLE", interrupt ? interrupt->name : "unknown interrupt", at,
+                 std::string("NdisMSynchronizeWithInterruptEx with ") +
+                     (!interrupt ? "a handle that was never registered"
+                      : !interrupt->registered
+                          ? "an interrupt after NdisMDeregisterInterruptEx"
+                          : "MessageId " + std::to_string(message_id) + " out of range"));
     return FALSE;
   }
-  const sim::CpuContext context_now = cpu().context();
+  const sim::CpuContext context_now = core_.cpu().context();
   if (context_now == sim::CpuContext::kIsr || context_now == sim::CpuContext::kSync) {
-    report("SYNC_NESTED", interrupt->name, at,
-           std::string("NdisMSynchronizeWithInterruptEx called from ") +
-               (context_now == sim::CpuContext::kIsr ? "an ISR" : "a synchronize callback"));
+    core_.report("SYNC_NESTED", interrupt->name, at,
+                 std::string("NdisMSynchronizeWithInterruptEx called from ") +
+                     (context_now == sim::CpuContext::kIsr ? "an ISR" : "a synchronize callback"));
     return fn(context);  // already at DIRQL: run it in place rather than self-deadlock
   }
-  if (holds_ndis_lock())
-    report("NDIS_CALL_UNDER_LOCK", interrupt->name, at,
-           "NdisMSynchronizeWithInterruptEx while holding " + held_lock_names());
+  if (locks_.holds_ndis_lock())
+    core_.report("NDIS_CALL_UNDER_LOCK", interrupt->name, at,
+                 "NdisMSynchronizeWithInterruptEx while holding " + locks_.held_lock_names());
   BOOLEAN result = FALSE;
   run_at_dirql(*interrupt, message_id, interrupt->name + ".Synchronize", CallbackKind::kSync,
                [&] { result = fn(context); });
   return result;
 }
 
-void Kernel::disable_interrupt(NDIS_HANDLE handle, ULONG message_id) {
+void Interrupts::disable_interrupt(NDIS_HANDLE handle, ULONG message_id) {
   Interrupt* interrupt = find_interrupt(handle);
   if (!interrupt || !interrupt->registered || message_id >= interrupt->message_count())
     throw std::invalid_argument("disable_interrupt: not a registered interrupt");
@@ -303,7 +347,7 @@ void Kernel::disable_interrupt(NDIS_HANDLE handle, ULONG message_id) {
       });
 }
 
-void Kernel::enable_interrupt(NDIS_HANDLE handle, ULONG message_id) {
+void Interrupts::enable_interrupt(NDIS_HANDLE handle, ULONG message_id) {
   Interrupt* interrupt = find_interrupt(handle);
   if (!interrupt || !interrupt->registered || message_id >= interrupt->message_count())
     throw std::invalid_argument("enable_interrupt: not a registered interrupt");
@@ -316,6 +360,78 @@ void Kernel::enable_interrupt(NDIS_HANDLE handle, ULONG message_id) {
                    interrupt->chars.EnableInterruptHandler(interrupt->context);
                  }
                });
+}
+
+void Interrupts::set_device_irq_probe(std::function<DeviceIrqState()> probe) {
+  probe_ = std::move(probe);
+  if (probe_) start_watchdog();
+}
+
+void Interrupts::start_watchdog() {
+  if (watchdog_started_) return;
+  watchdog_started_ = true;
+  const uint64_t period_ns = std::max<uint64_t>(core_.config().interrupt_liveness_ns / 4, 1);
+  // The watchdog may outlive this object: it asks the copied installed check first.
+  sc_core::sc_spawn(
+      [this, period_ns, installed = core_.installed(), &platform = core_.platform()] {
+        bool seen_registered = false;
+        while (!platform.stopped()) {
+          sc_core::wait(sc_core::sc_time(static_cast<double>(period_ns), sc_core::SC_NS));
+          if (!installed()) return;
+          const bool registered = any_registered();
+          if (seen_registered && !registered) return;  // deregistered: nothing left to watch
+          seen_registered |= registered;
+          check_interrupt_liveness();
+        }
+      },
+      "ndis_interrupt_watchdog");
+}
+
+void Interrupts::check_interrupt_liveness() {
+  if (!probe_ || core_.platform().stopped() || !any_registered()) {
+    irq_lost_reported_ = false;
+    return;
+  }
+  const uint64_t now = core_.platform().now_ns();
+  const bool serviced = serviced_now();
+  if (serviced) last_serviced_ns_ = now;
+  const DeviceIrqState state = probe_();
+  // Unmasked: the ISR is owed, whatever runs. Masked: a DPC is owed, so the wait counts from the
+  // later of the masking and the last ISR or DPC activity.
+  const bool masked = !state.unmasked_since_ns.has_value();
+  std::optional<uint64_t> since = state.unmasked_since_ns;
+  if (masked && state.masked_since_ns && !serviced)
+    since = std::max(*state.masked_since_ns, last_serviced_ns_);
+  if (!since) {
+    irq_lost_reported_ = false;
+    return;
+  }
+  const uint64_t waited = now - std::min(now, *since);
+  if (irq_lost_reported_ || waited <= core_.config().interrupt_liveness_ns) return;
+  irq_lost_reported_ = true;
+  Violation v;
+  v.rule = "INTERRUPT_LOST";
+  v.severity = Severity::kError;
+  v.object = "device interrupt";
+  v.where = "device";
+  v.message = std::string("a device cause has been pending ") +
+              (masked ? "and masked with no DPC queued or running"
+                      : "and unmasked with no ISR serving it") +
+              " for " + std::to_string(waited) + " ns (bound " +
+              std::to_string(core_.config().interrupt_liveness_ns) + " ns)";
+  core_.report_stamped(std::move(v));
+}
+
+bool Interrupts::serviced_now() const {
+  for (const auto& interrupt : interrupts_)
+    if (interrupt->registered && interrupt->busy()) return true;
+  return false;
+}
+
+bool Interrupts::registered_for(NDIS_HANDLE adapter) const {
+  for (const auto& interrupt : interrupts_)
+    if (interrupt->registered && interrupt->adapter == adapter) return true;
+  return false;
 }
 
 }  // namespace nicsim::ndis

@@ -2,21 +2,17 @@
 // restart; pause (NdisMPauseComplete) and restart (NdisMRestartComplete); OID requests
 // (NdisMOidRequestComplete); check-for-hang and reset (NdisMResetComplete); cancel-send,
 // shutdown, halt (after a pause) and unload; adapter attributes and status indications.
+#include "driver/ndis/lifecycle.h"
+
 #include <cstddef>
 #include <cstring>
+#include <set>
 #include <stdexcept>
-
-#include "driver/ndis/kernel.h"
-#include "driver/ndis/kernel_state.h"
+#include <string>
+#include <vector>
 
 namespace nicsim::ndis {
 namespace {
-
-bool adapter_has_interrupt(const auto& interrupts, const void* adapter) {
-  for (const auto& interrupt : interrupts)
-    if (interrupt->registered && interrupt->adapter == adapter) return true;
-  return false;
-}
 
 template <typename Params>
 void fill_header(Params& params, UCHAR type, UCHAR revision) {
@@ -27,13 +23,25 @@ void fill_header(Params& params, UCHAR type, UCHAR revision) {
 
 }  // namespace
 
-Kernel::Adapter* Kernel::find_adapter(NDIS_HANDLE handle) {
+MiniportLifecycle::MiniportLifecycle(VerifierCore& core, LockVerifier& locks,
+                                     Interrupts& interrupts, NetBuffers& net_buffers, SgDma& sg_dma,
+                                     const AdapterResources& resources)
+    : core_(core),
+      locks_(locks),
+      interrupts_(interrupts),
+      net_buffers_(net_buffers),
+      sg_dma_(sg_dma),
+      resources_(resources) {}
+
+MiniportLifecycle::~MiniportLifecycle() = default;
+
+MiniportLifecycle::Adapter* MiniportLifecycle::find_adapter(NDIS_HANDLE handle) {
   return adapter_ && adapter_.get() == handle ? adapter_.get() : nullptr;
 }
 
-NDIS_STATUS Kernel::register_driver(NDIS_HANDLE driver_context,
-                                    PNDIS_MINIPORT_DRIVER_CHARACTERISTICS chars,
-                                    PNDIS_HANDLE handle, const CallSite&) {
+NDIS_STATUS MiniportLifecycle::register_driver(NDIS_HANDLE driver_context,
+                                               PNDIS_MINIPORT_DRIVER_CHARACTERISTICS chars,
+                                               PNDIS_HANDLE handle, const CallSite&) {
   if (!chars || !chars->InitializeHandlerEx || !chars->HaltHandlerEx)
     return NDIS_STATUS_INVALID_PARAMETER;
   driver_ = *chars;
@@ -43,14 +51,14 @@ NDIS_STATUS Kernel::register_driver(NDIS_HANDLE driver_context,
   return NDIS_STATUS_SUCCESS;
 }
 
-void Kernel::deregister_driver() { driver_registered_ = false; }
+void MiniportLifecycle::deregister_driver() { driver_registered_ = false; }
 
-NDIS_STATUS Kernel::set_attributes(NDIS_HANDLE adapter,
-                                   PNDIS_MINIPORT_ADAPTER_ATTRIBUTES attributes,
-                                   const CallSite& at) {
+NDIS_STATUS MiniportLifecycle::set_attributes(NDIS_HANDLE adapter,
+                                              PNDIS_MINIPORT_ADAPTER_ATTRIBUTES attributes,
+                                              const CallSite& at) {
   Adapter* a = find_adapter(adapter);
   if (!a || !attributes) return NDIS_STATUS_INVALID_PARAMETER;
-  if (!enter_call(at)) return NDIS_STATUS_FAILURE;
+  if (!core_.enter_call(at)) return NDIS_STATUS_FAILURE;
   switch (attributes->Header.Type) {
     case NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES:
       a->context = attributes->RegistrationAttributes.MiniportAdapterContext;
@@ -69,17 +77,17 @@ NDIS_STATUS Kernel::set_attributes(NDIS_HANDLE adapter,
   return NDIS_STATUS_SUCCESS;
 }
 
-bool Kernel::adapter_initialized() const { return adapter_ && adapter_->initialized; }
+bool MiniportLifecycle::adapter_initialized() const { return adapter_ && adapter_->initialized; }
 
-NDIS_STATUS Kernel::initialize_status() const {
+NDIS_STATUS MiniportLifecycle::initialize_status() const {
   return adapter_ ? adapter_->init_status : NDIS_STATUS_ADAPTER_NOT_FOUND;
 }
 
-AdapterState Kernel::adapter_state() const {
+AdapterState MiniportLifecycle::adapter_state() const {
   return adapter_ ? adapter_->state : AdapterState::kHalted;
 }
 
-PNDIS_RESOURCE_LIST Kernel::build_resource_list(Adapter& adapter) const {
+PNDIS_RESOURCE_LIST MiniportLifecycle::build_resource_list(Adapter& adapter) const {
   auto& list = adapter.resources;
   list.clear();
   CM_PARTIAL_RESOURCE_DESCRIPTOR memory{};
@@ -89,7 +97,7 @@ PNDIS_RESOURCE_LIST Kernel::build_resource_list(Adapter& adapter) const {
   memory.u.Memory.Start.QuadPart = static_cast<LONGLONG>(resources_.bar0_address);
   memory.u.Memory.Length = resources_.bar0_length;
   list.push_back(memory);
-  const unsigned cpus = platform_.num_cpus();
+  const unsigned cpus = core_.platform().num_cpus();
   for (unsigned cpu : resources_.message_cpus) {
     CM_PARTIAL_RESOURCE_DESCRIPTOR message{};
     message.Type = CmResourceTypeInterrupt;
@@ -119,13 +127,13 @@ PNDIS_RESOURCE_LIST Kernel::build_resource_list(Adapter& adapter) const {
   return header;
 }
 
-void Kernel::initialize_adapter(unsigned cpu_index, uint64_t at_ns) {
+void MiniportLifecycle::initialize_adapter(unsigned cpu_index, uint64_t at_ns) {
   if (!driver_registered_)
     throw std::logic_error(
         "initialize_adapter: no driver registered (NdisMRegisterMiniportDriver)");
   adapter_ = std::make_unique<Adapter>();
   adapter_->state = AdapterState::kInitializing;
-  platform_.start_passive(
+  core_.platform().start_passive(
       cpu_index, "MiniportInitializeEx",
       [this] {
         NDIS_MINIPORT_INIT_PARAMETERS params{};
@@ -133,22 +141,22 @@ void Kernel::initialize_adapter(unsigned cpu_index, uint64_t at_ns) {
                     NDIS_MINIPORT_INIT_PARAMETERS_REVISION_1);
         params.AllocatedResources = build_resource_list(*adapter_);
         NDIS_STATUS status = NDIS_STATUS_FAILURE;
-        run_callback("MiniportInitializeEx", [&] {
+        core_.run_callback("MiniportInitializeEx", [&] {
           status = driver_.InitializeHandlerEx(adapter_.get(), driver_context_, &params);
         });
         adapter_->init_status = status;
         adapter_->initialized = NT_SUCCESS(status);
         adapter_->state = adapter_->initialized ? AdapterState::kPaused : AdapterState::kHalted;
-        if (!adapter_->initialized && adapter_has_interrupt(interrupts_, adapter_.get()))
-          report("HALT_WITHOUT_DEREGISTER", "MiniportInitializeEx", CallSite::current(),
-                 "initialize failed and returned with its interrupt still registered");
+        if (!adapter_->initialized && interrupts_.registered_for(adapter_.get()))
+          core_.report("HALT_WITHOUT_DEREGISTER", "MiniportInitializeEx", CallSite::current(),
+                       "initialize failed and returned with its interrupt still registered");
         if (adapter_->initialized) run_restart();
       },
       at_ns);
 }
 
 // On a passive thread: MiniportRestart, unless the driver has none (then it runs at once).
-void Kernel::run_restart() {
+void MiniportLifecycle::run_restart() {
   if (!adapter_ || adapter_->state != AdapterState::kPaused) return;
   if (!driver_.RestartHandler) {
     adapter_->state = AdapterState::kRunning;
@@ -159,8 +167,8 @@ void Kernel::run_restart() {
   NDIS_MINIPORT_RESTART_PARAMETERS params{};
   fill_header(params, NDIS_OBJECT_TYPE_DEFAULT, NDIS_MINIPORT_RESTART_PARAMETERS_REVISION_1);
   NDIS_STATUS status = NDIS_STATUS_FAILURE;
-  run_callback("MiniportRestart",
-               [&] { status = driver_.RestartHandler(adapter_->context, &params); });
+  core_.run_callback("MiniportRestart",
+                     [&] { status = driver_.RestartHandler(adapter_->context, &params); });
   if (status == NDIS_STATUS_PENDING) return;  // NdisMRestartComplete finishes it
   if (!adapter_->restart_pending)
     report_completed_and_returned("MiniportRestart", "NdisMRestartComplete");
@@ -169,7 +177,7 @@ void Kernel::run_restart() {
 }
 
 // On a passive thread: MiniportPause on a running adapter.
-void Kernel::run_pause() {
+void MiniportLifecycle::run_pause() {
   if (!adapter_ || adapter_->state != AdapterState::kRunning) return;
   if (!driver_.PauseHandler) {
     adapter_->state = AdapterState::kPaused;
@@ -177,13 +185,14 @@ void Kernel::run_pause() {
   }
   adapter_->state = AdapterState::kPausing;
   // As NDIS: the layers above are paused first, so every send call they made has returned.
-  cpu().block_until([&] { return sends_in_call_ == 0 || platform_.stopped(); }, 1'000);
+  core_.cpu().block_until([&] { return sends_in_call_ == 0 || core_.platform().stopped(); }, 1'000);
   adapter_->pause_pending = true;
   NDIS_MINIPORT_PAUSE_PARAMETERS params{};
   fill_header(params, NDIS_OBJECT_TYPE_DEFAULT, NDIS_MINIPORT_PAUSE_PARAMETERS_REVISION_1);
   params.PauseReason = NDIS_PAUSE_NDIS_INTERNAL;
   NDIS_STATUS status = NDIS_STATUS_FAILURE;
-  run_callback("MiniportPause", [&] { status = driver_.PauseHandler(adapter_->context, &params); });
+  core_.run_callback("MiniportPause",
+                     [&] { status = driver_.PauseHandler(adapter_->context, &params); });
   if (status == NDIS_STATUS_PENDING) {
     if (!adapter_->pause_pending) adapter_->state = AdapterState::kPaused;  // completed already
     return;
@@ -195,75 +204,80 @@ void Kernel::run_pause() {
   finish_pause(CallSite::current());
 }
 
-void Kernel::report_completed_and_returned(const char* handler, const char* completion) {
-  report("COMPLETE_WITHOUT_PENDING", completion, CallSite::current(),
-         std::string(handler) + " called " + completion +
-             " and also returned a status (it must return NDIS_STATUS_PENDING to complete later)");
+void MiniportLifecycle::report_completed_and_returned(const char* handler, const char* completion) {
+  core_.report(
+      "COMPLETE_WITHOUT_PENDING", completion, CallSite::current(),
+      std::string(handler) + " called " + completion +
+          " and also returned a status (it must return NDIS_STATUS_PENDING to complete later)");
 }
 
-size_t Kernel::outstanding_sends() const {
-  return ledger_.count_in_state(NetObjectKind::kNbl, NetObjectState::kSent);
+size_t MiniportLifecycle::outstanding_sends() const {
+  return net_buffers_.ledger().count_in_state(NetObjectKind::kNbl, NetObjectState::kSent);
 }
 
 // The pause is done: nothing of the data path may be outstanding any more.
-void Kernel::finish_pause(const CallSite& at) {
+void MiniportLifecycle::finish_pause(const CallSite& at) {
   adapter_->state = AdapterState::kPaused;
   const size_t sends = outstanding_sends();
-  const size_t receives = ledger_.count_in_state(NetObjectKind::kNbl, NetObjectState::kIndicated);
+  const size_t receives =
+      net_buffers_.ledger().count_in_state(NetObjectKind::kNbl, NetObjectState::kIndicated);
   if (sends || receives)
-    report("PAUSE_WITH_OUTSTANDING", "MiniportPause", at,
-           "the pause completed with " + std::to_string(sends) + " send(s) not completed and " +
-               std::to_string(receives) + " receive(s) not returned");
+    core_.report("PAUSE_WITH_OUTSTANDING", "MiniportPause", at,
+                 "the pause completed with " + std::to_string(sends) +
+                     " send(s) not completed and " + std::to_string(receives) +
+                     " receive(s) not returned");
 }
 
-void Kernel::pause_complete(NDIS_HANDLE adapter, const CallSite& at) {
-  if (!enter_call(at)) return;
-  check_not_dirql("NdisMPauseComplete", at);
+void MiniportLifecycle::pause_complete(NDIS_HANDLE adapter, const CallSite& at) {
+  if (!core_.enter_call(at)) return;
+  core_.check_not_dirql("NdisMPauseComplete", at);
   Adapter* a = find_adapter(adapter);
   if (!a || !a->pause_pending) {
-    report("COMPLETE_WITHOUT_PENDING", "NdisMPauseComplete", at,
-           "NdisMPauseComplete with no pause pending");
+    core_.report("COMPLETE_WITHOUT_PENDING", "NdisMPauseComplete", at,
+                 "NdisMPauseComplete with no pause pending");
     return;
   }
   a->pause_pending = false;
   finish_pause(at);
 }
 
-void Kernel::restart_complete(NDIS_HANDLE adapter, NDIS_STATUS status, const CallSite& at) {
-  if (!enter_call(at)) return;
-  check_not_dirql("NdisMRestartComplete", at);
+void MiniportLifecycle::restart_complete(NDIS_HANDLE adapter, NDIS_STATUS status,
+                                         const CallSite& at) {
+  if (!core_.enter_call(at)) return;
+  core_.check_not_dirql("NdisMRestartComplete", at);
   Adapter* a = find_adapter(adapter);
   if (!a || !a->restart_pending) {
-    report("COMPLETE_WITHOUT_PENDING", "NdisMRestartComplete", at,
-           "NdisMRestartComplete with no restart pending");
+    core_.report("COMPLETE_WITHOUT_PENDING", "NdisMRestartComplete", at,
+                 "NdisMRestartComplete with no restart pending");
     return;
   }
   a->restart_pending = false;
   a->state = NT_SUCCESS(status) ? AdapterState::kRunning : AdapterState::kPaused;
 }
 
-void Kernel::pause_adapter(unsigned cpu_index, uint64_t at_ns) {
-  platform_.start_passive(
+void MiniportLifecycle::pause_adapter(unsigned cpu_index, uint64_t at_ns) {
+  core_.platform().start_passive(
       cpu_index, "NdisPause", [this] { run_pause(); }, at_ns);
 }
 
-void Kernel::restart_adapter(unsigned cpu_index, uint64_t at_ns) {
-  platform_.start_passive(
+void MiniportLifecycle::restart_adapter(unsigned cpu_index, uint64_t at_ns) {
+  core_.platform().start_passive(
       cpu_index, "NdisRestart", [this] { run_restart(); }, at_ns);
 }
 
-bool Kernel::wait_for_state(AdapterState state, uint64_t timeout_ns) {
-  const uint64_t until = platform_.now_ns() + timeout_ns;
-  cpu().block_until(
+bool MiniportLifecycle::wait_for_state(AdapterState state, uint64_t timeout_ns) {
+  const uint64_t until = core_.platform().now_ns() + timeout_ns;
+  core_.cpu().block_until(
       [&] {
-        return platform_.stopped() || adapter_state() == state || platform_.now_ns() >= until;
+        return core_.platform().stopped() || adapter_state() == state ||
+               core_.platform().now_ns() >= until;
       },
       1'000);
   return adapter_state() == state;
 }
 
-void Kernel::halt_adapter(unsigned cpu_index, uint64_t at_ns) {
-  platform_.start_passive(
+void MiniportLifecycle::halt_adapter(unsigned cpu_index, uint64_t at_ns) {
+  core_.platform().start_passive(
       cpu_index, "MiniportHaltEx",
       [this] {
         if (!adapter_ || !adapter_->initialized) return;
@@ -276,142 +290,145 @@ void Kernel::halt_adapter(unsigned cpu_index, uint64_t at_ns) {
       at_ns);
 }
 
-void Kernel::finish_halt() {
+void MiniportLifecycle::finish_halt() {
   for (const void* request : adapter_->pending_oids) {
     (void)request;
-    report("OID_NOT_COMPLETED", "MiniportOidRequest", CallSite::current(),
-           "an OID request the miniport pended was never completed (NdisMOidRequestComplete) "
-           "before halt");
+    core_.report("OID_NOT_COMPLETED", "MiniportOidRequest", CallSite::current(),
+                 "an OID request the miniport pended was never completed (NdisMOidRequestComplete) "
+                 "before halt");
   }
   adapter_->pending_oids.clear();
   adapter_->state = AdapterState::kHalting;
-  run_callback("MiniportHaltEx",
-               [&] { driver_.HaltHandlerEx(adapter_->context, NdisHaltDeviceDisabled); });
+  core_.run_callback("MiniportHaltEx",
+                     [&] { driver_.HaltHandlerEx(adapter_->context, NdisHaltDeviceDisabled); });
   adapter_->initialized = false;
   adapter_->state = AdapterState::kHalted;
-  if (adapter_has_interrupt(interrupts_, adapter_.get()))
-    report("HALT_WITHOUT_DEREGISTER", "MiniportHaltEx", CallSite::current(),
-           "halt returned with its interrupt still registered");
+  if (interrupts_.registered_for(adapter_.get()))
+    core_.report("HALT_WITHOUT_DEREGISTER", "MiniportHaltEx", CallSite::current(),
+                 "halt returned with its interrupt still registered");
 }
 
-NDIS_STATUS Kernel::oid_request(PNDIS_OID_REQUEST request) {
+NDIS_STATUS MiniportLifecycle::oid_request(PNDIS_OID_REQUEST request) {
   if (!adapter_initialized() || !request) throw std::logic_error("oid_request: no adapter");
   if (!driver_.OidRequestHandler) return NDIS_STATUS_NOT_SUPPORTED;
   adapter_->pending_oids.insert(request);
   NDIS_STATUS status = NDIS_STATUS_FAILURE;
-  run_callback("MiniportOidRequest",
-               [&] { status = driver_.OidRequestHandler(adapter_->context, request); });
+  core_.run_callback("MiniportOidRequest",
+                     [&] { status = driver_.OidRequestHandler(adapter_->context, request); });
   if (status != NDIS_STATUS_PENDING) {
     if (!adapter_->pending_oids.count(request))
-      report("OID_COMPLETED_TWICE", "MiniportOidRequest", CallSite::current(),
-             "MiniportOidRequest completed the request (NdisMOidRequestComplete) and also "
-             "returned a status");
+      core_.report("OID_COMPLETED_TWICE", "MiniportOidRequest", CallSite::current(),
+                   "MiniportOidRequest completed the request (NdisMOidRequestComplete) and also "
+                   "returned a status");
     adapter_->pending_oids.erase(request);
   }
   return status;
 }
 
-void Kernel::oid_request_complete(NDIS_HANDLE adapter, PNDIS_OID_REQUEST request,
-                                  NDIS_STATUS status, const CallSite& at) {
-  if (!enter_call(at)) return;
-  check_not_dirql("NdisMOidRequestComplete", at);
+void MiniportLifecycle::oid_request_complete(NDIS_HANDLE adapter, PNDIS_OID_REQUEST request,
+                                             NDIS_STATUS status, const CallSite& at) {
+  if (!core_.enter_call(at)) return;
+  core_.check_not_dirql("NdisMOidRequestComplete", at);
   Adapter* a = find_adapter(adapter);
   if (!a || !a->pending_oids.erase(request)) {
-    report("OID_COMPLETED_TWICE", "NdisMOidRequestComplete", at,
-           "NdisMOidRequestComplete of a request that is not pending (completed already, or "
-           "never handed to the miniport)");
+    core_.report("OID_COMPLETED_TWICE", "NdisMOidRequestComplete", at,
+                 "NdisMOidRequestComplete of a request that is not pending (completed already, or "
+                 "never handed to the miniport)");
     return;
   }
   if (protocol_.oid_complete) protocol_.oid_complete(request, status);
 }
 
-void Kernel::check_for_hang(unsigned cpu_index, uint64_t at_ns) {
-  platform_.start_passive(
+void MiniportLifecycle::check_for_hang(unsigned cpu_index, uint64_t at_ns) {
+  core_.platform().start_passive(
       cpu_index, "NdisCheckForHang", [this] { run_check_for_hang(); }, at_ns);
 }
 
-void Kernel::run_check_for_hang() {
+void MiniportLifecycle::run_check_for_hang() {
   if (!adapter_initialized() || !driver_.CheckForHangHandlerEx) return;
   BOOLEAN hung = FALSE;
   // NDIS calls it from a timer, at DISPATCH_LEVEL.
-  const sim::Irql before = cpu().irql();
-  set_irql(sim::kDispatchLevel);
-  run_callback("MiniportCheckForHangEx",
-               [&] { hung = driver_.CheckForHangHandlerEx(adapter_->context); });
-  set_irql(before);
+  const sim::Irql before = core_.cpu().irql();
+  core_.set_irql(sim::kDispatchLevel);
+  core_.run_callback("MiniportCheckForHangEx",
+                     [&] { hung = driver_.CheckForHangHandlerEx(adapter_->context); });
+  core_.set_irql(before);
   if (hung) run_reset();
 }
 
-void Kernel::reset_adapter(unsigned cpu_index, uint64_t at_ns) {
-  platform_.start_passive(
+void MiniportLifecycle::reset_adapter(unsigned cpu_index, uint64_t at_ns) {
+  core_.platform().start_passive(
       cpu_index, "NdisReset", [this] { run_reset(); }, at_ns);
 }
 
-void Kernel::run_reset() {
+void MiniportLifecycle::run_reset() {
   if (!adapter_initialized() || !driver_.ResetHandlerEx || adapter_->reset_pending) return;
   adapter_->reset_pending = true;
   BOOLEAN addressing_reset = FALSE;
   NDIS_STATUS status = NDIS_STATUS_FAILURE;
-  const sim::Irql before = cpu().irql();
-  set_irql(sim::kDispatchLevel);  // MiniportResetEx runs at IRQL <= DISPATCH_LEVEL
-  run_callback("MiniportResetEx",
-               [&] { status = driver_.ResetHandlerEx(adapter_->context, &addressing_reset); });
-  set_irql(before);
+  const sim::Irql before = core_.cpu().irql();
+  core_.set_irql(sim::kDispatchLevel);  // MiniportResetEx runs at IRQL <= DISPATCH_LEVEL
+  core_.run_callback("MiniportResetEx", [&] {
+    status = driver_.ResetHandlerEx(adapter_->context, &addressing_reset);
+  });
+  core_.set_irql(before);
   if (status == NDIS_STATUS_PENDING) return;
   if (!adapter_->reset_pending)
     report_completed_and_returned("MiniportResetEx", "NdisMResetComplete");
   adapter_->reset_pending = false;
 }
 
-bool Kernel::reset_in_progress() const { return adapter_ && adapter_->reset_pending; }
+bool MiniportLifecycle::reset_in_progress() const { return adapter_ && adapter_->reset_pending; }
 
-void Kernel::reset_complete(NDIS_HANDLE adapter, NDIS_STATUS, BOOLEAN, const CallSite& at) {
-  if (!enter_call(at)) return;
-  check_not_dirql("NdisMResetComplete", at);
+void MiniportLifecycle::reset_complete(NDIS_HANDLE adapter, NDIS_STATUS, BOOLEAN,
+                                       const CallSite& at) {
+  if (!core_.enter_call(at)) return;
+  core_.check_not_dirql("NdisMResetComplete", at);
   Adapter* a = find_adapter(adapter);
   if (!a || !a->reset_pending) {
-    report("COMPLETE_WITHOUT_PENDING", "NdisMResetComplete", at,
-           "NdisMResetComplete with no reset pending");
+    core_.report("COMPLETE_WITHOUT_PENDING", "NdisMResetComplete", at,
+                 "NdisMResetComplete with no reset pending");
     return;
   }
   a->reset_pending = false;
 }
 
-void Kernel::cancel_send(PVOID cancel_id) {
+void MiniportLifecycle::cancel_send(PVOID cancel_id) {
   if (!adapter_initialized() || !driver_.CancelSendHandler) return;
-  run_callback("MiniportCancelSend",
-               [&] { driver_.CancelSendHandler(adapter_->context, cancel_id); });
+  core_.run_callback("MiniportCancelSend",
+                     [&] { driver_.CancelSendHandler(adapter_->context, cancel_id); });
 }
 
-void Kernel::shutdown_adapter(unsigned cpu_index, uint64_t at_ns) {
-  platform_.start_passive(
+void MiniportLifecycle::shutdown_adapter(unsigned cpu_index, uint64_t at_ns) {
+  core_.platform().start_passive(
       cpu_index, "MiniportShutdownEx",
       [this] {
         if (!adapter_initialized() || !driver_.ShutdownHandlerEx) return;
-        run_callback("MiniportShutdownEx",
-                     [&] { driver_.ShutdownHandlerEx(adapter_->context, NdisShutdownPowerOff); });
+        core_.run_callback("MiniportShutdownEx", [&] {
+          driver_.ShutdownHandlerEx(adapter_->context, NdisShutdownPowerOff);
+        });
       },
       at_ns);
 }
 
-void Kernel::unload_driver(unsigned cpu_index, uint64_t at_ns) {
-  platform_.start_passive(
+void MiniportLifecycle::unload_driver(unsigned cpu_index, uint64_t at_ns) {
+  core_.platform().start_passive(
       cpu_index, "MiniportDriverUnload",
       [this] {
         if (adapter_initialized())
-          report("UNLOAD_WITH_ADAPTER", "MiniportDriverUnload", CallSite::current(),
-                 "the driver was unloaded while its adapter was still initialized");
+          core_.report("UNLOAD_WITH_ADAPTER", "MiniportDriverUnload", CallSite::current(),
+                       "the driver was unloaded while its adapter was still initialized");
         if (driver_.UnloadHandler)
-          run_callback("MiniportDriverUnload", [&] { driver_.UnloadHandler(nullptr); });
+          core_.run_callback("MiniportDriverUnload", [&] { driver_.UnloadHandler(nullptr); });
         driver_registered_ = false;
       },
       at_ns);
 }
 
-void Kernel::indicate_status(NDIS_HANDLE adapter, PNDIS_STATUS_INDICATION indication,
-                             const CallSite& at) {
-  if (!enter_call(at) || !indication) return;
-  if (!check_not_dirql("NdisMIndicateStatusEx", at)) return;
+void MiniportLifecycle::indicate_status(NDIS_HANDLE adapter, PNDIS_STATUS_INDICATION indication,
+                                        const CallSite& at) {
+  if (!core_.enter_call(at) || !indication) return;
+  if (!core_.check_not_dirql("NdisMIndicateStatusEx", at)) return;
   if (!find_adapter(adapter)) return;
   if (protocol_.status) protocol_.status(*indication);
 }

@@ -1,10 +1,11 @@
 // NET_BUFFER_LIST and NET_BUFFER pools, MDLs, and who owns each of them along the data path:
 // allocation and free, send and completion, indication and return.
-#include <cstring>
-#include <stdexcept>
+#include "driver/ndis/net_buffers.h"
 
-#include "driver/ndis/kernel.h"
-#include "driver/ndis/kernel_state.h"
+#include <algorithm>
+#include <cstring>
+#include <string>
+
 #include "driver/ndis/net_buffer_walk.h"
 
 namespace nicsim::ndis {
@@ -36,55 +37,59 @@ void init_nb(PNET_BUFFER nb, NDIS_HANDLE pool, PMDL mdl_chain, ULONG data_offset
 
 }  // namespace
 
-bool Kernel::check_not_freed(const void* object, std::string_view api, const CallSite& at) {
+NetBuffers::NetBuffers(VerifierCore& core)
+    : core_(core), mdl_pool_(ledger_.create_pool(NetObjectKind::kMdl, 0)) {}
+
+bool NetBuffers::check_not_freed(const void* object, std::string_view api, const CallSite& at) {
   const NetObject* info = object ? ledger_.find(object) : nullptr;
   if (!info || info->state != NetObjectState::kFree) return true;
-  report("NBL_USED_AFTER_FREE", std::string(kind_name(info->kind)), at,
-         std::string(api) + " was given a " + kind_name(info->kind) +
-             " that was freed to its pool at " + info->freed_where);
+  core_.report("NBL_USED_AFTER_FREE", std::string(kind_name(info->kind)), at,
+               std::string(api) + " was given a " + kind_name(info->kind) +
+                   " that was freed to its pool at " + info->freed_where);
   return false;
 }
 
-NDIS_HANDLE Kernel::allocate_nbl_pool(PNET_BUFFER_LIST_POOL_PARAMETERS parameters,
-                                      const CallSite& at) {
-  if (!enter_call(at) || !parameters) return nullptr;
-  if (!check_not_dirql("NdisAllocateNetBufferListPool", at)) return nullptr;
+NDIS_HANDLE NetBuffers::allocate_nbl_pool(PNET_BUFFER_LIST_POOL_PARAMETERS parameters,
+                                          const CallSite& at) {
+  if (!core_.enter_call(at) || !parameters) return nullptr;
+  if (!core_.check_not_dirql("NdisAllocateNetBufferListPool", at)) return nullptr;
   return ledger_.create_pool(NetObjectKind::kNbl, parameters->ContextSize,
                              parameters->fAllocateNetBuffer != FALSE);
 }
 
-NDIS_HANDLE Kernel::allocate_nb_pool(PNET_BUFFER_POOL_PARAMETERS parameters, const CallSite& at) {
-  if (!enter_call(at) || !parameters) return nullptr;
-  if (!check_not_dirql("NdisAllocateNetBufferPool", at)) return nullptr;
+NDIS_HANDLE NetBuffers::allocate_nb_pool(PNET_BUFFER_POOL_PARAMETERS parameters,
+                                         const CallSite& at) {
+  if (!core_.enter_call(at) || !parameters) return nullptr;
+  if (!core_.check_not_dirql("NdisAllocateNetBufferPool", at)) return nullptr;
   return ledger_.create_pool(NetObjectKind::kNb, 0);
 }
 
-void Kernel::free_pool(NDIS_HANDLE pool, NetObjectKind kind, const CallSite& at) {
+void NetBuffers::free_pool(NDIS_HANDLE pool, NetObjectKind kind, const CallSite& at) {
   const bool nbl = kind == NetObjectKind::kNbl;
   const std::string api = nbl ? "NdisFreeNetBufferListPool" : "NdisFreeNetBufferPool";
-  if (!enter_call(at)) return;
-  check_not_dirql(api, at);
+  if (!core_.enter_call(at)) return;
+  core_.check_not_dirql(api, at);
   if (!ledger_.is_pool(pool, kind)) return;
   if (const size_t live = ledger_.live_in_pool(pool))
-    report("POOL_FREED_IN_USE", nbl ? "NetBufferListPool" : "NetBufferPool", at,
-           api + " with " + std::to_string(live) + " " + kind_name(kind) +
-               "(s) still allocated from it");
+    core_.report("POOL_FREED_IN_USE", nbl ? "NetBufferListPool" : "NetBufferPool", at,
+                 api + " with " + std::to_string(live) + " " + kind_name(kind) +
+                     "(s) still allocated from it");
   ledger_.destroy_pool(pool);
 }
 
-void Kernel::free_nbl_pool(NDIS_HANDLE pool, const CallSite& at) {
+void NetBuffers::free_nbl_pool(NDIS_HANDLE pool, const CallSite& at) {
   free_pool(pool, NetObjectKind::kNbl, at);
 }
 
-void Kernel::free_nb_pool(NDIS_HANDLE pool, const CallSite& at) {
+void NetBuffers::free_nb_pool(NDIS_HANDLE pool, const CallSite& at) {
   free_pool(pool, NetObjectKind::kNb, at);
 }
 
-PNET_BUFFER_LIST Kernel::allocate_nbl(NDIS_HANDLE pool, USHORT context_size, USHORT backfill,
-                                      bool with_nb, PMDL mdl_chain, ULONG data_offset,
-                                      SIZE_T data_length, const CallSite& at) {
-  if (!enter_call(at)) return nullptr;
-  if (!check_not_dirql(
+PNET_BUFFER_LIST NetBuffers::allocate_nbl(NDIS_HANDLE pool, USHORT context_size, USHORT backfill,
+                                          bool with_nb, PMDL mdl_chain, ULONG data_offset,
+                                          SIZE_T data_length, const CallSite& at) {
+  if (!core_.enter_call(at)) return nullptr;
+  if (!core_.check_not_dirql(
           with_nb ? "NdisAllocateNetBufferAndNetBufferList" : "NdisAllocateNetBufferList", at))
     return nullptr;
   // As documented: only a pool made with fAllocateNetBuffer hands out NBLs with an NB.
@@ -115,25 +120,26 @@ PNET_BUFFER_LIST Kernel::allocate_nbl(NDIS_HANDLE pool, USHORT context_size, USH
   return nbl;
 }
 
-void Kernel::free_nbl(PNET_BUFFER_LIST nbl, const CallSite& at) {
-  if (!enter_call(at) || !nbl) return;
-  check_not_dirql("NdisFreeNetBufferList", at);
+void NetBuffers::free_nbl(PNET_BUFFER_LIST nbl, const CallSite& at) {
+  if (!core_.enter_call(at) || !nbl) return;
+  core_.check_not_dirql("NdisFreeNetBufferList", at);
   const NetObject* info = ledger_.find(nbl);
   if (!info || !info->pool) {
-    report("NBL_DOUBLE_FREE", "NET_BUFFER_LIST", at,
-           "NdisFreeNetBufferList of a NET_BUFFER_LIST no NDIS pool allocated");
+    core_.report("NBL_DOUBLE_FREE", "NET_BUFFER_LIST", at,
+                 "NdisFreeNetBufferList of a NET_BUFFER_LIST no NDIS pool allocated");
     return;
   }
   if (info->state == NetObjectState::kFree) {
-    report("NBL_DOUBLE_FREE", "NET_BUFFER_LIST", at,
-           "NdisFreeNetBufferList of a NET_BUFFER_LIST already freed at " + info->freed_where);
+    core_.report(
+        "NBL_DOUBLE_FREE", "NET_BUFFER_LIST", at,
+        "NdisFreeNetBufferList of a NET_BUFFER_LIST already freed at " + info->freed_where);
     return;
   }
   if (info->state != NetObjectState::kOwned) {
-    report("NBL_FREED_IN_USE", "NET_BUFFER_LIST", at,
-           std::string("NdisFreeNetBufferList of a NET_BUFFER_LIST that is ") +
-               (info->state == NetObjectState::kSent ? "sent and not yet completed"
-                                                     : "indicated and not yet returned"));
+    core_.report("NBL_FREED_IN_USE", "NET_BUFFER_LIST", at,
+                 std::string("NdisFreeNetBufferList of a NET_BUFFER_LIST that is ") +
+                     (info->state == NetObjectState::kSent ? "sent and not yet completed"
+                                                           : "indicated and not yet returned"));
     return;
   }
   const std::string where = format_where(at);
@@ -143,10 +149,10 @@ void Kernel::free_nbl(PNET_BUFFER_LIST nbl, const CallSite& at) {
   ledger_.release(nbl, where);
 }
 
-PNET_BUFFER Kernel::allocate_nb(NDIS_HANDLE pool, PMDL mdl_chain, ULONG data_offset,
-                                SIZE_T data_length, const CallSite& at) {
-  if (!enter_call(at)) return nullptr;
-  if (!check_not_dirql("NdisAllocateNetBuffer", at)) return nullptr;
+PNET_BUFFER NetBuffers::allocate_nb(NDIS_HANDLE pool, PMDL mdl_chain, ULONG data_offset,
+                                    SIZE_T data_length, const CallSite& at) {
+  if (!core_.enter_call(at)) return nullptr;
+  if (!core_.check_not_dirql("NdisAllocateNetBuffer", at)) return nullptr;
   if (!ledger_.is_pool(pool, NetObjectKind::kNb)) return nullptr;
   if (!check_not_freed(mdl_chain, "NdisAllocateNetBuffer", at)) return nullptr;
   auto* nb =
@@ -155,23 +161,24 @@ PNET_BUFFER Kernel::allocate_nb(NDIS_HANDLE pool, PMDL mdl_chain, ULONG data_off
   return nb;
 }
 
-void Kernel::free_nb(PNET_BUFFER nb, const CallSite& at) {
-  if (!enter_call(at) || !nb) return;
-  check_not_dirql("NdisFreeNetBuffer", at);
+void NetBuffers::free_nb(PNET_BUFFER nb, const CallSite& at) {
+  if (!core_.enter_call(at) || !nb) return;
+  core_.check_not_dirql("NdisFreeNetBuffer", at);
   const NetObject* info = ledger_.find(nb);
   if (!info || !info->pool || info->state == NetObjectState::kFree) {
-    report("NBL_DOUBLE_FREE", "NET_BUFFER", at,
-           info && info->state == NetObjectState::kFree
-               ? "NdisFreeNetBuffer of a NET_BUFFER already freed at " + info->freed_where
-               : std::string("NdisFreeNetBuffer of a NET_BUFFER no NET_BUFFER pool allocated"));
+    core_.report(
+        "NBL_DOUBLE_FREE", "NET_BUFFER", at,
+        info && info->state == NetObjectState::kFree
+            ? "NdisFreeNetBuffer of a NET_BUFFER already freed at " + info->freed_where
+            : std::string("NdisFreeNetBuffer of a NET_BUFFER no NET_BUFFER pool allocated"));
     return;
   }
   ledger_.release(nb, format_where(at));
 }
 
-PMDL Kernel::allocate_mdl(PVOID va, UINT length, const CallSite& at) {
-  if (!enter_call(at) || !va || length == 0) return nullptr;
-  if (!check_not_dirql("NdisAllocateMdl", at)) return nullptr;
+PMDL NetBuffers::allocate_mdl(PVOID va, UINT length, const CallSite& at) {
+  if (!core_.enter_call(at) || !va || length == 0) return nullptr;
+  if (!core_.check_not_dirql("NdisAllocateMdl", at)) return nullptr;
   auto* mdl = static_cast<PMDL>(ledger_.allocate(mdl_pool_, NetObjectKind::kMdl, sizeof(MDL)));
   const auto address = reinterpret_cast<uintptr_t>(va);
   mdl->Size = static_cast<CSHORT>(sizeof(MDL));
@@ -183,27 +190,27 @@ PMDL Kernel::allocate_mdl(PVOID va, UINT length, const CallSite& at) {
   return mdl;
 }
 
-void Kernel::free_mdl(PMDL mdl, const CallSite& at) {
-  if (!enter_call(at) || !mdl) return;
+void NetBuffers::free_mdl(PMDL mdl, const CallSite& at) {
+  if (!core_.enter_call(at) || !mdl) return;
   const NetObject* info = ledger_.find(mdl);
   if (!info || info->state == NetObjectState::kFree) {
-    report("NBL_DOUBLE_FREE", "MDL", at,
-           info ? "NdisFreeMdl of an MDL already freed at " + info->freed_where
-                : std::string("NdisFreeMdl of an MDL NdisAllocateMdl did not allocate"));
+    core_.report("NBL_DOUBLE_FREE", "MDL", at,
+                 info ? "NdisFreeMdl of an MDL already freed at " + info->freed_where
+                      : std::string("NdisFreeMdl of an MDL NdisAllocateMdl did not allocate"));
     return;
   }
   ledger_.release(mdl, format_where(at));
 }
 
-void Kernel::adjust_mdl_length(PMDL mdl, UINT length, const CallSite& at) {
-  if (!enter_call(at) || !mdl) return;
+void NetBuffers::adjust_mdl_length(PMDL mdl, UINT length, const CallSite& at) {
+  if (!core_.enter_call(at) || !mdl) return;
   if (!check_not_freed(mdl, "NdisAdjustMdlLength", at)) return;
   mdl->ByteCount = length;
 }
 
-PVOID Kernel::get_data_buffer(PNET_BUFFER nb, ULONG bytes, PVOID storage, UINT align_multiple,
-                              UINT align_offset, const CallSite& at) {
-  if (!enter_call(at) || !nb) return nullptr;
+PVOID NetBuffers::get_data_buffer(PNET_BUFFER nb, ULONG bytes, PVOID storage, UINT align_multiple,
+                                  UINT align_offset, const CallSite& at) {
+  if (!core_.enter_call(at) || !nb) return nullptr;
   if (!check_not_freed(nb, "NdisGetDataBuffer", at)) return nullptr;
   if (bytes > nb->DataLength || !nb->CurrentMdl) return nullptr;
   auto* first = static_cast<uint8_t*>(nb->CurrentMdl->MappedSystemVa) + nb->CurrentMdlOffset;
@@ -222,9 +229,9 @@ PVOID Kernel::get_data_buffer(PNET_BUFFER nb, ULONG bytes, PVOID storage, UINT a
   return storage;
 }
 
-PNET_BUFFER_LIST Kernel::take_chain(PNET_BUFFER_LIST nbls, NetObjectState from, NetObjectState to,
-                                    std::string_view rule, std::string_view api,
-                                    const CallSite& at) {
+PNET_BUFFER_LIST NetBuffers::take_chain(PNET_BUFFER_LIST nbls, NetObjectState from,
+                                        NetObjectState to, std::string_view rule,
+                                        std::string_view api, const CallSite& at) {
   PNET_BUFFER_LIST head = nullptr, tail = nullptr;
   for (PNET_BUFFER_LIST nbl = nbls; nbl;) {
     PNET_BUFFER_LIST next = nbl->Next;
@@ -232,11 +239,11 @@ PNET_BUFFER_LIST Kernel::take_chain(PNET_BUFFER_LIST nbls, NetObjectState from, 
     if (info.state == NetObjectState::kFree) {
       check_not_freed(nbl, api, at);
     } else if (info.state != from) {
-      report(rule, "NET_BUFFER_LIST", at,
-             std::string(api) + " was given a NET_BUFFER_LIST that " +
-                 (info.state == NetObjectState::kOwned  ? "is not outstanding"
-                  : info.state == NetObjectState::kSent ? "is a send not yet completed"
-                                                        : "the protocol still holds"));
+      core_.report(rule, "NET_BUFFER_LIST", at,
+                   std::string(api) + " was given a NET_BUFFER_LIST that " +
+                       (info.state == NetObjectState::kOwned  ? "is not outstanding"
+                        : info.state == NetObjectState::kSent ? "is a send not yet completed"
+                                                              : "the protocol still holds"));
     } else {
       info.state = to;
       nbl->Next = nullptr;

@@ -1,10 +1,14 @@
 // Scatter-gather DMA: NdisMRegisterScatterGatherDma, and SG lists over a NET_BUFFER's MDL chain
 // that grant the device its elements only between NdisMAllocateNetBufferSGList and
 // NdisMFreeNetBufferSGList (a device read outside is DMA_OUTSIDE_GRANT).
-#include <cstring>
+#include "driver/ndis/sg_dma.h"
 
-#include "driver/ndis/kernel.h"
-#include "driver/ndis/kernel_state.h"
+#include <cstring>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
 #include "driver/ndis/net_buffer_walk.h"
 #include "sim/host_memory.h"
 
@@ -20,42 +24,62 @@ constexpr ULONG list_bytes(ULONG elements) {
 
 }  // namespace
 
-NDIS_STATUS Kernel::register_sg_dma(PNDIS_SG_DMA_DESCRIPTION description, PNDIS_HANDLE handle,
-                                    const CallSite& at) {
+// One registered scatter-gather DMA and the lists it has handed out.
+struct SgDma::Registration {
+  NDIS_SG_DMA_DESCRIPTION description{};
+  struct List {
+    const NET_BUFFER* nb;
+    std::vector<std::pair<uint64_t, uint64_t>> granted;  // element ranges granted the device
+    std::vector<uint8_t> storage;  // when NDIS, not the caller, provided the buffer
+  };
+  std::unordered_map<const void*, List> lists;         // by SCATTER_GATHER_LIST address
+  std::unordered_map<const void*, const void*> by_nb;  // NET_BUFFER -> its outstanding list
+  std::unordered_map<uint64_t, unsigned> grants;       // element address -> lists granting it
+};
+
+SgDma::SgDma(VerifierCore& core, NetBuffers& net_buffers)
+    : core_(core), net_buffers_(net_buffers) {}
+
+SgDma::~SgDma() = default;
+
+NDIS_STATUS SgDma::register_sg_dma(PNDIS_SG_DMA_DESCRIPTION description, PNDIS_HANDLE handle,
+                                   const CallSite& at) {
   if (!description || !handle) return NDIS_STATUS_INVALID_PARAMETER;
-  if (!enter_call(at)) return NDIS_STATUS_FAILURE;
-  if (on_cpu() && cpu().irql() != sim::kPassiveLevel)
-    report("CALL_AT_DIRQL", "NdisMRegisterScatterGatherDma", at,
-           "NdisMRegisterScatterGatherDma must be called at PASSIVE_LEVEL, not IRQL " +
-               std::to_string(cpu().irql()));
+  if (!core_.enter_call(at)) return NDIS_STATUS_FAILURE;
+  if (core_.on_cpu() && core_.cpu().irql() != sim::kPassiveLevel)
+    core_.report("CALL_AT_DIRQL", "NdisMRegisterScatterGatherDma", at,
+                 "NdisMRegisterScatterGatherDma must be called at PASSIVE_LEVEL, not IRQL " +
+                     std::to_string(core_.cpu().irql()));
   if (!description->ProcessSGListHandler) return NDIS_STATUS_INVALID_PARAMETER;
-  if (sg_dma_) return NDIS_STATUS_FAILURE;  // one per adapter
-  sg_dma_ = std::make_unique<SgDma>();
+  if (registration_) return NDIS_STATUS_FAILURE;  // one per adapter
+  registration_ = std::make_unique<Registration>();
   description->ScatterGatherListSize = list_bytes(kMaxElements);
-  sg_dma_->description = *description;
-  *handle = sg_dma_.get();
+  registration_->description = *description;
+  *handle = registration_.get();
   return NDIS_STATUS_SUCCESS;
 }
 
-void Kernel::deregister_sg_dma(NDIS_HANDLE handle, const CallSite& at) {
-  if (!enter_call(at) || !sg_dma_ || handle != sg_dma_.get()) return;
-  if (!sg_dma_->lists.empty())
-    report("SG_LIST_NOT_FREED", "NdisMDeregisterScatterGatherDma", at,
-           "NdisMDeregisterScatterGatherDma with " + std::to_string(sg_dma_->lists.size()) +
-               " scatter-gather list(s) never freed");
-  for (auto& [list, info] : sg_dma_->lists)
-    for (auto [address, bytes] : info.granted) platform_.memory().revoke(address, bytes);
-  sg_dma_.reset();
+void SgDma::deregister_sg_dma(NDIS_HANDLE handle, const CallSite& at) {
+  if (!core_.enter_call(at) || !registration_ || handle != registration_.get()) return;
+  if (!registration_->lists.empty())
+    core_.report("SG_LIST_NOT_FREED", "NdisMDeregisterScatterGatherDma", at,
+                 "NdisMDeregisterScatterGatherDma with " +
+                     std::to_string(registration_->lists.size()) +
+                     " scatter-gather list(s) never freed");
+  for (auto& [list, info] : registration_->lists)
+    for (auto [address, bytes] : info.granted) core_.platform().memory().revoke(address, bytes);
+  registration_.reset();
 }
 
-NDIS_STATUS Kernel::allocate_sg_list(NDIS_HANDLE handle, PNET_BUFFER nb, PVOID context,
-                                     PVOID buffer, ULONG buffer_size, const CallSite& at) {
-  if (!enter_call(at)) return NDIS_STATUS_FAILURE;
-  if (!check_not_dirql("NdisMAllocateNetBufferSGList", at)) return NDIS_STATUS_FAILURE;
-  if (!sg_dma_ || handle != sg_dma_.get() || !nb) return NDIS_STATUS_INVALID_PARAMETER;
-  if (!check_not_freed(nb, "NdisMAllocateNetBufferSGList", at)) return NDIS_STATUS_FAILURE;
+NDIS_STATUS SgDma::allocate_sg_list(NDIS_HANDLE handle, PNET_BUFFER nb, PVOID context, PVOID buffer,
+                                    ULONG buffer_size, const CallSite& at) {
+  if (!core_.enter_call(at)) return NDIS_STATUS_FAILURE;
+  if (!core_.check_not_dirql("NdisMAllocateNetBufferSGList", at)) return NDIS_STATUS_FAILURE;
+  if (!registration_ || handle != registration_.get() || !nb) return NDIS_STATUS_INVALID_PARAMETER;
+  if (!net_buffers_.check_not_freed(nb, "NdisMAllocateNetBufferSGList", at))
+    return NDIS_STATUS_FAILURE;
   // One element per physically contiguous piece of the data.
-  auto& memory = platform_.memory();
+  auto& memory = core_.platform().memory();
   std::vector<SCATTER_GATHER_ELEMENT> elements;
   bool mappable = true;
   for_each_net_buffer_piece(nb, [&](const uint8_t* p, ULONG n) {
@@ -74,15 +98,16 @@ NDIS_STATUS Kernel::allocate_sg_list(NDIS_HANDLE handle, PNET_BUFFER nb, PVOID c
     elements.push_back(element);
   });
   if (!mappable) {
-    report("SG_MEMORY_NOT_MAPPABLE", "NdisMAllocateNetBufferSGList", at,
-           "the NET_BUFFER's data is not in memory NDIS allocated, so no device address maps it");
+    core_.report(
+        "SG_MEMORY_NOT_MAPPABLE", "NdisMAllocateNetBufferSGList", at,
+        "the NET_BUFFER's data is not in memory NDIS allocated, so no device address maps it");
     return NDIS_STATUS_RESOURCES;
   }
   const auto count = static_cast<ULONG>(elements.size());
   if (count > kMaxElements || (buffer && buffer_size < list_bytes(count)))
     return NDIS_STATUS_BUFFER_TOO_SHORT;
 
-  SgDma::List info{nb, {}, {}};
+  Registration::List info{nb, {}, {}};
   if (!buffer) {
     info.storage.resize(list_bytes(count));
     buffer = info.storage.data();
@@ -96,47 +121,47 @@ NDIS_STATUS Kernel::allocate_sg_list(NDIS_HANDLE handle, PNET_BUFFER nb, PVOID c
     memory.grant(address, element.Length, format_where(at));
     info.granted.emplace_back(address, element.Length);
   }
-  sg_dma_->by_nb[nb] = list;
-  sg_dma_->lists.emplace(list, std::move(info));
+  registration_->by_nb[nb] = list;
+  registration_->lists.emplace(list, std::move(info));
   nb->ScatterGatherList = list;
 
   // NDIS calls MiniportProcessSGList at DISPATCH_LEVEL, here before it returns.
-  const sim::Irql before = on_cpu() ? cpu().irql() : sim::kPassiveLevel;
-  if (on_cpu() && before < sim::kDispatchLevel) set_irql(sim::kDispatchLevel);
-  run_callback(
+  const sim::Irql before = core_.on_cpu() ? core_.cpu().irql() : sim::kPassiveLevel;
+  if (core_.on_cpu() && before < sim::kDispatchLevel) core_.set_irql(sim::kDispatchLevel);
+  core_.run_callback(
       "MiniportProcessSGList",
-      [&] { sg_dma_->description.ProcessSGListHandler(nullptr, nullptr, list, context); },
+      [&] { registration_->description.ProcessSGListHandler(nullptr, nullptr, list, context); },
       CallbackKind::kDpc);
-  if (on_cpu() && before < sim::kDispatchLevel) set_irql(before);
+  if (core_.on_cpu() && before < sim::kDispatchLevel) core_.set_irql(before);
   return NDIS_STATUS_SUCCESS;
 }
 
-void Kernel::free_sg_list(NDIS_HANDLE handle, PSCATTER_GATHER_LIST list, PNET_BUFFER nb,
-                          const CallSite& at) {
-  if (!enter_call(at)) return;
-  check_not_dirql("NdisMFreeNetBufferSGList", at);
-  if (!sg_dma_ || handle != sg_dma_.get()) return;
-  auto it = sg_dma_->lists.find(list);
-  if (it == sg_dma_->lists.end() || it->second.nb != nb) {
-    report("SG_LIST_FREED_TWICE", "NdisMFreeNetBufferSGList", at,
-           it == sg_dma_->lists.end()
-               ? "NdisMFreeNetBufferSGList of a scatter-gather list that is not outstanding "
-                 "(freed already, or never allocated)"
-               : "NdisMFreeNetBufferSGList with a NET_BUFFER the list was not allocated for");
+void SgDma::free_sg_list(NDIS_HANDLE handle, PSCATTER_GATHER_LIST list, PNET_BUFFER nb,
+                         const CallSite& at) {
+  if (!core_.enter_call(at)) return;
+  core_.check_not_dirql("NdisMFreeNetBufferSGList", at);
+  if (!registration_ || handle != registration_.get()) return;
+  auto it = registration_->lists.find(list);
+  if (it == registration_->lists.end() || it->second.nb != nb) {
+    core_.report("SG_LIST_FREED_TWICE", "NdisMFreeNetBufferSGList", at,
+                 it == registration_->lists.end()
+                     ? "NdisMFreeNetBufferSGList of a scatter-gather list that is not outstanding "
+                       "(freed already, or never allocated)"
+                     : "NdisMFreeNetBufferSGList with a NET_BUFFER the list was not allocated for");
     return;
   }
-  auto& memory = platform_.memory();
+  auto& memory = core_.platform().memory();
   for (auto [address, bytes] : it->second.granted) memory.revoke(address, bytes);
-  sg_dma_->by_nb.erase(nb);
-  sg_dma_->lists.erase(it);
+  registration_->by_nb.erase(nb);
+  registration_->lists.erase(it);
 }
 
-void Kernel::check_sg_freed(PNET_BUFFER_LIST nbl, const CallSite& at) {
-  if (!sg_dma_) return;
+void SgDma::check_sg_freed(PNET_BUFFER_LIST nbl, const CallSite& at) {
+  if (!registration_) return;
   for (PNET_BUFFER nb = nbl->FirstNetBuffer; nb; nb = nb->Next)
-    if (sg_dma_->by_nb.count(nb))
-      report("SG_LIST_NOT_FREED", "NdisMSendNetBufferListsComplete", at,
-             "a NET_BUFFER was completed with its scatter-gather list still allocated");
+    if (registration_->by_nb.count(nb))
+      core_.report("SG_LIST_NOT_FREED", "NdisMSendNetBufferListsComplete", at,
+                   "a NET_BUFFER was completed with its scatter-gather list still allocated");
 }
 
 }  // namespace nicsim::ndis

@@ -1,6 +1,6 @@
 // Synchronization services of the NDIS layer: Ke IRQL calls, KSPIN_LOCK and the NDIS interlocked
-// helpers (through the Kernel's spin-lock checker), NDIS_RW_LOCK_EX, plus the owner of these and
-// of the timer, DPC and work-item components (timers.h). Kernel-private.
+// helpers (through the spin-lock checks), NDIS_RW_LOCK_EX, plus the owner of these and of the
+// timer, DPC and work-item components (timers.h). Kernel-private.
 #pragma once
 
 #include <ndis.h>
@@ -12,9 +12,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "driver/ndis/kernel.h"
-#include "driver/ndis/kernel_state.h"
+#include "driver/ndis/lock_verifier.h"
+#include "driver/ndis/spin_locks.h"
 #include "driver/ndis/timers.h"
+#include "driver/ndis/verifier_core.h"
 
 namespace nicsim::ndis {
 
@@ -25,7 +26,8 @@ std::string name_from_expression(const char* expression, std::string_view fallba
 // NDIS_SPIN_LOCK.
 class KeSync {
  public:
-  explicit KeSync(Kernel& kernel) : k_(kernel) {}
+  KeSync(VerifierCore& core, LockVerifier& locks, SpinLocks& spin_locks)
+      : core_(core), locks_(locks), spin_locks_(spin_locks) {}
 
   // A yield point for Interlocked* and KeMemoryBarrier.
   void interlocked(const CallSite& at);
@@ -43,16 +45,18 @@ class KeSync {
                        const CallSite& at);
 
  private:
-  static const Kernel::SpinApi kKeSpinApi;
-  Kernel::LockState* find(PKSPIN_LOCK lock, bool dpr, bool acquire, const CallSite& at);
-  Kernel& k_;
+  static const SpinApi kKeSpinApi;
+  LockState* find(PKSPIN_LOCK lock, bool dpr, bool acquire, const CallSite& at);
+  VerifierCore& core_;
+  LockVerifier& locks_;
+  SpinLocks& spin_locks_;
 };
 
-// NDIS_RW_LOCK_EX: readers share, a writer excludes. Each lock is a LockState of the Kernel's
-// checker (order graph, held list, LOCK_HELD_AT_RETURN, statistics); the holds live here.
+// NDIS_RW_LOCK_EX: readers share, a writer excludes. Each lock is a LockState of the lock
+// verifier (order graph, held list, LOCK_HELD_AT_RETURN, statistics); the holds live here.
 class RwLocks {
  public:
-  explicit RwLocks(Kernel& kernel) : k_(kernel) {}
+  RwLocks(VerifierCore& core, LockVerifier& locks) : core_(core), locks_(locks) {}
 
   PNDIS_RW_LOCK_EX allocate(const char* name, const CallSite& at);
   void free(PNDIS_RW_LOCK_EX lock, const CallSite& at);
@@ -71,7 +75,7 @@ class RwLocks {
     std::string where;
   };
   struct Lock {
-    Kernel::LockState* state = nullptr;
+    LockState* state = nullptr;
     bool allocated = true;
     std::vector<Hold> holds;
   };
@@ -85,16 +89,17 @@ class RwLocks {
              const CallSite& at);
   void drop(Lock& lock, size_t index, const CallSite& at);
 
-  Kernel& k_;
-  std::vector<std::unique_ptr<Lock>> locks_;
+  VerifierCore& core_;
+  LockVerifier& locks_;
+  std::vector<std::unique_ptr<Lock>> rw_locks_;
   std::unordered_map<const void*, Lock*> by_handle_;
 };
 
 // Everything the synchronization, timer and work-item calls need, made on first use.
 class SyncServices {
  public:
-  explicit SyncServices(Kernel& kernel)
-      : ke(kernel), rw(kernel), timers(kernel), dpcs(kernel), work_items(kernel) {}
+  SyncServices(VerifierCore& core, LockVerifier& locks, SpinLocks& spin_locks)
+      : ke(core, locks, spin_locks), rw(core, locks), timers(core), dpcs(core), work_items(core) {}
   KeSync ke;
   RwLocks rw;
   TimerObjects timers;

@@ -8,15 +8,14 @@
 #define SC_INCLUDE_DYNAMIC_PROCESSES
 #include <systemc>
 
-#include "driver/ndis/kernel_state.h"
 #include "driver/ndis/sync.h"
+#include "driver/ndis/waits.h"
 
 namespace nicsim::ndis {
 namespace {
 
-constexpr LONGLONG kUnixEpochIn1601Units = 116'444'736'000'000'000;  // as Kernel::system_time
-constexpr UCHAR kDpcObject = 19;                                     // KOBJECTS::DpcObject
-constexpr UCHAR kMediumImportance = 1;                               // KDPC_IMPORTANCE
+constexpr UCHAR kDpcObject = 19;        // KOBJECTS::DpcObject
+constexpr UCHAR kMediumImportance = 1;  // KDPC_IMPORTANCE
 
 sc_core::sc_time ns(uint64_t value) {
   return sc_core::sc_time(static_cast<double>(value), sc_core::SC_NS);
@@ -41,14 +40,14 @@ struct TimerObjects::Timer {
   std::vector<unsigned> running_on;  // CPUs in its callback now
 };
 
-TimerObjects::TimerObjects(Kernel& kernel) : k_(kernel) {}
+TimerObjects::TimerObjects(VerifierCore& core) : core_(core) {}
 TimerObjects::~TimerObjects() = default;
 
 NDIS_STATUS TimerObjects::allocate(PNDIS_TIMER_CHARACTERISTICS chars, PNDIS_HANDLE handle,
                                    const CallSite& at) {
   if (!handle) throw std::invalid_argument("NdisAllocateTimerObject: null pTimerObject");
-  k_.enter_call(at);
-  k_.check_not_dirql("NdisAllocateTimerObject", at);
+  core_.enter_call(at);
+  core_.check_not_dirql("NdisAllocateTimerObject", at);
   *handle = nullptr;
   if (!chars || chars->Header.Type != NDIS_OBJECT_TYPE_TIMER_CHARACTERISTICS ||
       chars->Header.Revision < NDIS_TIMER_CHARACTERISTICS_REVISION_1 ||
@@ -60,7 +59,7 @@ NDIS_STATUS TimerObjects::allocate(PNDIS_TIMER_CHARACTERISTICS chars, PNDIS_HAND
   timer.chars = *chars;
   timer.due = std::make_shared<sc_core::sc_event>();
   timer.dpc = std::make_unique<sim::Dpc>(timer.name + ".Dpc",
-                                         [this, &timer] { run(timer, k_.cpu().index()); });
+                                         [this, &timer] { run(timer, core_.cpu().index()); });
   timers_.push_back(std::move(owned));
   by_handle_[&timer] = &timer;
   *handle = &timer;
@@ -69,11 +68,10 @@ NDIS_STATUS TimerObjects::allocate(PNDIS_TIMER_CHARACTERISTICS chars, PNDIS_HAND
   options.spawn_method();
   options.dont_initialize();
   options.set_sensitivity(timer.due.get());
-  Kernel* kernel = &k_;
   sc_core::sc_spawn(
-      [this, kernel, &timer, keep = timer.due] {
+      [this, installed = core_.installed(), &timer, keep = timer.due] {
         (void)keep;  // the event lives as long as this method process
-        if (Kernel::current_or_null() == kernel) expire(timer);
+        if (installed()) expire(timer);
       },
       sc_core::sc_gen_unique_name("ndis_timer"), &options);
   return NDIS_STATUS_SUCCESS;
@@ -83,34 +81,36 @@ TimerObjects::Timer* TimerObjects::find(NDIS_HANDLE handle, std::string_view api
                                         const CallSite& at) {
   auto it = by_handle_.find(handle);
   if (it != by_handle_.end() && it->second->allocated) return it->second;
-  k_.report("OBJECT_NOT_ALLOCATED", it != by_handle_.end() ? it->second->name : "timer object", at,
-            std::string(api) + " on a timer object " +
-                (it != by_handle_.end() ? "after NdisFreeTimerObject"
-                                        : "not allocated with NdisAllocateTimerObject"));
+  core_.report("OBJECT_NOT_ALLOCATED", it != by_handle_.end() ? it->second->name : "timer object",
+               at,
+               std::string(api) + " on a timer object " +
+                   (it != by_handle_.end() ? "after NdisFreeTimerObject"
+                                           : "not allocated with NdisAllocateTimerObject"));
   return nullptr;
 }
 
 BOOLEAN TimerObjects::set(NDIS_HANDLE handle, LONGLONG due_time, LONG period_ms, PVOID context,
                           const CallSite& at) {
-  k_.enter_call(at);
+  core_.enter_call(at);
   Timer* timer = find(handle, "NdisSetTimerObject", at);
   if (!timer) return FALSE;
-  k_.check_not_dirql("NdisSetTimerObject", at);
+  core_.check_not_dirql("NdisSetTimerObject", at);
   // Negative: relative 100 ns units; otherwise an absolute system time (past: fire now).
-  const LONGLONG now = kUnixEpochIn1601Units + static_cast<LONGLONG>(k_.platform_.now_ns() / 100);
+  const LONGLONG now =
+      kUnixEpochIn1601Units + static_cast<LONGLONG>(core_.platform().now_ns() / 100);
   const LONGLONG delay = due_time < 0 ? -due_time : std::max<LONGLONG>(0, due_time - now);
   const BOOLEAN was_set = timer->set ? TRUE : FALSE;
   timer->set = true;
   timer->period_ns = period_ms > 0 ? static_cast<uint64_t>(period_ms) * 1'000'000 : 0;
   timer->context = context ? context : timer->chars.FunctionContext;
-  timer->cpu = k_.on_cpu() ? k_.cpu().index() : 0;
+  timer->cpu = core_.on_cpu() ? core_.cpu().index() : 0;
   timer->due->cancel();
   timer->due->notify(ns(static_cast<uint64_t>(delay) * 100));
   return was_set;
 }
 
 void TimerObjects::expire(Timer& timer) {
-  if (!timer.set || k_.platform_.stopped()) return;
+  if (!timer.set || core_.platform().stopped()) return;
   if (timer.period_ns > 0)
     timer.due->notify(ns(timer.period_ns));  // periodic: stays in the timer queue
   else
@@ -118,55 +118,55 @@ void TimerObjects::expire(Timer& timer) {
   if (timer.dpc_queued) return;  // its DPC has not run yet: coalesces
   timer.dpc_queued = true;
   timer.dpc_context = timer.context;
-  k_.platform_.queue_dpc(*timer.dpc, timer.cpu);
+  core_.platform().queue_dpc(*timer.dpc, timer.cpu);
 }
 
 void TimerObjects::run(Timer& timer, unsigned cpu) {
   timer.dpc_queued = false;
-  if (k_.platform_.stopped() || !timer.allocated) return;
+  if (core_.platform().stopped() || !timer.allocated) return;
   timer.running_on.push_back(cpu);
   PVOID context = timer.dpc_context;
-  k_.run_callback(
+  core_.run_callback(
       timer.name, [&] { timer.chars.TimerFunction(nullptr, context, nullptr, nullptr); },
       CallbackKind::kDpc);
   timer.running_on.erase(std::find(timer.running_on.begin(), timer.running_on.end(), cpu));
 }
 
 BOOLEAN TimerObjects::cancel(NDIS_HANDLE handle, const CallSite& at) {
-  k_.enter_call(at);
+  core_.enter_call(at);
   Timer* timer = find(handle, "NdisCancelTimerObject", at);
   if (!timer) return FALSE;
-  const sim::Irql irql = k_.on_cpu() ? k_.cpu().irql() : sim::kPassiveLevel;
+  const sim::Irql irql = core_.on_cpu() ? core_.cpu().irql() : sim::kPassiveLevel;
   if (timer->period_ns > 0 && irql != sim::kPassiveLevel)
-    k_.report("PERIODIC_TIMER_CANCEL_IRQL", timer->name, at,
-              "NdisCancelTimerObject on the periodic " + timer->name + " at IRQL " +
-                  std::to_string(irql) + " (must be PASSIVE_LEVEL)");
+    core_.report("PERIODIC_TIMER_CANCEL_IRQL", timer->name, at,
+                 "NdisCancelTimerObject on the periodic " + timer->name + " at IRQL " +
+                     std::to_string(irql) + " (must be PASSIVE_LEVEL)");
   else
-    k_.check_not_dirql("NdisCancelTimerObject", at);
+    core_.check_not_dirql("NdisCancelTimerObject", at);
   const BOOLEAN was_set = timer->set ? TRUE : FALSE;
   timer->set = false;
   timer->due->cancel();
   // Periodic at PASSIVE_LEVEL: NDIS flushes the queued DPCs, so no callback runs on return.
-  if (timer->period_ns > 0 && irql == sim::kPassiveLevel && k_.on_cpu())
-    k_.cpu().block_until([timer] { return !timer->dpc_queued && timer->running_on.empty(); });
+  if (timer->period_ns > 0 && irql == sim::kPassiveLevel && core_.on_cpu())
+    core_.cpu().block_until([timer] { return !timer->dpc_queued && timer->running_on.empty(); });
   return was_set;
 }
 
 void TimerObjects::free(NDIS_HANDLE handle, const CallSite& at) {
-  k_.enter_call(at);
+  core_.enter_call(at);
   Timer* timer = find(handle, "NdisFreeTimerObject", at);
   if (!timer) return;
-  k_.check_not_dirql("NdisFreeTimerObject", at);
-  const int me = k_.on_cpu() ? static_cast<int>(k_.cpu().index()) : -1;
+  core_.check_not_dirql("NdisFreeTimerObject", at);
+  const int me = core_.on_cpu() ? static_cast<int>(core_.cpu().index()) : -1;
   const bool running_elsewhere =
       std::any_of(timer->running_on.begin(), timer->running_on.end(),
                   [me](unsigned cpu) { return static_cast<int>(cpu) != me; });
   if (timer->set || timer->dpc_queued || running_elsewhere)
-    k_.report("TIMER_FREED_IN_USE", timer->name, at,
-              "NdisFreeTimerObject on " + timer->name + " while it " +
-                  (timer->set          ? "is set (call NdisCancelTimerObject first)"
-                   : timer->dpc_queued ? "has its callback queued"
-                                       : "runs its callback on another CPU"));
+    core_.report("TIMER_FREED_IN_USE", timer->name, at,
+                 "NdisFreeTimerObject on " + timer->name + " while it " +
+                     (timer->set          ? "is set (call NdisCancelTimerObject first)"
+                      : timer->dpc_queued ? "has its callback queued"
+                                          : "runs its callback on another CPU"));
   timer->set = false;
   timer->due->cancel();
   timer->allocated = false;
@@ -183,18 +183,18 @@ struct DpcObjects::Object {
   int target = -1;  // KeSetTargetProcessorDpc
 };
 
-DpcObjects::DpcObjects(Kernel& kernel) : k_(kernel) {}
+DpcObjects::DpcObjects(VerifierCore& core) : core_(core) {}
 DpcObjects::~DpcObjects() = default;
 
 void DpcObjects::initialize(PRKDPC dpc, PKDEFERRED_ROUTINE routine, PVOID context, const char* name,
                             const CallSite& at) {
   if (!dpc) throw std::invalid_argument("KeInitializeDpc: null Dpc");
-  k_.enter_call(at);
+  core_.enter_call(at);
   auto& object = objects_[dpc];
   if (!object) {
     object = std::make_unique<Object>();
     object->kdpc = dpc;
-    for (unsigned c = 0; c < k_.platform_.num_cpus(); ++c)
+    for (unsigned c = 0; c < core_.platform().num_cpus(); ++c)
       object->per_cpu.push_back(std::make_unique<sim::Dpc>("", nullptr));
   }
   object->name = name_from_expression(name, "Dpc");
@@ -212,29 +212,29 @@ void DpcObjects::initialize(PRKDPC dpc, PKDEFERRED_ROUTINE routine, PVOID contex
 DpcObjects::Object* DpcObjects::find(PRKDPC dpc, std::string_view api, const CallSite& at) {
   auto it = objects_.find(dpc);
   if (it != objects_.end()) return it->second.get();
-  k_.report("OBJECT_NOT_ALLOCATED", "KDPC", at,
-            std::string(api) + " on a KDPC not initialized with KeInitializeDpc");
+  core_.report("OBJECT_NOT_ALLOCATED", "KDPC", at,
+               std::string(api) + " on a KDPC not initialized with KeInitializeDpc");
   return nullptr;
 }
 
 BOOLEAN DpcObjects::insert(PRKDPC dpc, PVOID argument1, PVOID argument2, const CallSite& at) {
-  k_.enter_call(at);
+  core_.enter_call(at);
   Object* object = find(dpc, "KeInsertQueueDpc", at);
   if (!object || object->queued) return FALSE;
   const unsigned cpu = object->target >= 0 ? static_cast<unsigned>(object->target)
-                       : k_.on_cpu()       ? k_.cpu().index()
+                       : core_.on_cpu()    ? core_.cpu().index()
                                            : 0;
   dpc->SystemArgument1 = argument1;
   dpc->SystemArgument2 = argument2;
   dpc->DpcData = dpc;  // non-NULL while queued, as on Windows
   object->queued = true;
   object->queued_cpu = cpu;
-  k_.platform_.queue_dpc(*object->per_cpu[cpu], cpu);  // false: a stale entry there serves
+  core_.platform().queue_dpc(*object->per_cpu[cpu], cpu);  // false: a stale entry there serves
   return TRUE;
 }
 
 BOOLEAN DpcObjects::remove(PRKDPC dpc, const CallSite& at) {
-  k_.enter_call(at);
+  core_.enter_call(at);
   Object* object = find(dpc, "KeRemoveQueueDpc", at);
   if (!object || !object->queued) return FALSE;
   object->queued = false;
@@ -243,11 +243,11 @@ BOOLEAN DpcObjects::remove(PRKDPC dpc, const CallSite& at) {
 }
 
 void DpcObjects::set_target(PRKDPC dpc, CCHAR number, const CallSite& at) {
-  k_.enter_call(at);
+  core_.enter_call(at);
   Object* object = find(dpc, "KeSetTargetProcessorDpc", at);
   if (!object) return;
-  if (number < 0 || static_cast<unsigned>(number) >= k_.platform_.num_cpus()) {
-    k_.report(
+  if (number < 0 || static_cast<unsigned>(number) >= core_.platform().num_cpus()) {
+    core_.report(
         "DPC_BAD_CPU", object->name, at,
         "KeSetTargetProcessorDpc to CPU " + std::to_string(number) + ", which does not exist");
     return;
@@ -261,8 +261,8 @@ void DpcObjects::run(Object& object, unsigned cpu) {
   object.queued = false;
   PRKDPC dpc = object.kdpc;
   dpc->DpcData = nullptr;
-  if (k_.platform_.stopped() || !dpc->DeferredRoutine) return;
-  k_.run_callback(
+  if (core_.platform().stopped() || !dpc->DeferredRoutine) return;
+  core_.run_callback(
       object.name,
       [&] {
         dpc->DeferredRoutine(dpc, dpc->DeferredContext, dpc->SystemArgument1, dpc->SystemArgument2);
@@ -278,12 +278,12 @@ struct IoWorkItems::Item {
   bool queued = false;
 };
 
-IoWorkItems::IoWorkItems(Kernel& kernel) : k_(kernel) {}
+IoWorkItems::IoWorkItems(VerifierCore& core) : core_(core) {}
 IoWorkItems::~IoWorkItems() = default;
 
 NDIS_HANDLE IoWorkItems::allocate(const CallSite& at) {
-  k_.enter_call(at);
-  k_.check_not_dirql("NdisAllocateIoWorkItem", at);
+  core_.enter_call(at);
+  core_.check_not_dirql("NdisAllocateIoWorkItem", at);
   auto owned = std::make_unique<Item>();
   owned->name = "WorkItem" + std::to_string(items_.size());
   Item* item = owned.get();
@@ -295,46 +295,46 @@ NDIS_HANDLE IoWorkItems::allocate(const CallSite& at) {
 IoWorkItems::Item* IoWorkItems::find(NDIS_HANDLE handle, std::string_view api, const CallSite& at) {
   auto it = by_handle_.find(handle);
   if (it != by_handle_.end() && it->second->allocated) return it->second;
-  k_.report("OBJECT_NOT_ALLOCATED", it != by_handle_.end() ? it->second->name : "work item", at,
-            std::string(api) + " on a work item " +
-                (it != by_handle_.end() ? "after NdisFreeIoWorkItem"
-                                        : "not allocated with NdisAllocateIoWorkItem"));
+  core_.report("OBJECT_NOT_ALLOCATED", it != by_handle_.end() ? it->second->name : "work item", at,
+               std::string(api) + " on a work item " +
+                   (it != by_handle_.end() ? "after NdisFreeIoWorkItem"
+                                           : "not allocated with NdisAllocateIoWorkItem"));
   return nullptr;
 }
 
 void IoWorkItems::queue(NDIS_HANDLE handle, NDIS_IO_WORKITEM_ROUTINE routine, PVOID context,
                         const CallSite& at) {
   if (!routine) throw std::invalid_argument("NdisQueueIoWorkItem: null Routine");
-  k_.enter_call(at);
+  core_.enter_call(at);
   Item* item = find(handle, "NdisQueueIoWorkItem", at);
   if (!item) return;
-  k_.check_not_dirql("NdisQueueIoWorkItem", at);
+  core_.check_not_dirql("NdisQueueIoWorkItem", at);
   if (item->queued) {
-    k_.report("WORKITEM_IN_USE", item->name, at,
-              "NdisQueueIoWorkItem on " + item->name + ", which is queued and has not run yet");
+    core_.report("WORKITEM_IN_USE", item->name, at,
+                 "NdisQueueIoWorkItem on " + item->name + ", which is queued and has not run yet");
     return;
   }
   item->queued = true;
   // Another CPU than the caller's, so a caller that waits for the item does not block it.
-  const unsigned cpus = k_.platform_.num_cpus();
-  const unsigned cpu = k_.on_cpu() ? (k_.cpu().index() + 1) % cpus : 0;
-  k_.run_passive(
+  const unsigned cpus = core_.platform().num_cpus();
+  const unsigned cpu = core_.on_cpu() ? (core_.cpu().index() + 1) % cpus : 0;
+  core_.run_passive(
       cpu, item->name,
       [item, routine, context] {
         item->queued = false;
         if (item->allocated) routine(context, item);
       },
-      k_.platform_.now_ns());
+      core_.platform().now_ns());
 }
 
 void IoWorkItems::free(NDIS_HANDLE handle, const CallSite& at) {
-  k_.enter_call(at);
+  core_.enter_call(at);
   Item* item = find(handle, "NdisFreeIoWorkItem", at);
   if (!item) return;
-  k_.check_not_dirql("NdisFreeIoWorkItem", at);
+  core_.check_not_dirql("NdisFreeIoWorkItem", at);
   if (item->queued)
-    k_.report("WORKITEM_IN_USE", item->name, at,
-              "NdisFreeIoWorkItem on " + item->name + ", which is queued and has not run yet");
+    core_.report("WORKITEM_IN_USE", item->name, at,
+                 "NdisFreeIoWorkItem on " + item->name + ", which is queued and has not run yet");
   item->allocated = false;
 }
 

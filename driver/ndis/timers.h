@@ -11,7 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "driver/ndis/kernel.h"
+#include "driver/ndis/verifier_core.h"
 
 namespace sc_core {
 class sc_event;
@@ -21,7 +21,7 @@ namespace nicsim::ndis {
 
 class TimerObjects {
  public:
-  explicit TimerObjects(Kernel& kernel);
+  explicit TimerObjects(VerifierCore& core);
   ~TimerObjects();
 
   NDIS_STATUS allocate(PNDIS_TIMER_CHARACTERISTICS chars, PNDIS_HANDLE handle, const CallSite& at);
@@ -36,14 +36,14 @@ class TimerObjects {
   void expire(Timer& timer);             // the due time came (SystemC side)
   void run(Timer& timer, unsigned cpu);  // its DPC runs on cpu
 
-  Kernel& k_;
+  VerifierCore& core_;
   std::vector<std::unique_ptr<Timer>> timers_;
   std::unordered_map<const void*, Timer*> by_handle_;
 };
 
 class DpcObjects {
  public:
-  explicit DpcObjects(Kernel& kernel);
+  explicit DpcObjects(VerifierCore& core);
   ~DpcObjects();
 
   void initialize(PRKDPC dpc, PKDEFERRED_ROUTINE routine, PVOID context, const char* name,
@@ -57,13 +57,13 @@ class DpcObjects {
   Object* find(PRKDPC dpc, std::string_view api, const CallSite& at);
   void run(Object& object, unsigned cpu);
 
-  Kernel& k_;
+  VerifierCore& core_;
   std::unordered_map<const void*, std::unique_ptr<Object>> objects_;
 };
 
 class IoWorkItems {
  public:
-  explicit IoWorkItems(Kernel& kernel);
+  explicit IoWorkItems(VerifierCore& core);
   ~IoWorkItems();
 
   NDIS_HANDLE allocate(const CallSite& at);
@@ -75,7 +75,7 @@ class IoWorkItems {
   struct Item;
   Item* find(NDIS_HANDLE handle, std::string_view api, const CallSite& at);
 
-  Kernel& k_;
+  VerifierCore& core_;
   std::vector<std::unique_ptr<Item>> items_;
   std::unordered_map<const void*, Item*> by_handle_;
 };

@@ -1,0 +1,30 @@
+// Memory the driver allocates through NDIS: ordinary and shared (DMA-able) memory, the handoff of
+// a buffer between CPU and device (NdisMSyncBuffer), and checked CPU access to shared memory.
+#pragma once
+
+#include <ndis.h>
+
+#include <cstdint>
+
+#include "driver/ndis/verifier_core.h"
+
+namespace nicsim::ndis {
+
+class DriverMemory {
+ public:
+  explicit DriverMemory(VerifierCore& core) : core_(core) {}
+
+  PVOID allocate_memory(UINT length, const CallSite& at);
+  void free_memory(PVOID va, const CallSite& at);
+  void allocate_shared_memory(ULONG length, PVOID* va, PNDIS_PHYSICAL_ADDRESS pa,
+                              const CallSite& at);
+  void free_shared_memory(PVOID va, NDIS_PHYSICAL_ADDRESS pa, const CallSite& at);
+  void sync_buffer(PVOID va, ULONG length, bool for_device, const CallSite& at);
+  // Checks a CPU access to shared memory (a yield point); returns the host address or 0.
+  uint64_t touch_shared(const volatile void* va, ULONG length, bool write, const CallSite& at);
+
+ private:
+  VerifierCore& core_;
+};
+
+}  // namespace nicsim::ndis
