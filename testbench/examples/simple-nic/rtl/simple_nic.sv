@@ -4,7 +4,8 @@
 // One TX and one RX descriptor ring, registers from simple_nic.json (simple_nic_regs_pkg), a
 // 128-bit DMA master with posted writes, a 32-bit link. quiescent is exact: every block reports
 // whether its next state equals its current one under the current inputs, so with idle inputs
-// nothing changes on the next edge nor on any edge after it.
+// nothing changes on the next edge nor on any edge after it. The DMA reports busy as well while
+// it awaits a response, so a host that answers after a delay is evaluated until it does.
 module simple_nic
   import simple_nic_regs_pkg::*;
 (

@@ -34,7 +34,7 @@ module simple_nic_dma #(
     output logic [TAG_BITS-1:0] tag,
     output logic                err,         // a response was not OKAY (pulse)
     output logic                writes_idle, // every write issued so far has its B response
-    output logic                idle,        // the next edge changes nothing here
+    output logic                idle,        // no job, no response awaited, nothing changes
 
     output logic [ 63:0] m_axi_awaddr,
     output logic [  7:0] m_axi_awlen,
@@ -212,7 +212,8 @@ module simple_nic_dma #(
   end
 
   assign writes_idle = s_q.outstanding == '0 && s_q.phase != ADDR_WR && s_q.phase != DATA_WR;
-  assign idle = s_d == s_q && !burst_push;
+  // Busy while a response is awaited, too: a host that answers after a delay is never skipped.
+  assign idle = s_d == s_q && s_q.phase == IDLE && s_q.outstanding == '0;
 
   always_ff @(posedge clk) begin
     if (burst_push) begin
