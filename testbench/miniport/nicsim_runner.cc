@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 #ifndef NICSIM_PATH
 #error "NICSIM_PATH must name the nicsim executable"
@@ -21,11 +22,32 @@ std::string quote(const std::string& arg) {
   return out + "'";
 }
 
+// The folders this test process made, removed when it exits so thousands of test runs leave no
+// litter in /tmp; NICSIM_KEEP_TEST_FILES=1 keeps them for a look after a failure.
+class TempDirs {
+ public:
+  ~TempDirs() {
+    if (std::getenv("NICSIM_KEEP_TEST_FILES")) return;
+    std::error_code ignored;
+    for (const auto& dir : dirs_) std::filesystem::remove_all(dir, ignored);
+  }
+  void add(const std::string& dir) { dirs_.push_back(dir); }
+
+ private:
+  std::vector<std::string> dirs_;
+};
+
+TempDirs& temp_dirs() {
+  static TempDirs dirs;
+  return dirs;
+}
+
 }  // namespace
 
 std::string temp_dir() {
   std::string pattern = (std::filesystem::temp_directory_path() / "nicsim-test-XXXXXX").string();
   if (!mkdtemp(pattern.data())) return std::filesystem::temp_directory_path().string();
+  temp_dirs().add(pattern);
   return pattern;
 }
 
