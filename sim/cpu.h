@@ -21,17 +21,24 @@ std::string_view to_string(CpuContext context);
 // What a yield point costs in simulated time (before seeded jitter); see CostModel.
 enum class Cost : uint8_t { kNdisCall, kSharedAccess, kSpinIteration, kRoutineEntry, kWork };
 
-// A DPC object. Queued at most once per CPU at a time: queueing it again coalesces.
+// A DPC object. Like a KDPC it sits in at most one CPU's queue at a time: queueing it again, on
+// any CPU, coalesces. Whether it is queued is known here alone (the CPU model sets it).
 class Dpc {
  public:
   Dpc(std::string name, std::function<void()> routine)
       : name_(std::move(name)), routine_(std::move(routine)) {}
+  Dpc(const Dpc&) = delete;
+  Dpc& operator=(const Dpc&) = delete;
   const std::string& name() const { return name_; }
   void run() const { routine_(); }
+  bool queued() const { return queued_cpu_ >= 0; }
+  int queued_cpu() const { return queued_cpu_; }  // -1 when not queued
 
  private:
+  friend class CpuModel;  // the owner of the queues
   std::string name_;
   std::function<void()> routine_;
+  int queued_cpu_ = -1;
 };
 
 class Cpu {

@@ -129,14 +129,10 @@ void CpuModel::run_isr(const PendingInterrupt& interrupt) {
 }
 
 void CpuModel::run_dpc() {
-  const Dpc* dpc = dpcs_.front();
+  Dpc* dpc = dpcs_.front();
   dpcs_.pop_front();
-  queued_.erase(dpc);  // dequeued before it runs: the routine may queue itself again
-  if (services_.observers) {
-    for (HostObserver* observer : *services_.observers) {
-      observer->on_dpc_queue_depth(index_, dpc_queue_depth());
-    }
-  }
+  dpc->queued_cpu_ = -1;  // dequeued before it runs: the routine may queue itself again
+  notify_dpc_queue_depth();
   const Irql saved = irql_;
   push_frame(CpuContext::kDpc, dpc->name(), kDispatchLevel);
   set_irql(kDispatchLevel);
@@ -241,16 +237,28 @@ void CpuModel::block_until(const std::function<bool()>& ready, uint64_t poll_ns)
   }
 }
 
-bool CpuModel::queue_dpc(const Dpc& dpc) {
-  if (!queued_.insert(&dpc).second) return false;
+bool CpuModel::queue_dpc(Dpc& dpc) {
+  if (dpc.queued()) return false;
+  dpc.queued_cpu_ = static_cast<int>(index_);
   dpcs_.push_back(&dpc);
-  if (services_.observers) {
-    for (HostObserver* observer : *services_.observers) {
-      observer->on_dpc_queue_depth(index_, dpc_queue_depth());
-    }
-  }
+  notify_dpc_queue_depth();
   wake();
   return true;
+}
+
+bool CpuModel::remove_dpc(Dpc& dpc) {
+  if (dpc.queued_cpu_ != static_cast<int>(index_)) return false;
+  dpcs_.erase(std::find(dpcs_.begin(), dpcs_.end(), &dpc));
+  dpc.queued_cpu_ = -1;
+  notify_dpc_queue_depth();
+  return true;
+}
+
+void CpuModel::notify_dpc_queue_depth() {
+  if (!services_.observers) return;
+  for (HostObserver* observer : *services_.observers) {
+    observer->on_dpc_queue_depth(index_, dpc_queue_depth());
+  }
 }
 
 void CpuModel::start_passive(std::string name, std::function<void()> fn, uint64_t at_ns) {

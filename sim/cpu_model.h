@@ -9,7 +9,6 @@
 #include <functional>
 #include <string>
 #include <systemc>
-#include <unordered_set>
 #include <vector>
 
 #include "sim/cpu.h"
@@ -66,7 +65,8 @@ class CpuModel : public sc_core::sc_module, public Cpu {
   void block_until(const std::function<bool()>& ready, uint64_t poll_ns = 100) override;
 
   // Platform side.
-  bool queue_dpc(const Dpc& dpc);  // false when dpc is already queued here (coalesced)
+  bool queue_dpc(Dpc& dpc);   // false when dpc is already queued (coalesced)
+  bool remove_dpc(Dpc& dpc);  // false when dpc is not in this CPU's queue
   void start_passive(std::string name, std::function<void()> fn, uint64_t at_ns);
   void wake();  // something now targets this CPU
 
@@ -91,6 +91,7 @@ class CpuModel : public sc_core::sc_module, public Cpu {
   void deliver();
   void run_isr(const PendingInterrupt& interrupt);
   void run_dpc();
+  void notify_dpc_queue_depth();
   void run_passive();
   void set_irql(Irql irql);
   void push_frame(CpuContext context, std::string_view routine, Irql irql);
@@ -103,8 +104,7 @@ class CpuModel : public sc_core::sc_module, public Cpu {
   Services services_;
   Irql irql_ = kPassiveLevel;
   std::vector<Frame> frames_;
-  std::deque<const Dpc*> dpcs_;
-  std::unordered_set<const Dpc*> queued_;
+  std::deque<Dpc*> dpcs_;
   std::deque<PassiveWork> passive_;
   sc_core::sc_event wake_event_;
   sc_core::sc_process_handle thread_;

@@ -148,7 +148,7 @@ uint64_t Platform::nic_cycle() const {
   return now < impl_->nic_phase_ps ? 0 : (now - impl_->nic_phase_ps) / impl_->nic_period_ps + 1;
 }
 
-bool Platform::queue_dpc(const Dpc& dpc, unsigned cpu) {
+bool Platform::queue_dpc(Dpc& dpc, unsigned cpu) {
   if (cpu >= impl_->cpus.size()) {
     Violation violation;
     violation.rule = "DPC_BAD_CPU";
@@ -160,6 +160,11 @@ bool Platform::queue_dpc(const Dpc& dpc, unsigned cpu) {
     return false;
   }
   return impl_->cpus[cpu]->queue_dpc(dpc);
+}
+
+bool Platform::remove_dpc(Dpc& dpc) {
+  if (!dpc.queued()) return false;
+  return impl_->cpus[static_cast<unsigned>(dpc.queued_cpu())]->remove_dpc(dpc);
 }
 
 void Platform::start_passive(unsigned cpu, std::string name, std::function<void()> fn,

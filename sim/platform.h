@@ -81,8 +81,10 @@ class Platform {
   uint64_t nic_cycle() const;  // NIC clock edges at or before now
   uint64_t nic_period_ps() const;
 
-  // Queues dpc on cpu; false when it was already queued there (coalesced).
-  bool queue_dpc(const Dpc& dpc, unsigned cpu);
+  // Queues dpc on cpu; false when it was already queued, on any CPU (coalesced).
+  bool queue_dpc(Dpc& dpc, unsigned cpu);
+  // Takes dpc out of the queue it is in (KeRemoveQueueDpc); false when it was in none.
+  bool remove_dpc(Dpc& dpc);
   // Starts fn as a passive-level thread on cpu at at_ns (run in order per CPU).
   void start_passive(unsigned cpu, std::string name, std::function<void()> fn, uint64_t at_ns = 0);
 

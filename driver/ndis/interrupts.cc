@@ -18,8 +18,7 @@ constexpr sim::Irql kDeviceIrql = sim::kFirstDeviceIrql + 2;
 
 struct Interrupts::Interrupt : InterruptStatus {
   struct DpcSlot {
-    std::unique_ptr<sim::Dpc> dpc;
-    bool queued = false;
+    std::unique_ptr<sim::Dpc> dpc;  // knows whether it is queued
     PVOID context = nullptr;
   };
   unsigned id = 0;
@@ -40,7 +39,7 @@ struct Interrupts::Interrupt : InterruptStatus {
     if (running > 0) return true;
     for (const auto& per_cpu : dpcs)
       for (const auto& slot : per_cpu)
-        if (slot.queued) return true;
+        if (slot.dpc->queued()) return true;
     return false;
   }
 };
@@ -237,16 +236,13 @@ bool Interrupts::dispatch_isr(Interrupt& interrupt, ULONG message_id, unsigned c
 bool Interrupts::queue_one_dpc(Interrupt& interrupt, ULONG message_id, unsigned cpu_index,
                                PVOID context) {
   auto& slot = interrupt.dpcs[message_id][cpu_index];
-  if (slot.queued) return false;  // one DPC object per (message, CPU): coalesces
-  slot.queued = true;
+  if (slot.dpc->queued()) return false;  // one DPC object per (message, CPU): coalesces
   slot.context = context;
-  if (!core_.platform().queue_dpc(*slot.dpc, cpu_index)) return false;
-  return true;
+  return core_.platform().queue_dpc(*slot.dpc, cpu_index);
 }
 
 void Interrupts::run_dpc(Interrupt& interrupt, ULONG message_id, unsigned cpu_index) {
   auto& slot = interrupt.dpcs[message_id][cpu_index];
-  slot.queued = false;
   if (core_.platform().stopped()) return;
   PVOID context = slot.context;
   slot.context = nullptr;

@@ -35,7 +35,6 @@ struct TimerObjects::Timer {
   unsigned cpu = 0;
   std::shared_ptr<sc_core::sc_event> due;  // shared with the SystemC method that fires it
   std::unique_ptr<sim::Dpc> dpc;
-  bool dpc_queued = false;
   PVOID dpc_context = nullptr;
   std::vector<unsigned> running_on;  // CPUs in its callback now
 };
@@ -115,14 +114,12 @@ void TimerObjects::expire(Timer& timer) {
     timer.due->notify(ns(timer.period_ns));  // periodic: stays in the timer queue
   else
     timer.set = false;
-  if (timer.dpc_queued) return;  // its DPC has not run yet: coalesces
-  timer.dpc_queued = true;
+  if (timer.dpc->queued()) return;  // its DPC has not run yet: coalesces
   timer.dpc_context = timer.context;
   core_.platform().queue_dpc(*timer.dpc, timer.cpu);
 }
 
 void TimerObjects::run(Timer& timer, unsigned cpu) {
-  timer.dpc_queued = false;
   if (core_.platform().stopped() || !timer.allocated) return;
   timer.running_on.push_back(cpu);
   PVOID context = timer.dpc_context;
@@ -148,7 +145,7 @@ BOOLEAN TimerObjects::cancel(NDIS_HANDLE handle, const CallSite& at) {
   timer->due->cancel();
   // Periodic at PASSIVE_LEVEL: NDIS flushes the queued DPCs, so no callback runs on return.
   if (timer->period_ns > 0 && irql == sim::kPassiveLevel && core_.on_cpu())
-    core_.cpu().block_until([timer] { return !timer->dpc_queued && timer->running_on.empty(); });
+    core_.cpu().block_until([timer] { return !timer->dpc->queued() && timer->running_on.empty(); });
   return was_set;
 }
 
@@ -161,12 +158,12 @@ void TimerObjects::free(NDIS_HANDLE handle, const CallSite& at) {
   const bool running_elsewhere =
       std::any_of(timer->running_on.begin(), timer->running_on.end(),
                   [me](unsigned cpu) { return static_cast<int>(cpu) != me; });
-  if (timer->set || timer->dpc_queued || running_elsewhere)
+  if (timer->set || timer->dpc->queued() || running_elsewhere)
     core_.report("TIMER_FREED_IN_USE", timer->name, at,
                  "NdisFreeTimerObject on " + timer->name + " while it " +
-                     (timer->set          ? "is set (call NdisCancelTimerObject first)"
-                      : timer->dpc_queued ? "has its callback queued"
-                                          : "runs its callback on another CPU"));
+                     (timer->set             ? "is set (call NdisCancelTimerObject first)"
+                      : timer->dpc->queued() ? "has its callback queued"
+                                             : "runs its callback on another CPU"));
   timer->set = false;
   timer->due->cancel();
   timer->allocated = false;
@@ -177,10 +174,8 @@ void TimerObjects::free(NDIS_HANDLE handle, const CallSite& at) {
 struct DpcObjects::Object {
   PRKDPC kdpc = nullptr;
   std::string name;
-  std::vector<std::unique_ptr<sim::Dpc>> per_cpu;  // one per CPU: a removed entry goes stale
-  bool queued = false;
-  unsigned queued_cpu = 0;
-  int target = -1;  // KeSetTargetProcessorDpc
+  std::unique_ptr<sim::Dpc> dpc;  // in at most one CPU's queue, as the KDPC
+  int target = -1;                // KeSetTargetProcessorDpc
 };
 
 DpcObjects::DpcObjects(VerifierCore& core) : core_(core) {}
@@ -194,13 +189,11 @@ void DpcObjects::initialize(PRKDPC dpc, PKDEFERRED_ROUTINE routine, PVOID contex
   if (!object) {
     object = std::make_unique<Object>();
     object->kdpc = dpc;
-    for (unsigned c = 0; c < core_.platform().num_cpus(); ++c)
-      object->per_cpu.push_back(std::make_unique<sim::Dpc>("", nullptr));
+  } else {
+    core_.platform().remove_dpc(*object->dpc);  // initialized again while queued: it is gone
   }
   object->name = name_from_expression(name, "Dpc");
-  for (unsigned c = 0; c < object->per_cpu.size(); ++c)
-    *object->per_cpu[c] = sim::Dpc(object->name, [this, o = object.get(), c] { run(*o, c); });
-  object->queued = false;
+  object->dpc = std::make_unique<sim::Dpc>(object->name, [this, o = object.get()] { run(*o); });
   object->target = -1;
   *dpc = KDPC{};
   dpc->Type = kDpcObject;
@@ -220,24 +213,21 @@ DpcObjects::Object* DpcObjects::find(PRKDPC dpc, std::string_view api, const Cal
 BOOLEAN DpcObjects::insert(PRKDPC dpc, PVOID argument1, PVOID argument2, const CallSite& at) {
   core_.enter_call(at);
   Object* object = find(dpc, "KeInsertQueueDpc", at);
-  if (!object || object->queued) return FALSE;
+  if (!object || object->dpc->queued()) return FALSE;
   const unsigned cpu = object->target >= 0 ? static_cast<unsigned>(object->target)
                        : core_.on_cpu()    ? core_.cpu().index()
                                            : 0;
   dpc->SystemArgument1 = argument1;
   dpc->SystemArgument2 = argument2;
   dpc->DpcData = dpc;  // non-NULL while queued, as on Windows
-  object->queued = true;
-  object->queued_cpu = cpu;
-  core_.platform().queue_dpc(*object->per_cpu[cpu], cpu);  // false: a stale entry there serves
+  core_.platform().queue_dpc(*object->dpc, cpu);
   return TRUE;
 }
 
 BOOLEAN DpcObjects::remove(PRKDPC dpc, const CallSite& at) {
   core_.enter_call(at);
   Object* object = find(dpc, "KeRemoveQueueDpc", at);
-  if (!object || !object->queued) return FALSE;
-  object->queued = false;
+  if (!object || !core_.platform().remove_dpc(*object->dpc)) return FALSE;
   dpc->DpcData = nullptr;
   return TRUE;
 }
@@ -256,9 +246,7 @@ void DpcObjects::set_target(PRKDPC dpc, CCHAR number, const CallSite& at) {
   dpc->Number = static_cast<USHORT>(number);
 }
 
-void DpcObjects::run(Object& object, unsigned cpu) {
-  if (!object.queued || object.queued_cpu != cpu) return;  // removed, or queued elsewhere
-  object.queued = false;
+void DpcObjects::run(Object& object) {
   PRKDPC dpc = object.kdpc;
   dpc->DpcData = nullptr;
   if (core_.platform().stopped() || !dpc->DeferredRoutine) return;

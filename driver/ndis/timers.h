@@ -55,7 +55,7 @@ class DpcObjects {
  private:
   struct Object;
   Object* find(PRKDPC dpc, std::string_view api, const CallSite& at);
-  void run(Object& object, unsigned cpu);
+  void run(Object& object);
 
   VerifierCore& core_;
   std::unordered_map<const void*, std::unique_ptr<Object>> objects_;

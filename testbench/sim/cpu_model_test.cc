@@ -93,32 +93,60 @@ TEST(CpuModel, DpcCoalescingOnOneCpu) {
   EXPECT_EQ(runs, 1);
 }
 
-TEST(CpuModel, DpcCoalescingRunsConcurrentlyOnTwoCpus) {
+// As a KDPC: in one CPU's queue at a time (queueing it on another CPU meanwhile coalesces), but
+// once dequeued it may be queued again and run on a second CPU while the first still runs it.
+TEST(CpuModel, DpcSitsInOneQueueYetRunsConcurrentlyOnTwoCpus) {
   Platform platform(host_only(2));
   struct Span {
     unsigned cpu;
     uint64_t begin, end;
   };
   std::vector<Span> spans;
+  bool requeued = false;
+  Dpc* self = nullptr;
   Dpc dpc("dpc", [&] {
     Cpu& cpu = platform.current_cpu();
     const uint64_t begin = platform.now_ns();
+    EXPECT_FALSE(self->queued());  // dequeued before its routine runs
+    if (!requeued) requeued = platform.queue_dpc(*self, 1);
     for (int i = 0; i < 5; ++i) cpu.yield(Cost::kWork);
     spans.push_back({cpu.index(), begin, platform.now_ns()});
   });
+  self = &dpc;
   platform.start_passive(0, "queue on both", [&] {
     Cpu& cpu = platform.current_cpu();
     const Irql old = cpu.raise_irql(kDispatchLevel);
     EXPECT_TRUE(platform.queue_dpc(dpc, 0));
-    EXPECT_TRUE(platform.queue_dpc(dpc, 1));
+    EXPECT_EQ(dpc.queued_cpu(), 0);
     EXPECT_FALSE(platform.queue_dpc(dpc, 1));
     cpu.lower_irql(old);
   });
   platform.run(100'000);
+  EXPECT_TRUE(requeued);
   ASSERT_EQ(spans.size(), 2u);
   EXPECT_NE(spans[0].cpu, spans[1].cpu);
   EXPECT_LT(spans[0].begin, spans[1].end);
   EXPECT_LT(spans[1].begin, spans[0].end);
+}
+
+TEST(CpuModel, RemovedDpcLeavesItsQueueAndDoesNotRun) {
+  Platform platform(host_only(1));
+  int runs = 0;
+  Dpc dpc("dpc", [&] { ++runs; });
+  bool removed = false, removed_again = true;
+  platform.start_passive(0, "queue and remove", [&] {
+    Cpu& cpu = platform.current_cpu();
+    const Irql old = cpu.raise_irql(kDispatchLevel);
+    platform.queue_dpc(dpc, 0);
+    removed = platform.remove_dpc(dpc);
+    removed_again = platform.remove_dpc(dpc);
+    cpu.lower_irql(old);
+  });
+  platform.run(100'000);
+  EXPECT_TRUE(removed);
+  EXPECT_FALSE(removed_again);
+  EXPECT_FALSE(dpc.queued());
+  EXPECT_EQ(runs, 0);
 }
 
 TEST(CpuModel, RaiseIrqlNeverDeliversLowerDoes) {
