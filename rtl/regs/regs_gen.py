@@ -357,6 +357,88 @@ class DeviceChecker:
         self.fail(f"{key}.kind", kind, "is neither \"msix\" nor \"msi\"")
 
 
+class DeviceResolver:
+    """The device section with every role resolved to BAR0 offsets and bit masks: what the platform
+    and the monitors read (sim/device_description.h), so no C++ resolves register names again."""
+
+    def __init__(self, spec, constants, blocks):
+        self.spec = spec
+        self.constants = constants
+        self.blocks = {b["name"]: b for b in blocks}
+        self.where = {r["name"]: (b, r) for b in blocks for r in b["registers"]}
+
+    def offset(self, name, index=0):
+        block, reg = self.where[name]
+        return block["base"] + block["stride"] * index + reg["offset"]
+
+    def offsets(self, name):
+        block, _ = self.where[name]
+        return [self.offset(name, i) for i in range(block["count"])]
+
+    def field(self, node):
+        _, reg = self.where[node["register"]]
+        field = next(f for f in reg["fields"] if f["name"] == node["field"])
+        hi, lo = bit_range(field["bits"])
+        return {"offset": self.offset(node["register"]), "mask": ((1 << (hi - lo + 1)) - 1) << lo}
+
+    def cause_mask(self, cause_reg, name, index=None):
+        """A field's mask, bit i of a multi-bit field for NAME<i>, or bit index of a ring's field."""
+        fields = {f["name"]: bit_range(f["bits"]) for f in cause_reg.get("fields", [])}
+        if name in fields:
+            hi, lo = fields[name]
+            if index is not None and hi > lo:
+                return 1 << (lo + index)
+            return ((1 << (hi - lo + 1)) - 1) << lo
+        match = re.fullmatch(r"(.*?)(\d+)", name)
+        return 1 << (fields[match.group(1)][1] + int(match.group(2)))
+
+    def descriptor_bytes(self, kind):
+        return 8 * (1 + max(f["qword"] for f in self.spec["descriptors"][kind]))
+
+    def resolve(self):
+        device = self.spec["device"]
+        node = device["interrupts"]
+        _, cause_reg = self.where[node["cause"]]
+        interrupts = {role: self.offset(node[role])
+                      for role in ("cause", "cause_set", "mask_set", "mask_clear", "pba") if role in node}
+        if "line_mode" in node:
+            interrupts["line_mode"] = self.field(node["line_mode"])
+        interrupts["messages"] = self.messages(node["messages"])
+        if "throttle" in node:
+            mask = self.field(node["throttle"])["mask"]
+            interrupts["throttle"] = [{"offset": o, "mask": mask} for o in self.offsets(node["throttle"]["register"])]
+        interrupts["vectors"] = [sum(self.cause_mask(cause_reg, c) for c in v["causes"]) for v in node["vectors"]]
+        rings = []
+        for ring in node["ring_causes"]:
+            for i in range(self.blocks[ring["block"]]["count"]):
+                rings.append({"cause_mask": self.cause_mask(cause_reg, ring["cause"], i),
+                              "base_lo": self.offset(ring["base_lo"], i), "base_hi": self.offset(ring["base_hi"], i),
+                              "size": self.offset(ring["size"], i), "size_unit": ring.get("size_unit", "entries"),
+                              "descriptor_bytes": self.descriptor_bytes(ring["descriptor"])})
+        interrupts["rings"] = rings
+        ident = device["id"]
+        return {"name": self.spec["name"],
+                "id": {"offset": self.offset(ident["register"]), "mask": num(ident["mask"], self.constants),
+                       "value": num(ident["value"], self.constants)},
+                "interrupts": interrupts}
+
+    def messages(self, node):
+        if node["kind"] == "msi":
+            out = {"kind": "msi", "entries": [{r: self.offset(node[r]) for r in ("address_lo", "address_hi", "data")}]}
+            if "enable" in node:
+                out["enable"] = self.field(node["enable"])
+            return out
+        count = num(node["count"], self.constants)
+        entries = [dict({r: self.offset(node[r], i) for r in ("address_lo", "address_hi", "data", "control")},
+                        masked_mask=1 << node["masked_bit"]) for i in range(count)]
+        return {"kind": "msix", "entries": entries}
+
+
+def gen_device_json(spec, constants, blocks, source):
+    resolved = dict(DeviceResolver(spec, constants, blocks).resolve(), generated_from=banner(source))
+    return json.dumps(resolved, indent=1, sort_keys=True) + "\n"
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
@@ -370,8 +452,11 @@ def main():
         sys.exit(2)
     out_dir.mkdir(parents=True, exist_ok=True)
     name = spec["name"]
-    for file_name, generate in ((f"{name}_regs_pkg.sv", gen_sv), (f"{name}_regs.h", gen_h),
-                                (f"{name}_regs_c.h", gen_c), (f"{name}_regs.md", gen_md)):
+    outputs = [(f"{name}_regs_pkg.sv", gen_sv), (f"{name}_regs.h", gen_h), (f"{name}_regs_c.h", gen_c),
+               (f"{name}_regs.md", gen_md)]
+    if "device" in spec:
+        outputs.append((f"{name}_device.json", gen_device_json))
+    for file_name, generate in outputs:
         path = out_dir / file_name
         text = generate(spec, constants, blocks, source)
         if not path.exists() or path.read_text() != text:

@@ -23,7 +23,8 @@ TEST(RegisterMap, RegisterMapNotStale) {
   const std::string cmd =
       std::string(PYTHON) + " " + REGS_GEN + " " + REGS_JSON + " " + out.string();
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
-  for (const char* name : {"nic_regs_pkg.sv", "nic_regs.h", "nic_regs_c.h", "nic_regs.md"}) {
+  for (const char* name : {"nic_regs_pkg.sv", "nic_regs.h", "nic_regs_c.h", "nic_regs.md",
+                           "nic_device.json"}) {
     const auto checked_in = std::filesystem::path(REGS_CHECKED_IN) / name;
     EXPECT_EQ(slurp(out / name), slurp(checked_in))
         << checked_in << " is stale: regenerate with python3 rtl/regs/regs_gen.py "

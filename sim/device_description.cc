@@ -1,0 +1,146 @@
+#include "sim/device_description.h"
+
+#include <fstream>
+#include <limits>
+
+namespace nicsim::sim {
+namespace {
+
+// Reads resolved[key...] naming the whole path in errors ("interrupts.rings[2].size").
+class Reader {
+ public:
+  Reader(const nlohmann::json& node, std::string path) : node_(node), path_(std::move(path)) {}
+
+  bool has(const char* key) const { return node_.is_object() && node_.contains(key); }
+
+  Reader at(const char* key) const {
+    if (!has(key)) fail(path_, "lacks the required key \"" + std::string(key) + "\"");
+    return Reader(node_.at(key), join(key));
+  }
+  std::vector<Reader> items() const {
+    if (!node_.is_array()) fail(path_, "is not a list");
+    std::vector<Reader> out;
+    for (size_t i = 0; i < node_.size(); ++i) {
+      out.emplace_back(node_.at(i), path_ + "[" + std::to_string(i) + "]");
+    }
+    return out;
+  }
+  uint32_t u32() const {
+    if (!node_.is_number_unsigned() ||
+        node_.get<uint64_t>() > std::numeric_limits<uint32_t>::max()) {
+      fail(path_, node_.dump() + " is not a 32-bit unsigned number");
+    }
+    return node_.get<uint32_t>();
+  }
+  std::string text() const {
+    if (!node_.is_string()) fail(path_, node_.dump() + " is not a string");
+    return node_.get<std::string>();
+  }
+  RegisterField field() const { return {at("offset").u32(), at("mask").u32()}; }
+  std::optional<uint32_t> optional_u32(const char* key) const {
+    return has(key) ? std::optional(at(key).u32()) : std::nullopt;
+  }
+  std::optional<RegisterField> optional_field(const char* key) const {
+    return has(key) ? std::optional(at(key).field()) : std::nullopt;
+  }
+
+  [[noreturn]] void invalid(const std::string& why) const { fail(path_, why); }
+  [[noreturn]] static void fail(const std::string& path, const std::string& why) {
+    throw DeviceDescriptionError(path + ": " + why);
+  }
+
+ private:
+  std::string join(const char* key) const { return path_.empty() ? key : path_ + "." + key; }
+  const nlohmann::json& node_;
+  std::string path_;
+};
+
+MessageEntry read_message(const Reader& entry, DeviceDescription::MessageKind kind) {
+  MessageEntry out;
+  out.address_lo = entry.at("address_lo").u32();
+  out.address_hi = entry.at("address_hi").u32();
+  out.data = entry.at("data").u32();
+  if (kind == DeviceDescription::MessageKind::kMsix) {
+    out.control = entry.at("control").u32();
+    out.masked_mask = entry.at("masked_mask").u32();
+  }
+  return out;
+}
+
+RingCause read_ring(const Reader& ring) {
+  RingCause out;
+  out.cause_mask = ring.at("cause_mask").u32();
+  out.base_lo = ring.at("base_lo").u32();
+  out.base_hi = ring.at("base_hi").u32();
+  out.size = ring.at("size").u32();
+  const Reader size_unit = ring.at("size_unit");
+  const std::string unit = size_unit.text();
+  if (unit != "entries" && unit != "bytes") {
+    size_unit.invalid("\"" + unit + "\" is neither \"entries\" nor \"bytes\"");
+  }
+  out.size_in_bytes = unit == "bytes";
+  const Reader descriptor_bytes = ring.at("descriptor_bytes");
+  out.descriptor_bytes = descriptor_bytes.u32();
+  if (out.descriptor_bytes == 0) descriptor_bytes.invalid("0 is not a descriptor size");
+  return out;
+}
+
+}  // namespace
+
+DeviceDescription DeviceDescription::from_json(const nlohmann::json& resolved) {
+  const Reader root(resolved, "");
+  DeviceDescription d;
+  d.name = root.at("name").text();
+  d.id = root.at("id").field();
+  d.id_value = root.at("id").at("value").u32();
+
+  const Reader irq = root.at("interrupts");
+  d.cause = irq.at("cause").u32();
+  d.cause_set = irq.optional_u32("cause_set");
+  d.mask_set = irq.at("mask_set").u32();
+  d.mask_clear = irq.at("mask_clear").u32();
+  d.line_mode = irq.optional_field("line_mode");
+  d.pba = irq.optional_u32("pba");
+
+  const Reader messages = irq.at("messages");
+  const std::string kind = messages.at("kind").text();
+  if (kind != "msix" && kind != "msi") {
+    messages.at("kind").invalid("\"" + kind + "\" is neither \"msix\" nor \"msi\"");
+  }
+  d.message_kind = kind == "msix" ? MessageKind::kMsix : MessageKind::kMsi;
+  for (const Reader& entry : messages.at("entries").items()) {
+    d.messages.push_back(read_message(entry, d.message_kind));
+  }
+  d.msi_enable = messages.optional_field("enable");
+  if (d.messages.empty()) messages.at("entries").invalid("is empty");
+
+  if (irq.has("throttle")) {
+    for (const Reader& entry : irq.at("throttle").items()) d.throttle.push_back(entry.field());
+  }
+  const Reader vectors = irq.at("vectors");
+  for (const Reader& vector : vectors.items()) d.vector_causes.push_back(vector.u32());
+  if (d.vector_causes.empty() || d.vector_causes.size() > d.messages.size()) {
+    vectors.invalid(std::to_string(d.vector_causes.size()) + " vectors for " +
+                    std::to_string(d.messages.size()) + " messages");
+  }
+  for (const Reader& ring : irq.at("rings").items()) d.rings.push_back(read_ring(ring));
+  return d;
+}
+
+DeviceDescription DeviceDescription::load(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw DeviceDescriptionError(path + ": cannot be read");
+  nlohmann::json resolved;
+  try {
+    resolved = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::parse_error& error) {
+    throw DeviceDescriptionError(path + ": not JSON: " + error.what());
+  }
+  try {
+    return from_json(resolved);
+  } catch (const DeviceDescriptionError& error) {
+    throw DeviceDescriptionError(path + ": " + error.what());
+  }
+}
+
+}  // namespace nicsim::sim

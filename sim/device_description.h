@@ -1,0 +1,71 @@
+// What the platform and the monitors know about a device: its device description
+// (sim/DEVICE_CONTRACT.md) with every role resolved to BAR0 offsets and bit masks, as
+// rtl/regs/regs_gen.py writes it to <name>_device.json. Nothing here names one design.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace nicsim::sim {
+
+// A bad description; what() names the key and the value.
+class DeviceDescriptionError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A field of a register: its BAR0 offset and its bits.
+struct RegisterField {
+  uint32_t offset = 0;
+  uint32_t mask = 0;
+};
+
+// One interrupt message's registers: an MSI-X table entry, or the MSI address/data pair.
+struct MessageEntry {
+  uint32_t address_lo = 0;
+  uint32_t address_hi = 0;
+  uint32_t data = 0;
+  std::optional<uint32_t> control;  // MSI-X vector control
+  uint32_t masked_mask = 0;         // its bit that masks the vector (MSI-X)
+};
+
+// A descriptor ring whose write-backs set a cause bit: a DMA write into it owes an interrupt.
+struct RingCause {
+  uint32_t cause_mask = 0;
+  uint32_t base_lo = 0;
+  uint32_t base_hi = 0;
+  uint32_t size = 0;
+  bool size_in_bytes = false;  // the size register counts bytes, not descriptors
+  uint32_t descriptor_bytes = 16;
+};
+
+struct DeviceDescription {
+  enum class MessageKind : uint8_t { kMsix, kMsi };
+
+  std::string name;
+  RegisterField id;  // the identity register and the bits the driver checks
+  uint32_t id_value = 0;
+
+  uint32_t cause = 0;  // read, write 1 to clear
+  std::optional<uint32_t> cause_set;
+  uint32_t mask_set = 0;
+  uint32_t mask_clear = 0;
+  std::optional<RegisterField> line_mode;  // set: INTx instead of messages
+  MessageKind message_kind = MessageKind::kMsix;
+  std::vector<MessageEntry> messages;
+  std::optional<RegisterField> msi_enable;
+  std::optional<uint32_t> pba;
+  std::vector<RegisterField> throttle;  // per vector; empty: the device declares none
+  std::vector<uint32_t> vector_causes;  // cause bits each message vector signals
+  std::vector<RingCause> rings;
+
+  // The resolved form (<name>_device.json). Throws DeviceDescriptionError.
+  static DeviceDescription from_json(const nlohmann::json& resolved);
+  static DeviceDescription load(const std::string& path);
+};
+
+}  // namespace nicsim::sim

@@ -1,0 +1,114 @@
+// The resolved device descriptions (<name>_device.json from rtl/regs/regs_gen.py): the reference
+// NIC's agrees with its generated register header, the example NIC's resolves to MSI, and a bad
+// description names its key.
+#include "sim/device_description.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+
+#include "nic_regs.h"
+
+namespace nicsim::sim {
+namespace {
+
+TEST(DeviceDescription, ReferenceAgreesWithItsRegisterHeader) {
+  const auto d = DeviceDescription::load(NIC_DEVICE_JSON);
+  EXPECT_EQ(d.name, "nic");
+  EXPECT_EQ(d.id.offset, nic_regs::ID);
+  EXPECT_EQ(d.id_value, 0x4E430000u);
+  EXPECT_EQ(d.cause, nic_regs::ICR);
+  EXPECT_EQ(d.cause_set, nic_regs::ICS);
+  EXPECT_EQ(d.mask_set, nic_regs::IMS);
+  EXPECT_EQ(d.mask_clear, nic_regs::IMC);
+  ASSERT_TRUE(d.line_mode);
+  EXPECT_EQ(d.line_mode->offset, nic_regs::CTRL);
+  EXPECT_EQ(d.line_mode->mask, nic_regs::CTRL_INTX_MODE);
+  EXPECT_EQ(d.pba, nic_regs::PBA);
+
+  EXPECT_EQ(d.message_kind, DeviceDescription::MessageKind::kMsix);
+  ASSERT_EQ(d.messages.size(), nic_regs::kMaxVectors);
+  EXPECT_EQ(d.messages[3].data, nic_regs::MSIX_DATA(3));
+  EXPECT_EQ(d.messages[3].control, nic_regs::MSIX_VCTRL(3));
+  ASSERT_EQ(d.throttle.size(), nic_regs::kMaxVectors);
+  EXPECT_EQ(d.throttle[8].offset, nic_regs::ITR(8));
+  EXPECT_EQ(d.throttle[8].mask, nic_regs::ITR_INTERVAL);
+
+  ASSERT_EQ(d.vector_causes.size(), nic_regs::kMaxVectors);
+  EXPECT_EQ(d.vector_causes[2], (1u << 2) | (1u << (nic_regs::ICR_TXQ_SHIFT + 2)));
+  EXPECT_EQ(d.vector_causes[8], nic_regs::ICR_LINK | nic_regs::ICR_RX_DROP | nic_regs::ICR_DMA_ERR);
+
+  // A TX and an RX ring per queue, each setting its queue's bit.
+  ASSERT_EQ(d.rings.size(), 2 * nic_regs::kMaxQueues);
+  const RingCause& rx5 = d.rings[nic_regs::kMaxQueues + 5];
+  EXPECT_EQ(rx5.base_lo, nic_regs::RX_BASE_LO(5));
+  EXPECT_EQ(rx5.size, nic_regs::RX_SIZE(5));
+  EXPECT_EQ(rx5.cause_mask, 1u << (nic_regs::ICR_RXQ_SHIFT + 5));
+  EXPECT_FALSE(rx5.size_in_bytes);
+  EXPECT_EQ(rx5.descriptor_bytes, nic_regs::kDescBytes);
+}
+
+TEST(DeviceDescription, ExampleNicResolvesToOneMsiVectorAndByteSizedRings) {
+  const auto d = DeviceDescription::load(SIMPLE_NIC_DEVICE_JSON);
+  EXPECT_EQ(d.name, "simple_nic");
+  EXPECT_EQ(d.message_kind, DeviceDescription::MessageKind::kMsi);
+  ASSERT_EQ(d.messages.size(), 1u);
+  EXPECT_FALSE(d.messages[0].control);
+  ASSERT_TRUE(d.msi_enable);
+  EXPECT_FALSE(d.line_mode);
+  EXPECT_TRUE(d.throttle.empty());  // no throttle register: THROTTLE_SPACING does not apply
+  ASSERT_EQ(d.vector_causes.size(), 1u);
+  uint32_t ring_causes = 0;
+  for (const RingCause& ring : d.rings) {
+    EXPECT_TRUE(ring.size_in_bytes);
+    ring_causes |= ring.cause_mask;
+  }
+  EXPECT_EQ(d.rings.size(), 2u);
+  EXPECT_EQ(ring_causes & ~d.vector_causes[0], 0u) << "a ring cause no vector signals";
+}
+
+nlohmann::json ReferenceJson() {
+  std::ifstream in(NIC_DEVICE_JSON);
+  return nlohmann::json::parse(in);
+}
+
+TEST(DeviceDescription, BadValueNamesItsKey) {
+  auto resolved = ReferenceJson();
+  resolved["interrupts"]["rings"][2]["size_unit"] = "words";
+  try {
+    DeviceDescription::from_json(resolved);
+    FAIL() << "accepted size_unit \"words\"";
+  } catch (const DeviceDescriptionError& error) {
+    EXPECT_STREQ(error.what(),
+                 "interrupts.rings[2].size_unit: \"words\" is neither \"entries\" nor \"bytes\"");
+  }
+}
+
+TEST(DeviceDescription, MissingKeyAndMoreVectorsThanMessagesAreRefused) {
+  auto missing = ReferenceJson();
+  missing["interrupts"].erase("mask_clear");
+  EXPECT_THROW(DeviceDescription::from_json(missing), DeviceDescriptionError);
+
+  auto too_many = ReferenceJson();
+  too_many["interrupts"]["messages"]["entries"].erase(8);
+  try {
+    DeviceDescription::from_json(too_many);
+    FAIL() << "accepted 9 vectors for 8 messages";
+  } catch (const DeviceDescriptionError& error) {
+    EXPECT_STREQ(error.what(), "interrupts.vectors: 9 vectors for 8 messages");
+  }
+}
+
+TEST(DeviceDescription, LoadNamesTheFileItCannotUse) {
+  const std::string missing = "/nonexistent/nic_device.json";
+  try {
+    DeviceDescription::load(missing);
+    FAIL();
+  } catch (const DeviceDescriptionError& error) {
+    EXPECT_EQ(std::string(error.what()), missing + ": cannot be read");
+  }
+}
+
+}  // namespace
+}  // namespace nicsim::sim
