@@ -67,6 +67,33 @@ def descriptor_flags(spec):
     return [(k, v) for k, v in spec["descriptors"].items() if k not in DESCRIPTOR_KINDS]
 
 
+def descriptor_bytes(spec, kind):
+    """Bytes a descriptor layout covers: up to the end of the 64-bit word of its last field."""
+    return 8 * (1 + max(f["qword"] for f in spec["descriptors"][kind]))
+
+
+def ring_entry_shift(constants):
+    """log2 of DESC_BYTES, the ring stride; the RTL addresses entry i at base + (i << shift)."""
+    size = num(constants["DESC_BYTES"], constants)
+    if size <= 0 or size & (size - 1):
+        raise SpecError(f"constants.DESC_BYTES: {json.dumps(constants['DESC_BYTES'])} is not a power of two")
+    return size.bit_length() - 1
+
+
+def check_descriptors(spec, constants):
+    """Every field lies within its 64-bit word, and every layout within DESC_BYTES."""
+    descriptors = spec.get("descriptors", {})
+    for kind in DESCRIPTOR_KINDS:
+        for i, field in enumerate(descriptors.get(kind, [])):
+            hi, lo = bit_range(field["bits"])
+            if not 0 <= lo <= hi < 64:
+                raise SpecError(f"descriptors.{kind}[{i}].bits: {json.dumps(field['bits'])} is not within a 64-bit word")
+        if descriptors.get(kind) and "DESC_BYTES" in constants:
+            size = num(constants["DESC_BYTES"], constants)
+            if descriptor_bytes(spec, kind) > size:
+                raise SpecError(f"descriptors.{kind}: {descriptor_bytes(spec, kind)} bytes exceed DESC_BYTES ({size})")
+
+
 def gen_sv(spec, constants, blocks, source):
     out = [f"// {banner(source)}", "`default_nettype none", "", f"package {spec['name']}_regs_pkg;"]
     for name, value in constants.items():
@@ -90,7 +117,8 @@ def gen_sv(spec, constants, blocks, source):
         out.append("")
     # Opt-in, so the packages of maps whose RTL predates these constants stay as they are.
     if spec.get("sv_package_descriptors"):
-        out.append("  // Descriptors: field positions within their 64-bit word (QWORD), little-endian")
+        out.append("  // Descriptors: field positions within their 64-bit word (QWORD), little-endian; BIT counts")
+        out.append("  // from the descriptor's first byte (64 * QWORD + LSB)")
         for kind in DESCRIPTOR_KINDS:
             for field in spec["descriptors"][kind]:
                 hi, lo = bit_range(field["bits"])
@@ -98,8 +126,20 @@ def gen_sv(spec, constants, blocks, source):
                 out.append(f"  localparam int unsigned {name}_QWORD = {field['qword']};  // {field['desc']}")
                 out.append(f"  localparam int unsigned {name}_LSB = {lo};")
                 out.append(f"  localparam int unsigned {name}_WIDTH = {hi - lo + 1};")
+                out.append(f"  localparam int unsigned {name}_BIT = {64 * field['qword'] + lo};")
+            out.append(f"  localparam int unsigned DESC_{kind}_BYTES = {descriptor_bytes(spec, kind)};"
+                       f"  // up to the end of its last field's word")
+        if "DESC_BYTES" in constants:
+            shift = ring_entry_shift(constants)
+            out.append(f"  localparam int unsigned DESC_SHIFT = {shift};  // log2(DESC_BYTES): ring index to byte offset")
+            out.append("  // Byte address of entry index of the ring at base (aligned down to DESC_BYTES, the stride)")
+            out.append("  function automatic logic [63:0] desc_entry_addr(input logic [63:0] base, input logic [63:0] index);")
+            out.append("    return ((base >> DESC_SHIFT) << DESC_SHIFT) + (index << DESC_SHIFT);")
+            out.append("  endfunction")
         for key, value in descriptor_flags(spec):
             out.append(f"  localparam logic [7:0] DESC_{key} = 8'h{value:02X};")
+            if value and value & (value - 1) == 0:
+                out.append(f"  localparam int unsigned DESC_{key}_BIT = {value.bit_length() - 1};")
         out.append("")
     out += ["endpackage", "", "`default_nettype wire", ""]
     return "\n".join(out)
@@ -393,7 +433,7 @@ class DeviceResolver:
         return 1 << (fields[match.group(1)][1] + int(match.group(2)))
 
     def descriptor_bytes(self, kind):
-        return 8 * (1 + max(f["qword"] for f in self.spec["descriptors"][kind]))
+        return descriptor_bytes(self.spec, kind)
 
     def resolve(self):
         device = self.spec["device"]
@@ -445,6 +485,9 @@ def main():
     source, out_dir = sys.argv[1], pathlib.Path(sys.argv[2])
     try:
         spec, constants, blocks = load(source)
+        check_descriptors(spec, constants)
+        if spec.get("sv_package_descriptors") and "DESC_BYTES" in constants:
+            ring_entry_shift(constants)
         if "device" in spec:
             DeviceChecker(spec, constants, blocks).check(spec["device"])
     except SpecError as error:

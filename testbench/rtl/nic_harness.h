@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "nic_regs.h"
+#include "sim/interrupt_controller.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
 
@@ -168,8 +169,9 @@ class NicHarness {
   }
   bool in_error(uint64_t addr) const { return addr >= error_begin_ && addr < error_end_; }
   static bool is_msix(uint64_t addr) {
-    return addr >= nic_regs::kMsixWindowBase &&
-           addr < uint64_t{nic_regs::kMsixWindowBase} + nic_regs::kMsixWindowSize;
+    using sim::InterruptController;
+    return addr >= InterruptController::kMsiBase &&
+           addr - InterruptController::kMsiBase < InterruptController::kMsiSize;
   }
   void dump(uint64_t time) {
     if (trace_) trace_->dump(time);

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "sim/interrupt_controller.h"
 #include "testbench/rtl/nic_harness.h"
 
 namespace nicsim::rtltest {
@@ -12,7 +13,7 @@ inline constexpr uint64_t kTxRingBase = 0x10000000;
 inline constexpr uint64_t kRxRingBase = 0x20000000;
 inline constexpr uint64_t kTxBufBase = 0x30000000;
 inline constexpr uint64_t kRxBufBase = 0x40000000;
-inline constexpr uint64_t kMsixAddr = 0xFEE00000;
+inline constexpr uint64_t kMsixAddr = sim::InterruptController::kMsiBase;
 inline constexpr uint64_t kRingStride = 0x100000;  // per queue
 inline constexpr uint32_t kRingSize = 64;
 

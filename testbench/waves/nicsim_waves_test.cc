@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "sim/interrupt_controller.h"
 #include "testbench/waves/vcd_reader.h"
 
 namespace nicsim::testing {
@@ -18,7 +19,7 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 constexpr const char* kTop = "nic.nic_sim_top.";
-constexpr uint64_t kMsiBase = 0xFEE00000, kMsiEnd = 0xFEF00000;
+using sim::InterruptController;
 
 class NicsimWaves : public ::testing::Test {
  protected:
@@ -52,7 +53,10 @@ std::vector<uint64_t> interrupt_rises(const Vcd& vcd) {
   for (const auto& change : vcd.history(awvalid)) {
     if (change.value != "1") continue;
     const uint64_t address = vcd.value_at(awaddr, change.time);
-    if (address >= kMsiBase && address < kMsiEnd) rises.push_back(change.time);
+    if (address >= InterruptController::kMsiBase &&
+        address - InterruptController::kMsiBase < InterruptController::kMsiSize) {
+      rises.push_back(change.time);
+    }
   }
   for (const auto& change : vcd.history(std::string(kTop) + "intx")) {
     if (change.value == "1") rises.push_back(change.time);

@@ -14,8 +14,6 @@ inline constexpr uint32_t kDescBytes = 0x10;
 inline constexpr uint32_t kRxBufBytes = 0x800;
 inline constexpr uint32_t kMinFrame = 0x3C;
 inline constexpr uint32_t kMaxFrame = 0x5EE;
-inline constexpr uint32_t kMsixWindowBase = 0xFEE00000;
-inline constexpr uint32_t kMsixWindowSize = 0x100000;
 
 inline constexpr uint32_t ID = 0x0000;  // ID and version word; the driver checks it at initialize
 inline constexpr uint32_t ID_RESET_VALUE = 0x4E430100;

@@ -14,8 +14,6 @@
 #define NIC_CONST_RX_BUF_BYTES UINT32_C(0x800)
 #define NIC_CONST_MIN_FRAME UINT32_C(0x3C)
 #define NIC_CONST_MAX_FRAME UINT32_C(0x5EE)
-#define NIC_CONST_MSIX_WINDOW_BASE UINT32_C(0xFEE00000)
-#define NIC_CONST_MSIX_WINDOW_SIZE UINT32_C(0x100000)
 
 /* GLOBAL: registers */
 #define NIC_REG_ID UINT32_C(0x0000)  /* ro: ID and version word; the driver checks it at initialize */

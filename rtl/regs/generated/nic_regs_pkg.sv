@@ -11,8 +11,6 @@ package nic_regs_pkg;
   localparam int unsigned RX_BUF_BYTES = 32'h800;
   localparam int unsigned MIN_FRAME = 32'h3C;
   localparam int unsigned MAX_FRAME = 32'h5EE;
-  localparam int unsigned MSIX_WINDOW_BASE = 32'hFEE00000;
-  localparam int unsigned MSIX_WINDOW_SIZE = 32'h100000;
 
   localparam logic [15:0] ADDR_ID = 16'h0000;  // ro: ID and version word; the driver checks it at initialize
   localparam logic [31:0] RST_ID = 32'h4E430100;
@@ -131,6 +129,50 @@ package nic_regs_pkg;
   localparam logic [31:0] RST_RX_HEAD = 32'h00000000;
   localparam logic [15:0] OFF_RX_TAIL = 16'h0030;  // rw: one past the last RX buffer the driver posted
   localparam logic [31:0] RST_RX_TAIL = 32'h00000000;
+
+  // Descriptors: field positions within their 64-bit word (QWORD), little-endian; BIT counts
+  // from the descriptor's first byte (64 * QWORD + LSB)
+  localparam int unsigned DESC_TX_ADDR_QWORD = 0;  // buffer address (driver)
+  localparam int unsigned DESC_TX_ADDR_LSB = 0;
+  localparam int unsigned DESC_TX_ADDR_WIDTH = 64;
+  localparam int unsigned DESC_TX_ADDR_BIT = 0;
+  localparam int unsigned DESC_TX_LEN_QWORD = 1;  // frame length in bytes, 1..1518; shorter than 60 is padded with zeros (driver)
+  localparam int unsigned DESC_TX_LEN_LSB = 0;
+  localparam int unsigned DESC_TX_LEN_WIDTH = 16;
+  localparam int unsigned DESC_TX_LEN_BIT = 64;
+  localparam int unsigned DESC_TX_STATUS_QWORD = 1;  // write-back: bit 0 DD (done), bit 1 ERR (bad length, not sent)
+  localparam int unsigned DESC_TX_STATUS_LSB = 24;
+  localparam int unsigned DESC_TX_STATUS_WIDTH = 8;
+  localparam int unsigned DESC_TX_STATUS_BIT = 88;
+  localparam int unsigned DESC_TX_BYTES = 16;  // up to the end of its last field's word
+  localparam int unsigned DESC_RX_ADDR_QWORD = 0;  // buffer address, 2048 bytes (driver)
+  localparam int unsigned DESC_RX_ADDR_LSB = 0;
+  localparam int unsigned DESC_RX_ADDR_WIDTH = 64;
+  localparam int unsigned DESC_RX_ADDR_BIT = 0;
+  localparam int unsigned DESC_RX_LEN_QWORD = 1;  // write-back: frame length in bytes
+  localparam int unsigned DESC_RX_LEN_LSB = 0;
+  localparam int unsigned DESC_RX_LEN_WIDTH = 16;
+  localparam int unsigned DESC_RX_LEN_BIT = 64;
+  localparam int unsigned DESC_RX_STATUS_QWORD = 1;  // write-back: bit 0 DD (done), bit 1 EOP
+  localparam int unsigned DESC_RX_STATUS_LSB = 24;
+  localparam int unsigned DESC_RX_STATUS_WIDTH = 8;
+  localparam int unsigned DESC_RX_STATUS_BIT = 88;
+  localparam int unsigned DESC_RX_HASH_QWORD = 1;  // write-back: steering hash of the frame header
+  localparam int unsigned DESC_RX_HASH_LSB = 32;
+  localparam int unsigned DESC_RX_HASH_WIDTH = 32;
+  localparam int unsigned DESC_RX_HASH_BIT = 96;
+  localparam int unsigned DESC_RX_BYTES = 16;  // up to the end of its last field's word
+  localparam int unsigned DESC_SHIFT = 4;  // log2(DESC_BYTES): ring index to byte offset
+  // Byte address of entry index of the ring at base (aligned down to DESC_BYTES, the stride)
+  function automatic logic [63:0] desc_entry_addr(input logic [63:0] base, input logic [63:0] index);
+    return ((base >> DESC_SHIFT) << DESC_SHIFT) + (index << DESC_SHIFT);
+  endfunction
+  localparam logic [7:0] DESC_STATUS_DD = 8'h01;
+  localparam int unsigned DESC_STATUS_DD_BIT = 0;
+  localparam logic [7:0] DESC_STATUS_ERR = 8'h02;
+  localparam int unsigned DESC_STATUS_ERR_BIT = 1;
+  localparam logic [7:0] DESC_STATUS_EOP = 8'h02;
+  localparam int unsigned DESC_STATUS_EOP_BIT = 1;
 
 endpackage
 

@@ -11,6 +11,7 @@
 
 #include "Vnic_irq.h"
 #include "nic_regs.h"
+#include "sim/interrupt_controller.h"
 #include "testbench/rtl/blocks/block_sim.h"
 
 namespace nicsim::rtltest {
@@ -26,7 +27,9 @@ struct Message {
   uint64_t done_cycle = 0;
 };
 
-uint64_t VectorAddr(unsigned v) { return 0xFEE00000ull + 0x10 * v + 0x1000'0000'0000ull; }
+uint64_t VectorAddr(unsigned v) {
+  return sim::InterruptController::kMsiBase + 0x10 * v + 0x1000'0000'0000ull;
+}
 uint32_t VectorData(unsigned v) { return 0xC0DE0000u | v; }
 
 class IrqBench {
