@@ -37,8 +37,8 @@ module nic_csr
     input  wire  reset_allowed,
     output logic soft_rst,  // one-cycle soft reset of everything but CTRL and the bus ports
 
-    output logic [18:0] icr,
-    output logic [18:0] ims,
+    output logic [ICS_CAUSE_WIDTH-1:0] icr,  // ICR layout
+    output logic [ICS_CAUSE_WIDTH-1:0] ims,
     output logic [NUM_QUEUES:0][15:0] itr,
     output logic [NUM_QUEUES:0][63:0] msix_addr,
     output logic [NUM_QUEUES:0][31:0] msix_data,
@@ -59,7 +59,7 @@ module nic_csr
 
     input wire [NUM_QUEUES-1:0] tx_head_advance,
     input wire [NUM_QUEUES-1:0] rx_head_advance,
-    input wire [18:0] cause_set,  // hardware events, same layout as ICR
+    input wire [ICS_CAUSE_WIDTH-1:0] cause_set,  // hardware events, same layout as ICR
     input wire busy,  // STATUS.BUSY
     // Statistics increments: TX_FRAMES, RX_FRAMES, RX_RUNT, RX_OVERSIZE, RX_BAD, RX_NO_DESC,
     // TX_BAD_LEN
@@ -67,6 +67,7 @@ module nic_csr
     output logic idle  // no response pending, no reset pending
 );
   localparam int NV = NUM_QUEUES + 1;
+  localparam int CW = ICS_CAUSE_WIDTH;  // ICR, ICS, IMS and IMC bits
   localparam int NumStats = 7;
   localparam logic [15:0] StatAddr[NumStats] = '{
       ADDR_STAT_TX_FRAMES,
@@ -82,7 +83,7 @@ module nic_csr
   // Register state
   logic [2:0] ctrl_q, ctrl_d;  // EN, LOOPBACK, INTX_MODE
   logic pending_q, pending_d, srst_q;
-  logic [18:0] icr_q, icr_d, ims_q, ims_d;
+  logic [CW-1:0] icr_q, icr_d, ims_q, ims_d;
   logic [NumStats-1:0][31:0] stat_q, stat_d;
   logic [3:0] rss_q, rss_d;
   logic [NV-1:0][15:0] itr_q, itr_d;
@@ -98,7 +99,7 @@ module nic_csr
   logic wr_en, rd_en;
   logic [15:0] waddr, raddr;
   logic [31:0] wmask;
-  logic [18:0] wbits;  // bits written as 1 (for the W1C/W1S cause registers)
+  logic [CW-1:0] wbits;  // bits written as 1 (for the W1C/W1S cause registers)
   logic unused_addr_lsbs;  // registers are 32-bit words
 
   assign unused_addr_lsbs = &{1'b0, s_axil_awaddr[1:0], s_axil_araddr[1:0]};
@@ -117,7 +118,7 @@ module nic_csr
   assign raddr = {s_axil_araddr[15:2], 2'b00};
   assign wmask = {{8{s_axil_wstrb[3]}}, {8{s_axil_wstrb[2]}}, {8{s_axil_wstrb[1]}},
                   {8{s_axil_wstrb[0]}}};
-  assign wbits = s_axil_wdata[18:0] & wmask[18:0];
+  assign wbits = s_axil_wdata[CW-1:0] & wmask[CW-1:0];
 
   function automatic logic [31:0] merge(input logic [31:0] old, input logic [31:0] mask,
                                         input logic [31:0] data);
@@ -231,8 +232,8 @@ module nic_csr
       ADDR_CAPS: rdata_d = Caps;
       ADDR_CTRL: rdata_d = {29'b0, ctrl_q};
       ADDR_STATUS: rdata_d = {30'b0, busy, 1'b1};
-      ADDR_ICR: rdata_d = {13'b0, icr_q};
-      ADDR_IMS: rdata_d = {13'b0, ims_q};
+      ADDR_ICR: rdata_d = 32'(icr_q);
+      ADDR_IMS: rdata_d = 32'(ims_q);
       ADDR_PBA: rdata_d = 32'(pba);
       ADDR_RSS_QUEUES: rdata_d = {28'b0, rss_q};
       default: rdata_d = 32'h0;
@@ -290,8 +291,8 @@ module nic_csr
 
   always_ff @(posedge clk) begin
     if (rst || srst_q) begin
-      icr_q <= RST_ICR[18:0];
-      ims_q <= RST_IMS[18:0];
+      icr_q <= RST_ICR[CW-1:0];
+      ims_q <= RST_IMS[CW-1:0];
       stat_q <= '0;
       rss_q <= 4'(NUM_QUEUES);
       itr_q <= '0;

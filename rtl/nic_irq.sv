@@ -10,7 +10,9 @@
 // INTx: intx follows |(ICR & IMS), each assertion at least ITR[0] cycles after the previous one,
 // and only while the DMA master is idle: like an MSI-X message queued behind the data writes (and
 // like PCIe's Assert_INTx behind posted writes), the line never overtakes a write still in flight.
-module nic_irq #(
+module nic_irq
+  import nic_regs_pkg::*;
+#(
     parameter int NUM_QUEUES = 4  // queue vectors; one more vector for link and errors
 ) (
     input wire clk,
@@ -18,8 +20,8 @@ module nic_irq #(
     input wire intx_mode,
     input wire dma_idle,  // no DMA job in progress: every write issued so far is complete
 
-    input wire [18:0] icr,
-    input wire [18:0] ims,
+    input wire [ICS_CAUSE_WIDTH-1:0] icr,  // ICR layout
+    input wire [ICS_CAUSE_WIDTH-1:0] ims,
     input wire [NUM_QUEUES:0][15:0] itr,
     input wire [NUM_QUEUES:0][63:0] msix_addr,
     input wire [NUM_QUEUES:0][31:0] msix_data,
@@ -38,6 +40,13 @@ module nic_irq #(
 );
   localparam int NV = NUM_QUEUES + 1;
   localparam int VW = $clog2(NV);  // NV >= 2
+  localparam int CW = ICS_CAUSE_WIDTH;
+  localparam logic [CW-1:0] MiscCauses =
+      (CW'(1) << ICR_LINK_LSB) | (CW'(1) << ICR_RX_DROP_LSB) | (CW'(1) << ICR_DMA_ERR_LSB);
+
+  if (NUM_QUEUES > ICR_RXQ_WIDTH || NUM_QUEUES > ICR_TXQ_WIDTH) begin : g_cause_check
+    $error("nic_irq: ICR has fewer RXQ or TXQ bits than NUM_QUEUES");
+  end
 
   logic [NV-1:0] cond, armed_q, pending_q, sendable;
   logic [NV-1:0][15:0] timer_q;
@@ -56,9 +65,10 @@ module nic_irq #(
 
   always_comb begin
     for (int v = 0; v < NUM_QUEUES; v++) begin
-      cond[v] = (icr[v] && ims[v]) || (icr[8+v] && ims[8+v]);
+      cond[v] = (icr[ICR_RXQ_LSB+v] && ims[ICR_RXQ_LSB+v]) ||
+                (icr[ICR_TXQ_LSB+v] && ims[ICR_TXQ_LSB+v]);
     end
-    cond[NUM_QUEUES] = |(icr[18:16] & ims[18:16]);
+    cond[NUM_QUEUES] = |(icr & ims & MiscCauses);
     for (int v = 0; v < NV; v++) begin
       timer_running[v] = timer_q[v] != 16'd0;
       sendable[v] = pending_q[v] && !msix_mask[v] && !timer_running[v] && !intx_mode;

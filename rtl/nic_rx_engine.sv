@@ -3,7 +3,9 @@
 
 // Buffers must be 8-byte aligned (the low address bits are ignored). A frame whose queue is off,
 // has no free descriptor, or arrives while the NIC is disabled is dropped as NO_DESC.
-module nic_rx_engine #(
+module nic_rx_engine
+  import nic_regs_pkg::*;
+#(
     parameter int NUM_QUEUES = 4  // RX rings
 ) (
     input wire clk,
@@ -45,6 +47,28 @@ module nic_rx_engine #(
     input  wire         dma_done
 );
   localparam int QW = NUM_QUEUES > 1 ? $clog2(NUM_QUEUES) : 1;
+  // Of the descriptor (nic_regs_pkg DESC_RX_*) the fetch reads the ADDR word alone; the
+  // write-back writes the word holding LEN, STATUS and HASH.
+  localparam logic [15:0] DescLen = 16'd8;  // one word
+  localparam logic [63:0] WbOffset = 64'(8 * DESC_RX_LEN_QWORD);
+  localparam logic [15:0] WbLen = 16'd8;  // one word
+  localparam logic [63:0] BufAddrMask = ~64'h7;  // buffers are 8-byte aligned
+
+  if (DESC_RX_ADDR_QWORD != 0 || DESC_RX_ADDR_LSB != 0 || DESC_RX_ADDR_WIDTH != 64 ||
+      DESC_RX_LEN_WIDTH != 16 || DESC_RX_STATUS_WIDTH != 8 || DESC_RX_HASH_WIDTH != 32 ||
+      DESC_RX_STATUS_QWORD != DESC_RX_LEN_QWORD || DESC_RX_HASH_QWORD != DESC_RX_LEN_QWORD ||
+      DESC_RX_LEN_QWORD == DESC_RX_ADDR_QWORD) begin : g_layout_check
+    $error("nic_rx_engine: ADDR must be the first word, LEN, STATUS and HASH one later word");
+  end
+
+  // The write-back word: the frame's length and hash, STATUS DD and EOP (one buffer a frame).
+  function automatic logic [63:0] writeback(input logic [15:0] len, input logic [31:0] hash);
+    logic [63:0] word = '0;
+    word[DESC_RX_LEN_LSB+:DESC_RX_LEN_WIDTH] = len;
+    word[DESC_RX_STATUS_LSB+:DESC_RX_STATUS_WIDTH] = DESC_STATUS_DD | DESC_STATUS_EOP;
+    word[DESC_RX_HASH_LSB+:DESC_RX_HASH_WIDTH] = hash;
+    return word;
+  endfunction
 
   typedef enum logic [2:0] {
     IDLE,
@@ -68,9 +92,6 @@ module nic_rx_engine #(
   logic [QW-1:0] steer_queue;
   logic [3:0] steer_mask;
   logic [3:0] folded;  // the low bits of h ^ (h >> 16)
-  logic unused_addr_lsbs;  // buffers are 8-byte aligned
-
-  assign unused_addr_lsbs = &{1'b0, dma_rdata[2:0]};
   logic has_desc, start;
 
   // Effective RSS_QUEUES: rounded down to a power of two within 1..NUM_QUEUES.
@@ -95,15 +116,16 @@ module nic_rx_engine #(
     dma_req = state_q == DESC_REQ || state_q == DATA_REQ || state_q == WB_REQ;
     dma_write = state_q != DESC_REQ;
     dma_addr = desc_addr_q;
-    dma_len = 16'd8;
+    dma_len = DescLen;
     if (state_q == DATA_REQ) begin
       dma_addr = buf_addr_q;
       dma_len  = len_q;
     end else if (state_q == WB_REQ) begin
-      dma_addr = desc_addr_q + 64'd8;
+      dma_addr = desc_addr_q + WbOffset;
+      dma_len  = WbLen;
     end
     dma_wdata = beat_data;
-    if (state_q == WB_WAIT) dma_wdata = {hash_q, 8'h03, 8'h00, len_q};  // STATUS DD|EOP
+    if (state_q == WB_WAIT) dma_wdata = writeback(len_q, hash_q);
     beat_pop = (state_q == DATA_WAIT && dma_wbeat) || (state_q == DISCARD && beats_left_q != 0);
     head_advance = '0;
     done_cause = '0;
@@ -134,8 +156,8 @@ module nic_rx_engine #(
         IDLE: begin
           if (start) begin
             queue_q <= steer_queue;
-            desc_addr_q <= {ring_base[steer_queue][63:4], 4'b0} +
-                           {44'b0, ring_head[steer_queue], 4'b0};
+            desc_addr_q <= desc_entry_addr(ring_base[steer_queue],
+                                           64'(ring_head[steer_queue]));
             len_q <= frame_len;
             hash_q <= frame_hash;
             beats_left_q <= frame_beats;
@@ -145,7 +167,9 @@ module nic_rx_engine #(
         end
         DESC_REQ: if (dma_ack) state_q <= DESC_WAIT;
         DESC_WAIT: begin
-          if (dma_rbeat) buf_addr_q <= {dma_rdata[63:3], 3'b000};
+          if (dma_rbeat) begin
+            buf_addr_q <= dma_rdata[DESC_RX_ADDR_LSB+:DESC_RX_ADDR_WIDTH] & BufAddrMask;
+          end
           if (dma_done) state_q <= DATA_REQ;
         end
         DATA_REQ: if (dma_ack) state_q <= DATA_WAIT;

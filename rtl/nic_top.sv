@@ -1,7 +1,9 @@
 // nic_top: the multi-queue NIC (registers, DMA, TX/RX engines, interrupts) behind AXI4 ports.
 `default_nettype none
 
-module nic_top #(
+module nic_top
+  import nic_regs_pkg::*;
+#(
     parameter int NUM_QUEUES = 4  // queue pairs: 1, 2, 4 or 8
 ) (
     input wire clk,
@@ -76,7 +78,7 @@ module nic_top #(
 
   // Register block outputs
   logic ctrl_en, ctrl_loopback, ctrl_intx_mode, reset_pending, soft_rst, csr_idle;
-  logic [18:0] icr, ims;
+  logic [ICS_CAUSE_WIDTH-1:0] icr, ims, cause_set;  // ICR layout
   logic [NUM_QUEUES:0][15:0] itr;
   logic [NUM_QUEUES:0][63:0] msix_addr;
   logic [NUM_QUEUES:0][31:0] msix_data;
@@ -122,6 +124,15 @@ module nic_top #(
 
   assign engine_rst = rst || soft_rst;
   assign dma_hold = reset_pending || soft_rst;
+
+  // Hardware cause events; LINK never fires (the link is always up).
+  always_comb begin
+    cause_set = '0;
+    cause_set[ICR_RXQ_LSB+:NUM_QUEUES] = rx_done;
+    cause_set[ICR_TXQ_LSB+:NUM_QUEUES] = tx_done;
+    cause_set[ICR_RX_DROP_LSB] = drop_runt || drop_oversize || drop_bad || rx_no_desc;
+    cause_set[ICR_DMA_ERR_LSB] = dma_err;
+  end
 
   nic_csr #(
       .NUM_QUEUES(NUM_QUEUES)
@@ -171,8 +182,7 @@ module nic_top #(
       .rx_ring_reset(rx_ring_reset),
       .tx_head_advance(tx_head_advance),
       .rx_head_advance(rx_head_advance),
-      .cause_set({dma_err, drop_runt || drop_oversize || drop_bad || rx_no_desc, 1'b0,
-                  8'(tx_done), 8'(rx_done)}),
+      .cause_set(cause_set),
       .busy(!quiescent),
       .stat_inc({tx_bad_len, rx_no_desc, drop_bad, drop_oversize, drop_runt, rx_received,
                  stream_sent}),

@@ -3,7 +3,9 @@
 
 // Buffers must be 8-byte aligned (the low address bits are ignored). A descriptor with length 0
 // or over 1518 is not sent and is written back with ERR|DD.
-module nic_tx_engine #(
+module nic_tx_engine
+  import nic_regs_pkg::*;
+#(
     parameter int NUM_QUEUES = 4  // TX rings
 ) (
     input wire clk,
@@ -41,7 +43,30 @@ module nic_tx_engine #(
     input  wire         stream_busy
 );
   localparam int QW = NUM_QUEUES > 1 ? $clog2(NUM_QUEUES) : 1;
-  localparam logic [15:0] MaxFrame = 16'(nic_regs_pkg::MAX_FRAME);
+  localparam logic [15:0] MaxFrame = 16'(MAX_FRAME);
+  // The descriptor (nic_regs_pkg DESC_TX_*) is fetched whole, one 64-bit word a beat; the
+  // write-back rewrites the word holding LEN and STATUS.
+  localparam logic [15:0] DescLen = 16'(DESC_TX_BYTES);
+  localparam logic [63:0] WbOffset = 64'(8 * DESC_TX_STATUS_QWORD);
+  localparam logic [15:0] WbLen = 16'd8;  // one word
+  localparam logic [63:0] BufAddrMask = ~64'h7;  // buffers are 8-byte aligned
+
+  // The fetch keeps ADDR from its beat and takes LEN from the last one, when the job is done.
+  if (DESC_TX_ADDR_LSB != 0 || DESC_TX_ADDR_WIDTH != 64 || DESC_TX_LEN_WIDTH != 16 ||
+      DESC_TX_STATUS_WIDTH != 8 || DESC_TX_LEN_QWORD != DESC_TX_BYTES / 8 - 1 ||
+      DESC_TX_STATUS_QWORD != DESC_TX_LEN_QWORD) begin : g_layout_check
+    $error("nic_tx_engine: ADDR must be a whole word, LEN and STATUS in the last word");
+  end
+
+
+  // The write-back word: LEN as fetched, STATUS DD, with ERR when the length was rejected.
+  function automatic logic [63:0] writeback(input logic [15:0] len, input logic bad);
+    logic [63:0] word = '0;
+    word[DESC_TX_LEN_LSB+:DESC_TX_LEN_WIDTH] = len;
+    word[DESC_TX_STATUS_LSB+:DESC_TX_STATUS_WIDTH] =
+        DESC_STATUS_DD | (bad ? DESC_STATUS_ERR : 8'h00);
+    return word;
+  endfunction
 
   typedef enum logic [2:0] {
     IDLE,
@@ -62,6 +87,9 @@ module nic_tx_engine #(
   logic [NUM_QUEUES-1:0] ready;
   logic [NUM_QUEUES-1:0] grant;
   logic any_ready, start;
+  logic [15:0] rdata_len;  // LEN, when the beat is LEN's word
+
+  assign rdata_len = dma_rdata[DESC_TX_LEN_LSB+:DESC_TX_LEN_WIDTH];
 
   for (genvar q = 0; q < NUM_QUEUES; q++) begin : g_ready
     assign ready[q] = ring_size[q] != 16'd0 && ring_head[q] != ring_tail[q];
@@ -86,15 +114,15 @@ module nic_tx_engine #(
     dma_req = state_q == DESC_REQ || state_q == BUF_REQ || state_q == WB_REQ;
     dma_write = state_q == WB_REQ;
     dma_addr = desc_addr_q;
-    dma_len = 16'd16;
+    dma_len = DescLen;
     if (state_q == BUF_REQ) begin
       dma_addr = buf_addr_q;
       dma_len  = len_q;
     end else if (state_q == WB_REQ) begin
-      dma_addr = desc_addr_q + 64'd8;
-      dma_len  = 16'd8;
+      dma_addr = desc_addr_q + WbOffset;
+      dma_len  = WbLen;
     end
-    dma_wdata = {32'h0, 6'b0, bad_q, 1'b1, 8'h0, len_q};  // STATUS {ERR, DD} at bits 31:24
+    dma_wdata = writeback(len_q, bad_q);
     buf_we = state_q == BUF_WAIT && dma_rbeat;
     buf_waddr = beat_q;
     buf_wdata = dma_rdata;
@@ -128,7 +156,7 @@ module nic_tx_engine #(
             for (int q = 0; q < NUM_QUEUES; q++) begin
               if (grant[q]) begin
                 queue_q <= QW'(q);
-                desc_addr_q <= {ring_base[q][63:4], 4'b0} + {44'b0, ring_head[q], 4'b0};
+                desc_addr_q <= desc_entry_addr(ring_base[q], 64'(ring_head[q]));
               end
             end
             stale_q <= 1'b0;
@@ -138,14 +166,16 @@ module nic_tx_engine #(
         DESC_REQ: if (dma_ack) state_q <= DESC_WAIT;
         DESC_WAIT: begin
           if (dma_rbeat) begin
-            if (beat_q == 8'd0) buf_addr_q <= {dma_rdata[63:3], 3'b000};
-            else len_q <= dma_rdata[15:0];
+            if (beat_q == 8'(DESC_TX_ADDR_QWORD)) begin
+              buf_addr_q <= dma_rdata[DESC_TX_ADDR_LSB+:DESC_TX_ADDR_WIDTH] & BufAddrMask;
+            end
+            if (beat_q == 8'(DESC_TX_LEN_QWORD)) len_q <= rdata_len;
             beat_q <= beat_q + 8'd1;
           end
           if (dma_done) begin
             beat_q <= '0;
-            bad_q <= dma_rdata[15:0] == 16'd0 || dma_rdata[15:0] > MaxFrame;
-            state_q <= dma_rdata[15:0] == 16'd0 || dma_rdata[15:0] > MaxFrame ? WB_REQ : BUF_REQ;
+            bad_q <= rdata_len == 16'd0 || rdata_len > MaxFrame;
+            state_q <= rdata_len == 16'd0 || rdata_len > MaxFrame ? WB_REQ : BUF_REQ;
           end
         end
         BUF_REQ: if (dma_ack) state_q <= BUF_WAIT;
