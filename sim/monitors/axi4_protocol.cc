@@ -44,11 +44,7 @@ void Axi4Protocol::check_address(uint64_t cycle, const char* channel, uint64_t a
 
 void Axi4Protocol::on_cycle(uint64_t cycle, const DevicePorts& ports) {
   if (ports.rst) {
-    aw_.reset();
-    ar_.reset();
-    w_.reset();
-    b_.reset();
-    r_.reset();
+    reset_all(aw_, ar_, w_, b_, r_);
     write_beats_.clear();
     w_only_.clear();
     read_beats_.clear();

@@ -12,11 +12,7 @@ Axi4LiteProtocol::Axi4LiteProtocol(MonitorReport report)
 
 void Axi4LiteProtocol::on_cycle(uint64_t cycle, const DevicePorts& ports) {
   if (ports.rst) {
-    aw_.reset();
-    ar_.reset();
-    w_.reset();
-    b_.reset();
-    r_.reset();
+    reset_all(aw_, ar_, w_, b_, r_);
     writes_pending_ = reads_pending_ = 0;
     return;
   }

@@ -25,8 +25,7 @@ void AxiStreamProtocol::check_beat(uint64_t cycle, const AxiStreamPorts& s,
 
 void AxiStreamProtocol::on_cycle(uint64_t cycle, const DevicePorts& p) {
   if (p.rst) {
-    tx_.reset();
-    rx_.reset();
+    reset_all(tx_, rx_);
     return;
   }
   for (auto [channel, stream] : {std::pair{&tx_, &p.tx}, std::pair{&rx_, &p.rx}}) {

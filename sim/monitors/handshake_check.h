@@ -42,4 +42,10 @@ class HandshakeCheck {
   std::tuple<Fields...> stalled_payload_{};
 };
 
+// Forgets every channel's stall (reset asserted).
+template <class... Checks>
+void reset_all(Checks&... checks) {
+  (checks.reset(), ...);
+}
+
 }  // namespace nicsim::sim
