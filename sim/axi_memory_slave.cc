@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <cstring>
 
 #include "sim/cycle_random.h"
 
@@ -18,81 +17,93 @@ enum Channel : unsigned { kAr, kAw, kW, kR, kB };
 }  // namespace
 
 AxiMemorySlave::AxiMemorySlave(HostMemory& memory, const MemoryConfig& config, uint64_t seed,
-                               uint64_t msi_base, uint64_t msi_size)
-    : memory_(memory), config_(config), seed_(seed), msi_base_(msi_base), msi_size_(msi_size) {}
+                               uint64_t msi_base, uint64_t msi_size, const DeviceShape& shape)
+    : memory_(memory),
+      bus_bytes_(shape.dma_data_bytes()),
+      bus_bytes_log2_(static_cast<unsigned>(std::countr_zero(shape.dma_data_bytes()))),
+      config_(config),
+      seed_(seed),
+      msi_base_(msi_base),
+      msi_size_(msi_size) {}
 
 bool AxiMemorySlave::stalled(uint64_t cycle, unsigned channel) const {
   return cycle_chance(seed_, cycle, channel, config_.backpressure_percent);
 }
 
-void AxiMemorySlave::drive(uint64_t cycle, PortSnapshot& p) {
+void AxiMemorySlave::drive(uint64_t cycle, DevicePorts& ports) {
+  Axi4Ports& p = ports.dma;
   // Ready only while the master offers something, so an idle bus drives constant inputs.
-  p.m_axi_arready = p.m_axi_arvalid && reads_.size() < kMaxReads && !stalled(cycle, kAr);
-  p.m_axi_awready = p.m_axi_awvalid && writes_.size() < kMaxWrites && !stalled(cycle, kAw);
-  p.m_axi_wready = p.m_axi_wvalid && !writes_.empty() && !stalled(cycle, kW);
+  p.arready = p.arvalid && reads_.size() < kMaxReads && !stalled(cycle, kAr);
+  p.awready = p.awvalid && writes_.size() < kMaxWrites && !stalled(cycle, kAw);
+  p.wready = p.wvalid && !writes_.empty() && !stalled(cycle, kW);
 
   if (!rvalid_ && !reads_.empty() && reads_.front().ready_cycle <= cycle && !stalled(cycle, kR)) {
     rvalid_ = true;
   }
-  p.m_axi_rvalid = rvalid_;
+  p.rvalid = rvalid_;
   if (rvalid_) {
     const ReadBurst& r = reads_.front();
-    p.m_axi_rdata = r.beats[r.next];
-    p.m_axi_rlast = r.next + 1 == r.beats.size();
-    p.m_axi_rresp = r.resp;
+    p.rdata.set_bytes(0, std::span(r.data).subspan(size_t{r.next} * bus_bytes_, bus_bytes_));
+    p.rlast = r.next + 1 == r.beats;
+    p.rresp = r.resp;
   } else {
-    p.m_axi_rdata = 0;
-    p.m_axi_rlast = false;
-    p.m_axi_rresp = 0;
+    p.rdata.clear(bus_bytes_);
+    p.rlast = false;
+    p.rresp = 0;
   }
 
   if (!bvalid_ && !responses_.empty() && responses_.front().ready_cycle <= cycle &&
       !stalled(cycle, kB)) {
     bvalid_ = true;
   }
-  p.m_axi_bvalid = bvalid_;
-  p.m_axi_bresp = bvalid_ ? responses_.front().resp : 0;
+  p.bvalid = bvalid_;
+  p.bresp = bvalid_ ? responses_.front().resp : 0;
 }
 
-void AxiMemorySlave::on_edge(uint64_t cycle, const PortSnapshot& p) {
-  if (p.m_axi_arvalid && p.m_axi_arready) {
-    const unsigned size = 1u << std::min<unsigned>(p.m_axi_arsize, 3);  // 64-bit bus
-    const unsigned beats = p.m_axi_arlen + 1u;
-    ReadBurst burst{cycle + config_.read_latency_cycles, std::vector<uint64_t>(beats), 0, kOkay};
-    uint64_t address = p.m_axi_araddr & ~uint64_t{size - 1};
-    for (unsigned i = 0; i < beats; ++i, address += size) {
-      uint8_t bytes[8] = {};
-      if (!read_beat(address, i == 0 ? p.m_axi_araddr : address, std::span<uint8_t>(bytes, size))) {
-        burst.resp = kSlvErr;
-      }
-      uint64_t data = 0;
-      std::memcpy(&data, bytes, size);
-      burst.beats[i] = size >= 8 ? data : data << (8 * (address & 7));
-      bytes_read_ += size;
-    }
-    reads_.push_back(std::move(burst));
-  }
-  if (p.m_axi_rvalid && p.m_axi_rready) {
+void AxiMemorySlave::on_edge(uint64_t cycle, const DevicePorts& ports) {
+  const Axi4Ports& p = ports.dma;
+  if (p.arvalid && p.arready) accept_read(cycle, p);
+  if (p.rvalid && p.rready) {
     rvalid_ = false;
-    if (++reads_.front().next == reads_.front().beats.size()) reads_.pop_front();
+    if (++reads_.front().next == reads_.front().beats) reads_.pop_front();
   }
-  if (p.m_axi_awvalid && p.m_axi_awready) {
-    const bool message = p.m_axi_awaddr >= msi_base_ && p.m_axi_awaddr - msi_base_ < msi_size_;
-    writes_.push_back(WriteBurst{p.m_axi_awaddr, p.m_axi_awlen + 1u,
-                                 1u << std::min<unsigned>(p.m_axi_awsize, 3), 0, false, message});
+  if (p.awvalid && p.awready) {
+    const bool message = p.awaddr >= msi_base_ && p.awaddr - msi_base_ < msi_size_;
+    writes_.push_back(WriteBurst{p.awaddr, p.awlen + 1u,
+                                 1u << std::min<unsigned>(p.awsize, bus_bytes_log2_), 0, false,
+                                 message});
   }
-  if (p.m_axi_wvalid && p.m_axi_wready) {
+  if (p.wvalid && p.wready) {
     WriteBurst& burst = writes_.front();
-    write_beat(burst, p.m_axi_wdata, p.m_axi_wstrb);
+    write_beat(burst, p.wdata, p.wstrb);
     if (++burst.done == burst.beats) {
       responses_.push_back({cycle + config_.write_latency_cycles, burst.error ? kSlvErr : kOkay});
       writes_.pop_front();
     }
   }
-  if (p.m_axi_bvalid && p.m_axi_bready) {
+  if (p.bvalid && p.bready) {
     bvalid_ = false;
     responses_.pop_front();
   }
+}
+
+// Reads the whole burst now: what R returns is host memory as the AR handshake found it.
+void AxiMemorySlave::accept_read(uint64_t cycle, const Axi4Ports& p) {
+  const unsigned size = 1u << std::min<unsigned>(p.arsize, bus_bytes_log2_);
+  const unsigned beats = p.arlen + 1u;
+  ReadBurst burst{cycle + config_.read_latency_cycles, beats,
+                  std::vector<uint8_t>(size_t{beats} * bus_bytes_), 0, kOkay};
+  uint64_t address = p.araddr & ~uint64_t{size - 1};
+  for (unsigned i = 0; i < beats; ++i, address += size) {
+    // A narrow beat sits on the byte lanes its address selects.
+    const size_t lane = size_t{i} * bus_bytes_ + (address & (bus_bytes_ - 1));
+    if (!read_beat(address, i == 0 ? p.araddr : address,
+                   std::span(burst.data).subspan(lane, size))) {
+      burst.resp = kSlvErr;
+    }
+    bytes_read_ += size;
+  }
+  reads_.push_back(std::move(burst));
 }
 
 bool AxiMemorySlave::read_beat(uint64_t beat_address, uint64_t first_needed,
@@ -108,28 +119,28 @@ bool AxiMemorySlave::read_beat(uint64_t beat_address, uint64_t first_needed,
   return true;
 }
 
-void AxiMemorySlave::write_beat(WriteBurst& burst, uint64_t data, uint8_t strobes) {
+void AxiMemorySlave::write_beat(WriteBurst& burst, const WideWord& data, uint64_t strobes) {
   const uint64_t first_beat = burst.address & ~uint64_t{burst.size_bytes - 1};
   const uint64_t beat_address =
       burst.done == 0 ? burst.address : first_beat + burst.done * burst.size_bytes;
-  const uint64_t lane_base = beat_address & ~uint64_t{7};
+  const uint64_t lane_base = beat_address & ~uint64_t{bus_bytes_ - 1};
+  strobes &= byte_mask(bus_bytes_);
   if (strobes == 0) return;
-  const unsigned first = std::countr_zero(strobes);
-  const unsigned last = 7 - std::countl_zero(strobes);
-  uint8_t bytes[8];
-  std::memcpy(bytes, &data, 8);
+  const unsigned first = static_cast<unsigned>(std::countr_zero(strobes));
+  const unsigned last = 63 - static_cast<unsigned>(std::countl_zero(strobes));
   if (burst.message) {
     // A 32-bit message in the lane its address selects.
-    messages_.push_back(
-        {lane_base + (first & 4), static_cast<uint32_t>(data >> (8 * (first & 4)))});
+    const unsigned lane = first & ~3u;
+    messages_.push_back({lane_base + lane, data.lane32(lane / 4)});
     return;
   }
-  const auto enables = static_cast<uint8_t>(strobes >> first);
-  if (!memory_.dma_write(lane_base + first,
-                         std::span<const uint8_t>(bytes + first, last - first + 1), enables)) {
+  uint8_t bytes[WideWord::kMaxBytes];
+  data.get_bytes(first, std::span(bytes, last - first + 1));
+  if (!memory_.dma_write(lane_base + first, std::span<const uint8_t>(bytes, last - first + 1),
+                         strobes >> first)) {
     burst.error = true;
   }
-  bytes_written_ += std::popcount(strobes);
+  bytes_written_ += static_cast<uint64_t>(std::popcount(strobes));
 }
 
 std::vector<MsiMessage> AxiMemorySlave::take_messages() {

@@ -1,7 +1,8 @@
-// The AXI4 slave that answers the NIC's DMA master from HostMemory, one call per cycle inside the
-// clock domain's loop. Latency and seeded back-pressure come from MemoryConfig; randomness is
-// keyed by cycle, so skipping idle cycles cannot change it. Writes into the MSI-X window are
-// interrupt messages: they are not stored, but handed out through take_messages().
+// The AXI4 slave that answers the device's DMA master from HostMemory, one call per cycle inside
+// the clock domain's loop, for any data width the contract allows (beats of the shape's width).
+// Latency and seeded back-pressure come from MemoryConfig; randomness is keyed by cycle, so
+// skipping idle cycles cannot change it. Writes into the MSI-X window are interrupt messages: they
+// are not stored, but handed out through take_messages().
 #pragma once
 
 #include <cstdint>
@@ -9,8 +10,8 @@
 #include <span>
 #include <vector>
 
+#include "sim/device_ports.h"
 #include "sim/host_memory.h"
-#include "sim/port_snapshot.h"
 
 namespace nicsim::sim {
 
@@ -22,12 +23,12 @@ struct MsiMessage {
 class AxiMemorySlave {
  public:
   AxiMemorySlave(HostMemory& memory, const MemoryConfig& config, uint64_t seed, uint64_t msi_base,
-                 uint64_t msi_size);
+                 uint64_t msi_size, const DeviceShape& shape);
 
   // Sets m_axi_*ready, R and B for cycle from the master's outputs already in ports.
-  void drive(uint64_t cycle, PortSnapshot& ports);
+  void drive(uint64_t cycle, DevicePorts& ports);
   // Performs the handshakes of the edge at cycle (ports as sampled by that edge).
-  void on_edge(uint64_t cycle, const PortSnapshot& ports);
+  void on_edge(uint64_t cycle, const DevicePorts& ports);
   // No transaction accepted and unanswered.
   bool idle() const { return reads_.empty() && writes_.empty() && responses_.empty(); }
 
@@ -41,8 +42,9 @@ class AxiMemorySlave {
  private:
   struct ReadBurst {
     uint64_t ready_cycle;
-    std::vector<uint64_t> beats;
-    size_t next = 0;
+    unsigned beats;
+    std::vector<uint8_t> data;  // beats of the bus width, each on its byte lanes
+    unsigned next = 0;
     uint8_t resp;
   };
   struct WriteBurst {
@@ -58,10 +60,13 @@ class AxiMemorySlave {
     uint8_t resp;
   };
   bool stalled(uint64_t cycle, unsigned channel) const;
+  void accept_read(uint64_t cycle, const Axi4Ports& p);
   bool read_beat(uint64_t beat_address, uint64_t first_needed, std::span<uint8_t> out);
-  void write_beat(WriteBurst& burst, uint64_t data, uint8_t strobes);
+  void write_beat(WriteBurst& burst, const WideWord& data, uint64_t strobes);
 
   HostMemory& memory_;
+  unsigned bus_bytes_;
+  unsigned bus_bytes_log2_;
   MemoryConfig config_;
   uint64_t seed_;
   uint64_t msi_base_, msi_size_;

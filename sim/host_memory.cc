@@ -205,12 +205,12 @@ bool HostMemory::dma_read(uint64_t address, std::span<uint8_t> out) {
   return true;
 }
 
-bool HostMemory::dma_write(uint64_t address, std::span<const uint8_t> in, uint8_t byte_enables) {
+bool HostMemory::dma_write(uint64_t address, std::span<const uint8_t> in, uint64_t byte_enables) {
   if (message_sink_ && address >= msix_base_ && address - msix_base_ < msix_size_) {
     // An interrupt message: its data word goes to the interrupt controller, never to memory.
     uint32_t data = 0;
     for (size_t i = 0; i < std::min<size_t>(in.size(), 4); ++i) {
-      if (byte_enables & (1u << i)) data |= uint32_t{in[i]} << (8 * i);
+      if (byte_enables >> i & 1) data |= uint32_t{in[i]} << (8 * i);
     }
     message_sink_(address, data);
     return true;
@@ -219,13 +219,13 @@ bool HostMemory::dma_write(uint64_t address, std::span<const uint8_t> in, uint8_
     refuse("write", address, in.size());
     return false;
   }
-  if (byte_enables == 0xFF) {
+  const uint64_t span_enables = in.size() >= 64 ? ~uint64_t{0} : (uint64_t{1} << in.size()) - 1;
+  if ((byte_enables & span_enables) == span_enables) {
     cpu_write(address, in);
     return true;
   }
-  // Strobes are per byte of an up-to-8-byte beat; wider spans repeat the pattern per 8 bytes.
   for (size_t i = 0; i < in.size(); ++i) {
-    if (byte_enables & (1u << (i % 8))) cpu_write(address + i, in.subspan(i, 1));
+    if (byte_enables >> (i % 64) & 1) cpu_write(address + i, in.subspan(i, 1));
   }
   return true;
 }

@@ -63,8 +63,10 @@ class HostMemory {
 
   // Device side (DMA): outside a grant reports DMA_OUTSIDE_GRANT and returns false
   // (reads return zeros, writes are dropped). Message-window writes go to the message sink.
+  // byte_enables: bit i enables in[i] (a beat's strobes, up to 64 bytes; longer spans repeat it).
   bool dma_read(uint64_t address, std::span<uint8_t> out);
-  bool dma_write(uint64_t address, std::span<const uint8_t> in, uint8_t byte_enables = 0xFF);
+  bool dma_write(uint64_t address, std::span<const uint8_t> in,
+                 uint64_t byte_enables = ~uint64_t{0});
 
   void set_message_window(uint64_t base, uint64_t size, MessageSink sink);
   void set_reporter(Reporter reporter) { reporter_ = std::move(reporter); }

@@ -75,7 +75,7 @@ std::vector<Frame> generate_frames(const TrafficSpec& spec) {
   return frames;
 }
 
-LinkPartner::LinkPartner() = default;
+LinkPartner::LinkPartner(const DeviceShape& shape) : beat_bytes_(shape.stream_data_bytes()) {}
 LinkPartner::~LinkPartner() = default;
 
 void LinkPartner::send(Frame frame, bool bad, uint64_t not_before) {
@@ -116,33 +116,32 @@ bool LinkPartner::busy(uint64_t cycle) const {
   return rx_active_ || next_due_cycle() <= cycle || !tx_frame_.empty();
 }
 
-void LinkPartner::drive(uint64_t cycle, PortSnapshot& p) {
+void LinkPartner::drive(uint64_t cycle, DevicePorts& p) {
   if (!rx_active_ && !rx_queue_.empty() && next_due_cycle() <= cycle) rx_active_ = true;
-  if (rx_active_) {
-    const Pending& f = rx_queue_.front();
-    const size_t n = std::min<size_t>(8, f.frame.size() - rx_offset_);
-    uint64_t data = 0;
-    std::memcpy(&data, f.frame.data() + rx_offset_, n);
-    p.s_axis_rx_tvalid = true;
-    p.s_axis_rx_tdata = data;
-    p.s_axis_rx_tkeep = static_cast<uint8_t>((1u << n) - 1);
-    p.s_axis_rx_tlast = rx_offset_ + n == f.frame.size();
-    p.s_axis_rx_tuser = p.s_axis_rx_tlast && f.bad;
-  } else {
-    p.s_axis_rx_tvalid = false;
-    p.s_axis_rx_tdata = 0;
-    p.s_axis_rx_tkeep = 0;
-    p.s_axis_rx_tlast = false;
-    p.s_axis_rx_tuser = false;
-  }
-  p.m_axis_tx_tready =
-      p.m_axis_tx_tvalid && !cycle_chance(tx_bp_seed_, cycle, kTxReadyChannel, tx_bp_percent_);
+  drive_rx(p.rx);
+  p.tx.tready = p.tx.tvalid && !cycle_chance(tx_bp_seed_, cycle, kTxReadyChannel, tx_bp_percent_);
 }
 
-void LinkPartner::on_edge(uint64_t cycle, const PortSnapshot& p) {
-  if (p.s_axis_rx_tvalid && p.s_axis_rx_tready) {
-    rx_offset_ += 8;
-    if (p.s_axis_rx_tlast) {
+void LinkPartner::drive_rx(AxiStreamPorts& rx) {
+  rx.tdata.clear(beat_bytes_);
+  if (!rx_active_) {
+    rx.tvalid = rx.tlast = rx.tuser = false;
+    rx.tkeep = 0;
+    return;
+  }
+  const Pending& f = rx_queue_.front();
+  const size_t n = std::min<size_t>(beat_bytes_, f.frame.size() - rx_offset_);
+  rx.tdata.set_bytes(0, std::span(f.frame).subspan(rx_offset_, n));
+  rx.tvalid = true;
+  rx.tkeep = byte_mask(static_cast<unsigned>(n));
+  rx.tlast = rx_offset_ + n == f.frame.size();
+  rx.tuser = rx.tlast && f.bad;
+}
+
+void LinkPartner::on_edge(uint64_t cycle, const DevicePorts& p) {
+  if (p.rx.tvalid && p.rx.tready) {
+    rx_offset_ += beat_bytes_;
+    if (p.rx.tlast) {
       if (pcap_) pcap_->write(rx_queue_.front().frame, cycle * period_ps_);
       rx_queue_.pop_front();
       rx_offset_ = 0;
@@ -151,12 +150,11 @@ void LinkPartner::on_edge(uint64_t cycle, const PortSnapshot& p) {
       ++frames_sent_;
     }
   }
-  if (p.m_axis_tx_tvalid && p.m_axis_tx_tready) {
-    for (unsigned i = 0; i < 8; ++i) {
-      if (p.m_axis_tx_tkeep >> i & 1)
-        tx_frame_.push_back(static_cast<uint8_t>(p.m_axis_tx_tdata >> (8 * i)));
+  if (p.tx.tvalid && p.tx.tready) {
+    for (unsigned i = 0; i < beat_bytes_; ++i) {
+      if (p.tx.tkeep >> i & 1) tx_frame_.push_back(p.tx.tdata.byte(i));
     }
-    if (p.m_axis_tx_tlast) finish_tx_frame(cycle);
+    if (p.tx.tlast) finish_tx_frame(cycle);
   }
 }
 

@@ -1,8 +1,8 @@
-// The Ethernet link partner on the NIC's AXI4-Stream ports: sends frames into s_axis_rx (from a
-// traffic spec, explicit frames or a pcap file), receives m_axis_tx frames with seeded random
-// back-pressure and checks them against a scoreboard, and can write both directions to pcap.
-// Driven per cycle by the clock domain (no SystemC events); all randomness is keyed by cycle so
-// skipping idle cycles cannot change what happens.
+// The Ethernet link partner on the device's AXI4-Stream ports, beats of the shape's stream width:
+// sends frames into s_axis_rx (from a traffic spec, explicit frames or a pcap file), receives
+// m_axis_tx frames with seeded random back-pressure and checks them against a scoreboard, and can
+// write both directions to pcap. Driven per cycle by the clock domain (no SystemC events); all
+// randomness is keyed by cycle so skipping idle cycles cannot change what happens.
 #pragma once
 
 #include <cstdint>
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/port_snapshot.h"
+#include "sim/device_ports.h"
 
 namespace nicsim::sim {
 
@@ -38,7 +38,7 @@ std::vector<Frame> generate_frames(const TrafficSpec& spec);
 
 class LinkPartner {
  public:
-  LinkPartner();
+  explicit LinkPartner(const DeviceShape& shape);
   ~LinkPartner();
 
   // --- RX side (link -> NIC) ---
@@ -69,9 +69,9 @@ class LinkPartner {
 
   // --- per-cycle interface used by the clock domain ---
   // Sets s_axis_rx_* and m_axis_tx_tready for cycle from the outputs already in ports.
-  void drive(uint64_t cycle, PortSnapshot& ports);
+  void drive(uint64_t cycle, DevicePorts& ports);
   // Consumes the handshakes the edge at cycle performs (ports as sampled by that edge).
-  void on_edge(uint64_t cycle, const PortSnapshot& ports);
+  void on_edge(uint64_t cycle, const DevicePorts& ports);
   // True while a frame is being sent or received, or one is due by cycle.
   bool busy(uint64_t cycle) const;
   // The cycle the next queued frame may start (UINT64_MAX if none).
@@ -85,8 +85,10 @@ class LinkPartner {
     bool bad;
     uint64_t not_before;
   };
+  void drive_rx(AxiStreamPorts& rx);
   void finish_tx_frame(uint64_t cycle);
 
+  unsigned beat_bytes_;
   std::deque<Pending> rx_queue_;
   size_t rx_offset_ = 0;        // bytes of rx_queue_.front() already accepted
   bool rx_active_ = false;      // front frame started

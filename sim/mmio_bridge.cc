@@ -46,32 +46,31 @@ uint32_t MmioBridge::transact(Request& request) {
   return request.result;
 }
 
-void MmioBridge::drive(PortSnapshot& p) {
+void MmioBridge::drive(DevicePorts& ports) {
+  AxiLitePorts& p = ports.regs;
   Request* r = queue_.empty() ? nullptr : queue_.front();
   const bool write = r && r->write;
   const bool read = r && !r->write;
-  p.s_axil_awvalid = write && !r->addr_done;
-  p.s_axil_awaddr = p.s_axil_awvalid ? r->offset : 0;
-  p.s_axil_wvalid = write && !r->data_done;
-  p.s_axil_wdata = p.s_axil_wvalid ? r->value : 0;
-  p.s_axil_wstrb = p.s_axil_wvalid ? r->strobe : 0;
-  p.s_axil_bready = write && r->addr_done && r->data_done;
-  p.s_axil_arvalid = read && !r->addr_done;
-  p.s_axil_araddr = p.s_axil_arvalid ? r->offset : 0;
-  p.s_axil_rready = read && r->addr_done;
+  p.awvalid = write && !r->addr_done;
+  p.awaddr = p.awvalid ? r->offset : 0;
+  p.wvalid = write && !r->data_done;
+  p.wdata = p.wvalid ? r->value : 0;
+  p.wstrb = p.wvalid ? r->strobe : 0;
+  p.bready = write && r->addr_done && r->data_done;
+  p.arvalid = read && !r->addr_done;
+  p.araddr = p.arvalid ? r->offset : 0;
+  p.rready = read && r->addr_done;
 }
 
-void MmioBridge::on_edge(const PortSnapshot& p) {
+void MmioBridge::on_edge(const DevicePorts& ports) {
   if (queue_.empty()) return;
+  const AxiLitePorts& p = ports.regs;
   Request* r = queue_.front();
-  if ((p.s_axil_awvalid && p.s_axil_awready) || (p.s_axil_arvalid && p.s_axil_arready)) {
-    r->addr_done = true;
-  }
-  if (p.s_axil_wvalid && p.s_axil_wready) r->data_done = true;
-  const bool finished =
-      (p.s_axil_bvalid && p.s_axil_bready) || (p.s_axil_rvalid && p.s_axil_rready);
+  if ((p.awvalid && p.awready) || (p.arvalid && p.arready)) r->addr_done = true;
+  if (p.wvalid && p.wready) r->data_done = true;
+  const bool finished = (p.bvalid && p.bready) || (p.rvalid && p.rready);
   if (finished) {
-    if (!r->write) r->result = p.s_axil_rdata;
+    if (!r->write) r->result = p.rdata;
     queue_.pop_front();
     completed_ = r;
     ++transactions_;

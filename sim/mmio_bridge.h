@@ -1,4 +1,4 @@
-// MmioPort over the NIC's AXI4-Lite pins: a CPU thread's register access is queued, driven cycle
+// MmioPort over the device's AXI4-Lite pins: a CPU thread's register access is queued, driven cycle
 // by cycle by the clock domain, and the thread waits until the response has been delivered.
 #pragma once
 
@@ -6,8 +6,8 @@
 #include <deque>
 #include <systemc>
 
+#include "sim/device_ports.h"
 #include "sim/mmio.h"
-#include "sim/port_snapshot.h"
 
 namespace nicsim::sim {
 
@@ -26,8 +26,8 @@ class MmioBridge : public MmioPort {
   bool idle() const { return queue_.empty(); }
 
   // --- per-cycle interface used by the clock domain ---
-  void drive(PortSnapshot& ports);
-  void on_edge(const PortSnapshot& ports);
+  void drive(DevicePorts& ports);
+  void on_edge(const DevicePorts& ports);
   // True when the edge just performed completed a transaction (its waiter must be released).
   bool completed() const { return completed_ != nullptr; }
   // Releases the waiter of the completed transaction (call at the delivery time).

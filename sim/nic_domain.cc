@@ -16,11 +16,6 @@
 #include "sim/monitors/irq_before_data.h"
 #include "sim/monitors/throttle_spacing.h"
 
-// With SystemC included, Verilator's runtime calls an unqualified sc_time_stamp().
-using sc_core::sc_time_stamp;
-#include "Vnic_sim_top.h"
-#include "verilated.h"
-
 namespace nicsim::sim {
 namespace {
 
@@ -48,8 +43,8 @@ ClockTiming clock_timing(double clock_mhz) {
   return {period, period / 2 / step * step + step / 2};
 }
 
-NicDomain::NicDomain(sc_core::sc_module_name name, const NicDomainConfig& config,
-                     HostMemory& memory, InterruptController& intc,
+NicDomain::NicDomain(sc_core::sc_module_name name, std::unique_ptr<Device> device,
+                     const NicDomainConfig& config, HostMemory& memory, InterruptController& intc,
                      std::function<void(Violation)> report)
     : sc_core::sc_module(name),
       config_(config),
@@ -63,39 +58,34 @@ NicDomain::NicDomain(sc_core::sc_module_name name, const NicDomainConfig& config
     throw std::logic_error("NicDomain needs the SystemC time resolution at 1 ps");
   }
 
-  context_ = std::make_unique<VerilatedContext>();
-  context_->traceEverOn(true);  // before time 0, so a wave tracer can attach later
-  model_ = std::make_unique<Vnic_sim_top>(context_.get(), "nic");
+  if (!device) throw std::invalid_argument("NicDomain needs a device");
+  device_ = std::move(device);
+  const DeviceShape& shape = device_->shape();
   slave_ = std::make_unique<AxiMemorySlave>(memory_, config_.memory, config_.seed,
                                             InterruptController::kMsiBase,
-                                            InterruptController::kMsiSize);
+                                            InterruptController::kMsiSize, shape);
   bridge_ = std::make_unique<MmioBridge>();
-  link_ = std::make_unique<LinkPartner>();
+  link_ = std::make_unique<LinkPartner>(shape);
   link_->set_period_ps(period_ps_);
-
-  model_->clk = 0;
-  model_->rst = 1;
-  model_->eval();
 
   SC_HAS_PROCESS(NicDomain);
   SC_THREAD(clock_thread);
 }
 
-NicDomain::~NicDomain() {
-  if (model_) model_->final();
-}
+NicDomain::~NicDomain() = default;
 
 MmioPort& NicDomain::mmio() { return *bridge_; }
 LinkPartner& NicDomain::link() { return *link_; }
-Vnic_sim_top& NicDomain::model() { return *model_; }
-VerilatedContext& NicDomain::context() { return *context_; }
 
 void NicDomain::add_standard_monitors(uint64_t liveness_bound_cycles) {
   const MonitorReport report = monitor_reporter();
-  const unsigned queues = nic_regs::kMaxQueues;  // Vnic_sim_top is built with NUM_QUEUES = 8
+  // The reference NIC's queues (nic_sim_top is built with NUM_QUEUES = 8); the interrupt monitors
+  // read the device description in a later step.
+  const unsigned queues = nic_regs::kMaxQueues;
+  const DeviceShape& shape = device_->shape();
   owned_monitors_.push_back(std::make_unique<Axi4LiteProtocol>(report));
-  owned_monitors_.push_back(std::make_unique<Axi4Protocol>(report));
-  owned_monitors_.push_back(std::make_unique<AxiStreamProtocol>(report));
+  owned_monitors_.push_back(std::make_unique<Axi4Protocol>(report, shape));
+  owned_monitors_.push_back(std::make_unique<AxiStreamProtocol>(report, shape));
   owned_monitors_.push_back(std::make_unique<IrqBeforeData>(report));
   owned_monitors_.push_back(std::make_unique<ThrottleSpacing>(report, queues));
   owned_monitors_.push_back(
@@ -108,14 +98,6 @@ MonitorReport NicDomain::monitor_reporter() {
     v.sim_ns = edge_time_ps(v.cycle) / kPsPerNs;
     if (report_) report_(std::move(v));
   };
-}
-
-// The host drives nothing: every input at its idle value.
-static bool inputs_idle(const PortSnapshot& p) {
-  PortSnapshot idle;
-  read_outputs(p, idle);  // same field names: copies the outputs, leaves inputs at idle values
-  idle.rst = p.rst;
-  return idle == p && !p.rst;
 }
 
 // Skipping is exact once an evaluated cycle showed quiescent with idle inputs: its edge changed
@@ -187,33 +169,27 @@ bool NicDomain::stamp_from_edge(Violation& violation) const {
 bool NicDomain::step() {
   const uint64_t k = cycle_;
   in_edge_ = true;
-  Vnic_sim_top& m = *model_;
-  read_outputs(m, ports_);
+  device_->read_outputs(ports_);
   ports_.rst = k < config_.reset_cycles;
   const bool in_reset = ports_.rst;
   slave_->drive(k, ports_);
   if (in_reset) {
     // Register accesses and frames wait for the NIC to leave reset.
-    ports_.s_axil_awvalid = ports_.s_axil_wvalid = ports_.s_axil_arvalid = false;
-    ports_.s_axil_awaddr = ports_.s_axil_araddr = 0;
-    ports_.s_axil_wdata = 0;
-    ports_.s_axil_wstrb = 0;
-    ports_.s_axil_bready = ports_.s_axil_rready = false;
-    ports_.s_axis_rx_tvalid = ports_.s_axis_rx_tlast = ports_.s_axis_rx_tuser = false;
-    ports_.s_axis_rx_tdata = 0;
-    ports_.s_axis_rx_tkeep = 0;
-    ports_.m_axis_tx_tready = false;
+    AxiLitePorts& regs = ports_.regs;
+    regs.awvalid = regs.wvalid = regs.arvalid = false;
+    regs.awaddr = regs.araddr = 0;
+    regs.wdata = 0;
+    regs.wstrb = 0;
+    regs.bready = regs.rready = false;
+    ports_.rx.tvalid = ports_.rx.tlast = ports_.rx.tuser = false;
+    ports_.rx.tdata.clear(device_->shape().stream_data_bytes());
+    ports_.rx.tkeep = 0;
+    ports_.tx.tready = false;
   } else {
     bridge_->drive(ports_);
     link_->drive(k, ports_);
   }
-  write_inputs(ports_, m);
-  m.clk = 0;
-  m.eval();  // settles outputs that depend on this cycle's inputs
-  read_outputs(m, ports_);
-  context_->time(edge_time_ps(k));
-  m.clk = 1;
-  m.eval();
+  device_->eval_edge(ports_, edge_time_ps(k));
   slave_->on_edge(k, ports_);
   if (!in_reset) {
     bridge_->on_edge(ports_);
@@ -226,7 +202,7 @@ bool NicDomain::step() {
   ++stats_.cycles_evaluated;
 
   bool visible = bridge_->completed();
-  if (static_cast<bool>(m.intx) != intx_level_) {
+  if (device_->intx() != intx_level_) {
     intx_level_ = !intx_level_;
     intx_changed_ = true;
     visible = true;

@@ -1,7 +1,7 @@
-// The NIC clock domain: one SystemC thread that evaluates the Verilated NIC (Vnic_sim_top) edge
-// by edge and answers its pins from the host: DMA from HostMemory (AxiMemorySlave), register
-// accesses from CPU threads (MmioBridge), frames from and to the LinkPartner, interrupts to the
-// InterruptController. Cycle monitors see every edge.
+// The NIC clock domain: one SystemC thread that evaluates the device (any model behind the Device
+// seam, sim/device.h) edge by edge and answers its pins from the host: DMA from HostMemory
+// (AxiMemorySlave), register accesses from CPU threads (MmioBridge), frames from and to the
+// LinkPartner, interrupts to the InterruptController. Cycle monitors see every edge.
 //
 // Time: edge k (the posedge that ends cycle k) is at k * period + phase ps, with phase chosen so
 // that no edge falls on a whole nanosecond, where the CPUs act: host actions and edges never
@@ -23,15 +23,12 @@
 #include <vector>
 
 #include "sim/axi_memory_slave.h"
+#include "sim/device.h"
 #include "sim/host_memory.h"
 #include "sim/interrupt_controller.h"
 #include "sim/mmio.h"
 #include "sim/monitors/cycle_monitor.h"
-#include "sim/port_snapshot.h"
 #include "sim/violation.h"
-
-class Vnic_sim_top;
-class VerilatedContext;
 
 namespace nicsim::sim {
 
@@ -69,15 +66,15 @@ using EdgeHook = std::function<void(uint64_t cycle, uint64_t time_ps)>;
 
 class NicDomain : public sc_core::sc_module {
  public:
-  NicDomain(sc_core::sc_module_name name, const NicDomainConfig& config, HostMemory& memory,
-            InterruptController& intc, std::function<void(Violation)> report);
+  NicDomain(sc_core::sc_module_name name, std::unique_ptr<Device> device,
+            const NicDomainConfig& config, HostMemory& memory, InterruptController& intc,
+            std::function<void(Violation)> report);
   ~NicDomain() override;
 
   const NicDomainConfig& config() const { return config_; }
   MmioPort& mmio();
   LinkPartner& link();
-  Vnic_sim_top& model();
-  VerilatedContext& context();
+  Device& device() { return *device_; }
 
   // The next edge to evaluate (= edges evaluated or skipped so far); during monitor and hook
   // calls, the edge being evaluated.
@@ -118,8 +115,7 @@ class NicDomain : public sc_core::sc_module {
   uint64_t period_ps_ = 4000;
   uint64_t phase_ps_ = 2500;
 
-  std::unique_ptr<VerilatedContext> context_;
-  std::unique_ptr<Vnic_sim_top> model_;
+  std::unique_ptr<Device> device_;
   std::unique_ptr<AxiMemorySlave> slave_;
   std::unique_ptr<MmioBridge> bridge_;
   std::unique_ptr<LinkPartner> link_;
@@ -127,7 +123,7 @@ class NicDomain : public sc_core::sc_module {
   std::vector<std::unique_ptr<CycleMonitor>> owned_monitors_;
   EdgeHook edge_hook_;
 
-  PortSnapshot ports_;
+  DevicePorts ports_;
   uint64_t cycle_ = 0;
   bool in_edge_ = false;  // step() is evaluating edge cycle_
   bool intx_level_ = false;

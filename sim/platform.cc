@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <systemc>
 
+#include "rtl/nic_device.h"
 #include "sim/cpu_model.h"
 #include "sim/interrupt_controller_impl.h"
 #include "sim/nic_domain.h"
@@ -99,8 +100,9 @@ Platform::Platform(const PlatformConfig& config) : config_(config) {
     nic_config.memory = config_.memory;
     nic_config.seed = config_.schedule.seed;
     nic_config.intx_line = config_.intx_line;
-    impl_->nic = std::make_unique<NicDomain>("nic", nic_config, impl_->memory, *impl_->intc,
-                                             [this](Violation v) { report(std::move(v)); });
+    impl_->nic = std::make_unique<NicDomain>(
+        "nic", config_.device ? config_.device() : rtl::make_nic_device(), nic_config,
+        impl_->memory, *impl_->intc, [this](Violation v) { report(std::move(v)); });
     impl_->nic_period_ps = impl_->nic->period_ps();
     impl_->nic_phase_ps = impl_->nic->edge_time_ps(0);
   }

@@ -40,6 +40,8 @@ struct ScheduleConfig {
   uint64_t change_point_delay_ns = 2000;
 };
 
+class Device;  // sim/device.h: the seam a device model plugs in through
+
 struct PlatformConfig {
   unsigned cpus = 4;             // 1..64
   unsigned queues = 4;           // NIC NUM_QUEUES of the linked model
@@ -50,6 +52,8 @@ struct PlatformConfig {
   MemoryConfig memory;
   unsigned intx_line = 0;  // the INTx line the NIC drives
   bool with_nic = true;    // false: host only (no Verilated NIC), for host-side tests
+  // Builds the device; empty: the reference NIC (rtl/nic_device.h).
+  std::function<std::unique_ptr<Device>()> device;
 };
 
 class NicDomain;  // sim/nic_domain.h: clock domain, MMIO bridge, monitors, link partner

@@ -1,22 +1,24 @@
 #include "sim/monitors/axi4_protocol.h"
 
+#include <bit>
 #include <string>
 
 namespace nicsim::sim {
 namespace {
 
 constexpr unsigned kBurstIncr = 1;
-constexpr unsigned kBusBytesLog2 = 3;
 constexpr uint64_t kPage = 4096;
 
 }  // namespace
 
-Axi4Protocol::Axi4Protocol(MonitorReport report)
+Axi4Protocol::Axi4Protocol(MonitorReport report, const DeviceShape& shape)
     : report_(std::move(report)),
+      bus_bits_(shape.dma_data_bits),
+      bus_bytes_log2_(static_cast<unsigned>(std::countr_zero(shape.dma_data_bytes()))),
       aw_("AXI4", "m_axi_awvalid"),
+      ar_("AXI4", "m_axi_arvalid"),
       w_("AXI4", "m_axi_wvalid"),
       b_("AXI4", "m_axi_bvalid"),
-      ar_("AXI4", "m_axi_arvalid"),
       r_("AXI4", "m_axi_rvalid") {}
 
 void Axi4Protocol::check_address(uint64_t cycle, const char* channel, uint64_t address,
@@ -25,9 +27,10 @@ void Axi4Protocol::check_address(uint64_t cycle, const char* channel, uint64_t a
     report("AXI4_BURST_TYPE", cycle, channel,
            "burst type " + std::to_string(burst) + ", only INCR");
   }
-  if (size > kBusBytesLog2) {
+  if (size > bus_bytes_log2_) {
     report("AXI4_BURST_SIZE", cycle, channel,
-           "beat size 2^" + std::to_string(size) + " bytes exceeds the 64-bit bus");
+           "beat size 2^" + std::to_string(size) + " bytes exceeds the " +
+               std::to_string(bus_bits_) + "-bit bus");
     return;
   }
   const uint64_t bytes = uint64_t{len + 1} << size;
@@ -39,9 +42,9 @@ void Axi4Protocol::check_address(uint64_t cycle, const char* channel, uint64_t a
   }
 }
 
-void Axi4Protocol::on_cycle(uint64_t cycle, const PortSnapshot& p) {
-  if (p.rst) {
-    for (HandshakeCheck* c : {&aw_, &w_, &b_, &ar_, &r_}) c->reset();
+void Axi4Protocol::on_cycle(uint64_t cycle, const DevicePorts& ports) {
+  if (ports.rst) {
+    reset_all(aw_, ar_, w_, b_, r_);
     write_beats_.clear();
     w_only_.clear();
     read_beats_.clear();
@@ -49,76 +52,80 @@ void Axi4Protocol::on_cycle(uint64_t cycle, const PortSnapshot& p) {
     b_pending_ = 0;
     return;
   }
-  aw_.check(cycle, p.m_axi_awvalid, p.m_axi_awready,
-            {p.m_axi_awaddr, p.m_axi_awlen, p.m_axi_awsize, p.m_axi_awburst}, report_);
-  w_.check(cycle, p.m_axi_wvalid, p.m_axi_wready, {p.m_axi_wdata, p.m_axi_wstrb, p.m_axi_wlast},
-           report_);
-  b_.check(cycle, p.m_axi_bvalid, p.m_axi_bready, {p.m_axi_bresp}, report_);
-  ar_.check(cycle, p.m_axi_arvalid, p.m_axi_arready,
-            {p.m_axi_araddr, p.m_axi_arlen, p.m_axi_arsize, p.m_axi_arburst}, report_);
-  r_.check(cycle, p.m_axi_rvalid, p.m_axi_rready, {p.m_axi_rdata, p.m_axi_rresp, p.m_axi_rlast},
-           report_);
-
-  if (p.m_axi_awvalid && p.m_axi_awready) {
-    check_address(cycle, "m_axi_awaddr", p.m_axi_awaddr, p.m_axi_awlen, p.m_axi_awsize,
-                  p.m_axi_awburst);
-    const unsigned beats = p.m_axi_awlen + 1u;
-    if (!w_only_.empty()) {
-      if (w_only_.front() != beats) {
-        report("AXI4_BEAT_COUNT", cycle, "m_axi_wlast",
-               "write burst had " + std::to_string(w_only_.front()) + " beats, AWLEN says " +
-                   std::to_string(beats));
-      }
-      w_only_.pop_front();
-    } else {
-      write_beats_.push_back(beats);
-    }
-    ++b_pending_;
+  const Axi4Ports& p = ports.dma;
+  check_handshakes(cycle, p);
+  if (p.awvalid && p.awready) on_write_address(cycle, p);
+  if (p.wvalid && p.wready) on_write_data(cycle, p);
+  if (p.arvalid && p.arready) {
+    check_address(cycle, "m_axi_araddr", p.araddr, p.arlen, p.arsize, p.arburst);
+    read_beats_.push_back(p.arlen + 1u);
   }
-  if (p.m_axi_wvalid && p.m_axi_wready) {
-    ++w_count_;
-    if (!write_beats_.empty()) {
-      const unsigned beats = write_beats_.front();
-      if (p.m_axi_wlast != (w_count_ == beats)) {
-        report("AXI4_BEAT_COUNT", cycle, "m_axi_wlast",
-               std::string(p.m_axi_wlast ? "WLAST on beat " : "no WLAST on beat ") +
-                   std::to_string(w_count_) + " of a " + std::to_string(beats) + "-beat burst");
-      }
-      if (p.m_axi_wlast || w_count_ == beats) {
-        write_beats_.pop_front();
-        w_count_ = 0;
-      }
-    } else if (p.m_axi_wlast) {
-      w_only_.push_back(w_count_);
-      w_count_ = 0;
-    }
-  }
-  if (p.m_axi_arvalid && p.m_axi_arready) {
-    check_address(cycle, "m_axi_araddr", p.m_axi_araddr, p.m_axi_arlen, p.m_axi_arsize,
-                  p.m_axi_arburst);
-    read_beats_.push_back(p.m_axi_arlen + 1u);
-  }
-  if (p.m_axi_rvalid && p.m_axi_rready) {
-    if (read_beats_.empty()) {
-      report("AXI4_UNEXPECTED_RESPONSE", cycle, "m_axi_rvalid", "read data without a read burst");
-    } else {
-      ++r_count_;
-      const unsigned beats = read_beats_.front();
-      if (p.m_axi_rlast != (r_count_ == beats)) {
-        report("AXI4_BEAT_COUNT", cycle, "m_axi_rlast",
-               std::string(p.m_axi_rlast ? "RLAST on beat " : "no RLAST on beat ") +
-                   std::to_string(r_count_) + " of a " + std::to_string(beats) + "-beat burst");
-      }
-      if (p.m_axi_rlast || r_count_ == beats) {
-        read_beats_.pop_front();
-        r_count_ = 0;
-      }
-    }
-  }
-  if (p.m_axi_bvalid && p.m_axi_bready && --b_pending_ < 0) {
+  if (p.rvalid && p.rready) on_read_data(cycle, p);
+  if (p.bvalid && p.bready && --b_pending_ < 0) {
     b_pending_ = 0;
     report("AXI4_UNEXPECTED_RESPONSE", cycle, "m_axi_bvalid",
            "write response without an accepted write burst");
+  }
+}
+
+void Axi4Protocol::check_handshakes(uint64_t cycle, const Axi4Ports& p) {
+  aw_.check(cycle, p.awvalid, p.awready, std::tie(p.awaddr, p.awlen, p.awsize, p.awburst), report_);
+  w_.check(cycle, p.wvalid, p.wready, std::tie(p.wdata, p.wstrb, p.wlast), report_);
+  b_.check(cycle, p.bvalid, p.bready, std::tie(p.bresp), report_);
+  ar_.check(cycle, p.arvalid, p.arready, std::tie(p.araddr, p.arlen, p.arsize, p.arburst), report_);
+  r_.check(cycle, p.rvalid, p.rready, std::tie(p.rdata, p.rresp, p.rlast), report_);
+}
+
+void Axi4Protocol::on_write_address(uint64_t cycle, const Axi4Ports& p) {
+  check_address(cycle, "m_axi_awaddr", p.awaddr, p.awlen, p.awsize, p.awburst);
+  const unsigned beats = p.awlen + 1u;
+  if (!w_only_.empty()) {
+    if (w_only_.front() != beats) {
+      report("AXI4_BEAT_COUNT", cycle, "m_axi_wlast",
+             "write burst had " + std::to_string(w_only_.front()) + " beats, AWLEN says " +
+                 std::to_string(beats));
+    }
+    w_only_.pop_front();
+  } else {
+    write_beats_.push_back(beats);
+  }
+  ++b_pending_;
+}
+
+void Axi4Protocol::on_write_data(uint64_t cycle, const Axi4Ports& p) {
+  ++w_count_;
+  if (!write_beats_.empty()) {
+    const unsigned beats = write_beats_.front();
+    if (p.wlast != (w_count_ == beats)) {
+      report("AXI4_BEAT_COUNT", cycle, "m_axi_wlast",
+             std::string(p.wlast ? "WLAST on beat " : "no WLAST on beat ") +
+                 std::to_string(w_count_) + " of a " + std::to_string(beats) + "-beat burst");
+    }
+    if (p.wlast || w_count_ == beats) {
+      write_beats_.pop_front();
+      w_count_ = 0;
+    }
+  } else if (p.wlast) {
+    w_only_.push_back(w_count_);
+    w_count_ = 0;
+  }
+}
+
+void Axi4Protocol::on_read_data(uint64_t cycle, const Axi4Ports& p) {
+  if (read_beats_.empty()) {
+    report("AXI4_UNEXPECTED_RESPONSE", cycle, "m_axi_rvalid", "read data without a read burst");
+    return;
+  }
+  ++r_count_;
+  const unsigned beats = read_beats_.front();
+  if (p.rlast != (r_count_ == beats)) {
+    report("AXI4_BEAT_COUNT", cycle, "m_axi_rlast",
+           std::string(p.rlast ? "RLAST on beat " : "no RLAST on beat ") +
+               std::to_string(r_count_) + " of a " + std::to_string(beats) + "-beat burst");
+  }
+  if (p.rlast || r_count_ == beats) {
+    read_beats_.pop_front();
+    r_count_ = 0;
   }
 }
 

@@ -1,7 +1,7 @@
-// AXI4 protocol checker on the NIC's DMA master port: VALID held until READY and payload stable
-// while stalled on all five channels, INCR bursts only, no burst crossing 4 KiB, beat size within
-// the 64-bit bus, WLAST/RLAST on exactly the last beat (beat count = len + 1), no response without
-// a request. Rules AXI4_*.
+// AXI4 protocol checker on the device's DMA master port: VALID held until READY and payload
+// stable while stalled on all five channels, INCR bursts only, no burst crossing 4 KiB, beat size
+// within the bus (the shape's DMA data width), WLAST/RLAST on exactly the last beat (beat count =
+// len + 1), no response without a request. Rules AXI4_*.
 #pragma once
 
 #include <deque>
@@ -13,8 +13,8 @@ namespace nicsim::sim {
 
 class Axi4Protocol : public CycleMonitor {
  public:
-  explicit Axi4Protocol(MonitorReport report);
-  void on_cycle(uint64_t cycle, const PortSnapshot& ports) override;
+  Axi4Protocol(MonitorReport report, const DeviceShape& shape);
+  void on_cycle(uint64_t cycle, const DevicePorts& ports) override;
 
  private:
   void check_address(uint64_t cycle, const char* channel, uint64_t address, unsigned len,
@@ -23,8 +23,19 @@ class Axi4Protocol : public CycleMonitor {
     report_(monitor_violation(rule, cycle, signal, std::move(message)));
   }
 
+  void check_handshakes(uint64_t cycle, const Axi4Ports& p);
+  void on_write_address(uint64_t cycle, const Axi4Ports& p);
+  void on_write_data(uint64_t cycle, const Axi4Ports& p);
+  void on_read_data(uint64_t cycle, const Axi4Ports& p);
+
   MonitorReport report_;
-  HandshakeCheck aw_, w_, b_, ar_, r_;
+  unsigned bus_bits_;
+  unsigned bus_bytes_log2_;
+  using Address = HandshakeCheck<uint64_t, uint8_t, uint8_t, uint8_t>;
+  Address aw_, ar_;
+  HandshakeCheck<WideWord, uint64_t, bool> w_;
+  HandshakeCheck<uint8_t> b_;
+  HandshakeCheck<WideWord, uint8_t, bool> r_;
   std::deque<unsigned> write_beats_;  // beats of each accepted AW still receiving W
   std::deque<unsigned> w_only_;       // W bursts that ended before their AW arrived
   unsigned w_count_ = 0;              // W beats of the current burst

@@ -10,11 +10,14 @@ namespace nicsim::sim {
 class Axi4LiteProtocol : public CycleMonitor {
  public:
   explicit Axi4LiteProtocol(MonitorReport report);
-  void on_cycle(uint64_t cycle, const PortSnapshot& ports) override;
+  void on_cycle(uint64_t cycle, const DevicePorts& ports) override;
 
  private:
   MonitorReport report_;
-  HandshakeCheck aw_, w_, b_, ar_, r_;
+  HandshakeCheck<uint64_t> aw_, ar_;
+  HandshakeCheck<uint32_t, uint8_t> w_;
+  HandshakeCheck<uint8_t> b_;
+  HandshakeCheck<uint32_t, uint8_t> r_;
   int writes_pending_ = 0;  // AW accepted, B not yet
   int reads_pending_ = 0;
 };

@@ -1,6 +1,7 @@
-// AXI4-Stream protocol checker on the NIC's TX (m_axis_tx) and RX (s_axis_rx) streams: VALID
+// AXI4-Stream protocol checker on the device's TX (m_axis_tx) and RX (s_axis_rx) streams: VALID
 // held until READY, payload stable while stalled, TKEEP contiguous from byte 0 and non-empty,
-// only the last beat of a frame partial. Rules AXIS_*.
+// only the last beat of a frame partial (a full beat keeps every byte of the shape's width).
+// Rules AXIS_*.
 #pragma once
 
 #include "sim/monitors/cycle_monitor.h"
@@ -10,14 +11,16 @@ namespace nicsim::sim {
 
 class AxiStreamProtocol : public CycleMonitor {
  public:
-  explicit AxiStreamProtocol(MonitorReport report);
-  void on_cycle(uint64_t cycle, const PortSnapshot& ports) override;
+  AxiStreamProtocol(MonitorReport report, const DeviceShape& shape);
+  void on_cycle(uint64_t cycle, const DevicePorts& ports) override;
 
  private:
-  void check_beat(uint64_t cycle, const char* keep_signal, uint8_t keep, bool last);
+  using Beat = HandshakeCheck<WideWord, uint64_t, bool, bool>;
+  void check_beat(uint64_t cycle, const AxiStreamPorts& stream, const char* keep_signal);
 
   MonitorReport report_;
-  HandshakeCheck tx_, rx_;
+  uint64_t full_keep_;
+  Beat tx_, rx_;
 };
 
 }  // namespace nicsim::sim

@@ -1,4 +1,4 @@
-// A checker called after every NIC clock edge with the ports that edge sampled. Cycles the clock
+// A checker called after every device clock edge with the ports that edge sampled. Cycles the clock
 // domain skips while the NIC is quiescent are not presented: their ports equal the last ones.
 #pragma once
 
@@ -6,7 +6,7 @@
 #include <functional>
 #include <string>
 
-#include "sim/port_snapshot.h"
+#include "sim/device_ports.h"
 #include "sim/violation.h"
 
 namespace nicsim::sim {
@@ -18,7 +18,7 @@ using MonitorReport = std::function<void(Violation)>;
 class CycleMonitor {
  public:
   virtual ~CycleMonitor() = default;
-  virtual void on_cycle(uint64_t cycle, const PortSnapshot& ports) = 0;
+  virtual void on_cycle(uint64_t cycle, const DevicePorts& ports) = 0;
 };
 
 // Builds a monitor violation (severity error, no CPU).

@@ -2,17 +2,20 @@
 // up and the payload stays unchanged until the handshake.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <string>
+#include <tuple>
 
 #include "sim/monitors/cycle_monitor.h"
 
 namespace nicsim::sim {
 
+// Fields: the payload's field types (a wide data word among them); check() takes them by
+// reference (std::tie), and only a stalled payload is copied, for the next cycle's comparison.
+template <class... Fields>
 class HandshakeCheck {
  public:
-  using Payload = std::array<uint64_t, 4>;
+  using Payload = std::tuple<const Fields&...>;
   // rule_prefix: "AXI4LITE", "AXI4" or "AXIS"; channel: the VALID signal's name.
   HandshakeCheck(std::string rule_prefix, std::string channel)
       : prefix_(std::move(rule_prefix)), channel_(std::move(channel)) {}
@@ -23,20 +26,26 @@ class HandshakeCheck {
       if (!valid) {
         report(monitor_violation(prefix_ + "_VALID_DROPPED", cycle, channel_,
                                  channel_ + " dropped before its handshake"));
-      } else if (payload != payload_) {
+      } else if (payload != stalled_payload_) {
         report(monitor_violation(prefix_ + "_PAYLOAD_CHANGED", cycle, channel_,
                                  "payload of " + channel_ + " changed while stalled"));
       }
     }
     stalled_ = valid && !ready;
-    payload_ = payload;
+    if (stalled_) stalled_payload_ = payload;
   }
   void reset() { stalled_ = false; }
 
  private:
   std::string prefix_, channel_;
   bool stalled_ = false;
-  Payload payload_{};
+  std::tuple<Fields...> stalled_payload_{};
 };
+
+// Forgets every channel's stall (reset asserted).
+template <class... Checks>
+void reset_all(Checks&... checks) {
+  (checks.reset(), ...);
+}
 
 }  // namespace nicsim::sim

@@ -12,7 +12,7 @@ void InterruptLiveness::fire(VectorState& s, uint64_t cycle) {
   s.has_last = true;
 }
 
-void InterruptLiveness::on_cycle(uint64_t cycle, const PortSnapshot& p) {
+void InterruptLiveness::on_cycle(uint64_t cycle, const DevicePorts& p) {
   view_.on_cycle(cycle, p);
   if (p.rst) {
     vectors_.fill({});

@@ -17,7 +17,7 @@ class InterruptLiveness : public CycleMonitor {
  public:
   InterruptLiveness(MonitorReport report, unsigned num_queues, uint64_t bound_cycles = 2000)
       : report_(std::move(report)), view_(num_queues), bound_(bound_cycles) {}
-  void on_cycle(uint64_t cycle, const PortSnapshot& ports) override;
+  void on_cycle(uint64_t cycle, const DevicePorts& ports) override;
 
  private:
   struct VectorState {

@@ -99,39 +99,40 @@ void InterruptView::apply(const RegisterWrite& w) {
   }
 }
 
-void InterruptView::on_cycle(uint64_t cycle, const PortSnapshot& p) {
+void InterruptView::on_cycle(uint64_t cycle, const DevicePorts& ports) {
   messages_.clear();
-  if (p.rst) {
+  if (ports.rst) {
     reset_registers();
     intx_mode_ = false;
     aw_shown_ = false;
     w_queue_.clear();
     b_queue_.clear();
-    writes_tracker_.on_cycle(p);
+    writes_tracker_.on_cycle(ports);
     return;
   }
-  if (auto write = writes_tracker_.on_cycle(p)) apply(*write);
+  if (auto write = writes_tracker_.on_cycle(ports)) apply(*write);
 
-  if (p.m_axi_awvalid && !aw_shown_) {
+  const Axi4Ports& p = ports.dma;
+  if (p.awvalid && !aw_shown_) {
     aw_shown_ = true;
     aw_issue_cycle_ = cycle;
   }
-  if (p.m_axi_awvalid && p.m_axi_awready) {
+  if (p.awvalid && p.awready) {
     aw_shown_ = false;
-    const bool message = is_message_address(p.m_axi_awaddr);
-    Write w{aw_issue_cycle_, p.m_axi_awaddr, message,
-            message
-                ? -1
-                : write_back_cause(p.m_axi_awaddr, (p.m_axi_awlen + uint64_t{1})
-                                                       << std::min<unsigned>(p.m_axi_awsize, 3))};
+    const bool message = is_message_address(p.awaddr);
+    Write w{aw_issue_cycle_, p.awaddr, message,
+            message ? -1
+                    : write_back_cause(p.awaddr, (p.awlen + uint64_t{1})
+                                                     << std::min<unsigned>(p.awsize, 3))};
     w_queue_.push_back(w);
     b_queue_.push_back(w);
   }
-  if (p.m_axi_wvalid && p.m_axi_wready && !w_queue_.empty()) {
+  if (p.wvalid && p.wready && !w_queue_.empty()) {
     const Write& w = w_queue_.front();
     if (w.message) {
-      const unsigned lane = (p.m_axi_wstrb & 0x0F) ? 0 : 4;
-      const auto data = static_cast<uint32_t>(p.m_axi_wdata >> (8 * lane));
+      // The reference NIC's 64-bit bus; reading the width from the device is a later step.
+      const unsigned lane = (p.wstrb & 0x0F) ? 0 : 4;
+      const auto data = p.wdata.lane32(lane / 4);
       const uint64_t address = (w.address & ~uint64_t{7}) + lane;
       int vector = -1;
       for (unsigned v = 0; v < num_vectors(); ++v) {
@@ -142,9 +143,9 @@ void InterruptView::on_cycle(uint64_t cycle, const PortSnapshot& p) {
       }
       messages_.push_back({w.issue_cycle, address, data, vector});
     }
-    if (p.m_axi_wlast) w_queue_.pop_front();
+    if (p.wlast) w_queue_.pop_front();
   }
-  if (p.m_axi_bvalid && p.m_axi_bready && !b_queue_.empty()) {
+  if (p.bvalid && p.bready && !b_queue_.empty()) {
     if (b_queue_.front().cause_bit >= 0) icr_ |= 1u << b_queue_.front().cause_bit;
     b_queue_.pop_front();
   }

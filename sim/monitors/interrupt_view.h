@@ -9,8 +9,8 @@
 #include <deque>
 #include <vector>
 
+#include "sim/device_ports.h"
 #include "sim/monitors/register_writes.h"
-#include "sim/port_snapshot.h"
 
 namespace nicsim::sim {
 
@@ -26,7 +26,7 @@ class InterruptView {
   static constexpr unsigned kMaxVectors = 9;
   explicit InterruptView(unsigned num_queues) : num_queues_(num_queues) { reset_registers(); }
 
-  void on_cycle(uint64_t cycle, const PortSnapshot& ports);
+  void on_cycle(uint64_t cycle, const DevicePorts& ports);
 
   // Messages whose data beat was accepted in the last cycle seen.
   const std::vector<MsiEvent>& messages() const { return messages_; }

@@ -12,7 +12,7 @@ namespace nicsim::sim {
 class IrqBeforeData : public CycleMonitor {
  public:
   explicit IrqBeforeData(MonitorReport report) : report_(std::move(report)) {}
-  void on_cycle(uint64_t cycle, const PortSnapshot& ports) override;
+  void on_cycle(uint64_t cycle, const DevicePorts& ports) override;
 
  private:
   MonitorReport report_;

@@ -4,7 +4,7 @@
 
 namespace nicsim::sim {
 
-void PortHash::on_cycle(uint64_t cycle, const PortSnapshot& ports) {
+void PortHash::on_cycle(uint64_t cycle, const DevicePorts& ports) {
   if (cycle >= stop_cycle_) return;
   last_cycle_ = cycle;
   if (!first_ && ports == previous_) return;

@@ -15,14 +15,14 @@ class PortHash : public CycleMonitor {
  public:
   explicit PortHash(uint64_t stop_cycle = std::numeric_limits<uint64_t>::max())
       : stop_cycle_(stop_cycle) {}
-  void on_cycle(uint64_t cycle, const PortSnapshot& ports) override;
+  void on_cycle(uint64_t cycle, const DevicePorts& ports) override;
   uint64_t digest() const { return digest_; }
   uint64_t changes() const { return changes_; }
   uint64_t last_cycle() const { return last_cycle_; }
 
  private:
   uint64_t stop_cycle_;
-  PortSnapshot previous_;
+  DevicePorts previous_;
   bool first_ = true;
   uint64_t digest_ = 0;
   uint64_t changes_ = 0;

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "sim/port_snapshot.h"
+#include "sim/device_ports.h"
 
 namespace nicsim::sim {
 
@@ -27,16 +27,17 @@ struct RegisterWrite {
 class RegisterWriteTracker {
  public:
   // The write completed by this cycle's handshakes, if any.
-  std::optional<RegisterWrite> on_cycle(const PortSnapshot& p) {
-    if (p.rst) {
+  std::optional<RegisterWrite> on_cycle(const DevicePorts& ports) {
+    if (ports.rst) {
       address_.reset();
       data_.reset();
       return std::nullopt;
     }
-    if (p.s_axil_awvalid && p.s_axil_awready) address_ = p.s_axil_awaddr;
-    if (p.s_axil_wvalid && p.s_axil_wready) {
-      data_ = p.s_axil_wdata;
-      strobe_ = p.s_axil_wstrb;
+    const AxiLitePorts& p = ports.regs;
+    if (p.awvalid && p.awready) address_ = static_cast<uint16_t>(p.awaddr);
+    if (p.wvalid && p.wready) {
+      data_ = p.wdata;
+      strobe_ = p.wstrb;
     }
     if (!address_ || !data_) return std::nullopt;
     RegisterWrite write{static_cast<uint16_t>(*address_ & ~3u), *data_, strobe_};

@@ -16,7 +16,7 @@ void ThrottleSpacing::check(uint64_t cycle, unsigned vector, const char* signal)
   last_[vector] = cycle;
 }
 
-void ThrottleSpacing::on_cycle(uint64_t cycle, const PortSnapshot& p) {
+void ThrottleSpacing::on_cycle(uint64_t cycle, const DevicePorts& p) {
   view_.on_cycle(cycle, p);
   if (p.rst) {
     last_.fill(std::nullopt);

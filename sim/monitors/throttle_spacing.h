@@ -15,7 +15,7 @@ class ThrottleSpacing : public CycleMonitor {
  public:
   ThrottleSpacing(MonitorReport report, unsigned num_queues)
       : report_(std::move(report)), view_(num_queues) {}
-  void on_cycle(uint64_t cycle, const PortSnapshot& ports) override;
+  void on_cycle(uint64_t cycle, const DevicePorts& ports) override;
 
  private:
   void check(uint64_t cycle, unsigned vector, const char* signal);

@@ -1,8 +1,8 @@
 #include "sim/trace/host_probe_driver.h"
 
 #include <algorithm>
+#include <span>
 
-#include "Vnic_sim_top.h"
 #include "sim/trace/wave_tracer.h"
 
 namespace nicsim::sim::trace {
@@ -10,11 +10,11 @@ namespace {
 
 enum Field : unsigned { kIrql, kContext, kLockHeld, kLockSpin, kDpcDepth };
 
-// Writes value into bits [lsb, lsb + width) of a Verilator wide port.
-template <typename Wide>
-void set_bits(Wide& wide, unsigned lsb, unsigned width, unsigned value) {
+// Writes value into bits [lsb, lsb + width) of a wide port; bits past its width are dropped.
+void set_bits(std::span<uint32_t> wide, unsigned lsb, unsigned width, unsigned value) {
   for (unsigned bit = 0; bit < width; ++bit) {
     const unsigned position = lsb + bit;
+    if (position / 32 >= wide.size()) return;
     const uint32_t mask = 1u << (position % 32);
     if ((value >> bit) & 1u) {
       wide[position / 32] |= mask;
@@ -24,11 +24,11 @@ void set_bits(Wide& wide, unsigned lsb, unsigned width, unsigned value) {
   }
 }
 
-template <typename Wide>
-unsigned get_bits(const Wide& wide, unsigned lsb, unsigned width) {
+unsigned get_bits(std::span<const uint32_t> wide, unsigned lsb, unsigned width) {
   unsigned value = 0;
   for (unsigned bit = 0; bit < width; ++bit) {
     const unsigned position = lsb + bit;
+    if (position / 32 >= wide.size()) break;
     value |= ((wide[position / 32] >> (position % 32)) & 1u) << bit;
   }
   return value;
@@ -39,8 +39,8 @@ unsigned saturate8(unsigned value) { return std::min(value, 255u); }
 
 }  // namespace
 
-HostProbeDriver::HostProbeDriver(Vnic_sim_top& model, WaveTracer* tracer, Clock clock_ps)
-    : model_(model),
+HostProbeDriver::HostProbeDriver(HostProbePorts ports, WaveTracer* tracer, Clock clock_ps)
+    : ports_(ports),
       tracer_(tracer),
       clock_ps_(std::move(clock_ps)),
       frames_(kMaxCpus),
@@ -55,19 +55,19 @@ void HostProbeDriver::changed() {
 void HostProbeDriver::set_cpu_field(unsigned cpu, unsigned field, unsigned value) {
   switch (field) {
     case kIrql:
-      set_bits(model_.host_cpu_irql, cpu * 8, 8, saturate8(value));
+      set_bits(ports_.cpu_irql, cpu * 8, 8, saturate8(value));
       break;
     case kContext:
-      set_bits(model_.host_cpu_context, cpu * 3, 3, value);
+      set_bits(ports_.cpu_context, cpu * 3, 3, value);
       break;
     case kLockHeld:
-      set_bits(model_.host_cpu_lock_held, cpu * 8, 8, saturate8(value));
+      set_bits(ports_.cpu_lock_held, cpu * 8, 8, saturate8(value));
       break;
     case kLockSpin:
-      set_bits(model_.host_cpu_lock_spin, cpu * 8, 8, saturate8(value));
+      set_bits(ports_.cpu_lock_spin, cpu * 8, 8, saturate8(value));
       break;
     case kDpcDepth:
-      set_bits(model_.host_cpu_dpc_depth, cpu * 8, 8, saturate8(value));
+      set_bits(ports_.cpu_dpc_depth, cpu * 8, 8, saturate8(value));
       break;
   }
 }
@@ -108,13 +108,13 @@ void HostProbeDriver::on_lock(unsigned cpu, LockEvent event, unsigned lock_id,
     case LockEvent::kAcquired:
       set_cpu_field(cpu, kLockSpin, 0);
       held.push_back(lock_id);
-      if (lock_id < kMaxLocks) set_bits(model_.host_lock_owner, lock_id * 8, 8, cpu + 1);
+      if (lock_id < kMaxLocks) set_bits(ports_.lock_owner, lock_id * 8, 8, cpu + 1);
       break;
     case LockEvent::kReleased:
       if (auto it = std::find(held.rbegin(), held.rend(), lock_id); it != held.rend()) {
         held.erase(std::next(it).base());
       }
-      if (lock_id < kMaxLocks) set_bits(model_.host_lock_owner, lock_id * 8, 8, 0);
+      if (lock_id < kMaxLocks) set_bits(ports_.lock_owner, lock_id * 8, 8, 0);
       break;
   }
   set_cpu_field(cpu, kLockHeld, held.empty() ? 0 : held.back() + 1);
@@ -122,7 +122,7 @@ void HostProbeDriver::on_lock(unsigned cpu, LockEvent event, unsigned lock_id,
 }
 
 void HostProbeDriver::on_violation(const Violation& violation) {
-  model_.host_violation = 1;
+  *ports_.violation = 1;
   changed();
   if (violation.severity == Severity::kError && !errored_) {
     errored_ = true;
@@ -131,8 +131,8 @@ void HostProbeDriver::on_violation(const Violation& violation) {
 }
 
 bool HostProbeDriver::end_violation_pulse() {
-  if (!model_.host_violation) return false;
-  model_.host_violation = 0;
+  if (!*ports_.violation) return false;
+  *ports_.violation = 0;
   return true;
 }
 
@@ -142,11 +142,11 @@ CpuContext HostProbeDriver::context(unsigned cpu) const {
 }
 
 unsigned HostProbeDriver::lock_held(unsigned cpu) const {
-  return cpu < kMaxCpus ? get_bits(model_.host_cpu_lock_held, cpu * 8, 8) : 0;
+  return cpu < kMaxCpus ? get_bits(ports_.cpu_lock_held, cpu * 8, 8) : 0;
 }
 
 unsigned HostProbeDriver::lock_owner(unsigned lock_id) const {
-  return lock_id < kMaxLocks ? get_bits(model_.host_lock_owner, lock_id * 8, 8) : 0;
+  return lock_id < kMaxLocks ? get_bits(ports_.lock_owner, lock_id * 8, 8) : 0;
 }
 
 }  // namespace nicsim::sim::trace

@@ -1,15 +1,15 @@
-// Drives the NIC model's host probe inputs (nic_sim_top's host_* ports) from host events, so the
-// wave shows per CPU IRQL, context, innermost lock held, lock spun on and DPC queue depth, per lock
-// its owner, and a marker that pulses at each violation, on the RTL's time axis.
+// Drives a device model's host probe inputs (nic_sim_top's host_* ports, reached through the
+// Device seam's host_probes()) from host events, so the wave shows per CPU IRQL, context, innermost
+// lock held, lock spun on and DPC queue depth, per lock its owner, and a marker that pulses at each
+// violation, on the RTL's time axis.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <vector>
 
+#include "sim/device.h"
 #include "sim/host_observer.h"
-
-class Vnic_sim_top;
 
 namespace nicsim::sim::trace {
 
@@ -25,7 +25,7 @@ class HostProbeDriver : public HostObserver {
   // tracer may be null (probes only, e.g. for a test that reads the ports). With a tracer, each
   // change is dumped at its time, the violation pulse ends at the next edge, and the first error
   // triggers the tracer's on-violation ring.
-  HostProbeDriver(Vnic_sim_top& model, WaveTracer* tracer, Clock clock_ps);
+  HostProbeDriver(HostProbePorts ports, WaveTracer* tracer, Clock clock_ps);
 
   void on_irql(unsigned cpu, Irql irql) override;
   void on_frame(unsigned cpu, CpuContext context, std::string_view routine, bool enter) override;
@@ -46,7 +46,7 @@ class HostProbeDriver : public HostObserver {
   void changed();
   void set_cpu_field(unsigned cpu, unsigned field, unsigned value);
 
-  Vnic_sim_top& model_;
+  HostProbePorts ports_;
   WaveTracer* tracer_;
   Clock clock_ps_;
   bool errored_ = false;

@@ -38,11 +38,14 @@ TraceSession::TraceSession(Platform& platform, const TraceOptions& options) : op
       std::tie(wave.window_start_ps, wave.window_end_ps) = parse_window_ps(options_.waves_window);
     }
     NicDomain& nic = platform.nic();
-    waves_ = std::make_unique<WaveTracer>(nic.model(), wave);
-    probes_ = std::make_unique<HostProbeDriver>(nic.model(), waves_.get(), sim_time_ps);
+    waves_ = std::make_unique<WaveTracer>(nic.device(), wave);
     nic.set_edge_hook(
         [tracer = waves_.get()](uint64_t, uint64_t time_ps) { tracer->on_edge(time_ps); });
-    platform.add_observer(probes_.get());
+    // A device without host probe inputs still gets its wave, without the host rows.
+    if (auto probe_ports = nic.device().host_probes()) {
+      probes_ = std::make_unique<HostProbeDriver>(*probe_ports, waves_.get(), sim_time_ps);
+      platform.add_observer(probes_.get());
+    }
   }
   if (!options_.timeline_path.empty()) {
     timeline_ = std::make_unique<TimelineWriter>(options_.timeline_path, sim_time_ps);

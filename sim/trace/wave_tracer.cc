@@ -9,7 +9,6 @@
 #include <map>
 #include <stdexcept>
 
-#include "Vnic_sim_top.h"
 #include "gtkwave/fstapi.h"
 
 namespace nicsim::sim::trace {
@@ -74,15 +73,15 @@ void validate_wave_path(const std::string& path) {
 
 void enable_wave_tracing() { Verilated::defaultContextp()->traceEverOn(true); }
 
-WaveTracer::WaveTracer(Vnic_sim_top& model, WaveOptions options)
-    : model_(model), options_(std::move(options)) {
+WaveTracer::WaveTracer(Device& device, WaveOptions options)
+    : device_(device), options_(std::move(options)) {
   validate_wave_path(options_.path);
-  if (!model_.contextp()->calcUnusedSigs()) {  // what traceEverOn(true) sets
+  if (!device_.context().calcUnusedSigs()) {  // what traceEverOn(true) sets
     throw std::logic_error("enable_wave_tracing() must run before the NIC model is built");
   }
   // Dump times are in the model's time precision (10^precision s).
   units_per_ps_divisor_ = 1;
-  for (int p = model_.contextp()->timeprecision(); p > -12; --p) units_per_ps_divisor_ *= 10;
+  for (int p = device_.context().timeprecision(); p > -12; --p) units_per_ps_divisor_ *= 10;
 
   const bool vcd = ends_with(options_.path, ".vcd");
   if (options_.ring_us > 0) {
@@ -105,7 +104,7 @@ WaveTracer::~WaveTracer() {
 
 void WaveTracer::open_chunk(uint64_t time_ps) {
   fst_ = std::make_unique<VerilatedFstC>();
-  model_.trace(fst_.get(), kTraceLevels);
+  device_.trace(*fst_, kTraceLevels);
   fst_->open(fst_path_.c_str());
   if (!fst_->isOpen()) throw std::runtime_error("cannot write wave file '" + fst_path_ + "'");
   chunk_start_ps_ = time_ps;
@@ -141,13 +140,13 @@ void WaveTracer::dump(uint64_t time_ps) {
 
 void WaveTracer::on_edge(uint64_t time_ps) {
   if (!tracing_) return;
-  if (before_edge_dump_ && before_edge_dump_()) model_.eval();
+  if (before_edge_dump_ && before_edge_dump_()) device_.settle();
   dump(time_ps);
 }
 
 void WaveTracer::on_host_change(uint64_t time_ps) {
   if (!tracing_) return;
-  model_.eval();  // settles the probe wires; the clock is unchanged, so the NIC's state is too
+  device_.settle();  // settles the probe wires; the clock is unchanged, so the NIC's state is too
   dump(time_ps);
 }
 

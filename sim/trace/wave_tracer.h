@@ -1,10 +1,10 @@
-// Writes the Verilated NIC (RTL plus the host probe ports) to an FST or VCD file on the simulated
-// time axis: every edge, and every host state change at its own time.
-// Modes: whole run; a window START:END; or a ring of the last N us written when the first error
-// happens. The ring rotates FST chunk files (each a complete FST starting with a full dump) and, at
-// the error, merges the last two chunks into the output, so it covers between N and 2N us.
-// VCD output is traced as FST and converted when the file is finished (the model is compiled with
-// FST tracing only).
+// Writes the device model (its RTL, and the host probe ports when it has them) to an FST or VCD
+// file on the simulated time axis: every edge, and every host state change at its own time. Modes:
+// whole run; a window START:END; or a ring of the last N us written when the first error happens.
+// The ring rotates FST chunk files (each a complete FST starting with a full dump) and, at the
+// error, merges the last two chunks into the output, so it covers between N and 2N us. VCD output
+// is traced as FST and converted when the file is finished (the model is compiled with FST tracing
+// only).
 #pragma once
 
 #include <cstdint>
@@ -16,10 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "sim/device.h"
 #include "sim/trace/edge_tracer.h"
-
-class Vnic_sim_top;
-class VerilatedFstC;
 
 namespace nicsim::sim::trace {
 
@@ -46,7 +44,7 @@ void enable_wave_tracing();
 class WaveTracer : public EdgeTracer {
  public:
   // Opens the file (or the first ring chunk); throws std::runtime_error naming it on failure.
-  WaveTracer(Vnic_sim_top& model, WaveOptions options);
+  WaveTracer(Device& device, WaveOptions options);
   ~WaveTracer() override;
   WaveTracer(const WaveTracer&) = delete;
   WaveTracer& operator=(const WaveTracer&) = delete;
@@ -74,7 +72,7 @@ class WaveTracer : public EdgeTracer {
   void close_trace();
   bool write_ring();
 
-  Vnic_sim_top& model_;
+  Device& device_;
   std::function<bool()> before_edge_dump_;
   WaveOptions options_;
   std::unique_ptr<VerilatedFstC> fst_;

@@ -1,6 +1,7 @@
 // The Verilated NIC alone, clocked by plain C++: the same per-cycle work as NicDomain::step without
-// SystemC, with a synchronous AXI4-Lite master for register accesses. Templated on the model so
-// the same loop runs the traced and the untraced build of nic_sim_top.
+// SystemC, with a synchronous AXI4-Lite master for register accesses. Templated on the model
+// (bound through VerilatedDevice) so the same loop runs the traced and the untraced build of
+// nic_sim_top.
 #pragma once
 
 #include <cstdint>
@@ -12,12 +13,11 @@
 #include "sim/host_memory.h"
 #include "sim/interrupt_controller.h"
 #include "sim/mmio.h"
-#include "sim/port_snapshot.h"
 
 // With SystemC included, Verilator's runtime calls an unqualified sc_time_stamp().
 #include <systemc>
 using sc_core::sc_time_stamp;
-#include "verilated.h"
+#include "sim/verilated_device.h"
 
 namespace nicsim::sim {
 
@@ -25,53 +25,38 @@ template <class Model>
 class BareNic : public MmioPort {
  public:
   explicit BareNic(HostMemory& memory)
-      : slave_(memory, MemoryConfig{}, 1, InterruptController::kMsiBase,
-               InterruptController::kMsiSize) {
-    // As NicDomain does: tracing possible from time 0, whether or not a tracer ever attaches.
-    context_.traceEverOn(true);
-    model_ = std::make_unique<Model>(&context_, "nic");
-    model_->clk = 0;
-    model_->rst = 1;
-    model_->eval();
-  }
-  ~BareNic() override { model_->final(); }
+      : device_("nic"),
+        slave_(memory, MemoryConfig{}, 1, InterruptController::kMsiBase,
+               InterruptController::kMsiSize, device_.shape()) {}
 
-  Model& model() { return *model_; }
+  Device& device() { return device_; }
   uint64_t cycle() const { return cycle_; }
   // Called after each edge with its cycle (a wave tracer's dump).
   void set_edge_hook(std::function<void(uint64_t)> hook) { edge_hook_ = std::move(hook); }
 
   void step() {
-    Model& model = *model_;
-    read_outputs(model, ports_);
+    device_.read_outputs(ports_);
     ports_.rst = cycle_ < 8;
     slave_.drive(cycle_, ports_);
     const bool write = lite_.active && lite_.write, read = lite_.active && !lite_.write;
-    ports_.s_axil_awvalid = !ports_.rst && write && !lite_.addr_done;
-    ports_.s_axil_awaddr = lite_.offset;
-    ports_.s_axil_wvalid = !ports_.rst && write && !lite_.data_done;
-    ports_.s_axil_wdata = lite_.value;
-    ports_.s_axil_wstrb = 0xF;
-    ports_.s_axil_bready = write && lite_.addr_done && lite_.data_done;
-    ports_.s_axil_arvalid = !ports_.rst && read && !lite_.addr_done;
-    ports_.s_axil_araddr = lite_.offset;
-    ports_.s_axil_rready = read && lite_.addr_done;
-    write_inputs(ports_, model);
-    model.clk = 0;
-    model.eval();
-    read_outputs(model, ports_);
-    model.clk = 1;
-    model.eval();
+    AxiLitePorts& regs = ports_.regs;
+    regs.awvalid = !ports_.rst && write && !lite_.addr_done;
+    regs.awaddr = lite_.offset;
+    regs.wvalid = !ports_.rst && write && !lite_.data_done;
+    regs.wdata = lite_.value;
+    regs.wstrb = 0xF;
+    regs.bready = write && lite_.addr_done && lite_.data_done;
+    regs.arvalid = !ports_.rst && read && !lite_.addr_done;
+    regs.araddr = lite_.offset;
+    regs.rready = read && lite_.addr_done;
+    device_.eval_edge(ports_, cycle_ * kPeriodPs);
     if (edge_hook_) edge_hook_(cycle_);
     slave_.on_edge(cycle_, ports_);
     slave_.take_messages();
-    const PortSnapshot& p = ports_;
-    if ((p.s_axil_awvalid && p.s_axil_awready) || (p.s_axil_arvalid && p.s_axil_arready)) {
-      lite_.addr_done = true;
-    }
-    if (p.s_axil_wvalid && p.s_axil_wready) lite_.data_done = true;
-    if ((p.s_axil_bvalid && p.s_axil_bready) || (p.s_axil_rvalid && p.s_axil_rready)) {
-      lite_.result = p.s_axil_rdata;
+    if ((regs.awvalid && regs.awready) || (regs.arvalid && regs.arready)) lite_.addr_done = true;
+    if (regs.wvalid && regs.wready) lite_.data_done = true;
+    if ((regs.bvalid && regs.bready) || (regs.rvalid && regs.rready)) {
+      lite_.result = regs.rdata;
       lite_.active = false;
     }
     ++cycle_;
@@ -92,10 +77,11 @@ class BareNic : public MmioPort {
     return lite_.result;
   }
 
-  VerilatedContext context_;
-  std::unique_ptr<Model> model_;
+  static constexpr uint64_t kPeriodPs = 4000;  // 250 MHz, for the model's time only
+
+  VerilatedDevice<Model> device_;
   AxiMemorySlave slave_;
-  PortSnapshot ports_;
+  DevicePorts ports_;
   Lite lite_;
   std::function<void(uint64_t)> edge_hook_;
   uint64_t cycle_ = 0;

@@ -52,7 +52,7 @@ BenchResult run_bare(uint64_t cycles, const std::string& fst_path) {
     if (!fst_path.empty()) {
       trace::WaveOptions options;
       options.path = fst_path;
-      tracer = std::make_unique<trace::WaveTracer>(nic.model(), options);
+      tracer = std::make_unique<trace::WaveTracer>(nic.device(), options);
       // Edge times as NicDomain places them at 250 MHz.
       const ClockTiming timing = clock_timing(250.0);
       nic.set_edge_hook([&tracer, timing](uint64_t cycle) {

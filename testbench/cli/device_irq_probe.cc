@@ -12,7 +12,7 @@ bool DeviceIrqProbe::source_masked(unsigned source) const {
   return !view_.intx_mode() && view_.vector_masked(source);
 }
 
-void DeviceIrqProbe::on_cycle(uint64_t cycle, const sim::PortSnapshot& ports) {
+void DeviceIrqProbe::on_cycle(uint64_t cycle, const sim::DevicePorts& ports) {
   view_.on_cycle(cycle, ports);
   if (ports.rst) ever_enabled_ = 0;
   ever_enabled_ |= view_.enabled();

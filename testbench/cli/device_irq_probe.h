@@ -18,7 +18,7 @@ class DeviceIrqProbe : public sim::CycleMonitor {
   // cycle_to_ns: the simulated time of a NIC edge (NicDomain::edge_time_ps / 1000).
   DeviceIrqProbe(unsigned num_queues, std::function<uint64_t(uint64_t cycle)> cycle_to_ns)
       : view_(num_queues), cycle_to_ns_(std::move(cycle_to_ns)) {}
-  void on_cycle(uint64_t cycle, const sim::PortSnapshot& ports) override;
+  void on_cycle(uint64_t cycle, const sim::DevicePorts& ports) override;
 
   // pending: a cause the driver has enabled at some time is latched (causes it never enabled are
   // not its business); masked: none of the pending ones can interrupt now; asserted: INTx is high,

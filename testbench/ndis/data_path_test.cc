@@ -98,19 +98,20 @@ void DataThenInterrupt(Bench& b, bool wait_for_data) {
   b.run();
   sim::IrqBeforeData monitor([&](Violation v) { b.platform.report(std::move(v)); });
   uint64_t cycle = 0;
-  sim::PortSnapshot p;
-  auto step = [&] { monitor.on_cycle(++cycle, p); };
-  p.m_axi_awaddr = static_cast<uint64_t>(pa.QuadPart);  // the completion write
-  p.m_axi_awvalid = p.m_axi_awready = true;
+  sim::DevicePorts ports;
+  sim::Axi4Ports& p = ports.dma;
+  auto step = [&] { monitor.on_cycle(++cycle, ports); };
+  p.awaddr = static_cast<uint64_t>(pa.QuadPart);  // the completion write
+  p.awvalid = p.awready = true;
   step();
-  p.m_axi_awvalid = p.m_axi_awready = false;
+  p.awvalid = p.awready = false;
   if (wait_for_data) {
-    p.m_axi_bvalid = p.m_axi_bready = true;  // the data write's response
+    p.bvalid = p.bready = true;  // the data write's response
     step();
-    p.m_axi_bvalid = p.m_axi_bready = false;
+    p.bvalid = p.bready = false;
   }
-  p.m_axi_awaddr = sim::InterruptController::msi_address(1);  // the interrupt message
-  p.m_axi_awvalid = p.m_axi_awready = true;
+  p.awaddr = sim::InterruptController::msi_address(1);  // the interrupt message
+  p.awvalid = p.awready = true;
   step();
 }
 

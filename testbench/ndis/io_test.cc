@@ -242,10 +242,10 @@ struct WriteChannel : sim::CycleMonitor {
     uint32_t wdata;
     uint8_t wstrb;
   };
-  void on_cycle(uint64_t, const sim::PortSnapshot& p) override {
-    if (p.s_axil_awvalid && p.s_axil_awready) address = p.s_axil_awaddr;
-    if (p.s_axil_wvalid && p.s_axil_wready)
-      beats.push_back({address, p.s_axil_wdata, p.s_axil_wstrb});
+  void on_cycle(uint64_t, const sim::DevicePorts& ports) override {
+    const sim::AxiLitePorts& p = ports.regs;
+    if (p.awvalid && p.awready) address = static_cast<uint16_t>(p.awaddr);
+    if (p.wvalid && p.wready) beats.push_back({address, p.wdata, p.wstrb});
   }
   uint16_t address = 0;
   std::vector<Beat> beats;

@@ -22,19 +22,22 @@ std::string temp_path(const std::string& name) {
       .string();
 }
 
-// Plays the NIC's side of the RX stream: always ready; returns the frames it assembled.
+constexpr DeviceShape kStream64{.stream_data_bits = 64};
+constexpr DeviceShape kStream32{.stream_data_bits = 32};
+
+// Plays the NIC's side of a 64-bit RX stream: always ready; returns the frames it assembled.
 std::vector<Frame> drain_rx(LinkPartner& link, uint64_t cycles) {
   std::vector<Frame> frames(1);
   for (uint64_t c = 0; c < cycles; ++c) {
-    PortSnapshot p;
-    p.s_axis_rx_tready = true;
+    DevicePorts p;
+    p.rx.tready = true;
     link.drive(c, p);
     link.on_edge(c, p);
-    if (p.s_axis_rx_tvalid) {
-      for (unsigned i = 0; i < 8; ++i) {
-        if (p.s_axis_rx_tkeep >> i & 1) frames.back().push_back(p.s_axis_rx_tdata >> (8 * i));
+    if (p.rx.tvalid) {
+      for (unsigned i = 0; i < kStream64.stream_data_bytes(); ++i) {
+        if (p.rx.tkeep >> i & 1) frames.back().push_back(p.rx.tdata.byte(i));
       }
-      if (p.s_axis_rx_tlast) frames.emplace_back();
+      if (p.rx.tlast) frames.emplace_back();
     }
   }
   frames.pop_back();
@@ -42,7 +45,7 @@ std::vector<Frame> drain_rx(LinkPartner& link, uint64_t cycles) {
 }
 
 TEST(LinkPartner, SendsFramesByteExactWithTheGap) {
-  LinkPartner link;
+  LinkPartner link(kStream64);
   link.set_gap_cycles(5);
   const Frame a(61, 0xAB), b(64, 0xCD);
   link.send(a);
@@ -80,22 +83,22 @@ TEST(LinkPartner, RejectsABadTrafficSpec) {
   spec.min_bytes = 100;
   spec.max_bytes = 50;
   EXPECT_THROW(generate_frames(spec), std::invalid_argument);
-  LinkPartner link;
+  LinkPartner link(kStream64);
   EXPECT_THROW(link.send(Frame{}), std::invalid_argument);
 }
 
 TEST(LinkPartner, ScoreboardCountsMatchesMismatchesAndUnexpectedFrames) {
-  LinkPartner link;
+  LinkPartner link(kStream64);
   link.expect(Frame(8, 1));
   link.expect(Frame(8, 2));
   const auto beat = [&](uint64_t cycle, uint8_t value) {
-    PortSnapshot p;
-    p.m_axis_tx_tvalid = true;
-    p.m_axis_tx_tkeep = 0xFF;
-    p.m_axis_tx_tlast = true;
-    p.m_axis_tx_tdata = 0x0101010101010101ull * value;
+    DevicePorts p;
+    p.tx.tvalid = true;
+    p.tx.tkeep = 0xFF;
+    p.tx.tlast = true;
+    p.tx.tdata = WideWord::of(0x0101010101010101ull * value);
     link.drive(cycle, p);
-    EXPECT_TRUE(p.m_axis_tx_tready);
+    EXPECT_TRUE(p.tx.tready);
     link.on_edge(cycle, p);
   };
   beat(0, 1);  // matches
@@ -118,14 +121,14 @@ TEST(LinkPartner, PcapRoundTripThroughLibpcap) {
   ASSERT_EQ(frames.size(), 2u);
   EXPECT_EQ(frames[0], Frame(60, 7));
   EXPECT_EQ(frames[1], Frame(1514, 9));
-  LinkPartner link;
+  LinkPartner link(kStream64);
   link.send_pcap(path);
   EXPECT_EQ(link.frames_queued(), 2u);
   std::filesystem::remove(path);
 }
 
 TEST(LinkPartner, MissingOrBadPcapIsAClearError) {
-  LinkPartner link;
+  LinkPartner link(kStream64);
   try {
     link.send_pcap("/nonexistent/trace.pcap");
     FAIL() << "no exception";
@@ -137,6 +140,58 @@ TEST(LinkPartner, MissingOrBadPcapIsAClearError) {
   EXPECT_THROW(link.send_pcap(path), std::runtime_error);
   std::filesystem::remove(path);
   EXPECT_THROW(link.open_pcap("/nonexistent/dir/out.pcap"), std::runtime_error);
+}
+
+TEST(LinkPartner, SendsFourByteBeatsOnA32BitStream) {
+  LinkPartner link(kStream32);
+  Frame frame(61);
+  for (size_t i = 0; i < frame.size(); ++i) frame[i] = static_cast<uint8_t>(i);
+  link.send(frame, /*bad=*/true);
+  unsigned beats = 0;
+  DevicePorts last_beat;
+  std::vector<Frame> frames(1);
+  for (uint64_t c = 0; c < 40; ++c) {
+    DevicePorts p;
+    p.rx.tready = true;
+    link.drive(c, p);
+    link.on_edge(c, p);
+    if (!p.rx.tvalid) continue;
+    ++beats;
+    EXPECT_EQ(p.rx.tdata.word(0) >> 32, 0u) << "nothing past the 32-bit beat";
+    if (!p.rx.tlast) {
+      EXPECT_EQ(p.rx.tkeep, 0xFu);
+    }
+    EXPECT_EQ(p.rx.tuser, p.rx.tlast) << "a bad frame marks its last beat only";
+    for (unsigned i = 0; i < 4; ++i) {
+      if (p.rx.tkeep >> i & 1) frames.back().push_back(p.rx.tdata.byte(i));
+    }
+    if (p.rx.tlast) last_beat = p;
+  }
+  EXPECT_EQ(beats, 16u);  // 15 full beats and one of 1 byte
+  EXPECT_EQ(last_beat.rx.tkeep, 0x1u);
+  EXPECT_EQ(frames.front(), frame);
+  EXPECT_EQ(link.frames_sent(), 1u);
+}
+
+TEST(LinkPartner, ReceivesFourByteBeatsOnA32BitStream) {
+  LinkPartner link(kStream32);
+  const Frame frame = {1, 2, 3, 4, 5, 6, 7};
+  link.expect(frame);
+  const auto beat = [&](uint64_t cycle, uint32_t data, uint64_t keep, bool last) {
+    DevicePorts p;
+    p.tx.tvalid = true;
+    p.tx.tdata = WideWord::of(data | uint64_t{0xEEEEEEEE} << 32);  // past the beat: ignored
+    p.tx.tkeep = keep;
+    p.tx.tlast = last;
+    link.drive(cycle, p);
+    ASSERT_TRUE(p.tx.tready);
+    link.on_edge(cycle, p);
+  };
+  beat(0, 0x04030201, 0xF, false);
+  beat(1, 0x00070605, 0x7, true);
+  EXPECT_EQ(link.matched(), 1u);
+  ASSERT_EQ(link.received().size(), 1u);
+  EXPECT_EQ(link.received()[0], frame);
 }
 
 TEST(LinkPartner, RealNicTrafficBothWaysIsCheckedAndCaptured) {

@@ -24,10 +24,10 @@ struct WriteBeats : CycleMonitor {
     uint32_t wdata;
     uint8_t wstrb;
   };
-  void on_cycle(uint64_t, const PortSnapshot& p) override {
-    if (p.s_axil_awvalid && p.s_axil_awready) address = p.s_axil_awaddr;
-    if (p.s_axil_wvalid && p.s_axil_wready)
-      beats.push_back({address, p.s_axil_wdata, p.s_axil_wstrb});
+  void on_cycle(uint64_t, const DevicePorts& ports) override {
+    const AxiLitePorts& p = ports.regs;
+    if (p.awvalid && p.awready) address = static_cast<uint16_t>(p.awaddr);
+    if (p.wvalid && p.wready) beats.push_back({address, p.wdata, p.wstrb});
   }
   uint16_t address = 0;
   std::vector<Beat> beats;

@@ -21,6 +21,9 @@ namespace {
 
 using nicsim::Violation;
 
+// The reference NIC's widths (64-bit DMA and stream data).
+constexpr DeviceShape kShape64{.dma_data_bits = 64, .stream_data_bits = 64};
+
 // Feeds a port sequence to a monitor, cycle 0, 1, 2...; collects what it reports.
 struct Collector {
   std::vector<Violation> seen;
@@ -33,48 +36,48 @@ struct Collector {
   }
 };
 
-void feed(CycleMonitor& monitor, const std::vector<PortSnapshot>& cycles, uint64_t first = 0) {
+void feed(CycleMonitor& monitor, const std::vector<DevicePorts>& cycles, uint64_t first = 0) {
   for (size_t i = 0; i < cycles.size(); ++i) monitor.on_cycle(first + i, cycles[i]);
 }
 
 // A register write of value to offset on the AXI4-Lite pins, in one cycle.
-PortSnapshot register_write(uint16_t offset, uint32_t value) {
-  PortSnapshot p;
-  p.s_axil_awvalid = p.s_axil_awready = true;
-  p.s_axil_awaddr = offset;
-  p.s_axil_wvalid = p.s_axil_wready = true;
-  p.s_axil_wdata = value;
-  p.s_axil_wstrb = 0xF;
+DevicePorts register_write(uint16_t offset, uint32_t value) {
+  DevicePorts p;
+  p.regs.awvalid = p.regs.awready = true;
+  p.regs.awaddr = offset;
+  p.regs.wvalid = p.regs.wready = true;
+  p.regs.wdata = value;
+  p.regs.wstrb = 0xF;
   return p;
 }
 
 // A single-beat DMA write: AW and W in one cycle.
-PortSnapshot dma_write(uint64_t address, uint64_t data, uint8_t strobes = 0xFF) {
-  PortSnapshot p;
-  p.m_axi_awvalid = p.m_axi_awready = true;
-  p.m_axi_awaddr = address;
-  p.m_axi_awsize = 3;
-  p.m_axi_awburst = 1;
-  p.m_axi_wvalid = p.m_axi_wready = p.m_axi_wlast = true;
-  p.m_axi_wdata = data;
-  p.m_axi_wstrb = strobes;
+DevicePorts dma_write(uint64_t address, uint64_t data, uint8_t strobes = 0xFF) {
+  DevicePorts p;
+  p.dma.awvalid = p.dma.awready = true;
+  p.dma.awaddr = address;
+  p.dma.awsize = 3;
+  p.dma.awburst = 1;
+  p.dma.wvalid = p.dma.wready = p.dma.wlast = true;
+  p.dma.wdata = WideWord::of(data);
+  p.dma.wstrb = strobes;
   return p;
 }
 
-PortSnapshot b_response() {
-  PortSnapshot p;
-  p.m_axi_bvalid = p.m_axi_bready = true;
+DevicePorts b_response() {
+  DevicePorts p;
+  p.dma.bvalid = p.dma.bready = true;
   return p;
 }
 
 // Vector v's message (address msi_address(0), data 0x40 + v), as TestDriver programs it.
-std::vector<PortSnapshot> program_vector(unsigned v, uint32_t itr) {
+std::vector<DevicePorts> program_vector(unsigned v, uint32_t itr) {
   return {register_write(nic_regs::MSIX_ADDR_LO(v),
                          static_cast<uint32_t>(InterruptController::msi_address(0))),
           register_write(nic_regs::MSIX_DATA(v), 0x40 + v),
           register_write(nic_regs::MSIX_VCTRL(v), 0), register_write(nic_regs::ITR(v), itr)};
 }
-PortSnapshot message(unsigned v) {
+DevicePorts message(unsigned v) {
   return dma_write(InterruptController::msi_address(0), 0x40 + v, 0x0F);
 }
 
@@ -100,11 +103,11 @@ std::vector<Violation> run_real_nic(const std::function<CycleMonitor*(MonitorRep
 // Shows a monitor the real NIC's ports with a test-only fault applied to its view.
 class PortFault : public CycleMonitor {
  public:
-  using Fault = std::function<void(uint64_t cycle, PortSnapshot& ports)>;
+  using Fault = std::function<void(uint64_t cycle, DevicePorts& ports)>;
   PortFault(std::unique_ptr<CycleMonitor> inner, Fault fault)
       : inner_(std::move(inner)), fault_(std::move(fault)) {}
-  void on_cycle(uint64_t cycle, const PortSnapshot& ports) override {
-    PortSnapshot faulty = ports;
+  void on_cycle(uint64_t cycle, const DevicePorts& ports) override {
+    DevicePorts faulty = ports;
     fault_(cycle, faulty);
     inner_->on_cycle(cycle, faulty);
   }
@@ -137,10 +140,10 @@ std::string describe(const std::vector<Violation>& violations) {
 TEST(Axi4LiteProtocol, FaultValidDroppedBeforeReadyIsReported) {
   Collector c;
   Axi4LiteProtocol monitor(c.report());
-  PortSnapshot stalled;
-  stalled.s_axil_arvalid = true;
-  stalled.s_axil_araddr = 0x10;
-  feed(monitor, {stalled, PortSnapshot{}});
+  DevicePorts stalled;
+  stalled.regs.arvalid = true;
+  stalled.regs.araddr = 0x10;
+  feed(monitor, {stalled, DevicePorts{}});
   ASSERT_EQ(c.count("AXI4LITE_VALID_DROPPED"), 1u) << describe(c.seen);
   EXPECT_EQ(c.seen[0].cycle, 1u);
   EXPECT_EQ(c.seen[0].object, "s_axil_arvalid");
@@ -149,12 +152,12 @@ TEST(Axi4LiteProtocol, FaultValidDroppedBeforeReadyIsReported) {
 TEST(Axi4LiteProtocol, FaultPayloadChangedWhileStalledIsReported) {
   Collector c;
   Axi4LiteProtocol monitor(c.report());
-  PortSnapshot a;
-  a.s_axil_rvalid = true;
-  a.s_axil_rdata = 1;
-  PortSnapshot b = a;
-  b.s_axil_rdata = 2;
-  b.s_axil_rready = true;
+  DevicePorts a;
+  a.regs.rvalid = true;
+  a.regs.rdata = 1;
+  DevicePorts b = a;
+  b.regs.rdata = 2;
+  b.regs.rready = true;
   feed(monitor, {a, b});
   EXPECT_EQ(c.count("AXI4LITE_PAYLOAD_CHANGED"), 1u) << describe(c.seen);
 }
@@ -162,8 +165,8 @@ TEST(Axi4LiteProtocol, FaultPayloadChangedWhileStalledIsReported) {
 TEST(Axi4LiteProtocol, FaultResponseWithoutRequestIsReported) {
   Collector c;
   Axi4LiteProtocol monitor(c.report());
-  PortSnapshot b;
-  b.s_axil_bvalid = b.s_axil_bready = true;
+  DevicePorts b;
+  b.regs.bvalid = b.regs.bready = true;
   feed(monitor, {b});
   EXPECT_EQ(c.count("AXI4LITE_UNEXPECTED_RESPONSE"), 1u);
 }
@@ -177,84 +180,103 @@ TEST(Axi4LiteProtocol, SilentOnTheRealNicUnderTraffic) {
 
 TEST(Axi4Protocol, FaultValidDroppedBeforeReadyIsReported) {
   Collector c;
-  Axi4Protocol monitor(c.report());
-  PortSnapshot stalled;
-  stalled.m_axi_awvalid = true;
-  stalled.m_axi_awaddr = 0x1000;
-  stalled.m_axi_awburst = 1;
-  stalled.m_axi_awsize = 3;
-  feed(monitor, {stalled, PortSnapshot{}});
+  Axi4Protocol monitor(c.report(), kShape64);
+  DevicePorts stalled;
+  stalled.dma.awvalid = true;
+  stalled.dma.awaddr = 0x1000;
+  stalled.dma.awburst = 1;
+  stalled.dma.awsize = 3;
+  feed(monitor, {stalled, DevicePorts{}});
   EXPECT_EQ(c.count("AXI4_VALID_DROPPED"), 1u) << describe(c.seen);
 }
 
 TEST(Axi4Protocol, FaultPayloadChangedWhileStalledIsReported) {
   Collector c;
-  Axi4Protocol monitor(c.report());
-  PortSnapshot a;
-  a.m_axi_wvalid = true;
-  a.m_axi_wdata = 5;
-  PortSnapshot b = a;
-  b.m_axi_wdata = 6;
+  Axi4Protocol monitor(c.report(), kShape64);
+  DevicePorts a;
+  a.dma.wvalid = true;
+  a.dma.wdata = WideWord::of(5);
+  DevicePorts b = a;
+  b.dma.wdata = WideWord::of(6);
   feed(monitor, {a, b});
   EXPECT_EQ(c.count("AXI4_PAYLOAD_CHANGED"), 1u) << describe(c.seen);
 }
 
 TEST(Axi4Protocol, FaultBurstCrossingFourKilobytesIsReported) {
   Collector c;
-  Axi4Protocol monitor(c.report());
-  PortSnapshot ar;
-  ar.m_axi_arvalid = ar.m_axi_arready = true;
-  ar.m_axi_araddr = 0x1FF8;
-  ar.m_axi_arlen = 1;  // two 8-byte beats: 0x1FF8 and 0x2000
-  ar.m_axi_arsize = 3;
-  ar.m_axi_arburst = 1;
+  Axi4Protocol monitor(c.report(), kShape64);
+  DevicePorts ar;
+  ar.dma.arvalid = ar.dma.arready = true;
+  ar.dma.araddr = 0x1FF8;
+  ar.dma.arlen = 1;  // two 8-byte beats: 0x1FF8 and 0x2000
+  ar.dma.arsize = 3;
+  ar.dma.arburst = 1;
   feed(monitor, {ar});
   EXPECT_EQ(c.count("AXI4_4K_CROSSING"), 1u) << describe(c.seen);
 }
 
 TEST(Axi4Protocol, FaultWrapBurstIsReported) {
   Collector c;
-  Axi4Protocol monitor(c.report());
-  PortSnapshot aw = dma_write(0x1000, 0);
-  aw.m_axi_awburst = 2;  // WRAP
+  Axi4Protocol monitor(c.report(), kShape64);
+  DevicePorts aw = dma_write(0x1000, 0);
+  aw.dma.awburst = 2;  // WRAP
   feed(monitor, {aw});
   EXPECT_EQ(c.count("AXI4_BURST_TYPE"), 1u) << describe(c.seen);
 }
 
 TEST(Axi4Protocol, FaultEarlyWlastIsReported) {
   Collector c;
-  Axi4Protocol monitor(c.report());
-  PortSnapshot aw;
-  aw.m_axi_awvalid = aw.m_axi_awready = true;
-  aw.m_axi_awaddr = 0x1000;
-  aw.m_axi_awlen = 3;  // four beats
-  aw.m_axi_awsize = 3;
-  aw.m_axi_awburst = 1;
-  PortSnapshot w;
-  w.m_axi_wvalid = w.m_axi_wready = true;
-  w.m_axi_wstrb = 0xFF;
-  PortSnapshot last = w;
-  last.m_axi_wlast = true;
+  Axi4Protocol monitor(c.report(), kShape64);
+  DevicePorts aw;
+  aw.dma.awvalid = aw.dma.awready = true;
+  aw.dma.awaddr = 0x1000;
+  aw.dma.awlen = 3;  // four beats
+  aw.dma.awsize = 3;
+  aw.dma.awburst = 1;
+  DevicePorts w;
+  w.dma.wvalid = w.dma.wready = true;
+  w.dma.wstrb = 0xFF;
+  DevicePorts last = w;
+  last.dma.wlast = true;
   feed(monitor, {aw, w, last});  // WLAST on beat 2 of 4
   EXPECT_EQ(c.count("AXI4_BEAT_COUNT"), 1u) << describe(c.seen);
 }
 
 TEST(Axi4Protocol, FaultMissingRlastIsReported) {
   Collector c;
-  Axi4Protocol monitor(c.report());
-  PortSnapshot ar;
-  ar.m_axi_arvalid = ar.m_axi_arready = true;
-  ar.m_axi_araddr = 0x1000;
-  ar.m_axi_arsize = 3;
-  ar.m_axi_arburst = 1;  // one beat
-  PortSnapshot r;
-  r.m_axi_rvalid = r.m_axi_rready = true;  // no RLAST on the only beat
+  Axi4Protocol monitor(c.report(), kShape64);
+  DevicePorts ar;
+  ar.dma.arvalid = ar.dma.arready = true;
+  ar.dma.araddr = 0x1000;
+  ar.dma.arsize = 3;
+  ar.dma.arburst = 1;  // one beat
+  DevicePorts r;
+  r.dma.rvalid = r.dma.rready = true;  // no RLAST on the only beat
   feed(monitor, {ar, r});
   EXPECT_EQ(c.count("AXI4_BEAT_COUNT"), 1u) << describe(c.seen);
 }
 
+TEST(Axi4Protocol, BeatSizeIsBoundedByTheShapesBus) {
+  Collector c;
+  Axi4Protocol monitor(c.report(), DeviceShape{.dma_data_bits = 128});
+  DevicePorts ar;
+  ar.dma.arvalid = ar.dma.arready = true;
+  ar.dma.araddr = 0x1000;
+  ar.dma.arburst = 1;
+  ar.dma.arlen = 255;  // 256 beats of 16 bytes: exactly one 4 KiB page
+  ar.dma.arsize = 4;
+  DevicePorts too_wide = ar;
+  too_wide.dma.arlen = 0;
+  too_wide.dma.arsize = 5;  // 32-byte beats on a 16-byte bus
+  feed(monitor, {ar, too_wide});
+  ASSERT_EQ(c.seen.size(), 1u) << describe(c.seen);
+  EXPECT_EQ(c.seen[0].rule, "AXI4_BURST_SIZE");
+  EXPECT_NE(c.seen[0].message.find("128-bit bus"), std::string::npos) << c.seen[0].message;
+}
+
 TEST(Axi4Protocol, SilentOnTheRealNicUnderTraffic) {
-  auto v = run_real_nic([](MonitorReport r) { return new Axi4Protocol(r); }, busy_traffic());
+  auto v =
+      run_real_nic([](MonitorReport r) { return new Axi4Protocol(r, kShape64); }, busy_traffic());
   EXPECT_TRUE(v.empty()) << describe(v);
 }
 
@@ -262,42 +284,75 @@ TEST(Axi4Protocol, SilentOnTheRealNicUnderTraffic) {
 
 TEST(AxiStreamProtocol, FaultValidDroppedBeforeReadyIsReported) {
   Collector c;
-  AxiStreamProtocol monitor(c.report());
-  PortSnapshot stalled;
-  stalled.m_axis_tx_tvalid = true;
-  stalled.m_axis_tx_tkeep = 0xFF;
-  feed(monitor, {stalled, PortSnapshot{}});
+  AxiStreamProtocol monitor(c.report(), kShape64);
+  DevicePorts stalled;
+  stalled.tx.tvalid = true;
+  stalled.tx.tkeep = 0xFF;
+  feed(monitor, {stalled, DevicePorts{}});
   EXPECT_EQ(c.count("AXIS_VALID_DROPPED"), 1u) << describe(c.seen);
 }
 
 TEST(AxiStreamProtocol, FaultPayloadChangedWhileStalledIsReported) {
   Collector c;
-  AxiStreamProtocol monitor(c.report());
-  PortSnapshot a;
-  a.s_axis_rx_tvalid = true;
-  a.s_axis_rx_tkeep = 0xFF;
-  PortSnapshot b = a;
-  b.s_axis_rx_tlast = true;
+  AxiStreamProtocol monitor(c.report(), kShape64);
+  DevicePorts a;
+  a.rx.tvalid = true;
+  a.rx.tkeep = 0xFF;
+  DevicePorts b = a;
+  b.rx.tlast = true;
   feed(monitor, {a, b});
   EXPECT_EQ(c.count("AXIS_PAYLOAD_CHANGED"), 1u) << describe(c.seen);
 }
 
 TEST(AxiStreamProtocol, FaultGapInTkeepAndPartialMiddleBeatAreReported) {
   Collector c;
-  AxiStreamProtocol monitor(c.report());
-  PortSnapshot gap;
-  gap.m_axis_tx_tvalid = gap.m_axis_tx_tready = gap.m_axis_tx_tlast = true;
-  gap.m_axis_tx_tkeep = 0x0B;
-  PortSnapshot partial;
-  partial.m_axis_tx_tvalid = partial.m_axis_tx_tready = true;
-  partial.m_axis_tx_tkeep = 0x0F;  // not the last beat
+  AxiStreamProtocol monitor(c.report(), kShape64);
+  DevicePorts gap;
+  gap.tx.tvalid = gap.tx.tready = gap.tx.tlast = true;
+  gap.tx.tkeep = 0x0B;
+  DevicePorts partial;
+  partial.tx.tvalid = partial.tx.tready = true;
+  partial.tx.tkeep = 0x0F;  // not the last beat
   feed(monitor, {gap, partial});
   EXPECT_EQ(c.count("AXIS_TKEEP_GAP"), 1u) << describe(c.seen);
   EXPECT_EQ(c.count("AXIS_PARTIAL_BEAT"), 1u) << describe(c.seen);
 }
 
+TEST(AxiStreamProtocol, FullBeatIsTheShapesWidthOnA32BitStream) {
+  Collector c;
+  AxiStreamProtocol monitor(c.report(), DeviceShape{.stream_data_bits = 32});
+  DevicePorts full;  // all four bytes of a 32-bit beat: not partial
+  full.rx.tvalid = full.rx.tready = true;
+  full.rx.tkeep = 0xF;
+  DevicePorts partial = full;
+  partial.rx.tkeep = 0x3;  // half a beat before the last one
+  DevicePorts last = full;
+  last.rx.tkeep = 0x1;
+  last.rx.tlast = true;
+  feed(monitor, {full, full, last, partial});
+  ASSERT_EQ(c.seen.size(), 1u) << describe(c.seen);
+  EXPECT_EQ(c.count("AXIS_PARTIAL_BEAT"), 1u);
+  EXPECT_EQ(c.seen[0].cycle, 3u);
+  EXPECT_EQ(c.seen[0].object, "s_axis_rx_tkeep");
+}
+
+TEST(AxiStreamProtocol, PayloadPastTheFirstWordIsCheckedOnA512BitStream) {
+  Collector c;
+  AxiStreamProtocol monitor(c.report(), DeviceShape{.stream_data_bits = 512});
+  DevicePorts a;
+  a.tx.tvalid = true;
+  a.tx.tkeep = ~uint64_t{0};
+  DevicePorts b = a;
+  b.tx.tdata.set_byte(63, 0x5A);  // the last byte of the beat changes while stalled
+  b.tx.tready = true;
+  feed(monitor, {a, b});
+  EXPECT_EQ(c.count("AXIS_PAYLOAD_CHANGED"), 1u) << describe(c.seen);
+  EXPECT_EQ(c.seen.size(), 1u) << "a full 64-byte beat is not partial: " << describe(c.seen);
+}
+
 TEST(AxiStreamProtocol, SilentOnTheRealNicUnderTraffic) {
-  auto v = run_real_nic([](MonitorReport r) { return new AxiStreamProtocol(r); }, busy_traffic());
+  auto v = run_real_nic([](MonitorReport r) { return new AxiStreamProtocol(r, kShape64); },
+                        busy_traffic());
   EXPECT_TRUE(v.empty()) << describe(v);
 }
 
@@ -314,7 +369,7 @@ TEST(IrqBeforeData, FaultMessageBeforeTheWriteBackResponseIsReported) {
 TEST(IrqBeforeData, FaultIntxBeforeTheWriteBackResponseIsReported) {
   Collector c;
   IrqBeforeData monitor(c.report());
-  PortSnapshot intx;
+  DevicePorts intx;
   intx.intx = true;
   feed(monitor, {dma_write(0x2008, 1), intx, b_response()});
   EXPECT_EQ(c.count("IRQ_BEFORE_DATA"), 1u) << describe(c.seen);
@@ -430,14 +485,15 @@ TEST(Axi4Protocol, FaultInjectedIntoRealTrafficIsReported) {
   auto v = run_real_nic(
       [](MonitorReport r) {
         auto armed = std::make_shared<int>(0);
-        return new PortFault(std::make_unique<Axi4Protocol>(r), [armed](uint64_t, PortSnapshot& p) {
-          if (*armed == 1 && p.m_axi_awvalid) {
-            p.m_axi_awvalid = false;
-            *armed = 2;
-          } else if (*armed == 0 && p.m_axi_awvalid && !p.m_axi_awready) {
-            *armed = 1;
-          }
-        });
+        return new PortFault(std::make_unique<Axi4Protocol>(r, kShape64),
+                             [armed](uint64_t, DevicePorts& p) {
+                               if (*armed == 1 && p.dma.awvalid) {
+                                 p.dma.awvalid = false;
+                                 *armed = 2;
+                               } else if (*armed == 0 && p.dma.awvalid && !p.dma.awready) {
+                                 *armed = 1;
+                               }
+                             });
       },
       busy_traffic());
   ASSERT_FALSE(v.empty());
@@ -449,7 +505,7 @@ TEST(IrqBeforeData, FaultInjectedIntoRealTrafficIsReported) {
   auto v = run_real_nic(
       [](MonitorReport r) {
         return new PortFault(std::make_unique<IrqBeforeData>(r),
-                             [](uint64_t, PortSnapshot& p) { p.m_axi_bvalid = false; });
+                             [](uint64_t, DevicePorts& p) { p.dma.bvalid = false; });
       },
       busy_traffic());
   ASSERT_FALSE(v.empty());
@@ -460,10 +516,9 @@ TEST(ThrottleSpacing, FaultInjectedIntoRealTrafficIsReported) {
   // The monitor believes the driver programmed ITR = 5000 while the NIC throttles at 30.
   auto v = run_real_nic(
       [](MonitorReport r) {
-        return new PortFault(std::make_unique<ThrottleSpacing>(r, 8),
-                             [](uint64_t, PortSnapshot& p) {
-                               if (p.s_axil_wvalid && p.s_axil_wdata == 30) p.s_axil_wdata = 5000;
-                             });
+        return new PortFault(std::make_unique<ThrottleSpacing>(r, 8), [](uint64_t, DevicePorts& p) {
+          if (p.regs.wvalid && p.regs.wdata == 30) p.regs.wdata = 5000;
+        });
       },
       busy_traffic());
   ASSERT_FALSE(v.empty());
@@ -476,11 +531,11 @@ TEST(InterruptLiveness, FaultInjectedIntoRealTrafficIsReported) {
   auto v = run_real_nic(
       [](MonitorReport r) {
         return new PortFault(std::make_unique<InterruptLiveness>(r, 8, 100),
-                             [](uint64_t, PortSnapshot& p) {
-                               if (InterruptView::is_message_address(p.m_axi_awaddr)) {
-                                 p.m_axi_awaddr = 0x10;  // not in any ring, not a message
+                             [](uint64_t, DevicePorts& p) {
+                               if (InterruptView::is_message_address(p.dma.awaddr)) {
+                                 p.dma.awaddr = 0x10;  // not in any ring, not a message
                                }
-                               if (p.s_axil_awaddr == nic_regs::ICR) p.s_axil_awaddr = 0xFFC;
+                               if (p.regs.awaddr == nic_regs::ICR) p.regs.awaddr = 0xFFC;
                              });
       },
       busy_traffic());

@@ -83,7 +83,8 @@ TEST(NicDomain, RejectsAClockOutOfRange) {
   config.clock_mhz = 0;
   HostMemory memory;
   RecordingIntc intc;
-  EXPECT_THROW(NicDomain("nic", config, memory, intc, nullptr), std::invalid_argument);
+  EXPECT_THROW(NicDomain("nic", rtl::make_nic_device(), config, memory, intc, nullptr),
+               std::invalid_argument);
 }
 
 TEST(NicDomain, RejectsAnMmioOffsetOutsideBar0) {
@@ -102,7 +103,8 @@ TEST(NicDomain, RejectsAnMmioOffsetOutsideBar0) {
 
 TEST(NicDomain, LoopbackTrafficArrivesWithInterrupts) {
   NicBench bench(NicDomainConfig{});
-  Axi4Protocol axi(bench.nic->monitor_reporter());
+  const DeviceShape& shape = bench.nic->device().shape();
+  Axi4Protocol axi(bench.nic->monitor_reporter(), shape);
   bench.nic->add_monitor(&axi);
   Scenario scenario;
   ScenarioState state;
@@ -158,9 +160,10 @@ std::string equivalence_run(bool batching) {
   NicBench bench(config);
   constexpr uint64_t kCycles = 100'000;
   PortHash hash(kCycles);
-  Axi4Protocol axi(bench.nic->monitor_reporter());
+  const DeviceShape& shape = bench.nic->device().shape();
+  Axi4Protocol axi(bench.nic->monitor_reporter(), shape);
   Axi4LiteProtocol axil(bench.nic->monitor_reporter());
-  AxiStreamProtocol axis(bench.nic->monitor_reporter());
+  AxiStreamProtocol axis(bench.nic->monitor_reporter(), shape);
   IrqBeforeData order(bench.nic->monitor_reporter());
   for (CycleMonitor* m : std::initializer_list<CycleMonitor*>{&hash, &axi, &axil, &axis, &order}) {
     bench.nic->add_monitor(m);

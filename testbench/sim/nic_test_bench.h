@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "nic_regs.h"
+#include "rtl/nic_device.h"
 #include "sim/host_memory.h"
 #include "sim/interrupt_controller.h"
 #include "sim/link_partner.h"
@@ -63,7 +64,7 @@ struct NicBench {
       v.cycle = nic->cycle();
       log.report(std::move(v));
     });
-    nic = std::make_unique<NicDomain>("nic", config, memory, intc,
+    nic = std::make_unique<NicDomain>("nic", rtl::make_nic_device(), config, memory, intc,
                                       [this](Violation v) { log.report(std::move(v)); });
   }
   HostMemory memory;

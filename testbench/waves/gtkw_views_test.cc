@@ -15,7 +15,7 @@ namespace {
 TEST(GtkwViews, EverySignalOfEveryViewIsInARealWave) {
   nicsim::testing::ModelFixture f;
   {
-    WaveTracer tracer(f.model(), {.path = f.path("views.fst")});
+    WaveTracer tracer(f.device(), {.path = f.path("views.fst")});
     f.run_until(&tracer, 100'000);
     tracer.finish();
   }

@@ -11,7 +11,7 @@ using nicsim::testing::ModelFixture;
 
 TEST(HostProbeDriver, InnermostLockHeldAndOwnerFollowAcquireAndRelease) {
   ModelFixture f;
-  HostProbeDriver probes(f.model(), nullptr, [&] { return f.now_ps(); });
+  HostProbeDriver probes(f.probe_ports(), nullptr, [&] { return f.now_ps(); });
   probes.on_lock(2, LockEvent::kSpinBegin, 0, "Lock");
   EXPECT_EQ(probes.lock_held(2), 0u);
   probes.on_lock(2, LockEvent::kAcquired, 0, "Lock");
@@ -28,7 +28,7 @@ TEST(HostProbeDriver, InnermostLockHeldAndOwnerFollowAcquireAndRelease) {
 
 TEST(HostProbeDriver, ContextIsTheInnermostFrame) {
   ModelFixture f;
-  HostProbeDriver probes(f.model(), nullptr, [&] { return f.now_ps(); });
+  HostProbeDriver probes(f.probe_ports(), nullptr, [&] { return f.now_ps(); });
   EXPECT_EQ(probes.context(0), CpuContext::kIdle);
   probes.on_frame(0, CpuContext::kDpc, "MPInterruptDpc", true);
   probes.on_frame(0, CpuContext::kIsr, "MPInterrupt", true);
@@ -41,7 +41,7 @@ TEST(HostProbeDriver, ContextIsTheInnermostFrame) {
 
 TEST(HostProbeDriver, ViolationPulseEndsAtTheNextEdge) {
   ModelFixture f;
-  HostProbeDriver probes(f.model(), nullptr, [&] { return f.now_ps(); });
+  HostProbeDriver probes(f.probe_ports(), nullptr, [&] { return f.now_ps(); });
   probes.on_violation(Violation{.rule = "X"});
   EXPECT_EQ(f.model().host_violation, 1);
   EXPECT_TRUE(probes.end_violation_pulse());
@@ -51,7 +51,7 @@ TEST(HostProbeDriver, ViolationPulseEndsAtTheNextEdge) {
 
 TEST(HostProbeDriver, CpusAndLocksBeyondTheProbeWidthAreIgnoredNotACrash) {
   ModelFixture f;
-  HostProbeDriver probes(f.model(), nullptr, [&] { return f.now_ps(); });
+  HostProbeDriver probes(f.probe_ports(), nullptr, [&] { return f.now_ps(); });
   probes.on_irql(HostProbeDriver::kMaxCpus, 2);
   probes.on_lock(0, LockEvent::kAcquired, HostProbeDriver::kMaxLocks + 5, "Big");
   EXPECT_EQ(probes.lock_held(0), HostProbeDriver::kMaxLocks + 6);

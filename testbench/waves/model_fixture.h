@@ -1,4 +1,5 @@
-// The Verilated NIC alone with a wave tracer and the host probes, clocked by hand (no SystemC).
+// The Verilated NIC alone (bound as a device, as the platform binds it) with a wave tracer and the
+// host probes, clocked by hand (no SystemC).
 #pragma once
 
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include "Vnic_sim_top.h"
 #include "sim/trace/host_probe_driver.h"
 #include "sim/trace/wave_tracer.h"
+#include "sim/verilated_device.h"
 
 namespace nicsim::testing {
 
@@ -18,26 +20,27 @@ class ModelFixture {
  public:
   static constexpr uint64_t kPeriodPs = 4000;
 
-  ModelFixture() {
-    context_.traceEverOn(true);
-    model_ = std::make_unique<Vnic_sim_top>(&context_, "nic");  // named as NicDomain names it
+  ModelFixture() : device_("nic") {  // named as the platform names it
     dir_ = std::filesystem::temp_directory_path() / ("waves_" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir_);
   }
   ~ModelFixture() { std::filesystem::remove_all(dir_); }
 
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  Vnic_sim_top& model() { return *model_; }
+  Vnic_sim_top& model() { return device_.top(); }
+  sim::Device& device() { return device_; }
+  sim::HostProbePorts probe_ports() { return *device_.host_probes(); }
   uint64_t now_ps() const { return now_ps_; }
   void set_now_ps(uint64_t ps) { now_ps_ = ps; }
 
   // One clock cycle: posedge at cycle * period + period / 2, then the tracer sees it.
   void edge(sim::trace::EdgeTracer* tracer) {
-    model_->rst = cycle_ < 4;
-    model_->clk = 1;
-    model_->eval();
-    model_->clk = 0;
-    model_->eval();
+    Vnic_sim_top& model = device_.top();
+    model.rst = cycle_ < 4;
+    model.clk = 1;
+    model.eval();
+    model.clk = 0;
+    model.eval();
     now_ps_ = cycle_ * kPeriodPs + kPeriodPs / 2;
     if (tracer) tracer->on_edge(now_ps_);
     ++cycle_;
@@ -49,8 +52,7 @@ class ModelFixture {
   }
 
  private:
-  VerilatedContext context_;
-  std::unique_ptr<Vnic_sim_top> model_;
+  sim::VerilatedDevice<Vnic_sim_top> device_;
   std::filesystem::path dir_;
   uint64_t cycle_ = 0;
   uint64_t now_ps_ = 0;

@@ -23,8 +23,8 @@ void short_run(ModelFixture& f, WaveTracer& tracer, HostProbeDriver& probes, uin
 
 TEST(WaveTracer, FstHoldsRtlAndHostScopesOnOneTimeAxis) {
   ModelFixture f;
-  WaveTracer tracer(f.model(), {.path = f.path("run.fst")});
-  HostProbeDriver probes(f.model(), &tracer, [&] { return f.now_ps(); });
+  WaveTracer tracer(f.device(), {.path = f.path("run.fst")});
+  HostProbeDriver probes(f.probe_ports(), &tracer, [&] { return f.now_ps(); });
   short_run(f, tracer, probes, 2'000'000);
   ASSERT_TRUE(tracer.finish());
 
@@ -44,8 +44,8 @@ TEST(WaveTracer, FstHoldsRtlAndHostScopesOnOneTimeAxis) {
 
 TEST(WaveTracer, VcdByExtension) {
   ModelFixture f;
-  WaveTracer tracer(f.model(), {.path = f.path("run.vcd")});
-  HostProbeDriver probes(f.model(), &tracer, [&] { return f.now_ps(); });
+  WaveTracer tracer(f.device(), {.path = f.path("run.vcd")});
+  HostProbeDriver probes(f.probe_ports(), &tracer, [&] { return f.now_ps(); });
   short_run(f, tracer, probes, 2'000'000);
   ASSERT_TRUE(tracer.finish());
   const auto vcd = nicsim::testing::parse_vcd(nicsim::testing::read_file(f.path("run.vcd")));
@@ -58,9 +58,9 @@ TEST(WaveTracer, VcdByExtension) {
 TEST(WaveTracer, WindowLimitsTheDumpedTimes) {
   ModelFixture f;
   WaveTracer tracer(
-      f.model(),
+      f.device(),
       {.path = f.path("window.fst"), .window_start_ps = 1'200'000, .window_end_ps = 1'800'000});
-  HostProbeDriver probes(f.model(), &tracer, [&] { return f.now_ps(); });
+  HostProbeDriver probes(f.probe_ports(), &tracer, [&] { return f.now_ps(); });
   short_run(f, tracer, probes, 3'000'000);
   ASSERT_TRUE(tracer.finish());
   const auto text = nicsim::testing::fst_to_vcd_text(f.path("window.fst"));
@@ -83,8 +83,8 @@ TEST(WaveTracer, WindowLimitsTheDumpedTimes) {
 TEST(WaveTracer, RingWritesOnlyTheLastStretchAtTheFirstError) {
   ModelFixture f;
   // 1 us ring; the error comes at 10 us, so the file covers between 8 and 10 us.
-  WaveTracer tracer(f.model(), {.path = f.path("ring.fst"), .ring_us = 1});
-  HostProbeDriver probes(f.model(), &tracer, [&] { return f.now_ps(); });
+  WaveTracer tracer(f.device(), {.path = f.path("ring.fst"), .ring_us = 1});
+  HostProbeDriver probes(f.probe_ports(), &tracer, [&] { return f.now_ps(); });
   f.run_until(&tracer, 10'000'000);
   Violation v;
   v.rule = "TEST_RULE";
@@ -113,7 +113,7 @@ TEST(WaveTracer, RingWritesOnlyTheLastStretchAtTheFirstError) {
 
 TEST(WaveTracer, RingWithoutAnErrorWritesNothing) {
   ModelFixture f;
-  WaveTracer tracer(f.model(), {.path = f.path("quiet.fst"), .ring_us = 1});
+  WaveTracer tracer(f.device(), {.path = f.path("quiet.fst"), .ring_us = 1});
   f.run_until(&tracer, 3'000'000);
   EXPECT_FALSE(tracer.finish());
   EXPECT_TRUE(tracer.written_path().empty());
