@@ -53,6 +53,16 @@ inline constexpr ULONG RxCause(ULONG q) { return 1u << (nic_regs::ICR_RXQ_SHIFT 
 inline constexpr ULONG TxCause(ULONG q) { return 1u << (nic_regs::ICR_TXQ_SHIFT + q); }
 inline constexpr ULONG QueueCauses(ULONG q) { return RxCause(q) | TxCause(q); }
 
+// Descriptors (nic_regs.h DESC_*): a field lies in the 64-bit word QWORD, at SHIFT under MASK.
+inline constexpr ULONG DescWordOffset(unsigned qword) { return qword * sizeof(ULONG64); }
+inline constexpr ULONG DescField(ULONG64 word, unsigned shift, ULONG64 mask) {
+  return static_cast<ULONG>((word >> shift) & mask);
+}
+// The driver reads a whole write-back from one word, and writing LEN clears the TX STATUS.
+static_assert(nic_regs::DESC_TX_STATUS_QWORD == nic_regs::DESC_TX_LEN_QWORD);
+static_assert(nic_regs::DESC_RX_LEN_QWORD == nic_regs::DESC_RX_STATUS_QWORD &&
+              nic_regs::DESC_RX_HASH_QWORD == nic_regs::DESC_RX_STATUS_QWORD);
+
 inline LONGLONG MPSystemTime() {
   LARGE_INTEGER now;
   NdisGetCurrentSystemTime(&now);

@@ -21,8 +21,8 @@ bool MPPostRxBuffer(MP_ADAPTER* adapter, MP_RX_RING& ring, MP_RX_BUFFER* buffer)
   const ULONG64 address = HasBug(adapter, DriverBug::kRxBufferVirtualAddress)
                               ? reinterpret_cast<ULONG64>(buffer->Va)
                               : buffer->Pa;
-  NicsimWriteSharedUlong64(desc, address);
-  NicsimWriteSharedUlong64(desc + 8, 0);
+  NicsimWriteSharedUlong64(desc + DescWordOffset(nic_regs::DESC_RX_ADDR_QWORD), address);
+  NicsimWriteSharedUlong64(desc + DescWordOffset(nic_regs::DESC_RX_STATUS_QWORD), 0);
   NicsimSyncBufferForDevice(buffer->Va, kBufferBytes);
   ring.Slot[slot] = buffer;
   ring.NextToUse = (slot + 1) % kRxRingEntries;
@@ -63,9 +63,11 @@ bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue, LONGLONG deadline, PULONG
   for (;;) {
     const ULONG slot = ring.NextToClean;
     if (slot == ring.NextToUse) break;  // nothing posted
-    const ULONG64 writeback = NicsimReadSharedUlong64(RxDesc(ring, slot) + 8);
-    const ULONG status = static_cast<ULONG>((writeback >> 24) & 0xFF);
-    if (!(status & 0x1)) {
+    const ULONG64 writeback = NicsimReadSharedUlong64(
+        RxDesc(ring, slot) + DescWordOffset(nic_regs::DESC_RX_STATUS_QWORD));
+    const ULONG status =
+        DescField(writeback, nic_regs::DESC_RX_STATUS_SHIFT, nic_regs::DESC_RX_STATUS_MASK);
+    if (!(status & nic_regs::DESC_STATUS_DD)) {
       // Bug variant: poll the head register for more frames until 512 polls in a row found
       // none, all under RcvLock ("saves an interrupt" but holds the lock for tens of us).
       if (HasBug(adapter, DriverBug::kDrainRingUnderLock) && idle_polls++ < 512) {
@@ -89,8 +91,10 @@ bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue, LONGLONG deadline, PULONG
     idle_polls = 0;
     ++handled;
     if (*budget > 0 && *budget != NDIS_INDICATE_ALL_NBLS) --*budget;
-    const ULONG length = static_cast<ULONG>(writeback & 0xFFFF);
-    const ULONG hash = static_cast<ULONG>(writeback >> 32);
+    const ULONG length =
+        DescField(writeback, nic_regs::DESC_RX_LEN_SHIFT, nic_regs::DESC_RX_LEN_MASK);
+    const ULONG hash =
+        DescField(writeback, nic_regs::DESC_RX_HASH_SHIFT, nic_regs::DESC_RX_HASH_MASK);
     MP_RX_BUFFER* buffer = ring.Slot[slot];
     ring.Slot[slot] = nullptr;
     ring.NextToClean = (slot + 1) % kRxRingEntries;
@@ -103,7 +107,7 @@ bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue, LONGLONG deadline, PULONG
       (void)NicsimReadSharedUlong(buffer->Va);  // peeks at the header before taking it back
     }
     NicsimSyncBufferForCpu(buffer->Va, kBufferBytes);
-    if (!(status & 0x2) || length < 14 || length > nic_regs::kMaxFrame) {
+    if (!(status & nic_regs::DESC_STATUS_EOP) || length < 14 || length > nic_regs::kMaxFrame) {
       ++MpMutableCounters().RxBadDescriptors;
       reposted |= MPPostRxBuffer(adapter, ring, buffer);
       ++reserved_unused;

@@ -86,8 +86,10 @@ VOID MPProcessSendSgList(PVOID, PVOID, PSCATTER_GATHER_LIST sgl, PVOID context) 
     address = ring.BufferBlockPa + post->Slot * kBufferBytes;
   }
   PUCHAR desc = TxDesc(ring, post->Slot);
-  NicsimWriteSharedUlong64(desc, address);
-  NicsimWriteSharedUlong64(desc + 8, length);
+  NicsimWriteSharedUlong64(desc + DescWordOffset(nic_regs::DESC_TX_ADDR_QWORD), address);
+  // The whole word: STATUS (the same word) starts clear.
+  NicsimWriteSharedUlong64(desc + DescWordOffset(nic_regs::DESC_TX_LEN_QWORD),
+                           ULONG64{length} << nic_regs::DESC_TX_LEN_SHIFT);
 }
 
 namespace {
@@ -152,9 +154,11 @@ VOID MPParkNbl(MP_TX_RING& ring, PNET_BUFFER_LIST nbl) {
 VOID MPReapTx(MP_ADAPTER* adapter, MP_TX_RING& ring, NblQueue& done) {
   while (ring.NextToClean != ring.NextToUse) {
     const ULONG slot = ring.NextToClean;
-    const ULONG64 writeback = NicsimReadSharedUlong64(TxDesc(ring, slot) + 8);
-    const ULONG status = static_cast<ULONG>((writeback >> 24) & 0xFF);
-    if (!(status & 0x1)) break;
+    const ULONG64 writeback = NicsimReadSharedUlong64(
+        TxDesc(ring, slot) + DescWordOffset(nic_regs::DESC_TX_STATUS_QWORD));
+    const ULONG status =
+        DescField(writeback, nic_regs::DESC_TX_STATUS_SHIFT, nic_regs::DESC_TX_STATUS_MASK);
+    if (!(status & nic_regs::DESC_STATUS_DD)) break;
     MP_TX_SLOT taken = ring.Slot[slot];
     ring.Slot[slot] = MP_TX_SLOT{};
     ring.NextToClean = (slot + 1) % kTxRingEntries;
@@ -164,10 +168,10 @@ VOID MPReapTx(MP_ADAPTER* adapter, MP_TX_RING& ring, NblQueue& done) {
       NicsimSyncBufferForCpu(ring.BufferBlockVa + slot * kBufferBytes,
                              NET_BUFFER_DATA_LENGTH(taken.Nb));
     }
-    if (status & 0x2) ++MpMutableCounters().TxErrors;
+    const bool error = (status & nic_regs::DESC_STATUS_ERR) != 0;
+    if (error) ++MpMutableCounters().TxErrors;
     ++MpMutableCounters().TxCompleted;
-    MPFrameDone(MPNbNbl(taken.Nb), (status & 0x2) ? NDIS_STATUS_FAILURE : NDIS_STATUS_SUCCESS,
-                done);
+    MPFrameDone(MPNbNbl(taken.Nb), error ? NDIS_STATUS_FAILURE : NDIS_STATUS_SUCCESS, done);
   }
 }
 
