@@ -93,6 +93,7 @@ DeviceDescription DeviceDescription::from_json(const nlohmann::json& resolved) {
   d.name = root.at("name").text();
   d.id = root.at("id").field();
   d.id_value = root.at("id").at("value").u32();
+  d.soft_reset = root.optional_field("soft_reset");
 
   const Reader irq = root.at("interrupts");
   d.cause = irq.at("cause").u32();

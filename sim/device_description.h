@@ -49,6 +49,8 @@ struct DeviceDescription {
   std::string name;
   RegisterField id;  // the identity register and the bits the driver checks
   uint32_t id_value = 0;
+  // Writing 1 resets the device's state but this register's (e.g. CTRL.RESET).
+  std::optional<RegisterField> soft_reset;
 
   uint32_t cause = 0;  // read, write 1 to clear
   std::optional<uint32_t> cause_set;

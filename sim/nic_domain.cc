@@ -6,7 +6,6 @@
 #include <stdexcept>
 #include <string>
 
-#include "nic_regs.h"
 #include "sim/link_partner.h"
 #include "sim/mmio_bridge.h"
 #include "sim/monitors/axi4_protocol.h"
@@ -77,19 +76,21 @@ NicDomain::~NicDomain() = default;
 MmioPort& NicDomain::mmio() { return *bridge_; }
 LinkPartner& NicDomain::link() { return *link_; }
 
-void NicDomain::add_standard_monitors(uint64_t liveness_bound_cycles) {
+void NicDomain::add_standard_monitors(const DeviceDescription& description,
+                                      uint64_t liveness_bound_cycles) {
   const MonitorReport report = monitor_reporter();
-  // The reference NIC's queues (nic_sim_top is built with NUM_QUEUES = 8); the interrupt monitors
-  // read the device description in a later step.
-  const unsigned queues = nic_regs::kMaxQueues;
+  description_ = description;  // the interrupt monitors keep a reference
   const DeviceShape& shape = device_->shape();
   owned_monitors_.push_back(std::make_unique<Axi4LiteProtocol>(report));
   owned_monitors_.push_back(std::make_unique<Axi4Protocol>(report, shape));
   owned_monitors_.push_back(std::make_unique<AxiStreamProtocol>(report, shape));
   owned_monitors_.push_back(std::make_unique<IrqBeforeData>(report));
-  owned_monitors_.push_back(std::make_unique<ThrottleSpacing>(report, queues));
+  // Spacing is checked only where the device declares a throttle.
+  if (!description_->throttle.empty()) {
+    owned_monitors_.push_back(std::make_unique<ThrottleSpacing>(report, *description_));
+  }
   owned_monitors_.push_back(
-      std::make_unique<InterruptLiveness>(report, queues, liveness_bound_cycles));
+      std::make_unique<InterruptLiveness>(report, *description_, liveness_bound_cycles));
   for (auto& monitor : owned_monitors_) add_monitor(monitor.get());
 }
 

@@ -18,12 +18,14 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <systemc>
 #include <vector>
 
 #include "sim/axi_memory_slave.h"
 #include "sim/device.h"
+#include "sim/device_description.h"
 #include "sim/host_memory.h"
 #include "sim/interrupt_controller.h"
 #include "sim/mmio.h"
@@ -86,7 +88,9 @@ class NicDomain : public sc_core::sc_module {
   void add_monitor(CycleMonitor* monitor) { monitors_.push_back(monitor); }
   // Attaches (and owns) every protocol and interrupt monitor: AXI4-Lite, AXI4, AXI4-Stream,
   // IRQ_BEFORE_DATA, THROTTLE_SPACING and INTERRUPT_LIVENESS (with liveness_bound_cycles).
-  void add_standard_monitors(uint64_t liveness_bound_cycles = 2000);
+  // THROTTLE_SPACING only where description declares a throttle. Call once.
+  void add_standard_monitors(const DeviceDescription& description,
+                             uint64_t liveness_bound_cycles = 2000);
   // Reports a monitor violation, stamping sim_ns from its cycle.
   MonitorReport monitor_reporter();
 
@@ -121,6 +125,7 @@ class NicDomain : public sc_core::sc_module {
   std::unique_ptr<LinkPartner> link_;
   std::vector<CycleMonitor*> monitors_;
   std::vector<std::unique_ptr<CycleMonitor>> owned_monitors_;
+  std::optional<DeviceDescription> description_;  // what the interrupt monitors read
   EdgeHook edge_hook_;
 
   DevicePorts ports_;

@@ -324,8 +324,10 @@ class DeviceChecker:
         return self.blocks[name]
 
     def check(self, device):
-        self.keys("device", device, ("id", "interrupts"))
+        self.keys("device", device, ("id", "interrupts"), ("soft_reset",))
         self.check_id(device["id"])
+        if "soft_reset" in device:
+            self.field("device.soft_reset", device["soft_reset"])
         self.check_interrupts(device["interrupts"])
 
     def check_id(self, node):
@@ -457,10 +459,13 @@ class DeviceResolver:
                               "descriptor_bytes": self.descriptor_bytes(ring["descriptor"])})
         interrupts["rings"] = rings
         ident = device["id"]
-        return {"name": self.spec["name"],
-                "id": {"offset": self.offset(ident["register"]), "mask": num(ident["mask"], self.constants),
-                       "value": num(ident["value"], self.constants)},
-                "interrupts": interrupts}
+        resolved = {"name": self.spec["name"],
+                    "id": {"offset": self.offset(ident["register"]), "mask": num(ident["mask"], self.constants),
+                           "value": num(ident["value"], self.constants)},
+                    "interrupts": interrupts}
+        if "soft_reset" in device:
+            resolved["soft_reset"] = self.field(device["soft_reset"])
+        return resolved
 
     def messages(self, node):
         if node["kind"] == "msi":

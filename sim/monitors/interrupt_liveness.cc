@@ -15,7 +15,7 @@ void InterruptLiveness::fire(VectorState& s, uint64_t cycle) {
 void InterruptLiveness::on_cycle(uint64_t cycle, const DevicePorts& p) {
   view_.on_cycle(cycle, p);
   if (p.rst) {
-    vectors_.fill({});
+    std::fill(vectors_.begin(), vectors_.end(), VectorState{});
     intx_ = {};
     intx_level_ = false;
     return;

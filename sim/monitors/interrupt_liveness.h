@@ -5,8 +5,8 @@
 // must fire (MSI-X message, or intx high in INTx mode) by max(rise, last + ITR) + bound.
 #pragma once
 
-#include <array>
 #include <cstdint>
+#include <vector>
 
 #include "sim/monitors/cycle_monitor.h"
 #include "sim/monitors/interrupt_view.h"
@@ -15,8 +15,13 @@ namespace nicsim::sim {
 
 class InterruptLiveness : public CycleMonitor {
  public:
-  InterruptLiveness(MonitorReport report, unsigned num_queues, uint64_t bound_cycles = 2000)
-      : report_(std::move(report)), view_(num_queues), bound_(bound_cycles) {}
+  // device must outlive the monitor.
+  InterruptLiveness(MonitorReport report, const DeviceDescription& device,
+                    uint64_t bound_cycles = 2000)
+      : report_(std::move(report)),
+        view_(device),
+        bound_(bound_cycles),
+        vectors_(device.vector_causes.size()) {}
   void on_cycle(uint64_t cycle, const DevicePorts& ports) override;
 
  private:
@@ -32,7 +37,7 @@ class InterruptLiveness : public CycleMonitor {
   MonitorReport report_;
   InterruptView view_;
   uint64_t bound_;
-  std::array<VectorState, InterruptView::kMaxVectors> vectors_{};
+  std::vector<VectorState> vectors_;
   VectorState intx_;
   bool intx_level_ = false;
 };

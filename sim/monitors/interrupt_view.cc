@@ -1,8 +1,8 @@
 #include "sim/monitors/interrupt_view.h"
 
 #include <algorithm>
+#include <bit>
 
-#include "nic_regs.h"
 #include "sim/interrupt_controller.h"
 
 namespace nicsim::sim {
@@ -12,98 +12,171 @@ bool InterruptView::is_message_address(uint64_t address) {
          address - InterruptController::kMsiBase < InterruptController::kMsiSize;
 }
 
-uint32_t InterruptView::vector_causes(unsigned vector) const {
-  if (vector < num_queues_) {
-    return (1u << (nic_regs::ICR_RXQ_SHIFT + vector)) | (1u << (nic_regs::ICR_TXQ_SHIFT + vector));
+InterruptView::InterruptView(const DeviceDescription& device)
+    : device_(device),
+      itr_(device.throttle.size()),
+      message_address_(device.messages.size()),
+      message_data_(device.messages.size()),
+      message_masked_(device.messages.size()),
+      rings_(device.rings.size()) {
+  for (uint32_t causes : device.vector_causes) all_causes_ |= causes;
+  if (device.soft_reset) add_target(device.soft_reset->offset, Role::kSoftReset);
+  if (device.line_mode) add_target(device.line_mode->offset, Role::kLineMode);
+  add_target(device.cause, Role::kCause);
+  if (device.cause_set) add_target(*device.cause_set, Role::kCauseSet);
+  add_target(device.mask_set, Role::kMaskSet);
+  add_target(device.mask_clear, Role::kMaskClear);
+  for (unsigned v = 0; v < device.throttle.size(); ++v) {
+    add_target(device.throttle[v].offset, Role::kThrottle, v);
   }
-  return nic_regs::ICR_LINK | nic_regs::ICR_RX_DROP | nic_regs::ICR_DMA_ERR;
+  for (unsigned m = 0; m < device.messages.size(); ++m) {
+    const MessageEntry& entry = device.messages[m];
+    add_target(entry.address_lo, Role::kMessageAddressLo, m);
+    add_target(entry.address_hi, Role::kMessageAddressHi, m);
+    add_target(entry.data, Role::kMessageData, m);
+    if (entry.control) add_target(*entry.control, Role::kMessageControl, m);
+  }
+  if (device.msi_enable) add_target(device.msi_enable->offset, Role::kMsiEnable);
+  for (unsigned r = 0; r < device.rings.size(); ++r) {
+    add_target(device.rings[r].base_lo, Role::kRingBaseLo, r);
+    add_target(device.rings[r].base_hi, Role::kRingBaseHi, r);
+    add_target(device.rings[r].size, Role::kRingSize, r);
+  }
+  // A soft reset acts before the other roles of its register, which the same write then sets.
+  for (auto& [offset, targets] : targets_) {
+    std::stable_partition(targets.begin(), targets.end(),
+                          [](const Target& t) { return t.role == Role::kSoftReset; });
+  }
+  reset_registers(false);
 }
 
-void InterruptView::reset_registers() {
-  icr_ = ims_ = 0;
-  itr_.fill(0);
-  msix_address_.fill(0);
-  msix_data_.fill(0);
-  msix_mask_.fill(true);
-  tx_rings_.fill({});
-  rx_rings_.fill({});
+void InterruptView::add_target(uint32_t offset, Role role, unsigned index) {
+  targets_[offset].push_back({role, index});
 }
 
-int InterruptView::write_back_cause(uint64_t address, uint64_t bytes) const {
-  const uint64_t end = address + bytes;
-  for (unsigned q = 0; q < num_queues_ && q < tx_rings_.size(); ++q) {
-    for (bool rx : {false, true}) {
-      const Ring& ring = rx ? rx_rings_[q] : tx_rings_[q];
-      const uint64_t ring_end = ring.base + uint64_t{ring.size} * nic_regs::kDescBytes;
-      if (!ring.size || end <= ring.base || address >= ring_end) continue;
-      // A write-back writes a descriptor's second qword (length and status).
-      for (uint64_t qword = std::max(address, ring.base) & ~uint64_t{7};
-           qword < std::min(end, ring_end); qword += 8) {
-        if ((qword - ring.base) % nic_regs::kDescBytes == 8) {
-          return static_cast<int>(rx ? nic_regs::ICR_RXQ_SHIFT + q : nic_regs::ICR_TXQ_SHIFT + q);
-        }
-      }
+bool InterruptView::intx_mode() const {
+  if (device_.line_mode) return line_mode_;
+  return device_.msi_enable && !msi_enabled_;
+}
+
+bool InterruptView::vector_masked(unsigned vector) const {
+  if (device_.message_kind == DeviceDescription::MessageKind::kMsi) return intx_mode();
+  return message_masked_[vector];
+}
+
+// As a soft reset does: everything but the register it is written through.
+void InterruptView::reset_registers(bool keep_soft_reset_register) {
+  const auto kept = [&](uint32_t offset) {
+    return keep_soft_reset_register && device_.soft_reset && offset == device_.soft_reset->offset;
+  };
+  if (device_.line_mode && !kept(device_.line_mode->offset)) line_mode_ = false;
+  if (device_.msi_enable && !kept(device_.msi_enable->offset)) msi_enabled_ = false;
+  cause_ = enabled_ = 0;
+  std::fill(itr_.begin(), itr_.end(), 0);
+  std::fill(message_address_.begin(), message_address_.end(), 0);
+  std::fill(message_data_.begin(), message_data_.end(), 0);
+  std::fill(message_masked_.begin(), message_masked_.end(), true);  // MSI-X resets masked
+  std::fill(rings_.begin(), rings_.end(), Ring{});
+}
+
+uint32_t InterruptView::write_back_causes(uint64_t address, uint64_t bytes) const {
+  // The device writes into a ring only to write descriptors back.
+  uint32_t causes = 0;
+  for (unsigned r = 0; r < rings_.size(); ++r) {
+    const Ring& ring = rings_[r];
+    const RingCause& cause = device_.rings[r];
+    const uint64_t ring_bytes =
+        cause.size_in_bytes ? ring.size : uint64_t{ring.size} * cause.descriptor_bytes;
+    if (ring_bytes && address < ring.base + ring_bytes && ring.base < address + bytes) {
+      causes |= cause.cause_mask;
     }
   }
-  return -1;
+  return causes;
 }
 
 void InterruptView::apply(const RegisterWrite& w) {
-  using namespace nic_regs;
-  // A write changes only its enabled byte lanes (WSTRB), as in nic_csr: v holds the bits written,
-  // merge() the register with those lanes replaced.
+  const auto it = targets_.find(w.offset);
+  if (it == targets_.end()) return;
+  for (const Target& target : it->second) apply(target, w);
+}
+
+void InterruptView::apply(const Target& target, const RegisterWrite& w) {
+  // A write changes only its enabled byte lanes (WSTRB): v holds the bits written, merge() the
+  // register with those lanes replaced.
   const uint32_t v = w.value & w.mask();
-  const uint16_t o = w.offset;
-  if (o == CTRL) {
-    if (v & CTRL_RESET) reset_registers();
-    intx_mode_ = w.merge(intx_mode_ ? CTRL_INTX_MODE : 0) & CTRL_INTX_MODE;
-  } else if (o == ICR) {
-    icr_ &= ~v;
-  } else if (o == ICS) {
-    icr_ |= v & ICS_CAUSE;
-  } else if (o == IMS) {
-    ims_ |= v & IMS_CAUSE;
-  } else if (o == IMC) {
-    ims_ &= ~v;
-  } else if (o >= ITR(0) && o < ITR(kMaxVectors) && (o - ITR(0)) % 4 == 0) {
-    uint32_t& itr = itr_[(o - ITR(0)) / 4];
-    itr = w.merge(itr) & ITR_INTERVAL;
-  } else if (o >= MSIX_ADDR_LO(0) && o < MSIX_ADDR_LO(kMaxVectors)) {
-    const unsigned vec = (o - MSIX_ADDR_LO(0)) / 0x10;
-    const unsigned field = (o - MSIX_ADDR_LO(0)) % 0x10;
-    uint64_t& address = msix_address_[vec];
-    const auto lo = static_cast<uint32_t>(address);
-    const auto hi = static_cast<uint32_t>(address >> 32);
-    if (field == 0) address = (address & ~0xFFFFFFFFull) | w.merge(lo);
-    if (field == 4) address = (address & 0xFFFFFFFFull) | uint64_t{w.merge(hi)} << 32;
-    if (field == 8) msix_data_[vec] = w.merge(msix_data_[vec]);
-    if (field == 0xC)
-      msix_mask_[vec] = w.merge(msix_mask_[vec] ? MSIX_VCTRL_MASK : 0) & MSIX_VCTRL_MASK;
-  } else if (o >= TX_BASE_LO(0) && o < TX_BASE_LO(8)) {
-    const unsigned q = (o - TX_BASE_LO(0)) / 0x40;
-    const unsigned field = (o - TX_BASE_LO(0)) % 0x40;
-    Ring& tx = tx_rings_[q];
-    Ring& rx = rx_rings_[q];
-    auto lo = [&w](uint64_t base) {
-      return (base & ~0xFFFFFFFFull) | w.merge(static_cast<uint32_t>(base));
-    };
-    auto hi = [&w](uint64_t base) {
-      return (base & 0xFFFFFFFFull) | uint64_t{w.merge(static_cast<uint32_t>(base >> 32))} << 32;
-    };
-    if (field == 0x00) tx.base = lo(tx.base);
-    if (field == 0x04) tx.base = hi(tx.base);
-    if (field == 0x08) tx.size = w.merge(tx.size) & 0xFFFF;
-    if (field == 0x20) rx.base = lo(rx.base);
-    if (field == 0x24) rx.base = hi(rx.base);
-    if (field == 0x28) rx.size = w.merge(rx.size) & 0xFFFF;
+  const unsigned i = target.index;
+  const auto set_lo = [&w](uint64_t& value) {
+    value = (value & ~0xFFFFFFFFull) | w.merge(static_cast<uint32_t>(value));
+  };
+  const auto set_hi = [&w](uint64_t& value) {
+    value = (value & 0xFFFFFFFFull) | uint64_t{w.merge(static_cast<uint32_t>(value >> 32))} << 32;
+  };
+  switch (target.role) {
+    case Role::kSoftReset:
+      if (v & device_.soft_reset->mask) reset_registers(true);
+      break;
+    case Role::kLineMode: {
+      const uint32_t mask = device_.line_mode->mask;
+      line_mode_ = (w.merge(line_mode_ ? mask : 0) & mask) != 0;
+      break;
+    }
+    case Role::kMsiEnable: {
+      const uint32_t mask = device_.msi_enable->mask;
+      msi_enabled_ = (w.merge(msi_enabled_ ? mask : 0) & mask) != 0;
+      break;
+    }
+    case Role::kCause:
+      cause_ &= ~v;
+      break;
+    case Role::kCauseSet:
+      cause_ |= v & all_causes_;
+      break;
+    case Role::kMaskSet:
+      enabled_ |= v & all_causes_;
+      break;
+    case Role::kMaskClear:
+      enabled_ &= ~v;
+      break;
+    case Role::kThrottle:
+      itr_[i] = w.merge(itr_[i]) & device_.throttle[i].mask;
+      break;
+    case Role::kMessageAddressLo:
+      set_lo(message_address_[i]);
+      break;
+    case Role::kMessageAddressHi:
+      set_hi(message_address_[i]);
+      break;
+    case Role::kMessageData:
+      message_data_[i] = w.merge(message_data_[i]);
+      break;
+    case Role::kMessageControl: {
+      const uint32_t mask = device_.messages[i].masked_mask;
+      message_masked_[i] = (w.merge(message_masked_[i] ? mask : 0) & mask) != 0;
+      break;
+    }
+    case Role::kRingBaseLo:
+      set_lo(rings_[i].base);
+      break;
+    case Role::kRingBaseHi:
+      set_hi(rings_[i].base);
+      break;
+    case Role::kRingSize:
+      rings_[i].size = w.merge(rings_[i].size);
+      break;
   }
+}
+
+int InterruptView::message_vector(uint64_t address, uint32_t data) const {
+  for (unsigned v = 0; v < num_vectors(); ++v) {
+    if (message_address_[v] == address && message_data_[v] == data) return static_cast<int>(v);
+  }
+  return -1;
 }
 
 void InterruptView::on_cycle(uint64_t cycle, const DevicePorts& ports) {
   messages_.clear();
   if (ports.rst) {
-    reset_registers();
-    intx_mode_ = false;
+    reset_registers(false);
     aw_shown_ = false;
     w_queue_.clear();
     b_queue_.clear();
@@ -120,33 +193,25 @@ void InterruptView::on_cycle(uint64_t cycle, const DevicePorts& ports) {
   if (p.awvalid && p.awready) {
     aw_shown_ = false;
     const bool message = is_message_address(p.awaddr);
-    Write w{aw_issue_cycle_, p.awaddr, message,
-            message ? -1
-                    : write_back_cause(p.awaddr, (p.awlen + uint64_t{1})
-                                                     << std::min<unsigned>(p.awsize, 3))};
-    w_queue_.push_back(w);
-    b_queue_.push_back(w);
+    const uint64_t beat_bytes = uint64_t{1} << p.awsize;
+    const uint32_t causes =
+        message ? 0 : write_back_causes(p.awaddr, (p.awlen + uint64_t{1}) * beat_bytes);
+    w_queue_.push_back({aw_issue_cycle_, p.awaddr, beat_bytes, message, causes});
+    b_queue_.push_back(w_queue_.back());
   }
   if (p.wvalid && p.wready && !w_queue_.empty()) {
     const Write& w = w_queue_.front();
-    if (w.message) {
-      // The reference NIC's 64-bit bus; reading the width from the device is a later step.
-      const unsigned lane = (p.wstrb & 0x0F) ? 0 : 4;
-      const auto data = p.wdata.lane32(lane / 4);
-      const uint64_t address = (w.address & ~uint64_t{7}) + lane;
-      int vector = -1;
-      for (unsigned v = 0; v < num_vectors(); ++v) {
-        if (msix_address_[v] == address && msix_data_[v] == data) {
-          vector = static_cast<int>(v);
-          break;
-        }
-      }
-      messages_.push_back({w.issue_cycle, address, data, vector});
+    if (w.message && p.wstrb != 0) {
+      // A message is one 32-bit write: its data sits in the first enabled lane of the beat.
+      const unsigned lane = static_cast<unsigned>(std::countr_zero(p.wstrb)) / 4;
+      const uint64_t address = (w.address & ~(w.beat_bytes - 1)) + 4 * lane;
+      const uint32_t data = p.wdata.lane32(lane);
+      messages_.push_back({w.issue_cycle, address, data, message_vector(address, data)});
     }
     if (p.wlast) w_queue_.pop_front();
   }
   if (p.bvalid && p.bready && !b_queue_.empty()) {
-    if (b_queue_.front().cause_bit >= 0) icr_ |= 1u << b_queue_.front().cause_bit;
+    cause_ |= b_queue_.front().causes;
     b_queue_.pop_front();
   }
 }

@@ -1,14 +1,17 @@
-// What the NIC's pins tell about interrupts: the register writes the driver made (mode, masks,
-// throttle intervals, MSI-X table, rings), the causes the NIC should have (descriptor write-backs
-// completed, ICS/ICR writes) and the MSI-X messages it issued, each mapped to its vector.
-// Shared by the throttle and liveness monitors; follows the pins only, never the RTL's internals.
+// What a device's pins tell about interrupts, read through its device description
+// (sim/DEVICE_CONTRACT.md): the register writes the driver made (line or message mode, cause
+// masks, throttle intervals, the message table, the rings), the causes the device owes (descriptor
+// write-backs completed, cause-set and cause writes) and the messages it issued, each mapped to its
+// vector. Shared by the throttle and liveness monitors and the NDIS layer's device probe; it
+// follows the pins only, never the RTL's internals.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <deque>
+#include <unordered_map>
 #include <vector>
 
+#include "sim/device_description.h"
 #include "sim/device_ports.h"
 #include "sim/monitors/register_writes.h"
 
@@ -18,53 +21,83 @@ struct MsiEvent {
   uint64_t issue_cycle;  // first cycle its AWVALID was shown
   uint64_t address;
   uint32_t data;
-  int vector;  // -1: matches no programmed table entry
+  int vector;  // -1: matches no programmed message
 };
 
 class InterruptView {
  public:
-  static constexpr unsigned kMaxVectors = 9;
-  explicit InterruptView(unsigned num_queues) : num_queues_(num_queues) { reset_registers(); }
+  explicit InterruptView(const DeviceDescription& device);
 
   void on_cycle(uint64_t cycle, const DevicePorts& ports);
 
   // Messages whose data beat was accepted in the last cycle seen.
   const std::vector<MsiEvent>& messages() const { return messages_; }
-  unsigned num_queues() const { return num_queues_; }
-  unsigned num_vectors() const { return num_queues_ + 1; }
-  bool intx_mode() const { return intx_mode_; }
-  uint32_t itr(unsigned vector) const { return itr_[vector]; }
-  bool vector_masked(unsigned vector) const { return msix_mask_[vector]; }
-  uint32_t causes() const { return icr_; }
-  uint32_t enabled() const { return ims_; }
-  // ICR bits that drive vector (queue vectors: RXQ and TXQ bits; the last: LINK/RX_DROP/DMA_ERR).
-  uint32_t vector_causes(unsigned vector) const;
+  unsigned num_vectors() const { return static_cast<unsigned>(device_.vector_causes.size()); }
+  // The device signals on intx: its line-mode field is set, or its MSI is not enabled.
+  bool intx_mode() const;
+  // The vector's throttle interval in cycles; 0 when the device declares no throttle.
+  uint32_t itr(unsigned vector) const { return vector < itr_.size() ? itr_[vector] : 0; }
+  bool vector_masked(unsigned vector) const;
+  uint32_t causes() const { return cause_; }
+  uint32_t enabled() const { return enabled_; }
+  // The cause bits that vector signals.
+  uint32_t vector_causes(unsigned vector) const { return device_.vector_causes[vector]; }
   static bool is_message_address(uint64_t address);
 
  private:
+  // What a register write at one offset does; a register may hold several roles.
+  enum class Role : uint8_t {
+    kSoftReset,
+    kLineMode,
+    kCause,
+    kCauseSet,
+    kMaskSet,
+    kMaskClear,
+    kThrottle,
+    kMessageAddressLo,
+    kMessageAddressHi,
+    kMessageData,
+    kMessageControl,
+    kMsiEnable,
+    kRingBaseLo,
+    kRingBaseHi,
+    kRingSize,
+  };
+  struct Target {
+    Role role;
+    unsigned index = 0;  // the vector, message or ring
+  };
   struct Ring {
     uint64_t base = 0;
-    uint32_t size = 0;
+    uint32_t size = 0;  // as written: entries or bytes
   };
   struct Write {
     uint64_t issue_cycle;
     uint64_t address;
+    uint64_t beat_bytes;  // 1 << AWSIZE
     bool message;
-    int cause_bit;  // ICR bit its B response sets (a descriptor write-back), or -1
+    uint32_t causes;  // the cause bits its B response sets (a descriptor write-back)
   };
-  void reset_registers();
+  void add_target(uint32_t offset, Role role, unsigned index = 0);
+  void reset_registers(bool keep_soft_reset_register);
   void apply(const RegisterWrite& write);
-  int write_back_cause(uint64_t address, uint64_t bytes) const;
+  void apply(const Target& target, const RegisterWrite& write);
+  uint32_t write_back_causes(uint64_t address, uint64_t bytes) const;
+  int message_vector(uint64_t address, uint32_t data) const;
 
-  unsigned num_queues_;
+  const DeviceDescription& device_;
+  uint32_t all_causes_ = 0;
+  std::unordered_map<uint32_t, std::vector<Target>> targets_;  // by register offset
   RegisterWriteTracker writes_tracker_;
-  bool intx_mode_ = false;
-  uint32_t icr_ = 0, ims_ = 0;
-  std::array<uint32_t, kMaxVectors> itr_{};
-  std::array<uint64_t, kMaxVectors> msix_address_{};
-  std::array<uint32_t, kMaxVectors> msix_data_{};
-  std::array<bool, kMaxVectors> msix_mask_{};
-  std::array<Ring, 8> tx_rings_{}, rx_rings_{};
+
+  bool line_mode_ = false;
+  bool msi_enabled_ = false;
+  uint32_t cause_ = 0, enabled_ = 0;
+  std::vector<uint32_t> itr_;
+  std::vector<uint64_t> message_address_;
+  std::vector<uint32_t> message_data_;
+  std::vector<bool> message_masked_;
+  std::vector<Ring> rings_;
 
   bool aw_shown_ = false;
   uint64_t aw_issue_cycle_ = 0;

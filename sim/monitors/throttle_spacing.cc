@@ -1,5 +1,6 @@
 #include "sim/monitors/throttle_spacing.h"
 
+#include <algorithm>
 #include <string>
 
 namespace nicsim::sim {
@@ -19,7 +20,7 @@ void ThrottleSpacing::check(uint64_t cycle, unsigned vector, const char* signal)
 void ThrottleSpacing::on_cycle(uint64_t cycle, const DevicePorts& p) {
   view_.on_cycle(cycle, p);
   if (p.rst) {
-    last_.fill(std::nullopt);
+    std::fill(last_.begin(), last_.end(), std::nullopt);
     intx_ = false;
     return;
   }

@@ -3,8 +3,8 @@
 // by the cycle their AWVALID first showed; in INTx mode, rising edges of intx against ITR[0].
 #pragma once
 
-#include <array>
 #include <optional>
+#include <vector>
 
 #include "sim/monitors/cycle_monitor.h"
 #include "sim/monitors/interrupt_view.h"
@@ -13,8 +13,9 @@ namespace nicsim::sim {
 
 class ThrottleSpacing : public CycleMonitor {
  public:
-  ThrottleSpacing(MonitorReport report, unsigned num_queues)
-      : report_(std::move(report)), view_(num_queues) {}
+  // device must outlive the monitor.
+  ThrottleSpacing(MonitorReport report, const DeviceDescription& device)
+      : report_(std::move(report)), view_(device), last_(device.vector_causes.size()) {}
   void on_cycle(uint64_t cycle, const DevicePorts& ports) override;
 
  private:
@@ -22,7 +23,7 @@ class ThrottleSpacing : public CycleMonitor {
 
   MonitorReport report_;
   InterruptView view_;
-  std::array<std::optional<uint64_t>, InterruptView::kMaxVectors> last_{};
+  std::vector<std::optional<uint64_t>> last_;  // per vector
   bool intx_ = false;
 };
 

@@ -46,7 +46,7 @@ Result run_platform(uint64_t cycles, bool batching, bool monitors) {
   PlatformConfig config;
   config.batching = batching;
   Platform platform(config);
-  if (monitors) platform.nic().add_standard_monitors();
+  if (monitors) platform.nic().add_standard_monitors(rtl::nic_device_description());
   Result r;
   const uint64_t period = platform.nic_period_ps();
   testing::spawn_driver([&] {

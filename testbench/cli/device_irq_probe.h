@@ -3,9 +3,9 @@
 // through Kernel::set_device_irq_probe so driver/ndis needs no NIC knowledge.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 #include "driver/ndis/kernel.h"
 #include "sim/monitors/cycle_monitor.h"
@@ -15,9 +15,13 @@ namespace nicsim::cli {
 
 class DeviceIrqProbe : public sim::CycleMonitor {
  public:
-  // cycle_to_ns: the simulated time of a NIC edge (NicDomain::edge_time_ps / 1000).
-  DeviceIrqProbe(unsigned num_queues, std::function<uint64_t(uint64_t cycle)> cycle_to_ns)
-      : view_(num_queues), cycle_to_ns_(std::move(cycle_to_ns)) {}
+  // cycle_to_ns: the simulated time of a NIC edge (NicDomain::edge_time_ps / 1000). device must
+  // outlive the probe.
+  DeviceIrqProbe(const sim::DeviceDescription& device,
+                 std::function<uint64_t(uint64_t cycle)> cycle_to_ns)
+      : view_(device),
+        cycle_to_ns_(std::move(cycle_to_ns)),
+        sources_(device.vector_causes.size()) {}
   void on_cycle(uint64_t cycle, const sim::DevicePorts& ports) override;
 
   // pending: a cause the driver has enabled at some time is latched (causes it never enabled are
@@ -39,7 +43,7 @@ class DeviceIrqProbe : public sim::CycleMonitor {
   std::function<uint64_t(uint64_t)> cycle_to_ns_;
   uint32_t ever_enabled_ = 0;
   bool intx_ = false;
-  std::array<Source, sim::InterruptView::kMaxVectors> sources_{};
+  std::vector<Source> sources_;  // per vector; the first is also the INTx line
 };
 
 }  // namespace nicsim::cli

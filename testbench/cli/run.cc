@@ -14,6 +14,7 @@
 #include "driver/miniport/mp_driver.h"
 #include "driver/ndis/kernel.h"
 #include "nic_regs.h"
+#include "rtl/nic_device.h"
 #include "sim/link_partner.h"
 #include "sim/nic_domain.h"
 #include "sim/pcap_io.h"
@@ -379,11 +380,12 @@ RunSummary run_simulation(const RunConfig& config) {
                                               config.waves_on_violation_us, config.timeline_path});
 
   // Hardware checks cycle by cycle; their violations join the summary like the driver's.
-  if (config.monitors) platform.nic().add_standard_monitors();
+  // What the monitors and the NDIS layer's device probe know of the device.
+  const sim::DeviceDescription& device = rtl::nic_device_description();
+  if (config.monitors) platform.nic().add_standard_monitors(device);
   // The NIC's interrupt state for the NDIS layer's INTERRUPT_LOST and ISR_CLAIMED_NOT_OURS.
-  DeviceIrqProbe irq_probe(kModelQueues, [&platform](uint64_t cycle) {
-    return platform.nic().edge_time_ps(cycle) / 1000;
-  });
+  DeviceIrqProbe irq_probe(
+      device, [&platform](uint64_t cycle) { return platform.nic().edge_time_ps(cycle) / 1000; });
   platform.nic().add_monitor(&irq_probe);
   kernel.set_device_irq_probe([&irq_probe] { return irq_probe.state(); });
   sim::LinkPartner& link = platform.nic().link();

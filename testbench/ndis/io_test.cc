@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "nic_regs.h"
+#include "rtl/nic_device.h"
 #include "sim/monitors/cycle_monitor.h"
 #include "sim/nic_domain.h"
 #include "testbench/ndis/ndis_test_util.h"
@@ -256,7 +257,7 @@ TEST(RegisterLanesRtl, ByteAndHalfwordWritesChangeOnlyTheirLanesOfTheNic) {
   config.cpus = 1;
   sim::Platform platform(config);
   Kernel kernel(platform);
-  platform.nic().add_standard_monitors();
+  platform.nic().add_standard_monitors(rtl::nic_device_description());
   WriteChannel channel;
   platform.nic().add_monitor(&channel);
   const uint32_t data = nic_regs::MSIX_DATA(1);  // read/write, all 32 bits

@@ -37,7 +37,7 @@ TEST(MmioLanes, SubWordWritesChangeOnlyTheirLanesOfANicRegister) {
   NicBench bench(NicDomainConfig{});
   WriteBeats beats;
   bench.nic->add_monitor(&beats);
-  bench.nic->add_standard_monitors();
+  bench.nic->add_standard_monitors(rtl::nic_device_description());
   const uint32_t reg = nic_regs::MSIX_ADDR_LO(2);  // read/write, all 32 bits
   uint32_t word = 0, lane3 = 0, upper = 0, lower = 0;
   bool done = false;

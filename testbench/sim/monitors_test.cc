@@ -398,7 +398,7 @@ TEST(IrqBeforeData, SilentOnTheRealNicInIntxMode) {
 
 TEST(ThrottleSpacing, FaultMessagesCloserThanItrAreReported) {
   Collector c;
-  ThrottleSpacing monitor(c.report(), 8);
+  ThrottleSpacing monitor(c.report(), rtl::nic_device_description());
   auto cycles = program_vector(2, 100);
   cycles.push_back(message(2));
   cycles.resize(cycles.size() + 50);  // 50 idle cycles, then the next message: too early
@@ -410,7 +410,7 @@ TEST(ThrottleSpacing, FaultMessagesCloserThanItrAreReported) {
 
 TEST(ThrottleSpacing, MessagesAtTheIntervalAreAccepted) {
   Collector c;
-  ThrottleSpacing monitor(c.report(), 8);
+  ThrottleSpacing monitor(c.report(), rtl::nic_device_description());
   auto cycles = program_vector(2, 100);
   cycles.push_back(message(2));
   cycles.resize(cycles.size() + 99);
@@ -420,7 +420,7 @@ TEST(ThrottleSpacing, MessagesAtTheIntervalAreAccepted) {
 }
 
 TEST(ThrottleSpacing, SilentOnTheRealNicUnderTraffic) {
-  auto v = run_real_nic([](MonitorReport r) { return new ThrottleSpacing(r, 8); }, busy_traffic());
+  auto v = run_real_nic([](MonitorReport r) { return new ThrottleSpacing(r, rtl::nic_device_description()); }, busy_traffic());
   EXPECT_TRUE(v.empty()) << describe(v);
 }
 
@@ -428,7 +428,7 @@ TEST(ThrottleSpacing, SilentOnTheRealNicUnderTraffic) {
 
 TEST(InterruptLiveness, FaultEnabledCauseWithoutInterruptIsReported) {
   Collector c;
-  InterruptLiveness monitor(c.report(), 8, /*bound_cycles=*/50);
+  InterruptLiveness monitor(c.report(), rtl::nic_device_description(), /*bound_cycles=*/50);
   auto cycles = program_vector(1, 0);
   cycles.push_back(register_write(nic_regs::IMS, nic_regs::ICR_RXQ));
   cycles.push_back(register_write(nic_regs::ICS, 1u << 1));  // RXQ[1] pending, vector 1 owed
@@ -440,7 +440,7 @@ TEST(InterruptLiveness, FaultEnabledCauseWithoutInterruptIsReported) {
 
 TEST(InterruptLiveness, FaultWriteBackWithoutInterruptIsReported) {
   Collector c;
-  InterruptLiveness monitor(c.report(), 8, 50);
+  InterruptLiveness monitor(c.report(), rtl::nic_device_description(), 50);
   auto cycles = program_vector(0, 0);
   cycles.push_back(register_write(nic_regs::RX_BASE_LO(0), 0x10000));
   cycles.push_back(register_write(nic_regs::RX_SIZE(0), 16));
@@ -454,7 +454,7 @@ TEST(InterruptLiveness, FaultWriteBackWithoutInterruptIsReported) {
 
 TEST(InterruptLiveness, MaskedCauseOwesNothing) {
   Collector c;
-  InterruptLiveness monitor(c.report(), 8, 50);
+  InterruptLiveness monitor(c.report(), rtl::nic_device_description(), 50);
   auto cycles = program_vector(1, 0);
   cycles.push_back(register_write(nic_regs::ICS, 1u << 1));  // pending but not enabled in IMS
   cycles.resize(cycles.size() + 60);
@@ -466,7 +466,7 @@ TEST(InterruptLiveness, MaskedCauseOwesNothing) {
 }
 
 TEST(InterruptLiveness, SilentOnTheRealNicUnderTraffic) {
-  auto v = run_real_nic([](MonitorReport r) { return new InterruptLiveness(r, 8, 300); },
+  auto v = run_real_nic([](MonitorReport r) { return new InterruptLiveness(r, rtl::nic_device_description(), 300); },
                         busy_traffic());
   EXPECT_TRUE(v.empty()) << describe(v);
 }
@@ -474,7 +474,7 @@ TEST(InterruptLiveness, SilentOnTheRealNicUnderTraffic) {
 TEST(InterruptLiveness, SilentOnTheRealNicInIntxMode) {
   Scenario s = busy_traffic();
   s.setup.intx = true;
-  auto v = run_real_nic([](MonitorReport r) { return new InterruptLiveness(r, 8, 300); }, s);
+  auto v = run_real_nic([](MonitorReport r) { return new InterruptLiveness(r, rtl::nic_device_description(), 300); }, s);
   EXPECT_TRUE(v.empty()) << describe(v);
 }
 
@@ -516,7 +516,7 @@ TEST(ThrottleSpacing, FaultInjectedIntoRealTrafficIsReported) {
   // The monitor believes the driver programmed ITR = 5000 while the NIC throttles at 30.
   auto v = run_real_nic(
       [](MonitorReport r) {
-        return new PortFault(std::make_unique<ThrottleSpacing>(r, 8), [](uint64_t, DevicePorts& p) {
+        return new PortFault(std::make_unique<ThrottleSpacing>(r, rtl::nic_device_description()), [](uint64_t, DevicePorts& p) {
           if (p.regs.wvalid && p.regs.wdata == 30) p.regs.wdata = 5000;
         });
       },
@@ -530,7 +530,7 @@ TEST(InterruptLiveness, FaultInjectedIntoRealTrafficIsReported) {
   // causes the NIC reported look pending and unanswered.
   auto v = run_real_nic(
       [](MonitorReport r) {
-        return new PortFault(std::make_unique<InterruptLiveness>(r, 8, 100),
+        return new PortFault(std::make_unique<InterruptLiveness>(r, rtl::nic_device_description(), 100),
                              [](uint64_t, DevicePorts& p) {
                                if (InterruptView::is_message_address(p.dma.awaddr)) {
                                  p.dma.awaddr = 0x10;  // not in any ring, not a message
