@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "sim/cpu.h"
+#include "sim/host_config.h"
 #include "sim/host_observer.h"
 #include "sim/interrupt_controller_impl.h"
-#include "sim/platform.h"
 #include "sim/schedule.h"
 #include "sim/violation.h"
 

@@ -1,8 +1,6 @@
 #include "sim/nic_domain.h"
 
-#include <cmath>
 #include <limits>
-#include <numeric>
 #include <stdexcept>
 #include <string>
 
@@ -30,18 +28,6 @@ void wait_until_ps(uint64_t time_ps) {
 
 }  // namespace
 
-ClockTiming clock_timing(double clock_mhz) {
-  if (!(clock_mhz > 0.0) || clock_mhz > 1000.0) {
-    throw std::invalid_argument("NIC clock must be in (0, 1000] MHz, got " +
-                                std::to_string(clock_mhz));
-  }
-  // An even period in ps, so a phase of half a gcd step keeps every edge off whole ns.
-  uint64_t period = static_cast<uint64_t>(std::llround(1e6 / clock_mhz));
-  period += period % 2;
-  const uint64_t step = std::gcd(period, kPsPerNs);
-  return {period, period / 2 / step * step + step / 2};
-}
-
 NicDomain::NicDomain(sc_core::sc_module_name name, std::unique_ptr<Device> device,
                      const NicDomainConfig& config, HostMemory& memory, InterruptController& intc,
                      std::function<void(Violation)> report)
@@ -51,8 +37,7 @@ NicDomain::NicDomain(sc_core::sc_module_name name, std::unique_ptr<Device> devic
       intc_(intc),
       report_(std::move(report)) {
   const ClockTiming timing = clock_timing(config.clock_mhz);
-  period_ps_ = timing.period_ps;
-  phase_ps_ = timing.phase_ps;
+  timing_ = timing;
   if (sc_core::sc_get_time_resolution() != sc_core::sc_time(1, sc_core::SC_PS)) {
     throw std::logic_error("NicDomain needs the SystemC time resolution at 1 ps");
   }
@@ -65,7 +50,7 @@ NicDomain::NicDomain(sc_core::sc_module_name name, std::unique_ptr<Device> devic
                                             InterruptController::kMsiSize, shape);
   bridge_ = std::make_unique<MmioBridge>();
   link_ = std::make_unique<LinkPartner>(shape);
-  link_->set_period_ps(period_ps_);
+  link_->set_period_ps(timing_.period_ps);
 
   SC_HAS_PROCESS(NicDomain);
   SC_THREAD(clock_thread);
@@ -148,8 +133,7 @@ void NicDomain::clock_thread() {
             bridge_->request_event());
       }
       const uint64_t woke = sc_core::sc_time_stamp().value();
-      const uint64_t next =
-          woke <= phase_ps_ ? 0 : (woke - phase_ps_ + period_ps_ - 1) / period_ps_;
+      const uint64_t next = timing_.first_edge_from(woke);
       if (next > cycle_) {
         stats_.cycles_skipped += next - cycle_;
         cycle_ = next;

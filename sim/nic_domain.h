@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "sim/axi_memory_slave.h"
+#include "sim/clock_timing.h"
 #include "sim/device.h"
 #include "sim/device_description.h"
 #include "sim/host_memory.h"
@@ -46,14 +47,6 @@ struct NicDomainConfig {
   unsigned reset_cycles = 8;            // rst held high for the first cycles
   uint64_t max_batch_cycles = 1 << 16;  // bounds a batch when nothing else is pending
 };
-
-// Edge k of a clock is at k * period_ps + phase_ps; no edge falls on a whole nanosecond.
-struct ClockTiming {
-  uint64_t period_ps;
-  uint64_t phase_ps;
-};
-// Throws std::invalid_argument outside (0, 1000] MHz.
-ClockTiming clock_timing(double clock_mhz);
 
 struct NicDomainStats {
   uint64_t cycles_evaluated = 0;  // edges the model evaluated
@@ -81,8 +74,9 @@ class NicDomain : public sc_core::sc_module {
   // The next edge to evaluate (= edges evaluated or skipped so far); during monitor and hook
   // calls, the edge being evaluated.
   uint64_t cycle() const { return cycle_; }
-  uint64_t period_ps() const { return period_ps_; }
-  uint64_t edge_time_ps(uint64_t cycle) const { return cycle * period_ps_ + phase_ps_; }
+  uint64_t period_ps() const { return timing_.period_ps; }
+  const ClockTiming& timing() const { return timing_; }
+  uint64_t edge_time_ps(uint64_t cycle) const { return timing_.edge_ps(cycle); }
 
   // Monitors are not owned; they stay registered for the whole run.
   void add_monitor(CycleMonitor* monitor) { monitors_.push_back(monitor); }
@@ -116,8 +110,7 @@ class NicDomain : public sc_core::sc_module {
   HostMemory& memory_;
   InterruptController& intc_;
   std::function<void(Violation)> report_;
-  uint64_t period_ps_ = 4000;
-  uint64_t phase_ps_ = 2500;
+  ClockTiming timing_{4000, 2500};
 
   std::unique_ptr<Device> device_;
   std::unique_ptr<AxiMemorySlave> slave_;

@@ -1,13 +1,12 @@
 #include "sim/platform.h"
 
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <numeric>
 #include <stdexcept>
 #include <systemc>
 
 #include "rtl/nic_device.h"
+#include "sim/clock_timing.h"
 #include "sim/cpu_model.h"
 #include "sim/interrupt_controller_impl.h"
 #include "sim/nic_domain.h"
@@ -33,8 +32,7 @@ struct Platform::Impl {
   std::vector<std::unique_ptr<CpuModel>> cpus;
   uint64_t passive_outstanding = 0;
   bool pause_when_passive_done = false;
-  uint64_t nic_period_ps = 4000;
-  uint64_t nic_phase_ps = 2000;    // edge k at k * period + phase
+  ClockTiming nic_timing{4000, 2000};
   std::unique_ptr<NicDomain> nic;  // last: it refers to memory and intc
 };
 
@@ -86,13 +84,8 @@ Platform::Platform(const PlatformConfig& config) : config_(config) {
     impl_->cpus.push_back(std::make_unique<CpuModel>(name.c_str(), i, services));
   }
 
-  // Without a NIC, the same edge grid NicDomain uses: an even period, and a phase about half a
-  // period in that keeps every edge off the whole nanoseconds where CPUs act.
-  uint64_t period = static_cast<uint64_t>(std::llround(1e6 / config_.nic_clock_mhz));
-  period += period % 2;
-  const uint64_t step = std::gcd(period, uint64_t{1000});
-  impl_->nic_period_ps = period;
-  impl_->nic_phase_ps = period / 2 / step * step + step / 2;
+  // With or without a NIC, the same edge grid.
+  impl_->nic_timing = clock_timing(config_.nic_clock_mhz);
   if (config_.with_nic) {
     NicDomainConfig nic_config;
     nic_config.clock_mhz = config_.nic_clock_mhz;
@@ -103,8 +96,6 @@ Platform::Platform(const PlatformConfig& config) : config_(config) {
     impl_->nic = std::make_unique<NicDomain>(
         "nic", config_.device ? config_.device() : rtl::make_nic_device(), nic_config,
         impl_->memory, *impl_->intc, [this](Violation v) { report(std::move(v)); });
-    impl_->nic_period_ps = impl_->nic->period_ps();
-    impl_->nic_phase_ps = impl_->nic->edge_time_ps(0);
   }
 }
 
@@ -142,12 +133,12 @@ bool Platform::has_nic() const { return impl_->nic != nullptr; }
 
 uint64_t Platform::now_ns() const { return sc_core::sc_time_stamp().value() / 1000; }
 
-uint64_t Platform::nic_period_ps() const { return impl_->nic_period_ps; }
+uint64_t Platform::nic_period_ps() const { return impl_->nic_timing.period_ps; }
 
 uint64_t Platform::nic_cycle() const {
   // Edges at or before now, from time: exact in both batching modes and while the NIC sleeps.
   const uint64_t now = sc_core::sc_time_stamp().value();
-  return now < impl_->nic_phase_ps ? 0 : (now - impl_->nic_phase_ps) / impl_->nic_period_ps + 1;
+  return impl_->nic_timing.edges_through(now);
 }
 
 bool Platform::queue_dpc(Dpc& dpc, unsigned cpu) {

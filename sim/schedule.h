@@ -8,7 +8,7 @@
 #include <set>
 #include <vector>
 
-#include "sim/platform.h"
+#include "sim/host_config.h"
 
 namespace nicsim::sim {
 

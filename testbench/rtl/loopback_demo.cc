@@ -4,7 +4,7 @@
 #include <string>
 
 #include "Vnic_top_q4.h"
-#include "sim/steering_hash.h"
+#include "rtl/steering_hash.h"
 #include "testbench/rtl/nic_harness.h"
 #include "testbench/rtl/nic_rings.h"
 

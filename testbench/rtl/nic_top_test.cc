@@ -7,7 +7,7 @@
 #include <random>
 #include <set>
 
-#include "sim/steering_hash.h"
+#include "rtl/steering_hash.h"
 #include "testbench/rtl/nic_harness.h"
 #include "testbench/rtl/nic_rings.h"
 

@@ -10,8 +10,8 @@
 #include <set>
 
 #include "nic_test_bench.h"
+#include "rtl/steering_hash.h"
 #include "sim/pcap_io.h"
-#include "sim/steering_hash.h"
 
 namespace nicsim::sim::testing {
 namespace {

@@ -1,4 +1,5 @@
-// The NIC's receive steering hash (rtl/regs/nic_regs.json "steering"), for models and checkers.
+// The reference NIC's receive steering hash (rtl/regs/nic_regs.json "steering"), for models and
+// checkers.
 #pragma once
 
 #include <algorithm>
