@@ -20,6 +20,7 @@ InterruptView::InterruptView(const DeviceDescription& device)
       message_masked_(device.messages.size()),
       rings_(device.rings.size()) {
   for (uint32_t causes : device.vector_causes) all_causes_ |= causes;
+  // First: a soft reset acts before the other roles of its register, which the same write sets.
   if (device.soft_reset) add_target(device.soft_reset->offset, Role::kSoftReset);
   if (device.line_mode) add_target(device.line_mode->offset, Role::kLineMode);
   add_target(device.cause, Role::kCause);
@@ -41,11 +42,6 @@ InterruptView::InterruptView(const DeviceDescription& device)
     add_target(device.rings[r].base_lo, Role::kRingBaseLo, r);
     add_target(device.rings[r].base_hi, Role::kRingBaseHi, r);
     add_target(device.rings[r].size, Role::kRingSize, r);
-  }
-  // A soft reset acts before the other roles of its register, which the same write then sets.
-  for (auto& [offset, targets] : targets_) {
-    std::stable_partition(targets.begin(), targets.end(),
-                          [](const Target& t) { return t.role == Role::kSoftReset; });
   }
   reset_registers(false);
 }
