@@ -18,6 +18,11 @@ typedef struct _GUID {
   UCHAR Data4[8];
 } GUID;
 typedef PVOID PDRIVER_OBJECT; /* struct _DRIVER_OBJECT: not modelled */
+/* wdm.h: the driver's entry point, NTSTATUS DriverEntry(PDRIVER_OBJECT, PUNICODE_STRING). The
+ * loader (nicsim's CLI) calls it once, with no driver object and the registry path of the
+ * service key; the miniport registers with NdisMRegisterMiniportDriver from it. */
+typedef NTSTATUS DRIVER_INITIALIZE(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath);
+typedef DRIVER_INITIALIZE *PDRIVER_INITIALIZE;
 
 /* OIDs every Ethernet miniport answers (ntddndis.h). */
 #define OID_GEN_SUPPORTED_LIST 0x00010101
