@@ -15,7 +15,7 @@ class VerilatedFstC;
 
 namespace nicsim::sim {
 
-// The wave's host rows: input ports a testbench top may add (nic_sim_top's host_*), each packed
+// The wave's host rows: input ports a testbench top may add (host_cpu_irql ...), each packed
 // per CPU or per lock, that the host drives so its state is traced beside the RTL. They are not
 // part of the device contract: a device without them binds, and its wave has no host rows.
 struct HostProbePorts {
