@@ -32,6 +32,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(BadInput{{"--cpus", "0"}, "--cpus 0"}, BadInput{{"--cpus", "65"}, "65"},
                       BadInput{{"--queues", "3"}, "--queues 3"},
                       BadInput{{"--irq-mode", "bogus"}, "bogus"},
+                      BadInput{{"--irq-mode", "msi"}, "--irq-mode msi: device nic has MSI-X"},
                       BadInput{{"--scenario", "no-such-scenario"}, "no-such-scenario"},
                       BadInput{{"--driver-bug", "no-such-bug"}, "no-such-bug"},
                       BadInput{{"--pcap-in", "/nonexistent.pcap"}, "/nonexistent.pcap"},
