@@ -91,6 +91,10 @@ DeviceDescription DeviceDescription::from_json(const nlohmann::json& resolved) {
   const Reader root(resolved, "");
   DeviceDescription d;
   d.name = root.at("name").text();
+  const Reader bar0 = root.at("bar0_bytes");
+  d.bar0_bytes = bar0.u32();
+  if (d.bar0_bytes < 4096 || (d.bar0_bytes & (d.bar0_bytes - 1)) != 0)
+    bar0.invalid(std::to_string(d.bar0_bytes) + " is not a power of two of at least 4096");
   d.id = root.at("id").field();
   d.id_value = root.at("id").at("value").u32();
   d.soft_reset = root.optional_field("soft_reset");

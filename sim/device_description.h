@@ -60,7 +60,8 @@ struct DeviceDescription {
   enum class MessageKind : uint8_t { kMsix, kMsi };
 
   std::string name;
-  RegisterField id;  // the identity register and the bits the driver checks
+  uint32_t bar0_bytes = 0;  // BAR0's size: a power of two holding every register
+  RegisterField id;         // the identity register and the bits the driver checks
   uint32_t id_value = 0;
   // Writing 1 resets the device's state but this register's (e.g. CTRL.RESET).
   std::optional<RegisterField> soft_reset;

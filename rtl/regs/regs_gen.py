@@ -481,7 +481,7 @@ class DeviceResolver:
                               "descriptor_bytes": self.descriptor_bytes(ring["descriptor"])})
         interrupts["rings"] = rings
         ident = device["id"]
-        resolved = {"name": self.spec["name"],
+        resolved = {"name": self.spec["name"], "bar0_bytes": self.bar0_bytes(),
                     "id": {"offset": self.offset(ident["register"]), "mask": num(ident["mask"], self.constants),
                            "value": num(ident["value"], self.constants)},
                     "interrupts": interrupts}
@@ -492,6 +492,15 @@ class DeviceResolver:
         if "drops" in device:
             resolved["drops"] = {reason: self.offset(name) for reason, name in device["drops"].items()}
         return resolved
+
+    def bar0_bytes(self):
+        """The BAR0 size PnP assigns: the smallest power of two, at least 4 KiB, holding every register."""
+        end = max(b["base"] + b["stride"] * (b["count"] - 1) + r["offset"] + 4
+                  for b in self.blocks.values() for r in b["registers"])
+        size = 4096
+        while size < end:
+            size *= 2
+        return size
 
     def messages(self, node):
         if node["kind"] == "msi":

@@ -425,6 +425,8 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
     for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next) {
       for (const Frame& frame : frames_of(nbl)) bench.rx_board.receive(frame);
     }
+    // Low on resources: the protocol has copied the data and the NBLs are the miniport's again.
+    if (flags & NDIS_RECEIVE_FLAGS_RESOURCES) return;
     if (return_rng() % 2 == 0) {
       kernel.return_net_buffer_lists(
           nbls, (flags & NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL) ? NDIS_RETURN_FLAGS_DISPATCH_LEVEL : 0);
@@ -464,6 +466,7 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   // errors, as many as the device has; queue q's on CPU q mod cpus, the rest on CPU 0), or the
   // shared INTx line. The mask registers come from the description.
   ndis::AdapterResources resources;
+  resources.bar0_length = device.bar0_bytes;
   if (sc.irq_mode != IrqMode::kIntx) {
     const size_t messages = std::min<size_t>(sc.queues + 1, device.messages.size());
     for (unsigned m = 0; m < messages; ++m)

@@ -16,6 +16,7 @@ namespace {
 TEST(DeviceDescription, ReferenceAgreesWithItsRegisterHeader) {
   const auto d = DeviceDescription::load(NIC_DEVICE_JSON);
   EXPECT_EQ(d.name, "nic");
+  EXPECT_EQ(d.bar0_bytes, 0x2000u);  // the MSI-X table and PBA end below 8 KiB
   EXPECT_EQ(d.id.offset, nic_regs::ID);
   EXPECT_EQ(d.id_value, 0x4E430000u);
   EXPECT_EQ(d.cause, nic_regs::ICR);
@@ -61,6 +62,7 @@ TEST(DeviceDescription, ReferenceAgreesWithItsRegisterHeader) {
 TEST(DeviceDescription, ExampleNicResolvesToOneMsiVectorAndByteSizedRings) {
   const auto d = DeviceDescription::load(SIMPLE_NIC_DEVICE_JSON);
   EXPECT_EQ(d.name, "simple_nic");
+  EXPECT_EQ(d.bar0_bytes, 0x8000u);  // statistics up to 0x40AC
   EXPECT_EQ(d.message_kind, DeviceDescription::MessageKind::kMsi);
   ASSERT_EQ(d.messages.size(), 1u);
   EXPECT_FALSE(d.messages[0].control);
