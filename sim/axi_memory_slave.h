@@ -1,8 +1,9 @@
 // The AXI4 slave that answers the device's DMA master from HostMemory, one call per cycle inside
 // the clock domain's loop, for any data width the contract allows (beats of the shape's width).
 // Latency and seeded back-pressure come from MemoryConfig; randomness is keyed by cycle, so
-// skipping idle cycles cannot change it. Writes into the MSI-X window are interrupt messages: they
-// are not stored, but handed out through take_messages().
+// skipping idle cycles cannot change it. Writes into the message window are interrupt messages:
+// this is the platform's one decoder of that window. They are not stored, but handed out through
+// take_messages(), so the clock domain delivers each at its edge's delivery time.
 #pragma once
 
 #include <cstdint>

@@ -206,15 +206,6 @@ bool HostMemory::dma_read(uint64_t address, std::span<uint8_t> out) {
 }
 
 bool HostMemory::dma_write(uint64_t address, std::span<const uint8_t> in, uint64_t byte_enables) {
-  if (message_sink_ && address >= msix_base_ && address - msix_base_ < msix_size_) {
-    // An interrupt message: its data word goes to the interrupt controller, never to memory.
-    uint32_t data = 0;
-    for (size_t i = 0; i < std::min<size_t>(in.size(), 4); ++i) {
-      if (byte_enables >> i & 1) data |= uint32_t{in[i]} << (8 * i);
-    }
-    message_sink_(address, data);
-    return true;
-  }
   if (!granted(address, in.size())) {
     refuse("write", address, in.size());
     return false;
@@ -228,12 +219,6 @@ bool HostMemory::dma_write(uint64_t address, std::span<const uint8_t> in, uint64
     if (byte_enables >> (i % 64) & 1) cpu_write(address + i, in.subspan(i, 1));
   }
   return true;
-}
-
-void HostMemory::set_message_window(uint64_t base, uint64_t size, MessageSink sink) {
-  msix_base_ = base;
-  msix_size_ = size;
-  message_sink_ = std::move(sink);
 }
 
 }  // namespace nicsim::sim

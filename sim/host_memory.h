@@ -1,5 +1,6 @@
-// Sparse, byte-addressable host memory. The NIC's DMA reaches it through the AXI4 slave adapter;
-// the driver through cpu_read/cpu_write. It tracks what the driver granted to the device and who
+// Sparse, byte-addressable host memory. The NIC's DMA reaches it through the AXI4 slave adapter
+// (which decodes the interrupt-message window before memory sees a write); the driver through
+// cpu_read/cpu_write. It tracks what the driver granted to the device and who
 // owns each buffer now, so DMA outside a grant is a recorded violation, never silently served.
 #pragma once
 
@@ -25,8 +26,6 @@ struct MemoryConfig {
 
 class HostMemory {
  public:
-  // Writes that land in [msix_base, msix_base + msix_size) are interrupt messages, not data.
-  using MessageSink = std::function<void(uint64_t address, uint32_t data)>;
   // Stamps a violation with the current time and cycle, then logs it.
   using Reporter = std::function<void(Violation)>;
 
@@ -62,13 +61,12 @@ class HostMemory {
   void write64(uint64_t address, uint64_t value);
 
   // Device side (DMA): outside a grant reports DMA_OUTSIDE_GRANT and returns false
-  // (reads return zeros, writes are dropped). Message-window writes go to the message sink.
+  // (reads return zeros, writes are dropped). Every address is memory here, the message window too.
   // byte_enables: bit i enables in[i] (a beat's strobes, up to 64 bytes; longer spans repeat it).
   bool dma_read(uint64_t address, std::span<uint8_t> out);
   bool dma_write(uint64_t address, std::span<const uint8_t> in,
                  uint64_t byte_enables = ~uint64_t{0});
 
-  void set_message_window(uint64_t base, uint64_t size, MessageSink sink);
   void set_reporter(Reporter reporter) { reporter_ = std::move(reporter); }
 
   // Test-only fault: count of DMA accesses refused.
@@ -97,8 +95,6 @@ class HostMemory {
   mutable std::map<uint64_t, Allocation> allocations_;
   std::map<const uint8_t*, uint64_t> by_pointer_;  // storage -> address, for address_of
   uint64_t next_alloc_ = 0x1'0000'0000ull;
-  uint64_t msix_base_ = 0, msix_size_ = 0;
-  MessageSink message_sink_;
   Reporter reporter_;
   uint64_t refused_dma_ = 0;
 };

@@ -36,7 +36,8 @@ class InterruptController {
   virtual void drive_line(unsigned line, const std::string& device, bool level) = 0;
   virtual bool line_level(unsigned line) const = 0;
 
-  // Called by host memory for a write into the message window.
+  // A device's write into the message window, decoded by the DMA slave (AxiMemorySlave) and
+  // delivered by the clock domain at its edge's delivery time.
   virtual void on_message(uint64_t address, uint32_t data) = 0;
 
   // Interrupt-to-ISR latency samples, in NIC cycles.

@@ -1,80 +1,57 @@
 #include "sim/mmio_bridge.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
 namespace nicsim::sim {
 
-namespace {
+MmioBridge::MmioBridge(const DeviceShape& shape)
+    : master_(std::clamp(shape.reg_addr_bits, 1u, 64u)),
+      // MmioPort offsets are 32 bits: a wider register address still gives a 4 GiB BAR.
+      bar_bytes_(uint64_t{1} << std::min(shape.reg_addr_bits, 32u)) {}
 
-void check_access(const char* what, uint32_t offset, unsigned bytes) {
-  if (offset > 0xFFFF || !MmioPort::valid_access(offset, bytes)) {
+void MmioBridge::check_access(const char* what, uint32_t offset, unsigned bytes) const {
+  if (uint64_t{offset} + bytes > bar_bytes_ || !MmioPort::valid_access(offset, bytes)) {
     throw std::invalid_argument("MMIO " + std::string(what) + " of " + std::to_string(bytes) +
                                 " byte(s) at offset " + std::to_string(offset) +
-                                ": outside BAR0 (64 KiB), not 1, 2 or 4 bytes, or not aligned to "
-                                "its size");
+                                ": outside BAR0 (" + std::to_string(bar_bytes_) +
+                                " bytes), not 1, 2 or 4 bytes, or not aligned to its size");
   }
 }
 
-}  // namespace
-
 uint32_t MmioBridge::read(uint32_t offset, unsigned bytes) {
   check_access("read", offset, bytes);
-  Request request;
-  request.write = false;
-  request.offset = static_cast<uint16_t>(offset);
-  const uint32_t word = transact(request);
+  master_.read(offset);
+  Waiter waiter;
+  const uint32_t word = wait_for(waiter);
   const uint32_t mask = bytes == 4 ? 0xFFFFFFFFu : (1u << (8 * bytes)) - 1u;
   return (word >> (8 * (offset % 4))) & mask;
 }
 
 void MmioBridge::write(uint32_t offset, unsigned bytes, uint32_t value) {
   check_access("write", offset, bytes);
-  Request request;
-  request.write = true;
-  request.offset = static_cast<uint16_t>(offset);
   const uint32_t mask = bytes == 4 ? 0xFFFFFFFFu : (1u << (8 * bytes)) - 1u;
-  request.value = (value & mask) << (8 * (offset % 4));
-  request.strobe = lanes(offset, bytes);
-  transact(request);
+  master_.write(offset, (value & mask) << (8 * (offset % 4)), lanes(offset, bytes));
+  Waiter waiter;
+  wait_for(waiter);
 }
 
-uint32_t MmioBridge::transact(Request& request) {
-  queue_.push_back(&request);
+uint32_t MmioBridge::wait_for(Waiter& waiter) {
+  waiters_.push_back(&waiter);
   request_event_.notify();
-  while (!request.done) sc_core::wait(request.finished);
-  return request.result;
-}
-
-void MmioBridge::drive(DevicePorts& ports) {
-  AxiLitePorts& p = ports.regs;
-  Request* r = queue_.empty() ? nullptr : queue_.front();
-  const bool write = r && r->write;
-  const bool read = r && !r->write;
-  p.awvalid = write && !r->addr_done;
-  p.awaddr = p.awvalid ? r->offset : 0;
-  p.wvalid = write && !r->data_done;
-  p.wdata = p.wvalid ? r->value : 0;
-  p.wstrb = p.wvalid ? r->strobe : 0;
-  p.bready = write && r->addr_done && r->data_done;
-  p.arvalid = read && !r->addr_done;
-  p.araddr = p.arvalid ? r->offset : 0;
-  p.rready = read && r->addr_done;
+  while (!waiter.done) sc_core::wait(waiter.finished);
+  return waiter.result;
 }
 
 void MmioBridge::on_edge(const DevicePorts& ports) {
-  if (queue_.empty()) return;
-  const AxiLitePorts& p = ports.regs;
-  Request* r = queue_.front();
-  if ((p.awvalid && p.awready) || (p.arvalid && p.arready)) r->addr_done = true;
-  if (p.wvalid && p.wready) r->data_done = true;
-  const bool finished = (p.bvalid && p.bready) || (p.rvalid && p.rready);
-  if (finished) {
-    if (!r->write) r->result = p.rdata;
-    queue_.pop_front();
-    completed_ = r;
-    ++transactions_;
-  }
+  const std::optional<AxiLiteCompletion> done = master_.on_edge(ports.regs);
+  if (!done) return;
+  Waiter* waiter = waiters_.front();
+  waiters_.pop_front();
+  waiter->result = done->data;
+  completed_ = waiter;
+  ++transactions_;
 }
 
 void MmioBridge::deliver() {

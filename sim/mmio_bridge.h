@@ -1,11 +1,13 @@
-// MmioPort over the device's AXI4-Lite pins: a CPU thread's register access is queued, driven cycle
-// by cycle by the clock domain, and the thread waits until the response has been delivered.
+// MmioPort over the device's AXI4-Lite pins: a CPU thread's register access is queued on the
+// AxiLiteMaster, driven edge by edge by the clock domain, and the thread waits until the response
+// has been delivered. BAR0 spans what the device's register address can reach (DeviceShape).
 #pragma once
 
 #include <cstdint>
 #include <deque>
 #include <systemc>
 
+#include "sim/axi_lite_master.h"
 #include "sim/device_ports.h"
 #include "sim/mmio.h"
 
@@ -13,6 +15,8 @@ namespace nicsim::sim {
 
 class MmioBridge : public MmioPort {
  public:
+  explicit MmioBridge(const DeviceShape& shape);
+
   // Block the calling SystemC thread until the transaction completes. An access of 1 or 2 bytes
   // drives AWADDR/ARADDR with its own byte address, WDATA with the value on its byte lanes and
   // WSTRB with just those lanes; a read takes its lanes from RDATA.
@@ -21,12 +25,15 @@ class MmioBridge : public MmioPort {
   uint32_t read(uint32_t offset, unsigned bytes) override;
   void write(uint32_t offset, unsigned bytes, uint32_t value) override;
 
+  // BAR0's size: 2^(register address bits), at most the 4 GiB a 32-bit offset reaches.
+  uint64_t bar_bytes() const { return bar_bytes_; }
+
   // Notified when a request is queued (wakes an idle clock domain).
   const sc_core::sc_event& request_event() const { return request_event_; }
-  bool idle() const { return queue_.empty(); }
+  bool idle() const { return master_.idle(); }
 
   // --- per-cycle interface used by the clock domain ---
-  void drive(DevicePorts& ports);
+  void drive(DevicePorts& ports) { master_.drive(ports.regs); }
   void on_edge(const DevicePorts& ports);
   // True when the edge just performed completed a transaction (its waiter must be released).
   bool completed() const { return completed_ != nullptr; }
@@ -36,19 +43,18 @@ class MmioBridge : public MmioPort {
   uint64_t transactions() const { return transactions_; }
 
  private:
-  struct Request {
-    bool write = false;
-    uint16_t offset = 0;
-    uint32_t value = 0;  // the bus word (data on its lanes)
-    uint8_t strobe = 0xF;
+  struct Waiter {
     uint32_t result = 0;
-    bool addr_done = false, data_done = false, done = false;
+    bool done = false;
     sc_core::sc_event finished;
   };
-  uint32_t transact(Request& request);
+  uint32_t wait_for(Waiter& waiter);
+  void check_access(const char* what, uint32_t offset, unsigned bytes) const;
 
-  std::deque<Request*> queue_;  // front is on the pins
-  Request* completed_ = nullptr;
+  AxiLiteMaster master_;
+  uint64_t bar_bytes_;
+  std::deque<Waiter*> waiters_;  // one per queued transaction, in the master's order
+  Waiter* completed_ = nullptr;
   sc_core::sc_event request_event_;
   uint64_t transactions_ = 0;
 };

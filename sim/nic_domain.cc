@@ -48,7 +48,7 @@ NicDomain::NicDomain(sc_core::sc_module_name name, std::unique_ptr<Device> devic
   slave_ = std::make_unique<AxiMemorySlave>(memory_, config_.memory, config_.seed,
                                             InterruptController::kMsiBase,
                                             InterruptController::kMsiSize, shape);
-  bridge_ = std::make_unique<MmioBridge>();
+  bridge_ = std::make_unique<MmioBridge>(shape);
   link_ = std::make_unique<LinkPartner>(shape);
   link_->set_period_ps(timing_.period_ps);
 

@@ -64,9 +64,6 @@ Platform::Platform(const PlatformConfig& config) : config_(config) {
   impl_->intc = std::make_unique<InterruptControllerImpl>(config_.cpus, std::move(hooks));
 
   impl_->memory.set_reporter([this](Violation violation) { report(std::move(violation)); });
-  impl_->memory.set_message_window(
-      InterruptController::kMsiBase, InterruptController::kMsiSize,
-      [this](uint64_t address, uint32_t data) { impl_->intc->on_message(address, data); });
 
   CpuModel::Services services;
   services.costs = &config_.costs;

@@ -1,7 +1,7 @@
 // The Verilated NIC alone, clocked by plain C++: the same per-cycle work as NicDomain::step without
-// SystemC, with a synchronous AXI4-Lite master for register accesses. Templated on the model
-// (bound through VerilatedDevice) so the same loop runs the traced and the untraced build of
-// nic_sim_top.
+// SystemC; register accesses go through the platform's AxiLiteMaster, one at a time. Templated on
+// the model (bound through VerilatedDevice) so the same loop runs the traced and the untraced build
+// of nic_sim_top.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +9,7 @@
 #include <memory>
 #include <utility>
 
+#include "sim/axi_lite_master.h"
 #include "sim/axi_memory_slave.h"
 #include "sim/host_memory.h"
 #include "sim/interrupt_controller.h"
@@ -27,7 +28,8 @@ class BareNic : public MmioPort {
   explicit BareNic(HostMemory& memory)
       : device_("nic"),
         slave_(memory, MemoryConfig{}, 1, InterruptController::kMsiBase,
-               InterruptController::kMsiSize, device_.shape()) {}
+               InterruptController::kMsiSize, device_.shape()),
+        lite_(device_.shape().reg_addr_bits) {}
 
   Device& device() { return device_; }
   uint64_t cycle() const { return cycle_; }
@@ -38,51 +40,44 @@ class BareNic : public MmioPort {
     device_.read_outputs(ports_);
     ports_.rst = cycle_ < 8;
     slave_.drive(cycle_, ports_);
-    const bool write = lite_.active && lite_.write, read = lite_.active && !lite_.write;
-    AxiLitePorts& regs = ports_.regs;
-    regs.awvalid = !ports_.rst && write && !lite_.addr_done;
-    regs.awaddr = lite_.offset;
-    regs.wvalid = !ports_.rst && write && !lite_.data_done;
-    regs.wdata = lite_.value;
-    regs.wstrb = 0xF;
-    regs.bready = write && lite_.addr_done && lite_.data_done;
-    regs.arvalid = !ports_.rst && read && !lite_.addr_done;
-    regs.araddr = lite_.offset;
-    regs.rready = read && lite_.addr_done;
+    // Register accesses wait for the NIC to leave reset, as in NicDomain::step.
+    if (ports_.rst) {
+      AxiLiteMaster::drive_idle(ports_.regs);
+    } else {
+      lite_.drive(ports_.regs);
+    }
     device_.eval_edge(ports_, cycle_ * kPeriodPs);
     if (edge_hook_) edge_hook_(cycle_);
     slave_.on_edge(cycle_, ports_);
     slave_.take_messages();
-    if ((regs.awvalid && regs.awready) || (regs.arvalid && regs.arready)) lite_.addr_done = true;
-    if (regs.wvalid && regs.wready) lite_.data_done = true;
-    if ((regs.bvalid && regs.bready) || (regs.rvalid && regs.rready)) {
-      lite_.result = regs.rdata;
-      lite_.active = false;
+    if (!ports_.rst) {
+      if (auto done = lite_.on_edge(ports_.regs)) result_ = done->data;
     }
     ++cycle_;
   }
 
-  uint32_t read32(uint32_t offset) override { return transact(false, offset, 0); }
-  void write32(uint32_t offset, uint32_t value) override { transact(true, offset, value); }
+  uint32_t read32(uint32_t offset) override {
+    lite_.read(offset);
+    return finish();
+  }
+  void write32(uint32_t offset, uint32_t value) override {
+    lite_.write(offset, value);
+    finish();
+  }
 
  private:
-  struct Lite {
-    bool active = false, write = false, addr_done = false, data_done = false;
-    uint16_t offset = 0;
-    uint32_t value = 0, result = 0;
-  };
-  uint32_t transact(bool write, uint32_t offset, uint32_t value) {
-    lite_ = Lite{true, write, false, false, static_cast<uint16_t>(offset), value, 0};
-    while (lite_.active) step();
-    return lite_.result;
+  uint32_t finish() {
+    while (!lite_.idle()) step();
+    return result_;
   }
 
   static constexpr uint64_t kPeriodPs = 4000;  // 250 MHz, for the model's time only
 
   VerilatedDevice<Model> device_;
   AxiMemorySlave slave_;
+  AxiLiteMaster lite_;
   DevicePorts ports_;
-  Lite lite_;
+  uint32_t result_ = 0;
   std::function<void(uint64_t)> edge_hook_;
   uint64_t cycle_ = 0;
 };

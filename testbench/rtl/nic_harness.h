@@ -1,5 +1,7 @@
-// Cycle-level C++ harness around a Verilated nic_top: AXI-Lite master, AXI4 host-memory slave,
-// AXI-Stream source and sink, with seeded random back-pressure on every port.
+// Cycle-level C++ harness around a Verilated nic_top: the platform's AXI4-Lite master, an AXI4
+// host-memory slave, AXI-Stream source and sink, with seeded random back-pressure on every port.
+// The AXI4 slave here is the harness's own (it records ordering, not grants), so it keeps its own
+// view of the message window.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <span>
 #include <stdexcept>
@@ -14,6 +17,7 @@
 #include <vector>
 
 #include "nic_regs.h"
+#include "sim/axi_lite_master.h"
 #include "sim/interrupt_controller.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
@@ -71,7 +75,12 @@ template <class Model>
 class NicHarness {
  public:
   explicit NicHarness(HarnessOptions options = {})
-      : options_(options), rng_(options.seed), context_(std::make_unique<VerilatedContext>()) {
+      : options_(options),
+        rng_(options.seed),
+        context_(std::make_unique<VerilatedContext>()),
+        lite_(8 * sizeof(Model::s_axil_awaddr)) {
+    // BREADY / RREADY take their share of the seeded back-pressure.
+    lite_.set_response_ready([this] { return chance(); });
     if (!options_.trace_path.empty()) context_->traceEverOn(true);
     context_->randReset(0);
     dut_ = std::make_unique<Model>(context_.get());
@@ -139,22 +148,13 @@ class NicHarness {
   }
 
   void write32(uint32_t addr, uint32_t value, uint8_t strb = 0xF) {
-    dut_->s_axil_awaddr = addr;
-    dut_->s_axil_wdata = value;
-    dut_->s_axil_wstrb = strb;
-    lite_write_ = true;
-    if (!run_until([&] { return !lite_write_; }, 10000)) throw std::runtime_error("write32 hung");
+    finish(lite_.write(addr, value, strb), "write32");
   }
-  uint32_t read32(uint32_t addr) {
-    dut_->s_axil_araddr = addr;
-    lite_read_ = true;
-    if (!run_until([&] { return !lite_read_; }, 10000)) throw std::runtime_error("read32 hung");
-    return lite_rdata_;
-  }
+  uint32_t read32(uint32_t addr) { return finish(lite_.read(addr), "read32").data; }
 
  private:
   struct Handshakes {
-    bool aw, w, b, ar, r, tx, rx, lite_aw, lite_b, lite_ar, lite_r;
+    bool aw, w, b, ar, r, tx, rx;
   };
   struct Burst {
     uint64_t addr;
@@ -166,6 +166,12 @@ class NicHarness {
 
   bool chance() {
     return std::uniform_int_distribution<unsigned>(0, 99)(rng_) < options_.ready_percent;
+  }
+  sim::AxiLiteCompletion finish(uint64_t id, const char* what) {
+    if (!run_until([&] { return lite_done_ && lite_done_->id == id; }, 10000)) {
+      throw std::runtime_error(std::string(what) + " hung");
+    }
+    return *lite_done_;
   }
   bool in_error(uint64_t addr) const { return addr >= error_begin_ && addr < error_end_; }
   static bool is_msix(uint64_t addr) {
@@ -179,11 +185,16 @@ class NicHarness {
 
   void drive_inputs() {
     Model& d = *dut_;
-    d.s_axil_awvalid = lite_write_ && !lite_aw_done_;
-    d.s_axil_wvalid = lite_write_ && !lite_aw_done_;
-    d.s_axil_bready = lite_write_ && lite_aw_done_ && chance();
-    d.s_axil_arvalid = lite_read_ && !lite_ar_done_;
-    d.s_axil_rready = lite_read_ && lite_ar_done_ && chance();
+    lite_.drive(lite_ports_);  // first: its ready draws come before the AXI4 slave's
+    d.s_axil_awaddr = lite_ports_.awaddr;
+    d.s_axil_awvalid = lite_ports_.awvalid;
+    d.s_axil_wdata = lite_ports_.wdata;
+    d.s_axil_wstrb = lite_ports_.wstrb;
+    d.s_axil_wvalid = lite_ports_.wvalid;
+    d.s_axil_bready = lite_ports_.bready;
+    d.s_axil_araddr = lite_ports_.araddr;
+    d.s_axil_arvalid = lite_ports_.arvalid;
+    d.s_axil_rready = lite_ports_.rready;
     d.m_axi_awready = chance();
     d.m_axi_wready = !aw_queue_.empty() && chance();
     d.m_axi_arready = chance();
@@ -233,10 +244,14 @@ class NicHarness {
     hs.r = d.m_axi_rvalid && d.m_axi_rready;
     hs.tx = d.m_axis_tx_tvalid && d.m_axis_tx_tready;
     hs.rx = d.s_axis_rx_tvalid && d.s_axis_rx_tready;
-    hs.lite_aw = d.s_axil_awvalid && d.s_axil_awready && d.s_axil_wvalid && d.s_axil_wready;
-    hs.lite_b = d.s_axil_bvalid && d.s_axil_bready;
-    hs.lite_ar = d.s_axil_arvalid && d.s_axil_arready;
-    hs.lite_r = d.s_axil_rvalid && d.s_axil_rready;
+    lite_ports_.awready = d.s_axil_awready;
+    lite_ports_.wready = d.s_axil_wready;
+    lite_ports_.bvalid = d.s_axil_bvalid;
+    lite_ports_.bresp = d.s_axil_bresp;
+    lite_ports_.arready = d.s_axil_arready;
+    lite_ports_.rvalid = d.s_axil_rvalid;
+    lite_ports_.rdata = d.s_axil_rdata;
+    lite_ports_.rresp = d.s_axil_rresp;
     if (hs.aw) check_burst(d.m_axi_awaddr, d.m_axi_awlen, d.m_axi_awsize, d.m_axi_awburst);
     if (hs.ar) check_burst(d.m_axi_araddr, d.m_axi_arlen, d.m_axi_arsize, d.m_axi_arburst);
     if (hs.w) {
@@ -252,7 +267,6 @@ class NicHarness {
     }
     if (hs.aw) aw_sample_ = {d.m_axi_awaddr, unsigned(d.m_axi_awlen) + 1};
     if (hs.ar) ar_sample_ = {d.m_axi_araddr, unsigned(d.m_axi_arlen) + 1};
-    if (hs.lite_r) lite_rdata_ = d.s_axil_rdata;
     return hs;
   }
 
@@ -331,10 +345,7 @@ class NicHarness {
         rx_active_ = false;
       }
     }
-    if (hs.lite_aw) lite_aw_done_ = true;
-    if (hs.lite_b) lite_write_ = lite_aw_done_ = false;
-    if (hs.lite_ar) lite_ar_done_ = true;
-    if (hs.lite_r) lite_read_ = lite_ar_done_ = false;
+    if (auto done = lite_.on_edge(lite_ports_)) lite_done_ = done;
   }
 
   HarnessOptions options_;
@@ -368,9 +379,10 @@ class NicHarness {
   uint8_t tx_keep_ = 0;
   bool tx_last_ = false, tx_user_ = false;
 
-  // AXI-Lite master
-  bool lite_write_ = false, lite_aw_done_ = false, lite_read_ = false, lite_ar_done_ = false;
-  uint32_t lite_rdata_ = 0;
+  // AXI4-Lite master: the pins it drives and samples, and the last transaction it completed.
+  sim::AxiLiteMaster lite_;
+  sim::AxiLitePorts lite_ports_;
+  std::optional<sim::AxiLiteCompletion> lite_done_;
 };
 
 }  // namespace nicsim::rtltest

@@ -164,6 +164,10 @@ TEST_F(AxiMemorySlaveTest, MessageWindowWritesAreMessagesNotData) {
   EXPECT_EQ(messages[0].data, 0x45u);
   EXPECT_FALSE(slave.has_message());
   EXPECT_TRUE(violations_.empty());
+  // Decoded here, so host memory never saw the write (it has no window of its own).
+  EXPECT_EQ(memory_.refused_dma(), 0u);
+  EXPECT_EQ(slave.bytes_written(), 0u);
+  EXPECT_EQ(memory_.read64(InterruptController::msi_address(3)), 0u);
 }
 
 TEST_F(AxiMemorySlaveTest, UngrantedAccessIsReportedAndAnsweredWithSlverr) {

@@ -51,12 +51,9 @@ TEST(CpuModel, IsrPreemptsDpc) {
     EXPECT_TRUE(platform.queue_dpc(dpc, 0));
     cpu0.yield();
   });
-  // The message arrives through host memory's MSI window, from the device side, mid-DPC.
-  device_at_ps(500'500, [&] {
-    const uint32_t data = vector;
-    const auto* bytes = reinterpret_cast<const uint8_t*>(&data);
-    platform.memory().dma_write(InterruptController::msi_address(0), {bytes, 4}, 0x0F);
-  });
+  // The message arrives from the device side (as the DMA slave decodes it), mid-DPC.
+  device_at_ps(500'500,
+               [&] { platform.intc().on_message(InterruptController::msi_address(0), vector); });
   platform.run(100'000);
 
   ASSERT_TRUE(isr_seen_in_dpc) << "the ISR did not preempt the DPC";

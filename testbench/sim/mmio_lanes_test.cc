@@ -88,5 +88,30 @@ TEST(MmioLanes, MisalignedOrOddSizedAccessesNeverReachThePins) {
   EXPECT_EQ(bench.nic->stats().mmio_transactions, 0u);
 }
 
+// BAR0 is what the NIC's 16-bit register address reaches: its last word goes to the pins, the
+// first byte past it is refused.
+TEST(MmioLanes, Bar0EndsWhereTheRegisterAddressEnds) {
+  NicBench bench(NicDomainConfig{});
+  WriteBeats beats;
+  bench.nic->add_monitor(&beats);
+  bool refused = false, done = false;
+  spawn_driver([&] {
+    auto& mmio = bench.nic->mmio();
+    mmio.write32(0xFFFC, 0);
+    try {
+      mmio.write(0x10000, 1, 0);
+    } catch (const std::invalid_argument&) {
+      refused = true;
+    }
+    done = true;
+  });
+  run_for_ns(2'000);
+  ASSERT_TRUE(done);
+  EXPECT_TRUE(refused);
+  ASSERT_EQ(beats.beats.size(), 1u);
+  EXPECT_EQ(beats.beats[0].awaddr, 0xFFFC);
+  EXPECT_EQ(bench.nic->stats().mmio_transactions, 1u);
+}
+
 }  // namespace
 }  // namespace nicsim::sim::testing
