@@ -125,6 +125,19 @@ DeviceDescription DeviceDescription::from_json(const nlohmann::json& resolved) {
                     std::to_string(d.messages.size()) + " messages");
   }
   for (const Reader& ring : irq.at("rings").items()) d.rings.push_back(read_ring(ring));
+
+  if (root.has("link")) {
+    const Reader link = root.at("link");
+    d.link = FrameLimits{link.at("min_frame").u32(), link.at("max_frame").u32()};
+    if (d.link->min_frame == 0 || d.link->min_frame > d.link->max_frame)
+      link.invalid("wants 0 < min_frame <= max_frame");
+  }
+  if (root.has("drops")) {
+    const Reader drops = root.at("drops");
+    for (const char* reason : {"runt", "oversize", "bad", "no_desc"}) {
+      if (drops.has(reason)) d.drop_counters.push_back({reason, drops.at(reason).u32()});
+    }
+  }
   return d;
 }
 

@@ -43,6 +43,19 @@ struct RingCause {
   uint32_t descriptor_bytes = 16;
 };
 
+// The frame lengths (without FCS) the NIC receives; shorter or longer ones it drops and counts.
+struct FrameLimits {
+  uint32_t min_frame = 0;
+  uint32_t max_frame = 0;
+};
+
+// A register counting received frames the NIC dropped for one reason (runt, oversize, bad,
+// no_desc).
+struct DropCounter {
+  std::string reason;
+  uint32_t offset = 0;
+};
+
 struct DeviceDescription {
   enum class MessageKind : uint8_t { kMsix, kMsi };
 
@@ -64,6 +77,8 @@ struct DeviceDescription {
   std::vector<RegisterField> throttle;  // per vector; empty: the device declares none
   std::vector<uint32_t> vector_causes;  // cause bits each message vector signals
   std::vector<RingCause> rings;
+  std::optional<FrameLimits> link;         // absent: every frame is expected through
+  std::vector<DropCounter> drop_counters;  // read after the traffic to account for drops
 
   // The resolved form (<name>_device.json). Throws DeviceDescriptionError.
   static DeviceDescription from_json(const nlohmann::json& resolved);

@@ -252,6 +252,12 @@ def gen_md(spec, constants, blocks, source):
     return "\n".join(out)
 
 
+# Why the NIC may drop a received frame, each counted in a register the testbench reads after the
+# traffic: runt and oversize against the link's frame limits, bad (CRC or tuser error), no_desc
+# (no free receive descriptor).
+DROP_REASONS = ("runt", "oversize", "bad", "no_desc")
+
+
 class DeviceChecker:
     """Checks the device section's roles against the map (sim/DEVICE_CONTRACT.md)."""
 
@@ -324,11 +330,27 @@ class DeviceChecker:
         return self.blocks[name]
 
     def check(self, device):
-        self.keys("device", device, ("id", "interrupts"), ("soft_reset",))
+        self.keys("device", device, ("id", "interrupts"), ("soft_reset", "link", "drops"))
         self.check_id(device["id"])
         if "soft_reset" in device:
             self.field("device.soft_reset", device["soft_reset"])
         self.check_interrupts(device["interrupts"])
+        if "link" in device:
+            self.check_link(device["link"])
+        if "drops" in device:
+            self.check_drops(device["drops"])
+
+    def check_link(self, node):
+        self.keys("device.link", node, ("min_frame", "max_frame"))
+        low = self.number("device.link.min_frame", node["min_frame"])
+        high = self.number("device.link.max_frame", node["max_frame"])
+        if not 0 < low <= high:
+            self.fail("device.link", node, "wants 0 < min_frame <= max_frame")
+
+    def check_drops(self, node):
+        self.keys("device.drops", node, (), DROP_REASONS)
+        for reason, name in node.items():
+            self.register(f"device.drops.{reason}", name)
 
     def check_id(self, node):
         self.keys("device.id", node, ("register", "mask", "value"))
@@ -465,6 +487,10 @@ class DeviceResolver:
                     "interrupts": interrupts}
         if "soft_reset" in device:
             resolved["soft_reset"] = self.field(device["soft_reset"])
+        if "link" in device:
+            resolved["link"] = {k: num(v, self.constants) for k, v in device["link"].items()}
+        if "drops" in device:
+            resolved["drops"] = {reason: self.offset(name) for reason, name in device["drops"].items()}
         return resolved
 
     def messages(self, node):

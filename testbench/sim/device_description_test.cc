@@ -47,6 +47,15 @@ TEST(DeviceDescription, ReferenceAgreesWithItsRegisterHeader) {
   EXPECT_EQ(rx5.cause_mask, 1u << (nic_regs::ICR_RXQ_SHIFT + 5));
   EXPECT_FALSE(rx5.size_in_bytes);
   EXPECT_EQ(rx5.descriptor_bytes, nic_regs::kDescBytes);
+
+  ASSERT_TRUE(d.link);
+  EXPECT_EQ(d.link->min_frame, nic_regs::kMinFrame);
+  EXPECT_EQ(d.link->max_frame, nic_regs::kMaxFrame);
+  ASSERT_EQ(d.drop_counters.size(), 4u);
+  EXPECT_EQ(d.drop_counters[0].reason, "runt");
+  EXPECT_EQ(d.drop_counters[0].offset, nic_regs::STAT_RX_RUNT);
+  EXPECT_EQ(d.drop_counters[3].reason, "no_desc");
+  EXPECT_EQ(d.drop_counters[3].offset, nic_regs::STAT_RX_NO_DESC);
 }
 
 TEST(DeviceDescription, ExampleNicResolvesToOneMsiVectorAndByteSizedRings) {
