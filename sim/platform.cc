@@ -5,7 +5,6 @@
 #include <stdexcept>
 #include <systemc>
 
-#include "rtl/nic_device.h"
 #include "sim/clock_timing.h"
 #include "sim/cpu_model.h"
 #include "sim/interrupt_controller_impl.h"
@@ -86,16 +85,16 @@ Platform::Platform(const PlatformConfig& config) : config_(config) {
 
   // With or without a NIC, the same edge grid.
   impl_->nic_timing = clock_timing(config_.nic_clock_mhz);
-  if (config_.with_nic) {
+  if (config_.device) {
     NicDomainConfig nic_config;
     nic_config.clock_mhz = config_.nic_clock_mhz;
     nic_config.batching = config_.batching;
     nic_config.memory = config_.memory;
     nic_config.seed = config_.schedule.seed;
     nic_config.intx_line = config_.intx_line;
-    impl_->nic = std::make_unique<NicDomain>(
-        "nic", config_.device ? config_.device() : rtl::make_nic_device(), nic_config,
-        impl_->memory, *impl_->intc, [this](Violation v) { report(std::move(v)); });
+    impl_->nic =
+        std::make_unique<NicDomain>("nic", config_.device(), nic_config, impl_->memory,
+                                    *impl_->intc, [this](Violation v) { report(std::move(v)); });
   }
 }
 
@@ -120,12 +119,12 @@ InterruptController& Platform::intc() { return *impl_->intc; }
 HostMemory& Platform::memory() { return impl_->memory; }
 
 MmioPort& Platform::mmio() {
-  if (!impl_->nic) fail("mmio(): this platform has no NIC (with_nic = false)");
+  if (!impl_->nic) fail("mmio(): this platform has no device (PlatformConfig::device is empty)");
   return impl_->nic->mmio();
 }
 
 NicDomain& Platform::nic() {
-  if (!impl_->nic) fail("nic(): this platform has no NIC (with_nic = false)");
+  if (!impl_->nic) fail("nic(): this platform has no device (PlatformConfig::device is empty)");
   return *impl_->nic;
 }
 

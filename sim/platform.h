@@ -23,15 +23,14 @@ class Device;  // sim/device.h: the seam a device model plugs in through
 
 struct PlatformConfig {
   unsigned cpus = 4;             // 1..64
-  unsigned queues = 4;           // NIC NUM_QUEUES of the linked model
   double nic_clock_mhz = 250.0;  // NIC clock domain
   bool batching = true;          // false: one NIC edge per SystemC wake-up (reference mode)
   CostModel costs;
   ScheduleConfig schedule;
   MemoryConfig memory;
   unsigned intx_line = 0;  // the INTx line the NIC drives
-  bool with_nic = true;    // false: host only (no Verilated NIC), for host-side tests
-  // Builds the device; empty: the reference NIC (rtl/nic_device.h).
+  // Builds the device model (sim/device.h) the NIC clock domain evaluates; empty: a host without
+  // a device, for host-side tests.
   std::function<std::unique_ptr<Device>()> device;
 };
 
@@ -56,7 +55,7 @@ class Platform {
   InterruptController& intc();
   HostMemory& memory();
   MmioPort& mmio();
-  NicDomain& nic();  // aborts with a message when built with with_nic = false
+  NicDomain& nic();  // aborts with a message when built without a device
   bool has_nic() const;
   ViolationLog& violations() { return violations_; }
 

@@ -29,7 +29,11 @@ NDIS_STATUS MPReadConfiguration(MP_ADAPTER* adapter) {
   if (status != NDIS_STATUS_SUCCESS) return status;
   adapter->RssQueues = MPReadUlong(config, NDIS_STRING_CONST("*NumRssQueues"), kDefaultRssQueues);
   adapter->ItrCycles = MPReadUlong(config, NDIS_STRING_CONST("ItrCycles"), 0);
+  const ULONG bug = MPReadUlong(config, RTL_CONSTANT_STRING(NICSIM_DRIVER_BUG_KEYWORD), 0);
   NdisCloseConfiguration(config);
+
+  if (bug > DriverBugTable().size()) return NDIS_STATUS_INVALID_PARAMETER;
+  adapter->Bug = static_cast<DriverBug>(bug);
 
   // As the INF's enum allows: a power of two the device has queues for.
   const ULONG queues = adapter->RssQueues;

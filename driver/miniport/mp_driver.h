@@ -1,5 +1,5 @@
-// Public entry of the reference miniport: the testbench (in the role of the OS loader) calls
-// MpDriverEntry once, then the NDIS layer drives the adapter through the registered handlers.
+// Public entry of the reference miniport: the loader (nicsim's CLI) calls DriverEntry once, then
+// the NDIS layer drives the adapter through the registered handlers.
 #pragma once
 
 #include <ndis.h>
@@ -7,13 +7,6 @@
 #include "mp_bugs.h"
 
 namespace nicsim::miniport {
-
-// The driver context the testbench (as the loader) hands to DriverEntry: which deliberate mistake
-// to make, if any. Everything a real miniport configures comes from its registry keywords
-// (*NumRssQueues, ItrCycles; mp_config.cc) and its resources.
-struct DriverConfig {
-  DriverBug Bug = DriverBug::kNone;
-};
 
 // Driver-wide counters the testbench reads after halt to account for what the driver saw.
 struct DriverCounters {
@@ -25,9 +18,9 @@ struct DriverCounters {
   ULONG64 TxRingFull = 0;  // NBLs parked on the wait list because the ring was full
 };
 
-// Registers the miniport with NDIS (NdisMRegisterMiniportDriver). config must outlive the
-// driver. Runs at PASSIVE_LEVEL.
-NDIS_STATUS MpDriverEntry(const DriverConfig* config, PNDIS_HANDLE driver_handle);
 const DriverCounters& MpCounters();
 
 }  // namespace nicsim::miniport
+
+// Registers the miniport with NDIS (NdisMRegisterMiniportDriver). Runs at PASSIVE_LEVEL.
+extern "C" DRIVER_INITIALIZE DriverEntry;

@@ -7,6 +7,7 @@ namespace nicsim::miniport {
 namespace {
 
 DriverCounters g_counters;
+NDIS_HANDLE g_driver_handle = nullptr;  // what NdisMRegisterMiniportDriver returned
 
 ULONG EnabledCausesFor(ULONG queues) {
   ULONG causes = kMiscCauses;
@@ -110,14 +111,13 @@ NDIS_STATUS MPSetAttributes(MP_ADAPTER* adapter) {
 // MiniportInitializeEx. Runs at PASSIVE_LEVEL; takes RcvLock while posting buffers.
 NDIS_STATUS MPInitializeEx(NDIS_HANDLE adapter_handle, NDIS_HANDLE driver_context,
                            PNDIS_MINIPORT_INIT_PARAMETERS params) {
-  const auto* config = static_cast<const DriverConfig*>(driver_context);
-  if (!config || !params) return NDIS_STATUS_INVALID_PARAMETER;
+  (void)driver_context;
+  if (!params) return NDIS_STATUS_INVALID_PARAMETER;
   PVOID memory = NdisAllocateMemoryWithTagPriority(adapter_handle, sizeof(MP_ADAPTER), kPoolTag,
                                                    NormalPoolPriority);
   if (!memory) return NDIS_STATUS_RESOURCES;
   auto* adapter = new (memory) MP_ADAPTER();
   adapter->AdapterHandle = adapter_handle;
-  adapter->Bug = config->Bug;
   NDIS_STATUS status = MPReadConfiguration(adapter);
   if (status != NDIS_STATUS_SUCCESS) {
     MPFreeAdapter(adapter, false);
@@ -163,8 +163,6 @@ NDIS_STATUS MPInitializeEx(NDIS_HANDLE adapter_handle, NDIS_HANDLE driver_contex
   // Masked and reset before the interrupt is connected: the ISR may run as soon as it is.
   NICWriteRegister(adapter, nic_regs::IMC, kAllCauses);
   NICResetDevice(adapter);
-  NicsimDeclareInterruptMaskRegister(static_cast<PUCHAR>(adapter->Bar0) + nic_regs::IMS);
-  NicsimDeclareInterruptMaskRegister(static_cast<PUCHAR>(adapter->Bar0) + nic_regs::IMC);
 
   status = NICRegisterDma(adapter);
   if (status == NDIS_STATUS_SUCCESS) status = NICAllocateRings(adapter);
@@ -220,9 +218,13 @@ VOID MPHaltEx(NDIS_HANDLE context, NDIS_HALT_ACTION) {
 DriverCounters& MpMutableCounters() { return g_counters; }
 const DriverCounters& MpCounters() { return g_counters; }
 
+}  // namespace nicsim::miniport
+
+using namespace nicsim::miniport;
+
 // Runs at PASSIVE_LEVEL.
-NDIS_STATUS MpDriverEntry(const DriverConfig* config, PNDIS_HANDLE driver_handle) {
-  g_counters = DriverCounters{};
+extern "C" NTSTATUS DriverEntry(PDRIVER_OBJECT driver_object, PUNICODE_STRING registry_path) {
+  MpMutableCounters() = DriverCounters{};
   NDIS_MINIPORT_DRIVER_CHARACTERISTICS chars{};
   chars.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS;
   chars.Header.Revision = NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2;
@@ -242,8 +244,6 @@ NDIS_STATUS MpDriverEntry(const DriverConfig* config, PNDIS_HANDLE driver_handle
   chars.ResetHandlerEx = MPResetEx;
   chars.DevicePnPEventNotifyHandler = MPDevicePnPEventNotify;
   chars.ShutdownHandlerEx = MPShutdownEx;
-  return NdisMRegisterMiniportDriver(nullptr, nullptr, const_cast<DriverConfig*>(config), &chars,
-                                     driver_handle);
+  return NdisMRegisterMiniportDriver(driver_object, registry_path, nullptr, &chars,
+                                     &g_driver_handle);
 }
-
-}  // namespace nicsim::miniport

@@ -1,6 +1,7 @@
 // Register and I/O port access at every width (BAR0 decode to MMIO offsets).
 #include "driver/ndis/io_space.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -122,7 +123,7 @@ void IoSpace::write_io(const volatile void* address, unsigned bytes, ULONG value
     return;
   }
   // Any write that reaches the mask register's word (a byte of it included) changes the mask.
-  if (mask_offsets_.count(offset & ~3u) && core_.on_cpu()) {
+  if (is_mask_register(offset & ~3u) && core_.on_cpu()) {
     auto& scopes = core_.scopes();
     if (!scopes.empty()) scopes.back().mask_writes++;
     if (core_.cpu().irql() < sim::kFirstDeviceIrql && interrupts_.any_registered()) {
@@ -167,6 +168,12 @@ void IoSpace::deregister_io_port_range(UINT initial_port, UINT count, PVOID port
     std::fprintf(stderr,
                  "nicsim ndis: NdisMDeregisterIoPortRange of a range not registered at %s\n",
                  format_where(at).c_str());
+}
+
+bool IoSpace::is_mask_register(uint32_t offset) const {
+  const auto& described = resources_.interrupt_mask_offsets;
+  return mask_offsets_.count(offset) ||
+         std::find(described.begin(), described.end(), offset) != described.end();
 }
 
 void IoSpace::declare_mask_register(PULONG reg, const CallSite& at) {

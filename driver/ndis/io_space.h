@@ -60,6 +60,8 @@ class IoSpace {
     UINT count;
   };
   sim::MmioPort& mmio();
+  // Declared by the driver, or described by the device (resources).
+  bool is_mask_register(uint32_t offset) const;
 
   VerifierCore& core_;
   Interrupts& interrupts_;

@@ -45,6 +45,7 @@ Result run_bare(uint64_t cycles) {
 Result run_platform(uint64_t cycles, bool batching, bool monitors) {
   PlatformConfig config;
   config.batching = batching;
+  config.device = [] { return rtl::make_nic_device(); };
   Platform platform(config);
   if (monitors) platform.nic().add_standard_monitors(rtl::nic_device_description());
   Result r;

@@ -79,7 +79,9 @@ BenchResult run_platform(uint64_t cycles, const std::string& fst_path) {
   // sc_stop's "stopped by user" note would interleave with the table.
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO,
                                           sc_core::SC_DO_NOTHING);
-  Platform platform(PlatformConfig{});
+  PlatformConfig config;
+  config.device = [] { return rtl::make_nic_device(); };
+  Platform platform(config);
   std::unique_ptr<trace::TraceSession> session;
   if (!fst_path.empty()) {
     trace::TraceOptions options;

@@ -3,6 +3,7 @@
 #include <pcap/pcap.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -13,17 +14,39 @@
 namespace nicsim::cli {
 namespace {
 
-constexpr const char* kExamples = R"(
-Examples:
-  nicsim                                    default scenario (4 CPUs, 4 queues, MSI-X), seed 1
-  nicsim --scenario intx-shared --seed 7    one shared INTx line, another interleaving
-  nicsim --cpus 16 --queues 8 --packets 2000 --summary run.json
-  nicsim --driver-bug isr-takes-spin-lock   a known driver mistake; exits 1 with the violation
-  nicsim --pcap-in frames.pcap --pcap-out link.pcap
-  nicsim --list-scenarios | --list-driver-bugs
-
+// The footer of --help, with this design's names in the examples.
+std::string examples(const Design& design) {
+  const std::string& p = design.program;
+  const std::string second = design.scenarios.size() > 1 ? design.scenarios[1].name : "default";
+  std::string text = "\nExamples:\n";
+  text += "  " + p + "                          the default scenario (" +
+          design.scenarios.front().name + "), seed 1\n";
+  text += "  " + p + " --scenario " + second + " --seed 7   another scenario and interleaving\n";
+  text += "  " + p + " --cpus 16 --packets 2000 --summary run.json\n";
+  if (!design.driver_bugs.empty())
+    text += "  " + p + " --driver-bug " + design.driver_bugs.front().name +
+            "   a known driver mistake; exits 1 with the violation\n";
+  text += "  " + p + " --pcap-in frames.pcap --pcap-out link.pcap\n";
+  text += "  " + p + " --list-scenarios | --list-driver-bugs\n";
+  text += R"(
 Exit codes: 0 every check passed; 1 a violation, or a packet lost or corrupted;
             2 bad usage or input (the message names the bad value).)";
+  return text;
+}
+
+// An irq mode the device has: MSI-X needs a table, MSI one message.
+std::string check_irq_mode(const Design& design, IrqMode mode, const std::string& text) {
+  using Kind = sim::DeviceDescription::MessageKind;
+  const Kind kind = design.device.message_kind;
+  const std::string has = kind == Kind::kMsix ? "MSI-X" : "MSI";
+  const std::string use = kind == Kind::kMsix ? "msix" : "msi";
+  if ((mode == IrqMode::kMsix && kind != Kind::kMsix) ||
+      (mode == IrqMode::kMsi && kind != Kind::kMsi)) {
+    return "--irq-mode " + text + ": device " + design.device.name + " has " + has + " (use " +
+           use + " or intx)";
+  }
+  return "";
+}
 
 std::string check_pcap_in(const std::string& path) {
   if (!std::filesystem::exists(path)) return "--pcap-in " + path + ": no such file";
@@ -94,12 +117,14 @@ std::optional<uint64_t> parse_sim_time_ns(const std::string& text) {
   return value * scale;
 }
 
-std::string validate(const Options& options, RunConfig& out) {
-  const Scenario* scenario = find_scenario(options.scenario);
+std::string validate(const Design& design, const Options& options, RunConfig& out) {
+  const std::string wanted =
+      options.scenario.empty() ? design.scenarios.front().name : options.scenario;
+  const Scenario* scenario = find_scenario(design.scenarios, wanted);
   if (!scenario) {
     std::string names;
-    for (const auto& s : scenarios()) names += (names.empty() ? "" : ", ") + s.name;
-    return "--scenario " + options.scenario + ": unknown scenario (known: " + names + ")";
+    for (const auto& s : design.scenarios) names += (names.empty() ? "" : ", ") + s.name;
+    return "--scenario " + wanted + ": unknown scenario (known: " + names + ")";
   }
   out.scenario = *scenario;
   if (options.cpus) {
@@ -116,23 +141,30 @@ std::string validate(const Options& options, RunConfig& out) {
     out.scenario.queues = q;
   }
   if (options.irq_mode) {
-    if (*options.irq_mode == "msix") {
-      out.scenario.irq_mode = IrqMode::kMsix;
-    } else if (*options.irq_mode == "intx") {
-      out.scenario.irq_mode = IrqMode::kIntx;
-    } else {
-      return "--irq-mode " + *options.irq_mode + ": must be msix or intx";
-    }
+    const auto mode = parse_irq_mode(*options.irq_mode);
+    if (!mode) return "--irq-mode " + *options.irq_mode + ": must be msix, msi or intx";
+    out.scenario.irq_mode = *mode;
   }
+  const std::string mode_text =
+      options.irq_mode ? *options.irq_mode : std::string(to_string(out.scenario.irq_mode));
+  if (auto error = check_irq_mode(design, out.scenario.irq_mode, mode_text); !error.empty())
+    return error;
   if (options.packets) {
     if (*options.packets < 1 || *options.packets > 10'000'000) {
       return "--packets " + std::to_string(*options.packets) + ": must be 1..10000000";
     }
     out.scenario.packets = *options.packets;
   }
-  auto bug = miniport::find_driver_bug(options.driver_bug);
-  if (!bug) return "--driver-bug " + options.driver_bug + ": unknown (see --list-driver-bugs)";
-  out.driver_bug = *bug;
+  if (options.driver_bug != "none") {
+    const auto& bugs = design.driver_bugs;
+    const auto it = std::find_if(bugs.begin(), bugs.end(), [&](const DriverBugVariant& b) {
+      return b.name == options.driver_bug;
+    });
+    if (it == bugs.end())
+      return "--driver-bug " + options.driver_bug + ": unknown (see --list-driver-bugs)";
+    out.driver_bug = static_cast<unsigned>(it - bugs.begin()) + 1;
+    out.driver_bug_name = it->name;
+  }
   auto max_ns = parse_sim_time_ns(options.max_sim_time);
   if (!max_ns) {
     return "--max-sim-time " + options.max_sim_time + ": want a positive time like 10ms, 500us";
@@ -171,14 +203,18 @@ std::string validate(const Options& options, RunConfig& out) {
   return "";
 }
 
-ParseOutcome parse_command_line(int argc, const char* const* argv) {
+ParseOutcome parse_command_line(const Design& design, int argc, const char* const* argv) {
   Options options;
-  CLI::App app{"nicsim: a SystemVerilog NIC and its NDIS miniport on a simulated multi-CPU host"};
-  app.footer(kExamples);
+  CLI::App app{design.program + ": device " + design.device.name +
+                   " and its NDIS miniport on a simulated multi-CPU host (nicsim)",
+               design.program};
+  app.footer(examples(design));
   app.add_option("--scenario", options.scenario, "named scenario (see --list-scenarios)");
   app.add_option("--cpus", options.cpus, "simulated CPUs, 1..64 (overrides the scenario)");
-  app.add_option("--queues", options.queues, "queue pairs and MSI-X queue vectors: 1, 2, 4, 8");
-  app.add_option("--irq-mode", options.irq_mode, "msix (a vector per queue) or intx (shared line)");
+  app.add_option("--queues", options.queues,
+                 "queue pairs (the driver's *NumRssQueues) and MSI-X queue vectors: 1, 2, 4, 8");
+  app.add_option("--irq-mode", options.irq_mode,
+                 "msix (a vector per queue), msi (one message) or intx (shared line)");
   app.add_option("--packets", options.packets, "frames in both directions together");
   app.add_option("--seed", options.seed, "schedule and traffic seed; same seed, same run")
       ->check(
@@ -221,12 +257,12 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
     std::cout << app.help();
     return outcome;
   } catch (const CLI::ParseError& e) {
-    std::cerr << "nicsim: " << e.what() << "\n(see nicsim --help)\n";
+    std::cerr << design.program << ": " << e.what() << "\n(see " << design.program << " --help)\n";
     outcome.exit_code = 2;
     return outcome;
   }
   if (options.list_scenarios) {
-    for (const auto& s : scenarios()) {
+    for (const auto& s : design.scenarios) {
       std::printf("%-14s %2u cpus %u queues %-4s %5llu packets  %s\n", s.name.c_str(), s.cpus,
                   s.queues, std::string(to_string(s.irq_mode)).c_str(),
                   static_cast<unsigned long long>(s.packets), s.description.c_str());
@@ -234,15 +270,14 @@ ParseOutcome parse_command_line(int argc, const char* const* argv) {
     return outcome;
   }
   if (options.list_driver_bugs) {
-    for (const auto& bug : miniport::kDriverBugs) {
-      std::printf("%-30s %-26s %s\n", std::string(bug.name).c_str(), std::string(bug.rule).c_str(),
-                  std::string(bug.description).c_str());
+    for (const auto& bug : design.driver_bugs) {
+      std::printf("%-30s %-26s %s\n", bug.name.c_str(), bug.rule.c_str(), bug.description.c_str());
     }
     return outcome;
   }
   RunConfig run;
-  if (auto error = validate(options, run); !error.empty()) {
-    std::cerr << "nicsim: " << error << "\n";
+  if (auto error = validate(design, options, run); !error.empty()) {
+    std::cerr << design.program << ": " << error << "\n";
     outcome.exit_code = 2;
     return outcome;
   }

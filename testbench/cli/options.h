@@ -1,5 +1,6 @@
-// The nicsim command line: what the user asked for (Options) and its resolution against the
-// scenario table into one fully specified run (RunConfig). Parsing never runs a simulation.
+// The co-simulation command line: what the user asked for (Options) and its resolution against
+// the design's scenarios and bug variants into one fully specified run (RunConfig). Parsing never
+// runs a simulation.
 #pragma once
 
 #include <cstdint>
@@ -8,13 +9,13 @@
 #include <utility>
 #include <vector>
 
-#include "driver/miniport/mp_bugs.h"
+#include "testbench/cli/design.h"
 #include "testbench/cli/scenarios.h"
 
 namespace nicsim::cli {
 
 struct Options {
-  std::string scenario = "default";
+  std::string scenario;  // empty: the design's first
   std::optional<unsigned> cpus;
   std::optional<unsigned> queues;
   std::optional<std::string> irq_mode;
@@ -41,7 +42,8 @@ struct Options {
 struct RunConfig {
   Scenario scenario;  // with the command-line overrides applied
   uint64_t seed = 1;
-  miniport::DriverBug driver_bug = miniport::DriverBug::kNone;
+  unsigned driver_bug = 0;  // 0 none, i + 1 the design's driver_bugs[i] (NicsimDriverBug)
+  std::string driver_bug_name = "none";
   std::string pcap_in;
   std::string pcap_out;
   std::string summary_path;
@@ -63,7 +65,7 @@ struct ParseOutcome {
   int exit_code = 0;
 };
 
-ParseOutcome parse_command_line(int argc, const char* const* argv);
+ParseOutcome parse_command_line(const Design& design, int argc, const char* const* argv);
 
 // "10ms", "250us", "1s", "5000ns" or a bare number of ns; nullopt when malformed.
 std::optional<uint64_t> parse_sim_time_ns(const std::string& text);
@@ -75,6 +77,6 @@ std::string read_keyword_file(const std::string& path,
                               std::vector<std::pair<std::string, std::string>>& keywords);
 
 // Validation of resolved values; returns an error message naming the bad value, or "".
-std::string validate(const Options& options, RunConfig& out);
+std::string validate(const Design& design, const Options& options, RunConfig& out);
 
 }  // namespace nicsim::cli

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <deque>
@@ -11,10 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "driver/miniport/mp_driver.h"
 #include "driver/ndis/kernel.h"
-#include "nic_regs.h"
-#include "rtl/nic_device.h"
 #include "sim/link_partner.h"
 #include "sim/nic_domain.h"
 #include "sim/pcap_io.h"
@@ -29,7 +27,6 @@
 namespace nicsim::cli {
 namespace {
 
-constexpr unsigned kModelQueues = 8;                 // the Verilated NIC is built with NUM_QUEUES=8
 constexpr uint64_t kPollNs = 2'000;                  // testbench threads look around this often
 constexpr uint64_t kQuietNs = 300'000;               // no progress this long: the rest is lost
 constexpr unsigned kMaxOutstandingSends = 64;        // per sender thread
@@ -45,6 +42,7 @@ struct TxPacket {
 
 // Everything the testbench threads share during one run.
 struct Bench {
+  const Design& design;
   const RunConfig& config;
   sim::Platform& platform;
   ndis::Kernel& kernel;
@@ -273,7 +271,7 @@ void run_controller(Bench& bench) {
   }
   const uint64_t start = bench.platform.nic_cycle() + 10;
   for (const auto& frame : bench.rx_frames) bench.link.send(frame, false, start);
-  (void)bench.platform.mmio().read32(nic_regs::STATUS);  // wakes an idle clock domain
+  (void)bench.platform.mmio().read32(bench.design.device.id.offset);  // wakes an idle clock domain
 
   bench.send_chains = std::make_unique<SendChains>(bench.config.seed ^ 0x5E4Dull);
   bench.send_chains->open();
@@ -315,11 +313,8 @@ void run_controller(Bench& bench) {
   bench.return_deferred();
   if (lifecycle && !bench.platform.stopped()) check_and_reset(bench);
   bench.disconnect_sharer();
-  auto& mmio = bench.platform.mmio();
-  bench.nic_drops["runt"] = mmio.read32(nic_regs::STAT_RX_RUNT);
-  bench.nic_drops["oversize"] = mmio.read32(nic_regs::STAT_RX_OVERSIZE);
-  bench.nic_drops["bad"] = mmio.read32(nic_regs::STAT_RX_BAD);
-  bench.nic_drops["no_desc"] = mmio.read32(nic_regs::STAT_RX_NO_DESC);
+  for (const auto& counter : bench.design.device.drop_counters)
+    bench.nic_drops[counter.reason] = bench.platform.mmio().read32(counter.offset);
   bench.traffic_done = true;
 }
 
@@ -366,12 +361,12 @@ void report_scoreboard(Bench& bench, RunSummary& s, uint64_t not_completed) {
 
 }  // namespace
 
-RunSummary run_simulation(const RunConfig& config) {
+RunSummary run_simulation(const Design& design, const RunConfig& config) {
   const Scenario& sc = config.scenario;
   sim::PlatformConfig pc;
   pc.cpus = sc.cpus;
-  pc.queues = kModelQueues;
   pc.schedule.seed = config.seed;
+  pc.device = design.make_device;
   sim::Platform platform(pc);
   ndis::Kernel kernel(platform);
   HostStats host_stats(platform, sc.irq_mode == IrqMode::kIntx);
@@ -381,7 +376,7 @@ RunSummary run_simulation(const RunConfig& config) {
 
   // Hardware checks cycle by cycle; their violations join the summary like the driver's.
   // What the monitors and the NDIS layer's device probe know of the device.
-  const sim::DeviceDescription& device = rtl::nic_device_description();
+  const sim::DeviceDescription& device = design.device;
   if (config.monitors) platform.nic().add_standard_monitors(device);
   // The NIC's interrupt state for the NDIS layer's INTERRUPT_LOST and ISR_CLAIMED_NOT_OURS.
   DeviceIrqProbe irq_probe(
@@ -389,7 +384,7 @@ RunSummary run_simulation(const RunConfig& config) {
   platform.nic().add_monitor(&irq_probe);
   kernel.set_device_irq_probe([&irq_probe] { return irq_probe.state(); });
   sim::LinkPartner& link = platform.nic().link();
-  Bench bench{config, platform, kernel, link, std::mt19937_64(config.seed)};
+  Bench bench{design, config, platform, kernel, link, std::mt19937_64(config.seed)};
   const uint64_t rx_count = sc.packets * sc.rx_percent / 100;
   if (!config.pcap_in.empty()) {
     try {
@@ -403,10 +398,11 @@ RunSummary run_simulation(const RunConfig& config) {
   }
   bench.tx_frames = make_frames(sc.packets - std::min(sc.packets, rx_count), sc.min_frame,
                                 sc.max_frame, config.seed, 1);
+  const sim::FrameLimits limits = device.link.value_or(sim::FrameLimits{0, ~0u});
   for (const auto& frame : bench.rx_frames) {
-    if (frame.size() < nic_regs::kMinFrame) {
+    if (frame.size() < limits.min_frame) {
       ++bench.rx_expected_runt;
-    } else if (frame.size() > nic_regs::kMaxFrame) {
+    } else if (frame.size() > limits.max_frame) {
       ++bench.rx_expected_oversize;
     } else {
       bench.rx_board.expect(frame);
@@ -464,26 +460,35 @@ RunSummary run_simulation(const RunConfig& config) {
   };
   kernel.set_protocol(hooks);
 
-  // The resources PnP would assign: BAR0, and one MSI-X message per queue plus one for link and
-  // errors (queue q's on CPU q mod cpus, the last on CPU 0), or the shared INTx line.
+  // The resources PnP would assign: BAR0, and messages (one per queue plus one for link and
+  // errors, as many as the device has; queue q's on CPU q mod cpus, the rest on CPU 0), or the
+  // shared INTx line. The mask registers come from the description.
   ndis::AdapterResources resources;
-  if (sc.irq_mode == IrqMode::kMsix) {
-    for (unsigned q = 0; q < sc.queues; ++q) resources.message_cpus.push_back(q % sc.cpus);
-    resources.message_cpus.push_back(0);
+  if (sc.irq_mode != IrqMode::kIntx) {
+    const size_t messages = std::min<size_t>(sc.queues + 1, device.messages.size());
+    for (unsigned m = 0; m < messages; ++m)
+      resources.message_cpus.push_back(m < sc.queues ? m % sc.cpus : 0);
   }
+  resources.interrupt_mask_offsets = {device.mask_set, device.mask_clear};
   kernel.set_resources(resources);
-  // What NdisReadConfiguration answers: the scenario's settings as the reference driver's
-  // keywords, then the --config file, whose later duplicates win.
+  // What NdisReadConfiguration answers: the queue count as the standard *NumRssQueues, the
+  // scenario's keywords, the selected bug variant, then the --config file (later duplicates win).
   std::vector<std::pair<std::string, std::string>> keywords = {
-      {"*NumRssQueues", std::to_string(sc.queues)}, {"ItrCycles", std::to_string(sc.itr_cycles)}};
+      {"*NumRssQueues", std::to_string(sc.queues)}};
+  keywords.insert(keywords.end(), sc.keywords.begin(), sc.keywords.end());
+  if (config.driver_bug)
+    keywords.emplace_back("NicsimDriverBug", std::to_string(config.driver_bug));
   keywords.insert(keywords.end(), config.keywords.begin(), config.keywords.end());
   kernel.set_keywords(std::move(keywords));
 
-  miniport::DriverConfig driver_config;
-  driver_config.Bug = config.driver_bug;
-  NDIS_HANDLE driver_handle = nullptr;
-  if (miniport::MpDriverEntry(&driver_config, &driver_handle) != NDIS_STATUS_SUCCESS) {
-    throw std::runtime_error("the miniport failed to register with NDIS");
+  // The loader's call: no driver object, the service key as the registry path.
+  std::u16string service = u"\\Registry\\Machine\\System\\CurrentControlSet\\Services\\";
+  service.append(design.program.begin(), design.program.end());
+  UNICODE_STRING registry_path{static_cast<USHORT>(service.size() * sizeof(WCHAR)),
+                               static_cast<USHORT>(service.size() * sizeof(WCHAR)),
+                               reinterpret_cast<PWSTR>(service.data())};
+  if (const NTSTATUS status = design.driver_entry(nullptr, &registry_path); !NT_SUCCESS(status)) {
+    throw std::runtime_error("DriverEntry failed with " + status_text(status));
   }
 
   kernel.initialize_adapter(0, 0);
@@ -530,7 +535,7 @@ RunSummary run_simulation(const RunConfig& config) {
   s.queues = sc.queues;
   s.irq_mode = std::string(to_string(sc.irq_mode));
   s.monitors = config.monitors;
-  if (const auto* info = miniport::driver_bug_info(config.driver_bug)) s.driver_bug = info->name;
+  s.driver_bug = config.driver_bug_name;
   s.rx_sent = bench.rx_frames.size();
   s.rx_received = bench.rx_board.received();
   s.tx_sent = bench.tx_submitted;

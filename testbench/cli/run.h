@@ -1,9 +1,10 @@
-// One nicsim run: builds the platform, the NDIS kernel and the miniport, drives traffic both
-// ways, checks every frame, halts the adapter and returns the summary.
+// One run of a design: builds the platform around its device, the NDIS kernel and its driver,
+// drives traffic both ways, checks every frame, halts the adapter and returns the summary.
 #pragma once
 
 #include <stdexcept>
 
+#include "testbench/cli/design.h"
 #include "testbench/cli/options.h"
 #include "testbench/cli/summary.h"
 
@@ -15,6 +16,6 @@ struct InputError : std::runtime_error {
 };
 
 // Call once per process (SystemC elaborates once), from sc_main.
-RunSummary run_simulation(const RunConfig& config);
+RunSummary run_simulation(const Design& design, const RunConfig& config);
 
 }  // namespace nicsim::cli

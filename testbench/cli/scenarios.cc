@@ -1,79 +1,125 @@
 #include "testbench/cli/scenarios.h"
 
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <stdexcept>
+
 namespace nicsim::cli {
+namespace {
 
-std::string_view to_string(IrqMode mode) { return mode == IrqMode::kMsix ? "msix" : "intx"; }
-
-const std::vector<Scenario>& scenarios() {
-  static const std::vector<Scenario> table = [] {
-    std::vector<Scenario> list;
-    Scenario base;  // the default shape; the others change what they are about
-
-    Scenario s = base;
-    s.name = "default";
-    s.description = "4 CPUs, 4 queues, MSI-X, mixed frame sizes both ways";
-    list.push_back(s);
-
-    s = base;
-    s.name = "intx-shared";
-    s.description = "one shared level INTx line (a second device on it), DPCs targeted by cause";
-    s.irq_mode = IrqMode::kIntx;
-    s.shared_line_sharer = true;
-    list.push_back(s);
-
-    s = base;
-    s.name = "single-cpu";
-    s.description = "1 CPU, 1 queue: ISR, DPC and senders all preempt each other on one CPU";
-    s.cpus = 1;
-    s.queues = 1;
-    s.packets = 200;
-    list.push_back(s);
-
-    s = base;
-    s.name = "many-cpus";
-    s.description = "16 CPUs, 8 queues, MSI-X: senders on every CPU";
-    s.cpus = 16;
-    s.queues = 8;
-    s.packets = 600;
-    list.push_back(s);
-
-    s = base;
-    s.name = "burst";
-    s.description = "back-to-back frames and long send chains: rings fill, receive may drop";
-    s.rx_gap_cycles = 0;
-    s.tx_burst = 48;
-    s.tx_gap_ns = 200;
-    list.push_back(s);
-
-    s = base;
-    s.name = "small-frames";
-    s.description = "minimum-size 60-byte frames at a high rate";
-    s.min_frame = 60;
-    s.max_frame = 60;
-    s.packets = 800;
-    s.rx_gap_cycles = 20;
-    s.tx_gap_ns = 500;
-    list.push_back(s);
-
-    s = base;
-    s.name = "throttled";
-    s.description = "interrupt throttling: at most one interrupt per vector every 2000 cycles";
-    s.itr_cycles = 2000;
-    s.rx_gap_cycles = 50;
-    list.push_back(s);
-
-    s = base;
-    s.name = "lifecycle";
-    s.description = "OID queries, a pause and restart in mid-traffic, check-for-hang and a reset";
-    s.lifecycle = true;
-    list.push_back(s);
-    return list;
-  }();
-  return table;
+[[noreturn]] void fail(const std::string& key, const nlohmann::json& value,
+                       const std::string& why) {
+  throw std::invalid_argument(key + ": " + value.dump() + " " + why);
 }
 
-const Scenario* find_scenario(std::string_view name) {
-  for (const auto& scenario : scenarios()) {
+template <typename T>
+T number(const std::string& key, const nlohmann::json& value, T low, T high) {
+  if (!value.is_number_unsigned() || value.get<uint64_t>() < low || value.get<uint64_t>() > high)
+    fail(key, value, "is not a number in " + std::to_string(low) + ".." + std::to_string(high));
+  return static_cast<T>(value.get<uint64_t>());
+}
+
+bool boolean(const std::string& key, const nlohmann::json& value) {
+  if (!value.is_boolean()) fail(key, value, "is not true or false");
+  return value.get<bool>();
+}
+
+std::string text(const std::string& key, const nlohmann::json& value) {
+  if (!value.is_string()) fail(key, value, "is not a string");
+  return value.get<std::string>();
+}
+
+Scenario parse_scenario(const std::string& where, const nlohmann::json& node) {
+  if (!node.is_object()) fail(where, node, "is not an object");
+  if (!node.contains("name")) fail(where, node, "lacks the required key \"name\"");
+  Scenario s;
+  constexpr unsigned kMaxUnsigned = std::numeric_limits<unsigned>::max();
+  for (const auto& [name, value] : node.items()) {
+    const std::string key = where + "." + name;
+    if (name == "name") {
+      s.name = text(key, value);
+      if (s.name.empty()) fail(key, value, "is empty");
+    } else if (name == "description") {
+      s.description = text(key, value);
+    } else if (name == "cpus") {
+      s.cpus = number(key, value, 1u, 64u);
+    } else if (name == "queues") {
+      s.queues = number(key, value, 1u, 8u);
+    } else if (name == "irq_mode") {
+      const auto mode = parse_irq_mode(text(key, value));
+      if (!mode) fail(key, value, "is not msix, msi or intx");
+      s.irq_mode = *mode;
+    } else if (name == "packets") {
+      s.packets = number<uint64_t>(key, value, 1, 10'000'000);
+    } else if (name == "rx_percent") {
+      s.rx_percent = number(key, value, 0u, 100u);
+    } else if (name == "min_frame") {
+      s.min_frame = number(key, value, 14u, 65535u);
+    } else if (name == "max_frame") {
+      s.max_frame = number(key, value, 14u, 65535u);
+    } else if (name == "rx_gap_cycles") {
+      s.rx_gap_cycles = number(key, value, 0u, kMaxUnsigned);
+    } else if (name == "tx_burst") {
+      s.tx_burst = number(key, value, 1u, 1024u);
+    } else if (name == "tx_gap_ns") {
+      s.tx_gap_ns = number<uint64_t>(key, value, 0, 1'000'000'000);
+    } else if (name == "shared_line_sharer") {
+      s.shared_line_sharer = boolean(key, value);
+    } else if (name == "lifecycle") {
+      s.lifecycle = boolean(key, value);
+    } else if (name == "keywords") {
+      if (!value.is_object()) fail(key, value, "is not an object of keyword: value");
+      for (const auto& [keyword, setting] : value.items())
+        s.keywords.emplace_back(keyword, text(key + "." + keyword, setting));
+    } else {
+      fail(key, value, "is not a scenario key");
+    }
+  }
+  if (s.min_frame > s.max_frame) fail(where, node, "has min_frame above max_frame");
+  return s;
+}
+
+}  // namespace
+
+std::string_view to_string(IrqMode mode) {
+  switch (mode) {
+    case IrqMode::kMsix:
+      return "msix";
+    case IrqMode::kMsi:
+      return "msi";
+    case IrqMode::kIntx:
+      return "intx";
+  }
+  return "?";
+}
+
+std::optional<IrqMode> parse_irq_mode(std::string_view text) {
+  for (IrqMode mode : {IrqMode::kMsix, IrqMode::kMsi, IrqMode::kIntx}) {
+    if (to_string(mode) == text) return mode;
+  }
+  return std::nullopt;
+}
+
+std::vector<Scenario> parse_scenarios(const nlohmann::json& document) {
+  if (!document.is_object() || !document.contains("scenarios"))
+    fail("scenarios", document.is_object() ? nlohmann::json("(absent)") : document,
+         "is required: a list of scenarios");
+  const auto& list = document.at("scenarios");
+  if (!list.is_array() || list.empty()) fail("scenarios", list, "is not a non-empty list");
+  std::vector<Scenario> out;
+  std::set<std::string> names;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const std::string where = "scenarios[" + std::to_string(i) + "]";
+    out.push_back(parse_scenario(where, list[i]));
+    if (!names.insert(out.back().name).second)
+      fail(where + ".name", out.back().name, "names a second scenario");
+  }
+  return out;
+}
+
+const Scenario* find_scenario(const std::vector<Scenario>& scenarios, std::string_view name) {
+  for (const auto& scenario : scenarios) {
     if (scenario.name == name) return &scenario;
   }
   return nullptr;

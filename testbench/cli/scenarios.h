@@ -1,16 +1,23 @@
-// Named scenarios of the nicsim command: a platform shape plus a traffic shape. Command-line
-// flags override the platform fields (--cpus, --queues, --irq-mode, --packets).
+// Scenarios of a co-simulation: a platform shape plus a traffic shape. The design registers its
+// own (a scenarios JSON file, see nicsim_add_cosim); command-line flags override the platform
+// fields (--cpus, --queues, --irq-mode, --packets).
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace nicsim::cli {
 
-enum class IrqMode { kMsix, kIntx };
+// msix: a message per queue plus one (as many as the device has); msi: the device's one message;
+// intx: the level line.
+enum class IrqMode { kMsix, kMsi, kIntx };
 std::string_view to_string(IrqMode mode);
+std::optional<IrqMode> parse_irq_mode(std::string_view text);
 
 struct Scenario {
   std::string name;
@@ -25,13 +32,16 @@ struct Scenario {
   unsigned rx_gap_cycles = 200;     // link partner inter-frame gap
   unsigned tx_burst = 16;           // NBLs per MiniportSendNetBufferLists call, at most
   uint64_t tx_gap_ns = 2000;        // pause of a sender thread between two calls
-  unsigned itr_cycles = 0;          // interrupt throttle per vector (0 = none)
   bool shared_line_sharer = false;  // INTx: a second device shares the line
   bool lifecycle = false;  // OIDs, a pause and restart in mid-traffic, check-for-hang, a reset
+  // Registry keywords for the driver (NdisReadConfiguration), before --config's.
+  std::vector<std::pair<std::string, std::string>> keywords;
 };
 
-const std::vector<Scenario>& scenarios();
+// {"scenarios": [{"name": ..., <any Scenario field>...}, ...]}: every field but the name is
+// optional. Throws std::invalid_argument naming the key and the value.
+std::vector<Scenario> parse_scenarios(const nlohmann::json& document);
 // nullptr when no scenario has that name.
-const Scenario* find_scenario(std::string_view name);
+const Scenario* find_scenario(const std::vector<Scenario>& scenarios, std::string_view name);
 
 }  // namespace nicsim::cli

@@ -12,40 +12,41 @@ namespace {
 
 constexpr int kMaxSeeds = 10;
 
-class DriverBugCaught : public ::testing::TestWithParam<miniport::DriverBugInfo> {};
+class DriverBugCaught : public ::testing::TestWithParam<NICSIM_DRIVER_BUG> {};
 
 TEST_P(DriverBugCaught, WithItsRuleWithinTenSeeds) {
   const auto& bug = GetParam();
   std::string tried;
   for (int seed = 1; seed <= kMaxSeeds; ++seed) {
-    const auto run = run_nicsim({"--driver-bug", std::string(bug.name), "--seed",
-                                 std::to_string(seed), "--packets", "200", "-q"});
+    const auto run = run_nicsim(
+        {"--driver-bug", bug.Name, "--seed", std::to_string(seed), "--packets", "200", "-q"});
     ASSERT_TRUE(run.summary.is_object()) << run.output;
-    if (run.has_rule(std::string(bug.rule))) {
+    if (run.has_rule(bug.Rule)) {
       EXPECT_EQ(run.exit_code, 1);
       return;
     }
     tried += "seed " + std::to_string(seed) + ": " + run.violations_text() + "\n";
   }
-  FAIL() << bug.name << " not caught as " << bug.rule << " in " << kMaxSeeds << " seeds\n" << tried;
+  FAIL() << bug.Name << " not caught as " << bug.Rule << " in " << kMaxSeeds << " seeds\n" << tried;
 }
 
-std::string Name(const ::testing::TestParamInfo<miniport::DriverBugInfo>& info) {
-  std::string name(info.param.name);
+std::string Name(const ::testing::TestParamInfo<NICSIM_DRIVER_BUG>& info) {
+  std::string name(info.param.Name);
   for (char& c : name) {
     if (c == '-') c = '_';
   }
   return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(Variants, DriverBugCaught, ::testing::ValuesIn(miniport::kDriverBugs),
+INSTANTIATE_TEST_SUITE_P(Variants, DriverBugCaught, ::testing::ValuesIn(miniport::DriverBugTable()),
                          Name);
 
 TEST(DriverBugList, AtLeastTwentyVariantsEachWithARule) {
-  EXPECT_GE(miniport::kDriverBugs.size(), 20u);
-  for (const auto& bug : miniport::kDriverBugs) {
-    EXPECT_FALSE(bug.rule.empty()) << bug.name;
-    EXPECT_EQ(miniport::find_driver_bug(bug.name), bug.bug) << bug.name;
+  const auto table = miniport::DriverBugTable();
+  EXPECT_GE(table.size(), 20u);
+  for (const auto& bug : table) {
+    EXPECT_NE(std::string(bug.Rule), "") << bug.Name;
+    EXPECT_NE(std::string(bug.Description), "") << bug.Name;
   }
 }
 

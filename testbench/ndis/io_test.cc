@@ -255,6 +255,7 @@ struct WriteChannel : sim::CycleMonitor {
 TEST(RegisterLanesRtl, ByteAndHalfwordWritesChangeOnlyTheirLanesOfTheNic) {
   sim::PlatformConfig config;
   config.cpus = 1;
+  config.device = [] { return rtl::make_nic_device(); };
   sim::Platform platform(config);
   Kernel kernel(platform);
   platform.nic().add_standard_monitors(rtl::nic_device_description());

@@ -24,7 +24,6 @@ namespace nicsim::ndis::testing {
 inline sim::PlatformConfig host_only(unsigned cpus) {
   sim::PlatformConfig config;
   config.cpus = cpus;
-  config.with_nic = false;
   config.schedule.jitter_percent = 0;
   config.schedule.priority_change_points = 0;
   return config;

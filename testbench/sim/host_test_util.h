@@ -20,7 +20,6 @@ namespace nicsim::sim::testing {
 inline PlatformConfig host_only(unsigned cpus) {
   PlatformConfig config;
   config.cpus = cpus;
-  config.with_nic = false;
   config.schedule.jitter_percent = 0;
   config.schedule.priority_change_points = 0;
   return config;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "nic_regs.h"
+#include "rtl/nic_device.h"
 #include "sim/cpu_model.h"
 #include "testbench/sim/host_test_util.h"
 
@@ -100,6 +101,7 @@ TEST(Platform, NicCycleCountsEdgesAtHalfNanosecondOffsets) {
 TEST(Platform, WithNicReadsTheIdRegisterThroughMmio) {
   PlatformConfig config;
   config.cpus = 2;
+  config.device = [] { return rtl::make_nic_device(); };
   Platform platform(config);
   ASSERT_TRUE(platform.has_nic());
   uint32_t id = 0;

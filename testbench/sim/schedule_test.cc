@@ -19,7 +19,6 @@ using testing::run_in_child;
 std::string contended_run(uint64_t seed) {
   PlatformConfig config;
   config.cpus = 4;
-  config.with_nic = false;
   config.schedule.seed = seed;
   Platform platform(config);
   bool locked = false;

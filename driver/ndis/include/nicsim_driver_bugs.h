@@ -19,8 +19,9 @@ typedef struct _NICSIM_DRIVER_BUG {
 
 extern const NICSIM_DRIVER_BUG NicsimDriverBugs[];
 
-/* The keyword naming the selected variant: NDIS_STRING keyword = NDIS_STRING_CONST("NicsimDriverBug"). */
-#define NICSIM_DRIVER_BUG_KEYWORD "NicsimDriverBug"
+/* The keyword naming the selected variant, a UTF-16 literal:
+ *   NDIS_STRING keyword = RTL_CONSTANT_STRING(NICSIM_DRIVER_BUG_KEYWORD); */
+#define NICSIM_DRIVER_BUG_KEYWORD u"NicsimDriverBug"
 
 #ifdef __cplusplus
 }
