@@ -49,7 +49,7 @@ static NDIS_STATUS SnReadConfiguration(PSN_ADAPTER Adapter) {
   NDIS_CONFIGURATION_OBJECT object;
   NDIS_HANDLE config = NULL;
   NDIS_STRING rss_queues = NDIS_STRING_CONST("*NumRssQueues");
-  NDIS_STRING bug = NDIS_STRING_CONST("NicsimDriverBug") /* NICSIM_DRIVER_BUG_KEYWORD */;
+  NDIS_STRING bug = RTL_CONSTANT_STRING(NICSIM_DRIVER_BUG_KEYWORD);
   NDIS_STATUS status;
   ULONG selected;
 
@@ -67,7 +67,11 @@ static NDIS_STATUS SnReadConfiguration(PSN_ADAPTER Adapter) {
   return NDIS_STATUS_SUCCESS;
 }
 
-/* BAR0 is the first memory range. The interrupt descriptor says message (MSI) or line. */
+/* The register file reaches to the last statistics counter. */
+#define SN_BAR0_MIN_BYTES (SIMPLE_NIC_REG_ROC + sizeof(ULONG))
+
+/* BAR0 is the first memory range, and must hold every register. The interrupt descriptor says
+ * message (MSI) or line. */
 static BOOLEAN SnReadResources(PSN_ADAPTER Adapter, PNDIS_RESOURCE_LIST Resources) {
   BOOLEAN have_bar0 = FALSE;
   BOOLEAN have_interrupt = FALSE;
@@ -84,7 +88,7 @@ static BOOLEAN SnReadResources(PSN_ADAPTER Adapter, PNDIS_RESOURCE_LIST Resource
       have_interrupt = TRUE;
     }
   }
-  return have_bar0 && have_interrupt;
+  return have_bar0 && have_interrupt && Adapter->Bar0Length >= SN_BAR0_MIN_BYTES;
 }
 
 /* Runs at PASSIVE_LEVEL (initialize): registration, then general attributes. */
