@@ -132,8 +132,9 @@ module simple_nic_rx_fifo
 `ifndef SYNTHESIS
   a_pop: assert property (@(posedge clk) disable iff (rst) frame_pop |-> !meta_empty)
   else $error("RX frame list underflow");
+  // The fill level is the 13-bit difference (wr and rd wrap); widened first, it would not wrap.
   a_overflow: assert property (@(posedge clk) disable iff (rst)
-                               accept |-> 14'(s_q.wr - s_q.rd) + 14'(take) <= 14'(Bytes))
+                               accept |-> 14'(13'(s_q.wr - s_q.rd)) + 14'(take) <= 14'(Bytes))
   else $error("RX byte buffer overflow");
   a_keep: assert property (@(posedge clk) disable iff (rst)
                            s_axis_rx_tvalid |-> s_axis_rx_tkeep inside {4'h1, 4'h3, 4'h7, 4'hF}
