@@ -316,13 +316,12 @@ VOID SnSendNetBufferLists(NDIS_HANDLE MiniportAdapterContext, PNET_BUFFER_LIST N
     }
     adapter->TxWaitTail = accepted.Tail;
   }
-  if (adapter->TxFreeDescriptors < SN_TX_MAX_FRAGMENTS &&
-      SnHasBug(adapter, SN_BUG_SEND_ERROR_PATH_NO_RELEASE)) {
-    /* The mistake: "ring full, the DPC posts them later" leaves with SendLock held. */
-    return;
-  }
   if (SnPostWaiting(adapter, &done)) {
     SnWriteRegister(adapter, SIMPLE_NIC_REG_TDT, adapter->TxNextToUse);
+  }
+  if (adapter->TxWaitNextNb && SnHasBug(adapter, SN_BUG_SEND_ERROR_PATH_NO_RELEASE)) {
+    /* The mistake: "ring full, the DPC posts the rest" leaves with SendLock held. */
+    return;
   }
   if (dispatch) {
     NdisDprReleaseSpinLock(&adapter->SendLock);
