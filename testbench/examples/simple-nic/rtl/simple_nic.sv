@@ -100,7 +100,7 @@ module simple_nic
   logic done_tag_valid, dma_err, writes_idle;
 
   // RX
-  logic frame_valid, frame_bad, frame_long, frame_pop, rx_bad, rx_long;
+  logic frame_valid, frame_bad, frame_long, frame_pop, rx_bad, rx_long, rx_runt;
   logic [10:0] frame_len;
   logic [11:0] frame_start, peek_at;
   logic [127:0] peek_data;
@@ -164,7 +164,7 @@ module simple_nic
       .rx_head_advance(rx_head_advance),
       .tx_head_advance(tx_head_advance),
       .cause_set(cause_set),
-      .stat_inc({rx_long, tx_sent, rx_received, rx_missed, rx_bad}),
+      .stat_inc({rx_runt, rx_long, tx_sent, rx_received, rx_missed, rx_bad}),
       .idle(csr_idle)
   );
 
@@ -293,6 +293,7 @@ module simple_nic
       .peek_data(peek_data),
       .bad_frame(rx_bad),
       .long_frame(rx_long),
+      .runt_frame(rx_runt),
       .idle(rx_fifo_idle)
   );
 

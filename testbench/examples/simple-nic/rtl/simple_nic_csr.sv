@@ -53,17 +53,18 @@ module simple_nic_csr
     input wire                  rx_head_advance,
     input wire                  tx_head_advance,
     input wire [CAUSE_BITS-1:0] cause_set,  // hardware events, ICR layout
-    // Statistics increments, in the order CRCERRS, MPC, GPRC, GPTC, ROC
-    input wire [4:0] stat_inc,
+    // Statistics increments, in the order CRCERRS, MPC, GPRC, GPTC, ROC, RUC
+    input wire [5:0] stat_inc,
     output logic idle  // the next edge changes nothing here
 );
-  localparam int NumStats = 5;
+  localparam int NumStats = 6;
   localparam logic [15:0] StatAddr[NumStats] = '{
       ADDR_CRCERRS,
       ADDR_MPC,
       ADDR_GPRC,
       ADDR_GPTC,
-      ADDR_ROC
+      ADDR_ROC,
+      ADDR_RUC
   };
   localparam logic [1:0] RespOkay = 2'b00;
   localparam int DescShift = $clog2(DESC_BYTES);  // ring lengths are bytes, heads descriptors

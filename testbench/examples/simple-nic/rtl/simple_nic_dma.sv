@@ -95,6 +95,9 @@ module simple_nic_dma #(
   // Per burst in flight: whether it is its job's last, and the job's tag.
   logic [MAX_BURSTS-1:0][TAG_BITS:0] burst_tag_q;
   logic burst_push;
+  // The entry after the last burst in flight. Its own OW-bit signal, so the sum wraps: as an
+  // index expression it was not truncated, and a push past the last entry was lost with its tag.
+  logic [OW-1:0] b_wr;
 
   logic [CLIENTS-1:0] grant;
   logic take;
@@ -122,6 +125,7 @@ module simple_nic_dma #(
                         (!s_q.fence || s_q.outstanding == '0);
   assign b_take = m_axi_bvalid && s_q.outstanding != '0;
   assign b_head = burst_tag_q[s_q.b_rd];
+  assign b_wr = s_q.b_rd + OW'(s_q.outstanding);
 
   assign m_axi_awaddr = s_q.addr;
   assign m_axi_araddr = s_q.addr;
@@ -217,7 +221,7 @@ module simple_nic_dma #(
 
   always_ff @(posedge clk) begin
     if (burst_push) begin
-      burst_tag_q[s_q.b_rd + OW'(s_q.outstanding)] <= {s_q.beats_left == 13'(burst_beats), s_q.tag};
+      burst_tag_q[b_wr] <= {s_q.beats_left == 13'(burst_beats), s_q.tag};
     end
     if (rst) begin
       s_q <= '0;

@@ -1,9 +1,10 @@
 // simple_nic_rx_fifo: stores received frames (4 KiB of bytes) until the RX engine moves them.
 `default_nettype none
 
-// Store and forward, so the write-back knows the length before the data goes out. Every frame is
-// kept, bad ones too (the engine reports them in ERRORS): tuser marks it bad; bytes past 1518 are
-// counted but not stored, and mark it long. The link is held off (tready low) only while fewer
+// Store and forward, so the write-back knows the length before the data goes out. Every frame of
+// MIN_FRAME bytes or more is kept, bad ones too (the engine reports them in ERRORS): tuser marks it
+// bad; bytes past 1518 are counted but not stored, and mark it long. A shorter frame (a runt) is
+// dropped at its last beat and counted (RUC), as the e1000 does. The link is held off (tready low) only while fewer
 // than 4 bytes are free or the frame list is full. tkeep is expected contiguous from bit 0.
 module simple_nic_rx_fifo
   import simple_nic_regs_pkg::*;
@@ -31,11 +32,13 @@ module simple_nic_rx_fifo
 
     output logic bad_frame,   // a frame with tuser ended (CRCERRS++)
     output logic long_frame,  // a frame longer than MAX_FRAME ended (ROC++)
+    output logic runt_frame,  // a frame shorter than MIN_FRAME ended and was dropped (RUC++)
     output logic idle   // the next edge changes nothing here
 );
   localparam int Bytes = 4096;
   localparam int Frames = 8;
   localparam logic [10:0] MaxFrame = 11'(MAX_FRAME);
+  localparam logic [10:0] MinFrame = 11'(MIN_FRAME);
 
   typedef struct packed {
     logic [12:0] wr;  // next byte to store, with a wrap bit
@@ -58,13 +61,16 @@ module simple_nic_rx_fifo
   meta_t meta_q[Frames];
   logic [3:0] lane_we;
   logic [2:0] kept, room, take;
-  logic accept, meta_full, meta_empty, push;
+  logic accept, meta_full, meta_empty, ends, runt, push;
 
   assign meta_empty = s_q.meta_wr == s_q.meta_rd;
   assign meta_full = s_q.meta_wr == {~s_q.meta_rd[3], s_q.meta_rd[2:0]};
   assign s_axis_rx_tready = !meta_full && 13'(s_q.wr - s_q.rd) <= 13'(Bytes - 4);
   assign accept = s_axis_rx_tvalid && s_axis_rx_tready;
-  assign push = accept && s_axis_rx_tlast;
+  assign ends = accept && s_axis_rx_tlast;
+  // A frame too long is never a runt: stored saturates at MAX_FRAME.
+  assign runt = ends && s_q.stored + 11'(take) < MinFrame;
+  assign push = ends && !runt;
 
   always_comb begin
     logic [10:0] left;
@@ -85,7 +91,8 @@ module simple_nic_rx_fifo
       if (s_axis_rx_tlast) begin
         s_d.stored = '0;
         s_d.too_long = 1'b0;
-        s_d.meta_wr = s_q.meta_wr + 4'd1;
+        if (runt) s_d.wr = s_q.wr - 13'(s_q.stored);  // forget its bytes
+        else s_d.meta_wr = s_q.meta_wr + 4'd1;
       end
     end
     if (frame_pop) begin
@@ -96,6 +103,7 @@ module simple_nic_rx_fifo
 
   assign bad_frame = push && s_axis_rx_tuser;
   assign long_frame = push && (s_q.too_long || kept > room);
+  assign runt_frame = runt;
   assign frame_valid = !meta_empty;
   assign frame_len = meta_q[s_q.meta_rd[2:0]].len;
   assign frame_bad = meta_q[s_q.meta_rd[2:0]].bad;
@@ -124,8 +132,9 @@ module simple_nic_rx_fifo
 `ifndef SYNTHESIS
   a_pop: assert property (@(posedge clk) disable iff (rst) frame_pop |-> !meta_empty)
   else $error("RX frame list underflow");
+  // The fill level is the 13-bit difference (wr and rd wrap); widened first, it would not wrap.
   a_overflow: assert property (@(posedge clk) disable iff (rst)
-                               accept |-> 14'(s_q.wr - s_q.rd) + 14'(take) <= 14'(Bytes))
+                               accept |-> 14'(13'(s_q.wr - s_q.rd)) + 14'(take) <= 14'(Bytes))
   else $error("RX byte buffer overflow");
   a_keep: assert property (@(posedge clk) disable iff (rst)
                            s_axis_rx_tvalid |-> s_axis_rx_tkeep inside {4'h1, 4'h3, 4'h7, 4'hF}
