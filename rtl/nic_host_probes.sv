@@ -13,18 +13,21 @@ module nic_host_probes #(
     input wire [MAX_LOCKS*8-1:0] host_lock_owner,  // per lock: owner cpu+1 (0 free)
     input wire host_violation  // pulses at each violation
 );
-  // Probes only feed the wave: nothing reads them, so keep them public for the tracer.
+  // Probes only feed the wave. Not public: the tracer then dumps them as slices of the inputs,
+  // where public wires were recomputed on every eval even with waves off.
+  /* verilator lint_off UNUSEDSIGNAL */  // read by the tracer only
   for (genvar i = 0; i < MAX_CPUS; i++) begin : cpu
-    wire [7:0] irql  /* verilator public */ = host_cpu_irql[i*8+:8];
-    wire [2:0] \context  /* verilator public */ = host_cpu_context[i*3+:3];
-    wire [7:0] lock_held  /* verilator public */ = host_cpu_lock_held[i*8+:8];
-    wire [7:0] lock_spin  /* verilator public */ = host_cpu_lock_spin[i*8+:8];
-    wire [7:0] dpc_depth  /* verilator public */ = host_cpu_dpc_depth[i*8+:8];
+    wire [7:0] irql = host_cpu_irql[i*8+:8];
+    wire [2:0] \context = host_cpu_context[i*3+:3];
+    wire [7:0] lock_held = host_cpu_lock_held[i*8+:8];
+    wire [7:0] lock_spin = host_cpu_lock_spin[i*8+:8];
+    wire [7:0] dpc_depth = host_cpu_dpc_depth[i*8+:8];
   end
   for (genvar j = 0; j < MAX_LOCKS; j++) begin : lock
-    wire [7:0] owner  /* verilator public */ = host_lock_owner[j*8+:8];
+    wire [7:0] owner = host_lock_owner[j*8+:8];
   end
-  wire violation  /* verilator public */ = host_violation;
+  wire violation = host_violation;
+  /* verilator lint_on UNUSEDSIGNAL */
 endmodule
 
 `default_nettype wire

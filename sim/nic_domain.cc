@@ -20,11 +20,24 @@ constexpr uint64_t kPsPerNs = 1000;
 
 uint64_t ceil_to_ns(uint64_t ps) { return (ps + kPsPerNs - 1) / kPsPerNs * kPsPerNs; }
 
+// The resolution is 1 ps (checked at construction): a value is a count of ps, with no conversion
+// through double on every wait.
+sc_core::sc_time ps(uint64_t value) { return sc_core::sc_time::from_value(value); }
+
 void wait_until_ps(uint64_t time_ps) {
   const uint64_t now = sc_core::sc_time_stamp().value();
-  if (time_ps > now)
-    sc_core::wait(sc_core::sc_time(static_cast<double>(time_ps - now), sc_core::SC_PS));
+  if (time_ps > now) sc_core::wait(ps(time_ps - now));
 }
+
+// Decodes the pins into the shared InterruptView, ahead of the monitors that read it.
+class InterruptViewUpdate final : public CycleMonitor {
+ public:
+  explicit InterruptViewUpdate(InterruptView& view) : view_(view) {}
+  void on_cycle(uint64_t cycle, const DevicePorts& ports) override { view_.on_cycle(cycle, ports); }
+
+ private:
+  InterruptView& view_;
+};
 
 }  // namespace
 
@@ -64,19 +77,29 @@ LinkPartner& NicDomain::link() { return *link_; }
 void NicDomain::add_standard_monitors(const DeviceDescription& description,
                                       uint64_t liveness_bound_cycles) {
   const MonitorReport report = monitor_reporter();
-  description_ = description;  // the interrupt monitors keep a reference
   const DeviceShape& shape = device_->shape();
-  owned_monitors_.push_back(std::make_unique<Axi4LiteProtocol>(report));
-  owned_monitors_.push_back(std::make_unique<Axi4Protocol>(report, shape));
-  owned_monitors_.push_back(std::make_unique<AxiStreamProtocol>(report, shape));
-  owned_monitors_.push_back(std::make_unique<IrqBeforeData>(report));
+  const auto own = [this](std::unique_ptr<CycleMonitor> monitor) {
+    add_monitor(monitor.get());
+    owned_monitors_.push_back(std::move(monitor));
+  };
+  own(std::make_unique<Axi4LiteProtocol>(report));
+  own(std::make_unique<Axi4Protocol>(report, shape));
+  own(std::make_unique<AxiStreamProtocol>(report, shape));
+  own(std::make_unique<IrqBeforeData>(report));
+  const InterruptView& view = shared_interrupt_view(description);
   // Spacing is checked only where the device declares a throttle.
-  if (!description_->throttle.empty()) {
-    owned_monitors_.push_back(std::make_unique<ThrottleSpacing>(report, *description_));
+  if (!description_->throttle.empty()) own(std::make_unique<ThrottleSpacing>(report, view));
+  own(std::make_unique<InterruptLiveness>(report, view, liveness_bound_cycles));
+}
+
+const InterruptView& NicDomain::shared_interrupt_view(const DeviceDescription& description) {
+  if (!shared_view_) {
+    description_ = description;  // the view keeps a reference
+    shared_view_ = std::make_unique<InterruptView>(*description_);
+    owned_monitors_.push_back(std::make_unique<InterruptViewUpdate>(*shared_view_));
+    add_monitor(owned_monitors_.back().get());
   }
-  owned_monitors_.push_back(
-      std::make_unique<InterruptLiveness>(report, *description_, liveness_bound_cycles));
-  for (auto& monitor : owned_monitors_) add_monitor(monitor.get());
+  return *shared_view_;
 }
 
 MonitorReport NicDomain::monitor_reporter() {
@@ -128,9 +151,7 @@ void NicDomain::clock_thread() {
       if (due == std::numeric_limits<uint64_t>::max()) {
         sc_core::wait(bridge_->request_event());
       } else {
-        sc_core::wait(
-            sc_core::sc_time(static_cast<double>(edge_time_ps(due) - now), sc_core::SC_PS),
-            bridge_->request_event());
+        sc_core::wait(ps(edge_time_ps(due) - now), bridge_->request_event());
       }
       const uint64_t woke = sc_core::sc_time_stamp().value();
       const uint64_t next = timing_.first_edge_from(woke);

@@ -31,6 +31,7 @@
 #include "sim/interrupt_controller.h"
 #include "sim/mmio.h"
 #include "sim/monitors/cycle_monitor.h"
+#include "sim/monitors/interrupt_view.h"
 #include "sim/violation.h"
 
 namespace nicsim::sim {
@@ -85,6 +86,10 @@ class NicDomain : public sc_core::sc_module {
   // THROTTLE_SPACING only where description declares a throttle. Call once.
   void add_standard_monitors(const DeviceDescription& description,
                              uint64_t liveness_bound_cycles = 2000);
+  // One InterruptView of the device's pins for every monitor that reads one, updated once per
+  // edge before the monitors added after the first call. Later calls return the same view and
+  // must name the same device.
+  const InterruptView& shared_interrupt_view(const DeviceDescription& description);
   // Reports a monitor violation, stamping sim_ns from its cycle.
   MonitorReport monitor_reporter();
 
@@ -119,6 +124,7 @@ class NicDomain : public sc_core::sc_module {
   std::vector<CycleMonitor*> monitors_;
   std::vector<std::unique_ptr<CycleMonitor>> owned_monitors_;
   std::optional<DeviceDescription> description_;  // what the interrupt monitors read
+  std::unique_ptr<InterruptView> shared_view_;
   EdgeHook edge_hook_;
 
   DevicePorts ports_;

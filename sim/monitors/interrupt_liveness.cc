@@ -13,16 +13,28 @@ void InterruptLiveness::fire(VectorState& s, uint64_t cycle) {
 }
 
 void InterruptLiveness::on_cycle(uint64_t cycle, const DevicePorts& p) {
-  view_.on_cycle(cycle, p);
+  if (own_view_) own_view_->on_cycle(cycle, p);
   if (p.rst) {
     std::fill(vectors_.begin(), vectors_.end(), VectorState{});
     intx_ = {};
     intx_level_ = false;
+    seen_version_ = next_deadline_ = kNever;
     return;
   }
+  // After a full update each state is settled (armed, fired, or idle with its condition false):
+  // repeating it with the same inputs changes nothing until a deadline passes.
+  const bool same = view_.version() == seen_version_ && view_.messages().empty() &&
+                    !(view_.intx_mode() && p.intx != intx_level_);
+  if (same && cycle <= next_deadline_) return;
+  update_all(cycle, p);
+  seen_version_ = view_.version();
+}
+
+void InterruptLiveness::update_all(uint64_t cycle, const DevicePorts& p) {
   for (const MsiEvent& message : view_.messages()) {
     if (message.vector >= 0) fire(vectors_[message.vector], cycle);
   }
+  next_deadline_ = kNever;
   const auto update = [&](VectorState& s, bool condition, uint32_t interval, unsigned vector,
                           const char* signal) {
     if (!condition) {
@@ -43,6 +55,7 @@ void InterruptLiveness::on_cycle(uint64_t cycle, const DevicePorts& p) {
       s.armed = false;
       s.fired = true;  // one report per owed interrupt
     }
+    if (s.armed) next_deadline_ = std::min(next_deadline_, s.deadline);
   };
   if (view_.intx_mode()) {
     if (p.intx && !intx_level_) fire(intx_, cycle);

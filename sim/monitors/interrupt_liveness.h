@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
+#include <memory>
 #include <vector>
 
 #include "sim/monitors/cycle_monitor.h"
@@ -19,9 +21,18 @@ class InterruptLiveness : public CycleMonitor {
   InterruptLiveness(MonitorReport report, const DeviceDescription& device,
                     uint64_t bound_cycles = 2000)
       : report_(std::move(report)),
-        view_(device),
+        own_view_(std::make_unique<InterruptView>(device)),
+        view_(*own_view_),
         bound_(bound_cycles),
         vectors_(device.vector_causes.size()) {}
+  // Reads a view shared with other monitors, which its owner updates before this monitor's
+  // on_cycle (NicDomain::shared_interrupt_view).
+  InterruptLiveness(MonitorReport report, const InterruptView& shared_view,
+                    uint64_t bound_cycles = 2000)
+      : report_(std::move(report)),
+        view_(shared_view),
+        bound_(bound_cycles),
+        vectors_(shared_view.num_vectors()) {}
   void on_cycle(uint64_t cycle, const DevicePorts& ports) override;
 
  private:
@@ -32,14 +43,21 @@ class InterruptLiveness : public CycleMonitor {
     uint64_t last = 0;
     bool has_last = false;
   };
+  static constexpr uint64_t kNever = std::numeric_limits<uint64_t>::max();
   void fire(VectorState& state, uint64_t cycle);
+  void update_all(uint64_t cycle, const DevicePorts& ports);
 
   MonitorReport report_;
-  InterruptView view_;
+  std::unique_ptr<InterruptView> own_view_;  // null with a shared view
+  const InterruptView& view_;
   uint64_t bound_;
   std::vector<VectorState> vectors_;
   VectorState intx_;
   bool intx_level_ = false;
+  // What the last full update saw: while the view's version, the messages and (in INTx mode) the
+  // line stay the same, every condition does too, and only a deadline passing changes anything.
+  uint64_t seen_version_ = kNever;
+  uint64_t next_deadline_ = kNever;  // earliest deadline of an armed state
 };
 
 }  // namespace nicsim::sim

@@ -3,14 +3,7 @@
 #include <algorithm>
 #include <bit>
 
-#include "sim/interrupt_controller.h"
-
 namespace nicsim::sim {
-
-bool InterruptView::is_message_address(uint64_t address) {
-  return address >= InterruptController::kMsiBase &&
-         address - InterruptController::kMsiBase < InterruptController::kMsiSize;
-}
 
 InterruptView::InterruptView(const DeviceDescription& device)
     : device_(device),
@@ -50,18 +43,9 @@ void InterruptView::add_target(uint32_t offset, Role role, unsigned index) {
   targets_[offset].push_back({role, index});
 }
 
-bool InterruptView::intx_mode() const {
-  if (device_.line_mode) return line_mode_;
-  return device_.msi_enable && !msi_enabled_;
-}
-
-bool InterruptView::vector_masked(unsigned vector) const {
-  if (device_.message_kind == DeviceDescription::MessageKind::kMsi) return intx_mode();
-  return message_masked_[vector];
-}
-
 // As a soft reset does: everything but the register it is written through.
 void InterruptView::reset_registers(bool keep_soft_reset_register) {
+  ++version_;
   const auto kept = [&](uint32_t offset) {
     return keep_soft_reset_register && device_.soft_reset && offset == device_.soft_reset->offset;
   };
@@ -93,6 +77,7 @@ uint32_t InterruptView::write_back_causes(uint64_t address, uint64_t bytes) cons
 void InterruptView::apply(const RegisterWrite& w) {
   const auto it = targets_.find(w.offset);
   if (it == targets_.end()) return;
+  ++version_;
   for (const Target& target : it->second) apply(target, w);
 }
 
@@ -207,6 +192,7 @@ void InterruptView::on_cycle(uint64_t cycle, const DevicePorts& ports) {
     if (p.wlast) w_queue_.pop_front();
   }
   if (p.bvalid && p.bready && !b_queue_.empty()) {
+    if (b_queue_.front().causes & ~cause_) ++version_;
     cause_ |= b_queue_.front().causes;
     b_queue_.pop_front();
   }

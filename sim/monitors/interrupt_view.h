@@ -13,6 +13,7 @@
 
 #include "sim/device_description.h"
 #include "sim/device_ports.h"
+#include "sim/interrupt_controller.h"
 #include "sim/monitors/register_writes.h"
 
 namespace nicsim::sim {
@@ -34,15 +35,27 @@ class InterruptView {
   const std::vector<MsiEvent>& messages() const { return messages_; }
   unsigned num_vectors() const { return static_cast<unsigned>(device_.vector_causes.size()); }
   // The device signals on intx: its line-mode field is set, or its MSI is not enabled.
-  bool intx_mode() const;
+  bool intx_mode() const {
+    if (device_.line_mode) return line_mode_;
+    return device_.msi_enable && !msi_enabled_;
+  }
   // The vector's throttle interval in cycles; 0 when the device declares no throttle.
   uint32_t itr(unsigned vector) const { return vector < itr_.size() ? itr_[vector] : 0; }
-  bool vector_masked(unsigned vector) const;
+  bool vector_masked(unsigned vector) const {
+    if (device_.message_kind == DeviceDescription::MessageKind::kMsi) return intx_mode();
+    return message_masked_[vector];
+  }
   uint32_t causes() const { return cause_; }
   uint32_t enabled() const { return enabled_; }
   // The cause bits that vector signals.
   uint32_t vector_causes(unsigned vector) const { return device_.vector_causes[vector]; }
-  static bool is_message_address(uint64_t address);
+  // Changes whenever the registers or causes may have changed (never for messages alone), so a
+  // reader can skip recomputing what it derives from them while it stays the same.
+  uint64_t version() const { return version_; }
+  static bool is_message_address(uint64_t address) {
+    return address >= InterruptController::kMsiBase &&
+           address - InterruptController::kMsiBase < InterruptController::kMsiSize;
+  }
 
  private:
   // What a register write at one offset does; a register may hold several roles.
@@ -86,6 +99,7 @@ class InterruptView {
   int message_vector(uint64_t address, uint32_t data) const;
 
   const DeviceDescription& device_;
+  uint64_t version_ = 0;
   uint32_t all_causes_ = 0;
   std::unordered_map<uint32_t, std::vector<Target>> targets_;  // by register offset
   RegisterWriteTracker writes_tracker_;

@@ -18,7 +18,7 @@ void ThrottleSpacing::check(uint64_t cycle, unsigned vector, const char* signal)
 }
 
 void ThrottleSpacing::on_cycle(uint64_t cycle, const DevicePorts& p) {
-  view_.on_cycle(cycle, p);
+  if (own_view_) own_view_->on_cycle(cycle, p);
   if (p.rst) {
     std::fill(last_.begin(), last_.end(), std::nullopt);
     intx_ = false;

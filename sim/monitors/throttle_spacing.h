@@ -3,6 +3,7 @@
 // by the cycle their AWVALID first showed; in INTx mode, rising edges of intx against ITR[0].
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -15,14 +16,22 @@ class ThrottleSpacing : public CycleMonitor {
  public:
   // device must outlive the monitor.
   ThrottleSpacing(MonitorReport report, const DeviceDescription& device)
-      : report_(std::move(report)), view_(device), last_(device.vector_causes.size()) {}
+      : report_(std::move(report)),
+        own_view_(std::make_unique<InterruptView>(device)),
+        view_(*own_view_),
+        last_(device.vector_causes.size()) {}
+  // Reads a view shared with other monitors, which its owner updates before this monitor's
+  // on_cycle (NicDomain::shared_interrupt_view), so the pins are decoded once per edge.
+  ThrottleSpacing(MonitorReport report, const InterruptView& shared_view)
+      : report_(std::move(report)), view_(shared_view), last_(shared_view.num_vectors()) {}
   void on_cycle(uint64_t cycle, const DevicePorts& ports) override;
 
  private:
   void check(uint64_t cycle, unsigned vector, const char* signal);
 
   MonitorReport report_;
-  InterruptView view_;
+  std::unique_ptr<InterruptView> own_view_;  // null with a shared view
+  const InterruptView& view_;
   std::vector<std::optional<uint64_t>> last_;  // per vector
   bool intx_ = false;
 };

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <ctime>
 #include <exception>
 
 #include "nic_test_bench.h"
@@ -36,6 +37,12 @@ uint64_t busy_loopback(MmioPort& mmio, HostMemory& memory, uint64_t target_cycle
     driver.received_queue.clear();
   }
   return received;
+}
+
+double process_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
 }
 
 BenchResult in_child(const std::function<BenchResult()>& fn) {

@@ -13,10 +13,14 @@ namespace nicsim::sim {
 struct BenchResult {
   uint64_t cycles = 0;
   double seconds = 0;
+  double cpu_seconds = 0;  // CPU time of the same span: steadier than wall time on a busy machine
   uint64_t frames = 0;
   uint64_t violations = 0;
   uint64_t output_bytes = 0;  // trace file written, if any
   double rate() const { return seconds > 0 ? static_cast<double>(cycles) / seconds : 0; }
+  double cpu_rate() const {
+    return cpu_seconds > 0 ? static_cast<double>(cycles) / cpu_seconds : 0;
+  }
 };
 
 // Every ring kept full of loopback frames (64-1514 bytes), received frames reposted, interrupts
@@ -25,6 +29,9 @@ struct BenchResult {
 uint64_t busy_loopback(MmioPort& mmio, HostMemory& memory, uint64_t target_cycles,
                        const std::function<void(uint64_t)>& advance,
                        const std::function<uint64_t()>& now);
+
+// CPU time this process has used, in seconds.
+double process_cpu_seconds();
 
 // Runs fn in a child process and returns its result through a pipe; a failed child gives a
 // result with zero cycles (and a message on stderr).

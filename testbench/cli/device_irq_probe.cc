@@ -13,10 +13,12 @@ bool DeviceIrqProbe::source_masked(unsigned source) const {
 }
 
 void DeviceIrqProbe::on_cycle(uint64_t cycle, const sim::DevicePorts& ports) {
-  view_.on_cycle(cycle, ports);
+  if (own_view_) own_view_->on_cycle(cycle, ports);
+  intx_ = ports.intx;
+  if (!ports.rst && view_.version() == seen_version_) return;
+  seen_version_ = view_.version();
   if (ports.rst) ever_enabled_ = 0;
   ever_enabled_ |= view_.enabled();
-  intx_ = ports.intx;
   const unsigned sources = view_.intx_mode() ? 1 : view_.num_vectors();
   for (unsigned s = 0; s < sources_.size(); ++s) {
     Owed owed = Owed::kNothing;

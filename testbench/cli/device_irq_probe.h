@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "driver/ndis/kernel.h"
@@ -19,9 +20,17 @@ class DeviceIrqProbe : public sim::CycleMonitor {
   // outlive the probe.
   DeviceIrqProbe(const sim::DeviceDescription& device,
                  std::function<uint64_t(uint64_t cycle)> cycle_to_ns)
-      : view_(device),
+      : own_view_(std::make_unique<sim::InterruptView>(device)),
+        view_(*own_view_),
         cycle_to_ns_(std::move(cycle_to_ns)),
         sources_(device.vector_causes.size()) {}
+  // Reads the clock domain's shared view (NicDomain::shared_interrupt_view, updated before this
+  // probe each edge) instead of decoding the pins again.
+  DeviceIrqProbe(const sim::InterruptView& shared_view,
+                 std::function<uint64_t(uint64_t cycle)> cycle_to_ns)
+      : view_(shared_view),
+        cycle_to_ns_(std::move(cycle_to_ns)),
+        sources_(shared_view.num_vectors()) {}
   void on_cycle(uint64_t cycle, const sim::DevicePorts& ports) override;
 
   // pending: a cause the driver has enabled at some time is latched (causes it never enabled are
@@ -39,8 +48,11 @@ class DeviceIrqProbe : public sim::CycleMonitor {
   uint32_t source_causes(unsigned source) const;
   bool source_masked(unsigned source) const;
 
-  sim::InterruptView view_;
+  std::unique_ptr<sim::InterruptView> own_view_;  // null with a shared view
+  const sim::InterruptView& view_;
   std::function<uint64_t(uint64_t)> cycle_to_ns_;
+  // The sources depend only on the view's registers and causes: recomputed when its version moves.
+  uint64_t seen_version_ = ~uint64_t{0};
   uint32_t ever_enabled_ = 0;
   bool intx_ = false;
   std::vector<Source> sources_;  // per vector; the first is also the INTx line

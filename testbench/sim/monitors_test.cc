@@ -420,7 +420,9 @@ TEST(ThrottleSpacing, MessagesAtTheIntervalAreAccepted) {
 }
 
 TEST(ThrottleSpacing, SilentOnTheRealNicUnderTraffic) {
-  auto v = run_real_nic([](MonitorReport r) { return new ThrottleSpacing(r, rtl::nic_device_description()); }, busy_traffic());
+  auto v = run_real_nic(
+      [](MonitorReport r) { return new ThrottleSpacing(r, rtl::nic_device_description()); },
+      busy_traffic());
   EXPECT_TRUE(v.empty()) << describe(v);
 }
 
@@ -465,17 +467,76 @@ TEST(InterruptLiveness, MaskedCauseOwesNothing) {
   EXPECT_TRUE(c.seen.empty()) << describe(c.seen);
 }
 
+// One InterruptView shared by monitors (as NicDomain does) reports what each monitor's own view
+// does: deadlines that pass while nothing changes, re-arming after a message, masks and ITR.
+TEST(InterruptLiveness, SharedViewReportsWhatItsOwnViewReports) {
+  auto cycles = program_vector(1, 40);
+  auto more = program_vector(2, 0);
+  cycles.insert(cycles.end(), more.begin(), more.end());
+  cycles.push_back(register_write(nic_regs::IMS, nic_regs::ICR_RXQ));
+  cycles.push_back(register_write(nic_regs::ICS, 0b110));  // vectors 1 and 2 owed
+  cycles.resize(cycles.size() + 20);
+  cycles.push_back(message(1));  // in time; vector 2 stays owed past its deadline
+  cycles.resize(cycles.size() + 70);
+  cycles.push_back(register_write(nic_regs::ICR, 0b110));  // acknowledged: both rearm later
+  cycles.push_back(register_write(nic_regs::ICS, 0b010));  // vector 1 owed after its ITR
+  cycles.resize(cycles.size() + 120);
+  cycles.push_back(register_write(nic_regs::MSIX_VCTRL(1), 1));  // masked: owes nothing
+  cycles.resize(cycles.size() + 80);
+
+  Collector own, shared;
+  InterruptLiveness own_monitor(own.report(), rtl::nic_device_description(), 50);
+  ThrottleSpacing own_spacing(own.report(), rtl::nic_device_description());
+  InterruptView view(rtl::nic_device_description());
+  InterruptLiveness shared_monitor(shared.report(), view, 50);
+  ThrottleSpacing shared_spacing(shared.report(), view);
+  for (size_t i = 0; i < cycles.size(); ++i) {
+    own_monitor.on_cycle(i, cycles[i]);
+    own_spacing.on_cycle(i, cycles[i]);
+    view.on_cycle(i, cycles[i]);
+    shared_monitor.on_cycle(i, cycles[i]);
+    shared_spacing.on_cycle(i, cycles[i]);
+  }
+  ASSERT_EQ(own.count("INTERRUPT_LIVENESS"), 2u) << describe(own.seen);
+  EXPECT_EQ(describe(shared.seen), describe(own.seen));
+}
+
 TEST(InterruptLiveness, SilentOnTheRealNicUnderTraffic) {
-  auto v = run_real_nic([](MonitorReport r) { return new InterruptLiveness(r, rtl::nic_device_description(), 300); },
-                        busy_traffic());
+  auto v = run_real_nic(
+      [](MonitorReport r) { return new InterruptLiveness(r, rtl::nic_device_description(), 300); },
+      busy_traffic());
   EXPECT_TRUE(v.empty()) << describe(v);
 }
 
 TEST(InterruptLiveness, SilentOnTheRealNicInIntxMode) {
   Scenario s = busy_traffic();
   s.setup.intx = true;
-  auto v = run_real_nic([](MonitorReport r) { return new InterruptLiveness(r, rtl::nic_device_description(), 300); }, s);
+  auto v = run_real_nic(
+      [](MonitorReport r) { return new InterruptLiveness(r, rtl::nic_device_description(), 300); },
+      s);
   EXPECT_TRUE(v.empty()) << describe(v);
+}
+
+// NicDomain's standard monitors read one view, which later readers (the NDIS layer's device probe)
+// share; it follows the driver's set-up and the monitors stay silent.
+TEST(InterruptLiveness, StandardMonitorsShareOneViewOnTheRealNic) {
+  NicDomainConfig config;
+  config.memory.backpressure_percent = 20;
+  config.seed = 3;
+  NicBench bench(config);
+  const DeviceDescription& device = rtl::nic_device_description();
+  bench.nic->add_standard_monitors(device, 300);
+  const InterruptView& view = bench.nic->shared_interrupt_view(device);
+  EXPECT_EQ(&view, &bench.nic->shared_interrupt_view(device));
+  const Scenario scenario = busy_traffic();
+  ScenarioState state;
+  start_scenario(bench, scenario, state);
+  sc_core::sc_start(
+      sc_core::sc_time(static_cast<double>(scenario.deadline_ns + 10'000), sc_core::SC_NS));
+  EXPECT_TRUE(state.done);
+  EXPECT_NE(view.enabled(), 0u);
+  EXPECT_FALSE(view.intx_mode());
+  EXPECT_TRUE(bench.log.all().empty()) << describe(bench.log.all());
 }
 
 // --- faults injected into the real NIC's traffic ---
@@ -516,9 +577,10 @@ TEST(ThrottleSpacing, FaultInjectedIntoRealTrafficIsReported) {
   // The monitor believes the driver programmed ITR = 5000 while the NIC throttles at 30.
   auto v = run_real_nic(
       [](MonitorReport r) {
-        return new PortFault(std::make_unique<ThrottleSpacing>(r, rtl::nic_device_description()), [](uint64_t, DevicePorts& p) {
-          if (p.regs.wvalid && p.regs.wdata == 30) p.regs.wdata = 5000;
-        });
+        return new PortFault(std::make_unique<ThrottleSpacing>(r, rtl::nic_device_description()),
+                             [](uint64_t, DevicePorts& p) {
+                               if (p.regs.wvalid && p.regs.wdata == 30) p.regs.wdata = 5000;
+                             });
       },
       busy_traffic());
   ASSERT_FALSE(v.empty());
@@ -530,13 +592,14 @@ TEST(InterruptLiveness, FaultInjectedIntoRealTrafficIsReported) {
   // causes the NIC reported look pending and unanswered.
   auto v = run_real_nic(
       [](MonitorReport r) {
-        return new PortFault(std::make_unique<InterruptLiveness>(r, rtl::nic_device_description(), 100),
-                             [](uint64_t, DevicePorts& p) {
-                               if (InterruptView::is_message_address(p.dma.awaddr)) {
-                                 p.dma.awaddr = 0x10;  // not in any ring, not a message
-                               }
-                               if (p.regs.awaddr == nic_regs::ICR) p.regs.awaddr = 0xFFC;
-                             });
+        return new PortFault(
+            std::make_unique<InterruptLiveness>(r, rtl::nic_device_description(), 100),
+            [](uint64_t, DevicePorts& p) {
+              if (InterruptView::is_message_address(p.dma.awaddr)) {
+                p.dma.awaddr = 0x10;  // not in any ring, not a message
+              }
+              if (p.regs.awaddr == nic_regs::ICR) p.regs.awaddr = 0xFFC;
+            });
       },
       busy_traffic());
   ASSERT_FALSE(v.empty());
