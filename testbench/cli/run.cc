@@ -380,7 +380,8 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   if (config.monitors) platform.nic().add_standard_monitors(device);
   // The NIC's interrupt state for the NDIS layer's INTERRUPT_LOST and ISR_CLAIMED_NOT_OURS.
   DeviceIrqProbe irq_probe(
-      device, [&platform](uint64_t cycle) { return platform.nic().edge_time_ps(cycle) / 1000; });
+      platform.nic().shared_interrupt_view(device),
+      [&platform](uint64_t cycle) { return platform.nic().edge_time_ps(cycle) / 1000; });
   platform.nic().add_monitor(&irq_probe);
   kernel.set_device_irq_probe([&irq_probe] { return irq_probe.state(); });
   sim::LinkPartner& link = platform.nic().link();
