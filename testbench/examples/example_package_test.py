@@ -73,7 +73,7 @@ def clean(work, seeds):
         for seed in range(1, int(seeds) + 1):
             result, summary = summary_of(work, ["--scenario", scenario, "--seed", str(seed)], f"clean-{scenario}-{seed}")
             violations = summary["violations"] if summary else None
-            received = summary["received"] if summary else 0
+            received = summary["packets"]["received"] if summary else 0
             print(f"{scenario} seed {seed}: exit {result.returncode}, {received} frames received, "
                   f"{len(violations) if violations is not None else '?'} violations")
             if result.returncode != 0 or violations or received == 0:
