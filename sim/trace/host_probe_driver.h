@@ -1,4 +1,4 @@
-// Drives a device model's host probe inputs (nic_sim_top's host_* ports, reached through the
+// Drives a device model's host probe inputs (a top's optional host_* ports, reached through the
 // Device seam's host_probes()) from host events, so the wave shows per CPU IRQL, context, innermost
 // lock held, lock spun on and DPC queue depth, per lock its owner, and a marker that pulses at each
 // violation, on the RTL's time axis.
@@ -19,8 +19,9 @@ class HostProbeDriver : public HostObserver {
  public:
   using Clock = std::function<uint64_t()>;  // current simulated time in ps
 
-  static constexpr unsigned kMaxCpus = 64;   // nic_sim_top MAX_CPUS
-  static constexpr unsigned kMaxLocks = 16;  // nic_sim_top MAX_LOCKS
+  // How many CPUs and locks the host_* ports pack (HostProbePorts, sim/device.h).
+  static constexpr unsigned kMaxCpus = 64;
+  static constexpr unsigned kMaxLocks = 16;
 
   // tracer may be null (probes only, e.g. for a test that reads the ports). With a tracer, each
   // change is dumped at its time, the violation pulse ends at the next edge, and the first error
