@@ -15,7 +15,7 @@
 # The register map generator writes <name>_regs_pkg.sv (compiled before RTL_SOURCES),
 # <name>_regs_c.h and <name>_regs.h (on the driver's include path) into the build tree. The
 # driver defines DriverEntry and, if it has bug variants, NicsimDriverBugs (<nicsim_driver_bugs.h>).
-# Expects NICSIM_REGS_GEN, NICSIM_EMBED_TEXT and the nicsim:: targets to be defined.
+# Expects NICSIM_REGS_GEN, NICSIM_EMBED_TEXT, NICSIM_HOST_PROBES_SV and the nicsim:: targets.
 
 set(NICSIM_COSIM_TEMPLATE ${CMAKE_CURRENT_LIST_DIR}/nicsim_design.cc.in)
 
@@ -105,11 +105,13 @@ function(nicsim_add_cosim)
     endif()
     set(model ${ARG_NAME}_model)
     add_library(${model} STATIC)
+    # The host probes are a second top level (no --top-module): the model gets the design's
+    # ports and the host_* inputs, and the wave shows the CPUs beside the RTL for any design.
+    # So the sources must hold no other uninstantiated module.
     verilate(${model} TRACE_FST
-      SOURCES ${regs}/${device_name}_regs_pkg.sv ${rtl_sources}
-      TOP_MODULE ${ARG_RTL_TOP}
+      SOURCES ${regs}/${device_name}_regs_pkg.sv ${rtl_sources} ${NICSIM_HOST_PROBES_SV}
       PREFIX ${model_class}
-      VERILATOR_ARGS ${NICSIM_VERILATOR_ARGS} ${ARG_RTL_ARGS})
+      VERILATOR_ARGS ${NICSIM_VERILATOR_ARGS} -Wno-MULTITOP ${ARG_RTL_ARGS})
     # Generated code and the Verilator runtime: not the design's warnings to fix.
     target_compile_options(${model} PRIVATE -w)
     target_include_directories(${model} SYSTEM PUBLIC

@@ -27,6 +27,7 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/driver/ndis/include/ DESTINATION ${NICSI
 install(FILES ${PROJECT_SOURCE_DIR}/sim/DEVICE_CONTRACT.md ${PROJECT_SOURCE_DIR}/driver/ndis/RULES.md
         DESTINATION ${CMAKE_INSTALL_DATADIR}/nicsim)
 install(PROGRAMS ${PROJECT_SOURCE_DIR}/rtl/regs/regs_gen.py DESTINATION ${CMAKE_INSTALL_DATADIR}/nicsim)
+install(FILES ${PROJECT_SOURCE_DIR}/sim/trace/nicsim_host_probes.sv DESTINATION ${CMAKE_INSTALL_DATADIR}/nicsim)
 
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/nicsimConfig.cmake.in
                               ${PROJECT_BINARY_DIR}/nicsimConfig.cmake

@@ -9,5 +9,5 @@ nic_tx_stream.sv
 nic_rx_ingress.sv
 nic_rx_engine.sv
 nic_top.sv
-nic_host_probes.sv
+../sim/trace/nicsim_host_probes.sv
 nic_sim_top.sv

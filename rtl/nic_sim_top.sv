@@ -146,7 +146,7 @@ module nic_sim_top #(
       .quiescent(quiescent)
   );
 
-  nic_host_probes #(
+  nicsim_host_probes #(
       .MAX_CPUS (MAX_CPUS),
       .MAX_LOCKS(MAX_LOCKS)
   ) host (

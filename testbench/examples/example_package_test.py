@@ -5,7 +5,8 @@ testbench/examples/simple-nic out of tree against it, and run what it registered
   example_package_test.py build  NICSIM_BUILD EXAMPLE_SOURCE WORK   install, configure, build
   example_package_test.py clean  WORK SEEDS                        every scenario, seeds 1..SEEDS: 0 violations
   example_package_test.py bugs   WORK                              every bug variant: its rule, exit 1
-  example_package_test.py waves  WORK EXAMPLE_SOURCE               the example's GTKWave views name its signals
+  example_package_test.py waves  WORK EXAMPLE_SOURCE               the example's GTKWave views name its signals,
+                                                                   and the host rows move
 
 Standard library only. Exit 0 when the check holds, 1 when it does not, with the evidence."""
 import json
@@ -107,8 +108,8 @@ def bugs(work):
 
 
 def vcd_signals(path):
-    """Full dotted names of the VCD's variables, without bit ranges."""
-    scopes, names = [], set()
+    """Full dotted names of the VCD's variables (without bit ranges), each with its value changes."""
+    scopes, names, codes = [], {}, {}
     with open(path, errors="replace") as vcd:
         for line in vcd:
             words = line.split()
@@ -119,9 +120,15 @@ def vcd_signals(path):
             elif words[0] == "$upscope":
                 scopes.pop()
             elif words[0] == "$var":
-                names.add(".".join(scopes + [words[4]]))
+                name = ".".join(scopes + [words[4]])
+                names[name] = 0
+                codes.setdefault(words[3], []).append(name)
             elif words[0] == "$enddefinitions":
                 break
+        for line in vcd:
+            code = line.split()[-1] if line[:1] in "bB" else line[1:].strip()
+            for name in codes.get(code, ()):
+                names[name] += 1
     return names
 
 
@@ -146,8 +153,11 @@ def waves(work, source):
                 name = re.sub(r"\[\d+:\d+\]$", "", line.strip())
                 if name not in signals:
                     missing.append(f"{view.name}: {name}")
-    print(f"{len(views)} views, {len(signals)} signals in the wave, {len(events)} timeline events")
-    if missing or not events:
+    # The host rows nicsim_add_cosim adds beside the design: CPU 0 runs the ISR and DPCs.
+    host_changes = signals.get("nic.nicsim_host_probes.cpu[0].context", 0)
+    print(f"{len(views)} views, {len(signals)} signals in the wave, {len(events)} timeline events, "
+          f"{host_changes} context changes on CPU 0's host row")
+    if missing or not events or host_changes < 2:
         print("signals the views name but the wave lacks:\n  " + "\n  ".join(missing))
         sys.exit(1)
 

@@ -1,7 +1,10 @@
-// nic_host_probes: named copies of the host's state so the FST shows host.cpu[i].irql beside the RTL.
+// nicsim_host_probes: named copies of the host's state so the FST shows cpu[i].irql beside the RTL.
+// Driven by sim/trace/host_probe_driver.h through a model's host_* inputs: the reference top
+// instantiates it, and nicsim_add_cosim verilates it beside a user's top as a second top level,
+// so every device's wave has the host rows.
 `default_nettype none
 
-module nic_host_probes #(
+module nicsim_host_probes #(
     parameter int MAX_CPUS  = 64,  // CPUs the host may report
     parameter int MAX_LOCKS = 16   // spin locks the host may report
 ) (
