@@ -13,7 +13,6 @@ bool DeviceIrqProbe::source_masked(unsigned source) const {
 }
 
 void DeviceIrqProbe::on_cycle(uint64_t cycle, const sim::DevicePorts& ports) {
-  if (own_view_) own_view_->on_cycle(cycle, ports);
   intx_ = ports.intx;
   if (!ports.rst && view_.version() == seen_version_) return;
   seen_version_ = view_.version();

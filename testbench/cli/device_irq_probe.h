@@ -5,7 +5,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <vector>
 
 #include "driver/ndis/kernel.h"
@@ -16,16 +15,9 @@ namespace nicsim::cli {
 
 class DeviceIrqProbe : public sim::CycleMonitor {
  public:
-  // cycle_to_ns: the simulated time of a NIC edge (NicDomain::edge_time_ps / 1000). device must
-  // outlive the probe.
-  DeviceIrqProbe(const sim::DeviceDescription& device,
-                 std::function<uint64_t(uint64_t cycle)> cycle_to_ns)
-      : own_view_(std::make_unique<sim::InterruptView>(device)),
-        view_(*own_view_),
-        cycle_to_ns_(std::move(cycle_to_ns)),
-        sources_(device.vector_causes.size()) {}
   // Reads the clock domain's shared view (NicDomain::shared_interrupt_view, updated before this
-  // probe each edge) instead of decoding the pins again.
+  // probe each edge) instead of decoding the pins again. cycle_to_ns: the simulated time of a NIC
+  // edge (NicDomain::edge_time_ps / 1000).
   DeviceIrqProbe(const sim::InterruptView& shared_view,
                  std::function<uint64_t(uint64_t cycle)> cycle_to_ns)
       : view_(shared_view),
@@ -48,7 +40,6 @@ class DeviceIrqProbe : public sim::CycleMonitor {
   uint32_t source_causes(unsigned source) const;
   bool source_masked(unsigned source) const;
 
-  std::unique_ptr<sim::InterruptView> own_view_;  // null with a shared view
   const sim::InterruptView& view_;
   std::function<uint64_t(uint64_t)> cycle_to_ns_;
   // The sources depend only on the view's registers and causes: recomputed when its version moves.
