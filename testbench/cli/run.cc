@@ -497,7 +497,6 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
 
   kernel.initialize_adapter(0, 0);
   kernel.run_passive(0, "testbench", [&bench] { run_controller(bench); });
-  bool halt_started = false;
   const auto wall_start = std::chrono::steady_clock::now();
   const bool finished_in_time = platform.run_until_passive_done(config.max_sim_ns);
   if (!finished_in_time && !platform.stopped()) {
@@ -512,7 +511,6 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   }
   if (!platform.stopped() && kernel.adapter_initialized()) {
     kernel.halt_adapter(0, platform.now_ns());
-    halt_started = true;
     platform.run_until_passive_done(config.max_sim_ns + 5'000'000);
   }
   if (!platform.stopped() && bench.send_chains) {
@@ -563,7 +561,6 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   if (!bench.traffic_done && s.stop_reason.empty()) {
     s.stop_reason = "--max-sim-time reached before the traffic completed";
   }
-  (void)halt_started;
   // An adapter that never initialized loses every frame; that is the one finding, not two.
   if (bench.initialized) report_scoreboard(bench, s, not_completed);
   if (!bench.initialized) {
