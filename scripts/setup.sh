@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake ninja-build g++ python3 pkg-config verilator libsystemc-dev zlib1g-dev libgtest-dev libgmock-dev
-          libcli11-dev nlohmann-json3-dev libpcap-dev gtkwave tshark)
+          libcli11-dev nlohmann-json3-dev libpcap-dev libdw-dev gtkwave tshark)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
