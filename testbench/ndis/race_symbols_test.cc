@@ -1,13 +1,17 @@
 // The race report's helpers on their own: the symbolizer reading this test's own debug info (the
-// functions and types below are its fixtures).
+// functions and types below are its fixtures), and ThreadSanitizer-format suppressions.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "driver/ndis/race/suppressions.h"
 #include "driver/ndis/race/symbolizer.h"
 
 // Fixtures at global scope, as a driver declares its types. The sizes are odd on purpose: no
@@ -182,6 +186,125 @@ TEST(RaceSymbolizer, FieldAtUnknownOrAmbiguousIsEmpty) {
   EXPECT_EQ(symbolizer.field_at(file, 999'983, 0), "");  // no type that size
   EXPECT_EQ(symbolizer.field_at("no/such/unit.cc", sizeof(RaceTestAdapter), 0), "");
   EXPECT_EQ(symbolizer.field_at(file, sizeof(RaceTestAdapter), sizeof(RaceTestAdapter)), "");
+}
+
+// --- suppressions ---
+
+Suppressions Parse(std::string_view text) {
+  std::string error;
+  std::optional<Suppressions> parsed = Suppressions::parse(text, "test.supp", &error);
+  EXPECT_TRUE(parsed.has_value()) << error;
+  return parsed.value_or(*Suppressions::parse("", "empty", nullptr));
+}
+
+std::string ParseError(std::string_view text) {
+  std::string error;
+  EXPECT_FALSE(Suppressions::parse(text, "test.supp", &error).has_value()) << text;
+  return error;
+}
+
+const SourceLocation kSendFrame{"MPSendNetBufferLists", "/src/driver/miniport/mp_send.cc", 40};
+const SourceLocation kDpcFrame{"MPHandleInterrupt", "/src/driver/miniport/mp_interrupt.cc", 90};
+const SourceLocation kUnknownFrame{"", "", 0};
+
+std::string Matched(const Suppressions& suppressions, const std::vector<SourceLocation>& frames) {
+  const std::string* pattern = suppressions.match_race(frames);
+  return pattern ? *pattern : "(none)";
+}
+
+TEST(RaceSuppressions, SubstringOfFunctionOrFile) {
+  const Suppressions suppressions = Parse("race:SendNet\nrace:mp_interrupt.cc\n");
+  EXPECT_EQ(suppressions.size(), 2u);
+  EXPECT_EQ(Matched(suppressions, {kSendFrame}), "SendNet");
+  EXPECT_EQ(Matched(suppressions, {kDpcFrame}), "mp_interrupt.cc");
+  EXPECT_EQ(Matched(suppressions, {{"MPReturnNetBufferLists", "/src/mp_recv.cc", 1}}), "(none)");
+}
+
+TEST(RaceSuppressions, WildcardAndAnchors) {
+  EXPECT_TRUE(suppression_pattern_matches("MP*Lists", "MPSendNetBufferLists"));
+  EXPECT_TRUE(suppression_pattern_matches("^MPSend", "MPSendNetBufferLists"));
+  EXPECT_FALSE(suppression_pattern_matches("^Send", "MPSendNetBufferLists"));
+  EXPECT_TRUE(suppression_pattern_matches("Lists$", "MPSendNetBufferLists"));
+  EXPECT_FALSE(suppression_pattern_matches("Net$", "MPSendNetBufferLists"));
+  EXPECT_TRUE(suppression_pattern_matches("^MPSendNetBufferLists$", "MPSendNetBufferLists"));
+  EXPECT_FALSE(suppression_pattern_matches("^MPSend$", "MPSendNetBufferLists"));
+  EXPECT_FALSE(suppression_pattern_matches("^ab$", "abab"));
+  EXPECT_TRUE(suppression_pattern_matches("^MP*Net*$", "MPSendNetBufferLists"));
+  EXPECT_TRUE(suppression_pattern_matches("^*Buffer*", "MPSendNetBufferLists"));
+  EXPECT_TRUE(suppression_pattern_matches("*", "x"));
+  // Each part may match anywhere after the one before: the last "b" is found, not the first.
+  EXPECT_TRUE(suppression_pattern_matches("a*b$", "abxb"));
+  EXPECT_FALSE(suppression_pattern_matches("b*a", "ab"));
+  // An unknown function or file never matches.
+  EXPECT_FALSE(suppression_pattern_matches("*", ""));
+
+  const Suppressions suppressions = Parse("race:^MPHandle*$\nrace:^/src/driver/*/mp_send.cc$\n");
+  EXPECT_EQ(Matched(suppressions, {kDpcFrame}), "^MPHandle*$");
+  EXPECT_EQ(Matched(suppressions, {kSendFrame}), "^/src/driver/*/mp_send.cc$");
+}
+
+TEST(RaceSuppressions, RaceMatchesAnyFrameRaceTopOnlyTheFirst) {
+  const Suppressions race = Parse("race:MPHandleInterrupt");
+  EXPECT_EQ(Matched(race, {kSendFrame, kDpcFrame}), "MPHandleInterrupt");
+  const Suppressions race_top = Parse("race_top:MPHandleInterrupt");
+  EXPECT_EQ(Matched(race_top, {kSendFrame, kDpcFrame}), "(none)");
+  EXPECT_EQ(Matched(race_top, {kDpcFrame, kSendFrame}), "MPHandleInterrupt");
+  EXPECT_EQ(Matched(race_top, {}), "(none)");
+  EXPECT_EQ(Matched(race_top, {kUnknownFrame}), "(none)");
+}
+
+TEST(RaceSuppressions, FirstMatchingLineWins) {
+  const Suppressions suppressions = Parse("race_top:MP\nrace:Send\nrace:MP\n");
+  // `race` is tried on every frame before `race_top`, as TSan does.
+  EXPECT_EQ(Matched(suppressions, {kSendFrame}), "Send");
+  EXPECT_EQ(Matched(suppressions, {kDpcFrame}), "MP");
+}
+
+TEST(RaceSuppressions, CommentsBlankLinesAndOtherTypes) {
+  const Suppressions suppressions = Parse(
+      "# the send path's statistics are approximate\n"
+      "\n"
+      "   \t\n"
+      "  race:MPSend  \r\n"
+      "thread:*\nmutex:*\nsignal:*\ndeadlock:*\ncalled_from_lib:libfoo.so\n"
+      "   # indented comment");
+  EXPECT_EQ(suppressions.size(), 6u);
+  EXPECT_EQ(Matched(suppressions, {kSendFrame}), "MPSend");
+  // The ignored types never suppress a race, even with "*".
+  EXPECT_EQ(Matched(suppressions, {kDpcFrame}), "(none)");
+  EXPECT_EQ(Parse("").size(), 0u);
+}
+
+TEST(RaceSuppressions, MalformedLineNamesItsNumber) {
+  EXPECT_EQ(ParseError("race:ok\n\n# fine\nMPSendNetBufferLists\n"),
+            "test.supp:4: expected type:pattern, got 'MPSendNetBufferLists'");
+  EXPECT_EQ(ParseError("race:\n"), "test.supp:1: empty pattern (write '*' to match everything)");
+  EXPECT_EQ(ParseError("race:ok\nrace:a$b\n"),
+            "test.supp:2: '$' anchors the end and must be the pattern's last character");
+}
+
+TEST(RaceSuppressions, UnknownTypeIsAnError) {
+  EXPECT_EQ(ParseError("race:ok\nraces:MPSend\n"), "test.supp:2: unknown suppression type 'races'");
+  EXPECT_EQ(ParseError("Race:MPSend"), "test.supp:1: unknown suppression type 'Race'");
+}
+
+TEST(RaceSuppressions, LoadsAFileAndNamesAnUnreadableOne) {
+  const std::filesystem::path path =
+      ::testing::TempDir() + "race_symbols_test_" + std::to_string(getpid()) + ".supp";
+  std::ofstream(path) << "race:MPSend\nbogus\n";
+  std::string error;
+  EXPECT_FALSE(Suppressions::load(path.string(), &error).has_value());
+  EXPECT_EQ(error, path.string() + ":2: expected type:pattern, got 'bogus'");
+  std::ofstream(path) << "race:MPSend\n";
+  const std::optional<Suppressions> loaded = Suppressions::load(path.string(), &error);
+  ASSERT_TRUE(loaded.has_value()) << error;
+  EXPECT_EQ(loaded->size(), 1u);
+  std::filesystem::remove(path);
+
+  EXPECT_FALSE(Suppressions::load("/no/such/race.supp", &error).has_value());
+  EXPECT_EQ(error, "/no/such/race.supp: cannot read suppressions: No such file or directory");
+  EXPECT_FALSE(Suppressions::load("/", &error).has_value());
+  EXPECT_EQ(error, "/: cannot read suppressions: Is a directory");
 }
 
 }  // namespace
