@@ -115,9 +115,12 @@ std::optional<Suppressions> Suppressions::load(const std::string& path, std::str
     if (error) *error = path + ": cannot read suppressions: " + std::strerror(error_number);
     return std::nullopt;
   };
-  // stdio rather than a stream: a directory opens fine and fails only on read, with EISDIR.
-  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
-                                                             &std::fclose);
+  // stdio rather than a stream: ferror and errno tell a failed read (a directory opens fine,
+  // then reads fail with EISDIR) from an empty file.
+  struct Close {
+    void operator()(std::FILE* file) const { std::fclose(file); }
+  };
+  const std::unique_ptr<std::FILE, Close> file(std::fopen(path.c_str(), "rb"));
   if (!file) return fail(errno);
   std::string text;
   char buffer[4096];
