@@ -13,9 +13,10 @@
 namespace nicsim::ndis::race {
 
 struct SourceLocation {
-  std::string
-      function;      // qualified, without parameters: "nicsim::Foo::bar", "MPSendNetBufferLists"
-  std::string file;  // as the debug info names it (usually an absolute path)
+  // Qualified, without parameters: "nicsim::miniport::MPSendNetBufferLists", "MPIsr".
+  std::string function;
+  // As the debug info names it, joined to the compilation directory when relative.
+  std::string file;
   int line = 0;
 };
 
