@@ -155,8 +155,10 @@ struct MP_ADAPTER {
   ULONG MessageCount;  // MSI-X messages in the resources: queues + misc
   ULONG EnabledCauses;
 
-  // Causes the ISR saw and the DPCs have not fetched yet: shared with DIRQL.
-  NicsimIsrShared<ULONG> SavedCause{"SavedCause", 0};
+  // Causes the ISR saw and the DPCs have not fetched yet: shared with DIRQL, so touched only in
+  // the ISR and in synchronize callbacks (a plain field, as in any driver; the race checker sees
+  // every access).
+  ULONG SavedCause;
 
   BOOLEAN Halting;     // under Lock
   ULONG DpcsInFlight;  // under Lock

@@ -15,8 +15,8 @@ MP_ADAPTER* AdapterOf(NDIS_HANDLE context) { return static_cast<MP_ADAPTER*>(con
 // Runs at DIRQL under the interrupt lock. Moves the causes in ctx->Causes out of SavedCause.
 BOOLEAN MPFetchCauseSync(NDIS_HANDLE context) {
   auto* sync = static_cast<MP_SYNC_CONTEXT*>(context);
-  const ULONG saved = sync->Adapter->SavedCause.Read();
-  sync->Adapter->SavedCause.Write(saved & ~sync->Causes);
+  const ULONG saved = sync->Adapter->SavedCause;
+  sync->Adapter->SavedCause = saved & ~sync->Causes;
   sync->Causes &= saved;
   return TRUE;
 }
@@ -38,7 +38,7 @@ BOOLEAN MPDisableSync(NDIS_HANDLE context) {
 // Bug variant only (isr-synchronizes): the ISR saving its cause through synchronize.
 BOOLEAN MPSaveCauseSync(NDIS_HANDLE context) {
   auto* sync = static_cast<MP_SYNC_CONTEXT*>(context);
-  sync->Adapter->SavedCause.Or(sync->Causes);
+  sync->Adapter->SavedCause |= sync->Causes;
   return TRUE;
 }
 
@@ -75,9 +75,9 @@ ULONG MPClaimCauses(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool me
       MP_SYNC_CONTEXT sync{adapter, cause};
       NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, message_id, MPSaveCauseSync, &sync);
     } else if (HasBug(adapter, DriverBug::kIsrOverwritesCause)) {
-      adapter->SavedCause.Write(cause);
+      adapter->SavedCause = cause;
     } else {
-      adapter->SavedCause.Or(cause);
+      adapter->SavedCause |= cause;
     }
   } else if (message_based && mask) {
     // Nothing pending after all (a throttled message that raced an acknowledge): no DPC will
@@ -95,8 +95,8 @@ VOID MPDpcWorkBody(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool mes
                    PNDIS_RECEIVE_THROTTLE_PARAMETERS throttle) {
   MP_SYNC_CONTEXT sync{adapter, causes};
   if (HasBug(adapter, DriverBug::kDpcCauseUnsynchronized)) {
-    const ULONG saved = adapter->SavedCause.Read();
-    adapter->SavedCause.Write(saved & ~causes);
+    const ULONG saved = adapter->SavedCause;
+    adapter->SavedCause = saved & ~causes;
     sync.Causes = saved & causes;
   } else {
     NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, message_id, MPFetchCauseSync, &sync);

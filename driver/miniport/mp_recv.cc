@@ -21,8 +21,9 @@ bool MPPostRxBuffer(MP_ADAPTER* adapter, MP_RX_RING& ring, MP_RX_BUFFER* buffer)
   const ULONG64 address = HasBug(adapter, DriverBug::kRxBufferVirtualAddress)
                               ? reinterpret_cast<ULONG64>(buffer->Va)
                               : buffer->Pa;
-  NicsimWriteSharedUlong64(desc + DescWordOffset(nic_regs::DESC_RX_ADDR_QWORD), address);
-  NicsimWriteSharedUlong64(desc + DescWordOffset(nic_regs::DESC_RX_STATUS_QWORD), 0);
+  *reinterpret_cast<volatile ULONG64*>(desc + DescWordOffset(nic_regs::DESC_RX_ADDR_QWORD)) =
+      address;
+  *reinterpret_cast<volatile ULONG64*>(desc + DescWordOffset(nic_regs::DESC_RX_STATUS_QWORD)) = 0;
   NicsimSyncBufferForDevice(buffer->Va, kBufferBytes);
   ring.Slot[slot] = buffer;
   ring.NextToUse = (slot + 1) % kRxRingEntries;
@@ -63,7 +64,7 @@ bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue, LONGLONG deadline, PULONG
   for (;;) {
     const ULONG slot = ring.NextToClean;
     if (slot == ring.NextToUse) break;  // nothing posted
-    const ULONG64 writeback = NicsimReadSharedUlong64(
+    const ULONG64 writeback = *reinterpret_cast<const volatile ULONG64*>(
         RxDesc(ring, slot) + DescWordOffset(nic_regs::DESC_RX_STATUS_QWORD));
     const ULONG status =
         DescField(writeback, nic_regs::DESC_RX_STATUS_SHIFT, nic_regs::DESC_RX_STATUS_MASK);

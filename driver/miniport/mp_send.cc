@@ -62,7 +62,7 @@ VOID MPCopyToBounce(MP_TX_RING& ring, ULONG slot, PNET_BUFFER nb) {
     NdisQueryMdl(mdl, &va, &length, NormalPagePriority);
     if (!va || offset >= length) continue;
     const ULONG take = std::min(length - offset, NET_BUFFER_DATA_LENGTH(nb) - copied);
-    NicsimMoveToShared(bounce + copied, va + offset, take);
+    NdisMoveMemory(bounce + copied, va + offset, take);
     copied += take;
   }
 }
@@ -86,10 +86,11 @@ VOID MPProcessSendSgList(PVOID, PVOID, PSCATTER_GATHER_LIST sgl, PVOID context) 
     address = ring.BufferBlockPa + post->Slot * kBufferBytes;
   }
   PUCHAR desc = TxDesc(ring, post->Slot);
-  NicsimWriteSharedUlong64(desc + DescWordOffset(nic_regs::DESC_TX_ADDR_QWORD), address);
+  *reinterpret_cast<volatile ULONG64*>(desc + DescWordOffset(nic_regs::DESC_TX_ADDR_QWORD)) =
+      address;
   // The whole word: STATUS (the same word) starts clear.
-  NicsimWriteSharedUlong64(desc + DescWordOffset(nic_regs::DESC_TX_LEN_QWORD),
-                           ULONG64{length} << nic_regs::DESC_TX_LEN_SHIFT);
+  *reinterpret_cast<volatile ULONG64*>(desc + DescWordOffset(nic_regs::DESC_TX_LEN_QWORD)) =
+      ULONG64{length} << nic_regs::DESC_TX_LEN_SHIFT;
 }
 
 namespace {
@@ -154,7 +155,7 @@ VOID MPParkNbl(MP_TX_RING& ring, PNET_BUFFER_LIST nbl) {
 VOID MPReapTx(MP_ADAPTER* adapter, MP_TX_RING& ring, NblQueue& done) {
   while (ring.NextToClean != ring.NextToUse) {
     const ULONG slot = ring.NextToClean;
-    const ULONG64 writeback = NicsimReadSharedUlong64(
+    const ULONG64 writeback = *reinterpret_cast<const volatile ULONG64*>(
         TxDesc(ring, slot) + DescWordOffset(nic_regs::DESC_TX_STATUS_QWORD));
     const ULONG status =
         DescField(writeback, nic_regs::DESC_TX_STATUS_SHIFT, nic_regs::DESC_TX_STATUS_MASK);

@@ -34,7 +34,8 @@ RaceChecker::RaceChecker(VerifierCore& core, LockVerifier& locks, Interrupts& in
       symbolizer_(std::make_unique<race::Symbolizer>()),
       lockset_stale_(core.platform().num_cpus(), false),
       lockset_(core.platform().num_cpus(), 0),
-      locksets_{{}} {
+      locksets_{{}},
+      lockset_has_interrupt_lock_{false} {
   const std::string& path = core.config().race_suppressions;
   if (!path.empty()) {
     std::string error;
@@ -83,12 +84,17 @@ uint16_t RaceChecker::lockset_of_current_cpu() {
   if (!lockset_stale_[cpu]) return lockset_[cpu];
   lockset_stale_[cpu] = false;
   std::vector<std::string> names;
-  for (const HeldLock& held : locks_.held()) names.push_back(held.lock->name);
+  bool interrupt_lock = false;
+  for (const HeldLock& held : locks_.held()) {
+    names.push_back(held.lock->name);
+    interrupt_lock = interrupt_lock || held.lock->interrupt_lock;
+  }
   uint16_t id = 0;
   if (!names.empty()) {
     auto it = std::find(locksets_.begin(), locksets_.end(), names);
     if (it == locksets_.end() && locksets_.size() < UINT16_MAX) {
       locksets_.push_back(names);
+      lockset_has_interrupt_lock_.push_back(interrupt_lock);
       it = std::prev(locksets_.end());
     }
     if (it != locksets_.end()) id = static_cast<uint16_t>(it - locksets_.begin());
@@ -151,19 +157,29 @@ void RaceChecker::on_finding(const race::Finding& finding) {
                              std::to_string(finding.region->line);
   Violation v;
   const bool isr = finding.kind == race::FindingKind::kIsrUnsynchronized;
-  v.rule = isr ? "ISR_SHARED_UNSYNCHRONIZED" : "DATA_RACE";
+  // Both at DIRQL under interrupt locks, yet unordered: the locks are different messages'.
+  auto under_interrupt_lock = [this](const race::AccessRecord& access) {
+    return access.irql >= sim::kFirstDeviceIrql && access.lockset < locksets_.size() &&
+           lockset_has_interrupt_lock_[access.lockset];
+  };
+  const bool wrong_message =
+      !isr && under_interrupt_lock(finding.current) && under_interrupt_lock(finding.previous);
+  v.rule = isr ? "ISR_SHARED_UNSYNCHRONIZED" : wrong_message ? "SYNC_WRONG_MESSAGE" : "DATA_RACE";
   v.severity = Severity::kError;
   v.cpu = static_cast<int>(finding.current.slot / race::kKindsPerCpu);
   v.irql = finding.current.irql;
   v.context = std::string(kContextNames[finding.current.slot % race::kKindsPerCpu]);
   v.object = field.empty() ? std::string(address) : field;
   v.where = format_location(here);
-  v.message = describe(finding.current) + ", and an earlier " + describe(finding.previous) +
-              ", touch " + memory +
-              (isr ? ": one runs at DIRQL and the other below it outside "
-                     "NdisMSynchronizeWithInterruptEx (NDIS spin locks do not exclude the ISR)"
-                   : ": nothing orders them (no common lock, DPC queueing, interlocked "
-                     "operation, event or hand-off)");
+  v.message =
+      describe(finding.current) + ", and an earlier " + describe(finding.previous) + ", touch " +
+      memory +
+      (isr             ? ": one runs at DIRQL and the other below it outside "
+                         "NdisMSynchronizeWithInterruptEx (NDIS spin locks do not exclude the ISR)"
+       : wrong_message ? ": each holds another message's interrupt lock; synchronize with the "
+                         "message whose ISR touches it, or register with MsiSyncWithAllMessages"
+                       : ": nothing orders them (no common lock, DPC queueing, interlocked "
+                         "operation, event or hand-off)");
   core_.report_stamped(std::move(v));
 }
 

@@ -66,6 +66,7 @@ class RaceChecker final : public SyncEdges {
   std::vector<bool> lockset_stale_;                       // per CPU
   std::vector<uint16_t> lockset_;                         // per CPU
   std::vector<std::vector<std::string>> locksets_;        // id -> lock names (0: none)
+  std::vector<bool> lockset_has_interrupt_lock_;          // id -> an interrupt lock is among them
   std::unordered_set<std::string> reported_pairs_;        // rule and both source locations
   std::unordered_set<uintptr_t> device_buffer_reported_;  // by PC
   uint64_t findings_ = 0;

@@ -137,7 +137,7 @@ typedef struct _SN_ADAPTER {
   ULONG PacketFilter;
   NDIS_MEDIA_CONNECT_STATE MediaConnectState;
 
-  /* Statistics: RX under RcvLock, TX under SendLock; OIDs read them without a lock. */
+  /* Statistics: RX under RcvLock, TX under SendLock; OIDs read them under the same locks. */
   ULONG64 StatRxOk;
   ULONG64 StatRxErrors; /* frames the NIC flagged, or write-backs that failed validation */
   ULONG64 StatTxOk;

@@ -60,7 +60,30 @@ static NDIS_STATUS SnAnswerCounter(PNDIS_OID_REQUEST Request, ULONG64 Value) {
   return SnAnswer(Request, &Value, sizeof(Value));
 }
 
+/* The counters, each read under the lock its writer holds: a plain read races the DPC that
+ * counts. The two locks are taken one after the other, never nested. */
+typedef struct _SN_COUNTERS {
+  ULONG64 RxOk;
+  ULONG64 RxErrors;
+  ULONG64 TxOk;
+  ULONG64 TxErrors;
+} SN_COUNTERS;
+
+static SN_COUNTERS SnReadCounters(PSN_ADAPTER Adapter) {
+  SN_COUNTERS counters;
+  NdisAcquireSpinLock(&Adapter->RcvLock);
+  counters.RxOk = Adapter->StatRxOk;
+  counters.RxErrors = Adapter->StatRxErrors;
+  NdisReleaseSpinLock(&Adapter->RcvLock);
+  NdisAcquireSpinLock(&Adapter->SendLock);
+  counters.TxOk = Adapter->StatTxOk;
+  counters.TxErrors = Adapter->StatTxErrors;
+  NdisReleaseSpinLock(&Adapter->SendLock);
+  return counters;
+}
+
 static NDIS_STATUS SnQueryStatistics(PSN_ADAPTER Adapter, PNDIS_OID_REQUEST Request) {
+  const SN_COUNTERS counters = SnReadCounters(Adapter);
   NDIS_STATISTICS_INFO stats;
   NdisZeroMemory(&stats, sizeof(stats));
   stats.Header.Type = NDIS_OBJECT_TYPE_DEFAULT;
@@ -69,10 +92,10 @@ static NDIS_STATUS SnQueryStatistics(PSN_ADAPTER Adapter, PNDIS_OID_REQUEST Requ
   stats.SupportedStatistics =
       NDIS_STATISTICS_FLAGS_VALID_DIRECTED_FRAMES_RCV | NDIS_STATISTICS_FLAGS_VALID_RCV_ERROR |
       NDIS_STATISTICS_FLAGS_VALID_DIRECTED_FRAMES_XMIT | NDIS_STATISTICS_FLAGS_VALID_XMIT_ERROR;
-  stats.ifHCInUcastPkts = Adapter->StatRxOk;
-  stats.ifInErrors = Adapter->StatRxErrors;
-  stats.ifHCOutUcastPkts = Adapter->StatTxOk;
-  stats.ifOutErrors = Adapter->StatTxErrors;
+  stats.ifHCInUcastPkts = counters.RxOk;
+  stats.ifInErrors = counters.RxErrors;
+  stats.ifHCOutUcastPkts = counters.TxOk;
+  stats.ifOutErrors = counters.TxErrors;
   return SnAnswer(Request, &stats, sizeof(stats));
 }
 
@@ -115,13 +138,13 @@ static NDIS_STATUS SnQuery(PSN_ADAPTER Adapter, PNDIS_OID_REQUEST Request) {
     case OID_GEN_STATISTICS:
       return SnQueryStatistics(Adapter, Request);
     case OID_GEN_XMIT_OK:
-      return SnAnswerCounter(Request, Adapter->StatTxOk);
+      return SnAnswerCounter(Request, SnReadCounters(Adapter).TxOk);
     case OID_GEN_RCV_OK:
-      return SnAnswerCounter(Request, Adapter->StatRxOk);
+      return SnAnswerCounter(Request, SnReadCounters(Adapter).RxOk);
     case OID_GEN_XMIT_ERROR:
-      return SnAnswerCounter(Request, Adapter->StatTxErrors);
+      return SnAnswerCounter(Request, SnReadCounters(Adapter).TxErrors);
     case OID_GEN_RCV_ERROR:
-      return SnAnswerCounter(Request, Adapter->StatRxErrors);
+      return SnAnswerCounter(Request, SnReadCounters(Adapter).RxErrors);
     case OID_GEN_VENDOR_DESCRIPTION:
       return SnAnswer(Request, SnVendorDescription, sizeof(SnVendorDescription));
     case OID_802_3_PERMANENT_ADDRESS:
