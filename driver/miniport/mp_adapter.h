@@ -79,10 +79,14 @@ struct MP_RX_BUFFER {
   BOOLEAN WithProtocol;  // indicated and not yet returned
 };
 
+// Two sides. The post side (NextToUse, Slot[], the tail) is shared with the return path: under
+// RcvLock. The clean side (NextToClean) belongs to the DPC that fetched the queue's receive cause,
+// with no lock: the cause stays masked until that DPC re-enables it, and the DPC that fetches it
+// next is ordered after that through the interrupt lock (as NAPI owns a Linux ring).
 struct MP_RX_RING {
   PUCHAR DescVa;
   ULONG64 DescPa;
-  MP_RX_BUFFER* Slot[kRxRingEntries];  // buffer posted at each descriptor
+  MP_RX_BUFFER* Slot[kRxRingEntries];  // buffer posted at each descriptor, until the DPC takes it
   ULONG NextToClean;                   // next descriptor the driver expects a write-back in
   ULONG NextToUse;                     // tail: next descriptor the driver posts
   PUCHAR BufferBlockVa;
@@ -107,6 +111,7 @@ struct MP_TX_RING {
   MP_TX_SLOT Slot[kTxRingEntries];
   ULONG NextToClean;
   ULONG NextToUse;
+  ULONG InUse;  // descriptors posted and not yet reaped: the send path adds, the completion takes
   // NBLs whose frames are not all on the ring yet; the head's next frame is WaitNextNb.
   PNET_BUFFER_LIST WaitHead;
   PNET_BUFFER_LIST WaitTail;
@@ -160,6 +165,9 @@ struct MP_ADAPTER {
   // every access).
   ULONG SavedCause;
 
+  ULONG InterruptsClaimed;  // ISR-shared like SavedCause: the ISRs' claims, for the hang check
+  ULONG HangCheckClaims;    // InterruptsClaimed at the last MPCheckForHangEx (only it touches it)
+
   BOOLEAN Halting;     // under Lock
   ULONG DpcsInFlight;  // under Lock
   // Pause: sends are refused with NDIS_STATUS_PAUSED and receives stay in the rings; the pause
@@ -173,11 +181,13 @@ struct MP_ADAPTER {
   UCHAR MacAddress[6];
   NDIS_HANDLE ResetWorkItem;
   PIO_INTERRUPT_MESSAGE_INFO MessageInfo;  // from NdisMRegisterInterruptEx, for re-programming
-  // Causes a DPC fetched but left for its next run (receive budget spent). Only the DPC of
-  // that message (MSI-X) or CPU (INTx) touches its slot, and DPCs of one slot never overlap.
+  // Causes a DPC fetched but left for its next run (receive budget spent), which it queues on
+  // its own CPU. Only the DPC of that message (MSI-X) or CPU (INTx: the line's DPC runs on the CPU
+  // that took the interrupt) touches its slot, and DPCs of one slot never overlap.
   ULONG DpcCarry[kMaxDpcSlots];
   ULONG64 StatSendsAccepted;   // under Lock
   ULONG64 StatSendsCompleted;  // under Lock
+  ULONG64 StatRxFrames;        // under Lock: receives indicated, from the DPCs of every queue
   MP_TX_RING Tx[kMaxQueues];
   MP_RX_RING Rx[kMaxQueues];
 };
@@ -196,9 +206,7 @@ NDIS_STATUS NICAllocateRings(MP_ADAPTER* adapter);
 VOID NICFreeRings(MP_ADAPTER* adapter);
 VOID NICProgramRings(MP_ADAPTER* adapter);
 VOID NICProgramInterrupts(MP_ADAPTER* adapter, PIO_INTERRUPT_MESSAGE_INFO info);
-ULONG NICQueueCpu(const MP_ADAPTER* adapter, ULONG queue);
 ULONG NICVectorCauses(const MP_ADAPTER* adapter, ULONG message_id);
-ULONG NICCpuCauses(const MP_ADAPTER* adapter, ULONG cpu);  // INTx: causes whose DPC runs on cpu
 
 // mp_config.cc
 // Reads the keywords into the adapter; NDIS_STATUS_INVALID_PARAMETER for a value out of range.
@@ -208,6 +216,8 @@ NDIS_STATUS MPReadConfiguration(MP_ADAPTER* adapter);
 NDIS_STATUS MPRegisterInterrupt(MP_ADAPTER* adapter);
 VOID MPEnableInterruptsSync(MP_ADAPTER* adapter, ULONG causes);
 VOID MPDisableInterruptsSync(MP_ADAPTER* adapter, ULONG causes);
+// Runs at IRQL <= DISPATCH_LEVEL: InterruptsClaimed, read under the interrupt lock.
+ULONG MPInterruptsClaimed(MP_ADAPTER* adapter);
 
 // mp_lifecycle.cc
 MINIPORT_PAUSE MPPause;

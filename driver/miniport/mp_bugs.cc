@@ -53,12 +53,27 @@ extern "C" const NICSIM_DRIVER_BUG NicsimDriverBugs[] = {
     {"non-lifo-release", "NON_LIFO_RELEASE",
      "send path releases SendLock before the Lock nested inside it"},
     {"isr-no-mask", "ISR_NO_MASK", "ISR queues the DPC without masking the device's interrupt"},
-    {nullptr, nullptr, nullptr},
+    {"rx-plain-read-before-take-back", "CPU_TOUCHES_DEVICE_BUFFER",
+     "receive path reads the EtherType through a plain pointer before NicsimSyncBufferForCpu"},
+    {"tx-ring-counter-race", "DATA_RACE",
+     "send completion gives reaped descriptors back to the ring's InUse after SendLock"},
+    {"stats-counter-unlocked", "DATA_RACE",
+     "receive DPCs of every queue count frames with a plain ++ outside Lock"},
+    {"pause-flag-unlocked", "DATA_RACE",
+     "receive DPC reads Paused (set by MiniportPause under Lock) before taking Lock", "lifecycle"},
+    {"dpc-reenable-before-drain", "DATA_RACE",
+     "DPC re-enables its causes before draining the ring: a DPC on another CPU drains it too",
+     "intx-shared"},
+    {"isr-counts-unsynchronized", "ISR_SHARED_UNSYNCHRONIZED",
+     "hang check reads the ISR's interrupt count without NdisMSynchronizeWithInterruptEx",
+     "lifecycle"},
+    {nullptr, nullptr, nullptr, nullptr},
 };
 
 namespace nicsim::miniport {
 
-static_assert(std::size(NicsimDriverBugs) == static_cast<size_t>(DriverBug::kIsrNoMask) + 1,
+static_assert(std::size(NicsimDriverBugs) ==
+                  static_cast<size_t>(DriverBug::kIsrCountsUnsynchronized) + 1,
               "NicsimDriverBugs and DriverBug list the same variants in the same order");
 
 std::span<const NICSIM_DRIVER_BUG> DriverBugTable() {

@@ -42,6 +42,13 @@ enum class DriverBug : ULONG {
   kIsrStalls,                 // ISR stalls 30 us waiting for the device to settle
   kNonLifoRelease,            // send path releases SendLock before the nested Lock
   kIsrNoMask,                 // ISR queues the DPC without masking the device
+  // Race checker (DATA_RACE and the rules it feeds on plain memory):
+  kRxPlainReadBeforeTakeBack,  // receive path reads the EtherType before taking the buffer back
+  kTxRingCounterRace,          // send completion returns descriptors to InUse after SendLock
+  kStatsCounterUnlocked,       // receive DPCs count frames with a plain ++, no Lock
+  kPauseFlagUnlocked,          // receive DPC checks Paused before taking Lock
+  kDpcReenableBeforeDrain,     // DPC re-enables its causes before it drains the rings
+  kIsrCountsUnsynchronized,    // hang check reads the ISR's claim count outside synchronize
 };
 
 // NicsimDriverBugs without its terminator.

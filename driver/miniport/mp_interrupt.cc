@@ -4,7 +4,8 @@
 // The ISR claims, masks (IMC), acknowledges (ICR) and ORs the cause into SavedCause, then queues
 // the DPC. The DPC fetches and clears its causes through NdisMSynchronizeWithInterruptEx,
 // receives, completes sends, and re-enables exactly the causes it fetched, last, through
-// NdisMSynchronizeWithInterruptEx.
+// NdisMSynchronizeWithInterruptEx. A cause is thus one DPC's from the claim to the re-enable, even
+// when DPCs run on several CPUs at once (INTx): that DPC owns the queue's receive clean side.
 #include "mp_adapter.h"
 
 namespace nicsim::miniport {
@@ -32,6 +33,18 @@ BOOLEAN MPEnableSync(NDIS_HANDLE context) {
 BOOLEAN MPDisableSync(NDIS_HANDLE context) {
   auto* sync = static_cast<MP_SYNC_CONTEXT*>(context);
   NICWriteRegister(sync->Adapter, nic_regs::IMC, sync->Causes);
+  return TRUE;
+}
+
+struct MP_CLAIMS_CONTEXT {
+  MP_ADAPTER* Adapter;
+  ULONG Claimed;  // out: InterruptsClaimed
+};
+
+// Runs at DIRQL under the interrupt lock.
+BOOLEAN MPReadClaimsSync(NDIS_HANDLE context) {
+  auto* read = static_cast<MP_CLAIMS_CONTEXT*>(context);
+  read->Claimed = read->Adapter->InterruptsClaimed;
   return TRUE;
 }
 
@@ -71,6 +84,7 @@ ULONG MPClaimCauses(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool me
   }
   if (cause != 0) {
     NICWriteRegister(adapter, nic_regs::ICR, cause);
+    ++adapter->InterruptsClaimed;
     if (HasBug(adapter, DriverBug::kIsrSynchronizes)) {
       MP_SYNC_CONTEXT sync{adapter, cause};
       NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, message_id, MPSaveCauseSync, &sync);
@@ -89,6 +103,16 @@ ULONG MPClaimCauses(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool me
   return cause;
 }
 
+// Runs at DISPATCH_LEVEL: unmasks causes through NdisMSynchronizeWithInterruptEx.
+VOID MPReenable(MP_ADAPTER* adapter, ULONG message_id, ULONG causes) {
+  if (HasBug(adapter, DriverBug::kReenableOutsideSync)) {
+    NICWriteRegister(adapter, nic_regs::IMS, causes);
+  } else {
+    MP_SYNC_CONTEXT enable{adapter, causes};
+    NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, message_id, MPEnableSync, &enable);
+  }
+}
+
 // Runs at DISPATCH_LEVEL. Fetches `causes` from SavedCause, does the work, re-enables last:
 // the whole vector when message-based (its ISR masked all of it), else what it fetched.
 VOID MPDpcWorkBody(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool message_based,
@@ -105,6 +129,11 @@ VOID MPDpcWorkBody(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool mes
   const ULONG fetched = sync.Causes | adapter->DpcCarry[slot];
   adapter->DpcCarry[slot] = 0;
   if (fetched == 0) return;  // nothing was pending for this DPC
+  const ULONG reenable = message_based ? (causes & adapter->EnabledCauses) : fetched;
+  // Bug variant: unmasked before the rings are drained, a cause interrupts again at once; on a
+  // line that is another CPU, whose DPC drains the same ring alongside this one.
+  const bool reenable_first = HasBug(adapter, DriverBug::kDpcReenableBeforeDrain);
+  if (reenable_first) MPReenable(adapter, message_id, reenable);
 
   bool saw_receive = false;
   ULONG carry = 0;
@@ -139,26 +168,20 @@ VOID MPDpcWorkBody(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool mes
     return;
   }
   if (HasBug(adapter, DriverBug::kDpcSkipsReenableOnTxOnly) && !saw_receive) return;
-
-  const ULONG reenable = message_based ? (causes & adapter->EnabledCauses) : fetched;
-  if (HasBug(adapter, DriverBug::kReenableOutsideSync)) {
-    NICWriteRegister(adapter, nic_regs::IMS, reenable);
-  } else {
-    MP_SYNC_CONTEXT enable{adapter, reenable};
-    NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, message_id, MPEnableSync, &enable);
-  }
+  if (!reenable_first) MPReenable(adapter, message_id, reenable);
 }
 
-// Runs at DISPATCH_LEVEL; takes Lock briefly. Halt waits for DPCs in flight before it
-// deregisters, and a DPC that starts once halt began does nothing (the device is reset).
+// Runs at DISPATCH_LEVEL; takes Lock briefly. Halt and reset wait for DPCs in flight before they
+// touch the rings, and a DPC that starts once either began does nothing (the device is reset; the
+// causes it leaves masked are enabled again by the reset, or never by halt).
 VOID MPDpcWork(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool message_based,
                PVOID throttle_parameters) {
   auto* throttle = static_cast<PNDIS_RECEIVE_THROTTLE_PARAMETERS>(throttle_parameters);
   NdisDprAcquireSpinLock(&adapter->Lock);
-  const bool halting = adapter->Halting;
-  if (!halting) ++adapter->DpcsInFlight;
+  const bool stopping = adapter->Halting || adapter->Resetting;
+  if (!stopping) ++adapter->DpcsInFlight;
   NdisDprReleaseSpinLock(&adapter->Lock);
-  if (halting) return;
+  if (stopping) return;
   MPDpcWorkBody(adapter, causes, message_id, message_based, throttle);
   NdisDprAcquireSpinLock(&adapter->Lock);
   --adapter->DpcsInFlight;
@@ -166,26 +189,21 @@ VOID MPDpcWork(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool message
 }
 
 // Line-based ISR. Runs at DIRQL on the CPU the line was delivered to; takes no spin lock.
-// Claims only when this device's unmasked causes are pending (the line is shared), and
-// targets the DPC at the CPUs that own the pending queues.
+// Claims only when this device's unmasked causes are pending (the line is shared). Its DPC runs
+// on this CPU, as NDIS queues it by default: the line goes to the CPUs in turn, so one queue's
+// causes are handled on several CPUs, each cause by one DPC at a time.
 BOOLEAN MPInterrupt(NDIS_HANDLE context, PBOOLEAN queue_default_dpc, PULONG target_processors) {
   MP_ADAPTER* adapter = AdapterOf(context);
-  *queue_default_dpc = FALSE;
   *target_processors = 0;
   const ULONG cause = MPClaimCauses(adapter, kAllCauses, 0, false);
-  if (cause == 0) return FALSE;
-  ULONG targets = 0;
-  for (ULONG cpu = 0; cpu < adapter->NumCpus && cpu < 32; ++cpu) {
-    if (cause & NICCpuCauses(adapter, cpu)) targets |= 1u << cpu;
-  }
-  *target_processors = targets;
-  return TRUE;
+  *queue_default_dpc = cause != 0 ? TRUE : FALSE;
+  return cause != 0 ? TRUE : FALSE;
 }
 
-// Line-based DPC. Runs at DISPATCH_LEVEL; takes RcvLock, then SendLock (never nested).
+// Line-based DPC. Runs at DISPATCH_LEVEL on the CPU that took the interrupt, for every cause the
+// ISRs saved; takes RcvLock and SendLock (never nested) and Lock.
 VOID MPInterruptDpc(NDIS_HANDLE context, PVOID, PVOID throttle, PVOID) {
-  MP_ADAPTER* adapter = AdapterOf(context);
-  MPDpcWork(adapter, NICCpuCauses(adapter, KeGetCurrentProcessorNumber()), 0, false, throttle);
+  MPDpcWork(AdapterOf(context), kAllCauses, 0, false, throttle);
 }
 
 // Message-based ISR. Runs at the message's DIRQL on the queue's CPU; takes no spin lock.
@@ -262,6 +280,14 @@ VOID MPEnableInterruptsSync(MP_ADAPTER* adapter, ULONG causes) {
 VOID MPDisableInterruptsSync(MP_ADAPTER* adapter, ULONG causes) {
   MP_SYNC_CONTEXT sync{adapter, causes};
   NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, 0, MPDisableSync, &sync);
+}
+
+ULONG MPInterruptsClaimed(MP_ADAPTER* adapter) {
+  // Bug variant: "only a statistic", read while any CPU's ISR may be incrementing it.
+  if (HasBug(adapter, DriverBug::kIsrCountsUnsynchronized)) return adapter->InterruptsClaimed;
+  MP_CLAIMS_CONTEXT read{adapter, 0};
+  NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, 0, MPReadClaimsSync, &read);
+  return read.Claimed;
 }
 
 }  // namespace nicsim::miniport

@@ -59,10 +59,19 @@ NDIS_STATUS MPRestart(NDIS_HANDLE context, PNDIS_MINIPORT_RESTART_PARAMETERS) {
   return NDIS_STATUS_SUCCESS;
 }
 
-// MiniportCheckForHangEx. Runs at IRQL <= DISPATCH_LEVEL. A device that reads all-ones is gone.
+// MiniportCheckForHangEx. Runs at IRQL <= DISPATCH_LEVEL; takes Lock and the interrupt lock. A
+// device that reads all-ones is gone; one that took no interrupt since the last check while sends
+// wait for their completion lost an interrupt for good (NDIS resets it).
 BOOLEAN MPCheckForHangEx(NDIS_HANDLE context) {
   auto* adapter = static_cast<MP_ADAPTER*>(context);
-  return NICReadRegister(adapter, nic_regs::ID) == 0xFFFFFFFFu ? TRUE : FALSE;
+  if (NICReadRegister(adapter, nic_regs::ID) == 0xFFFFFFFFu) return TRUE;
+  NdisAcquireSpinLock(&adapter->Lock);
+  const bool sends_waiting = adapter->TxOutstanding != 0;
+  NdisReleaseSpinLock(&adapter->Lock);
+  const ULONG claimed = MPInterruptsClaimed(adapter);
+  const bool silent = claimed == adapter->HangCheckClaims;
+  adapter->HangCheckClaims = claimed;
+  return sends_waiting && silent ? TRUE : FALSE;
 }
 
 namespace {

@@ -1,5 +1,7 @@
-// Receive path: posting RX buffers, draining write-backs in the DPC (under RcvLock, dropped around
-// each indication), and MiniportReturnNetBufferLists, which re-posts returned buffers.
+// Receive path: posting RX buffers (the post side, under RcvLock, shared with the return path),
+// draining write-backs in the DPC that owns the queue's receive cause (the clean side: no lock,
+// RcvLock only to take each buffer off the ring, nothing held across the indication), and
+// MiniportReturnNetBufferLists, which re-posts returned buffers.
 #include "mp_adapter.h"
 
 namespace nicsim::miniport {
@@ -9,25 +11,134 @@ constexpr ULONG kPostChunk = 16;
 
 PUCHAR RxDesc(MP_RX_RING& ring, ULONG slot) { return ring.DescVa + slot * kDescBytes; }
 
-ULONG RingUsed(const MP_RX_RING& ring) {
-  return (ring.NextToUse + kRxRingEntries - ring.NextToClean) % kRxRingEntries;
+volatile ULONG64* RxStatusWord(MP_RX_RING& ring, ULONG slot) {
+  return reinterpret_cast<volatile ULONG64*>(RxDesc(ring, slot) +
+                                             DescWordOffset(nic_regs::DESC_RX_STATUS_QWORD));
+}
+
+ULONG RxStatus(ULONG64 writeback) {
+  return DescField(writeback, nic_regs::DESC_RX_STATUS_SHIFT, nic_regs::DESC_RX_STATUS_MASK);
 }
 
 // Caller holds RcvLock. Gives the buffer to the device at the tail; the caller rings the doorbell.
 bool MPPostRxBuffer(MP_ADAPTER* adapter, MP_RX_RING& ring, MP_RX_BUFFER* buffer) {
-  if (RingUsed(ring) >= kRxRingEntries - 1) return false;  // cannot happen: N-1 buffers
   const ULONG slot = ring.NextToUse;
+  // A slot whose buffer the DPC has not taken yet. Cannot happen: there is one buffer fewer than
+  // descriptors. (NextToClean is the DPC's; the post side does not read it.)
+  if (ring.Slot[slot]) return false;
   PUCHAR desc = RxDesc(ring, slot);
   const ULONG64 address = HasBug(adapter, DriverBug::kRxBufferVirtualAddress)
                               ? reinterpret_cast<ULONG64>(buffer->Va)
                               : buffer->Pa;
   *reinterpret_cast<volatile ULONG64*>(desc + DescWordOffset(nic_regs::DESC_RX_ADDR_QWORD)) =
       address;
-  *reinterpret_cast<volatile ULONG64*>(desc + DescWordOffset(nic_regs::DESC_RX_STATUS_QWORD)) = 0;
+  *RxStatusWord(ring, slot) = 0;
   NicsimSyncBufferForDevice(buffer->Va, kBufferBytes);
   ring.Slot[slot] = buffer;
   ring.NextToUse = (slot + 1) % kRxRingEntries;
   return true;
+}
+
+// Caller holds RcvLock: the receive path's acquire was NdisDprAcquireSpinLock.
+VOID MPReleaseRcvLock(MP_ADAPTER* adapter) {
+  if (HasBug(adapter, DriverBug::kDprAcquirePlainRelease)) {
+    NdisReleaseSpinLock(&adapter->RcvLock);
+  } else {
+    NdisDprReleaseSpinLock(&adapter->RcvLock);
+  }
+}
+
+// Runs at DISPATCH_LEVEL. True when the frame may go up: Paused is checked, and the indication
+// counted, under Lock, where MPPause sets Paused. Once a pause has begun no new receive goes up,
+// so the pause can complete (the frame waits; MPRestart drains the ring).
+bool MPReserveIndication(MP_ADAPTER* adapter) {
+  if (HasBug(adapter, DriverBug::kPauseFlagUnlocked)) {
+    // The mistake, "a quick look first": a pause that begins between this read and the count
+    // below completes while this frame goes up.
+    if (adapter->Paused) return false;
+    NdisDprAcquireSpinLock(&adapter->Lock);
+    ++adapter->RxWithProtocol;
+    ++adapter->StatRxFrames;
+    NdisDprReleaseSpinLock(&adapter->Lock);
+    return true;
+  }
+  NdisDprAcquireSpinLock(&adapter->Lock);
+  const bool paused = adapter->Paused;
+  if (!paused) {
+    ++adapter->RxWithProtocol;
+    if (!HasBug(adapter, DriverBug::kStatsCounterUnlocked)) ++adapter->StatRxFrames;
+  }
+  NdisDprReleaseSpinLock(&adapter->Lock);
+  return !paused;
+}
+
+// The frame's EtherType as it lies in the buffer (network byte order), for
+// NET_BUFFER_LIST_FRAME_TYPE. The CPU may read the buffer only once it took it back.
+USHORT MPFrameEtherType(const MP_RX_BUFFER* buffer) {
+  return *reinterpret_cast<const USHORT*>(buffer->Va + 12);
+}
+
+// Runs at DISPATCH_LEVEL in the DPC, the buffer off the ring: takes it back from the device and
+// indicates it, or re-posts it when its write-back is bad. False when nothing went up.
+bool MPIndicateBuffer(MP_ADAPTER* adapter, ULONG queue, MP_RX_BUFFER* buffer, ULONG64 writeback,
+                      bool good) {
+  if (!buffer) return false;
+  USHORT ether_type = 0;
+  if (HasBug(adapter, DriverBug::kRxPlainReadBeforeTakeBack)) {
+    ether_type = MPFrameEtherType(buffer);  // the mistake: the device still owns the buffer
+  }
+  if (HasBug(adapter, DriverBug::kRxReadsDeviceBuffer)) {
+    (void)NicsimReadSharedUlong(buffer->Va);  // peeks at the header before taking it back
+  }
+  NicsimSyncBufferForCpu(buffer->Va, kBufferBytes);
+  if (!good) {
+    MP_RX_RING& ring = adapter->Rx[queue];
+    NdisDprAcquireSpinLock(&adapter->RcvLock);
+    if (MPPostRxBuffer(adapter, ring, buffer)) {
+      NICWriteRegister(adapter, nic_regs::RX_TAIL(queue), ring.NextToUse);
+    }
+    NdisDprReleaseSpinLock(&adapter->RcvLock);
+    return false;
+  }
+  if (!HasBug(adapter, DriverBug::kRxPlainReadBeforeTakeBack)) {
+    ether_type = MPFrameEtherType(buffer);
+  }
+  PNET_BUFFER_LIST nbl = buffer->Nbl;
+  PNET_BUFFER nb = NET_BUFFER_LIST_FIRST_NB(nbl);
+  NET_BUFFER_LIST_NEXT_NBL(nbl) = nullptr;
+  NET_BUFFER_DATA_OFFSET(nb) = 0;
+  NET_BUFFER_CURRENT_MDL(nb) = buffer->Mdl;
+  NET_BUFFER_CURRENT_MDL_OFFSET(nb) = 0;
+  NET_BUFFER_DATA_LENGTH(nb) =
+      DescField(writeback, nic_regs::DESC_RX_LEN_SHIFT, nic_regs::DESC_RX_LEN_MASK);
+  NET_BUFFER_LIST_STATUS(nbl) = NDIS_STATUS_SUCCESS;
+  NET_BUFFER_LIST_RECEIVE_QUEUE_ID(nbl) = static_cast<USHORT>(queue);
+  // The NIC's own hash: function and type stay 0.
+  NET_BUFFER_LIST_SET_HASH_VALUE(
+      nbl, DescField(writeback, nic_regs::DESC_RX_HASH_SHIFT, nic_regs::DESC_RX_HASH_MASK));
+  NET_BUFFER_LIST_INFO(nbl, NetBufferListFrameType) =
+      reinterpret_cast<PVOID>(static_cast<ULONG_PTR>(ether_type));
+  nbl->SourceHandle = adapter->AdapterHandle;
+  if (HasBug(adapter, DriverBug::kStatsCounterUnlocked)) {
+    ++adapter->StatRxFrames;  // the mistake: "a statistic", counted by every queue's DPC unlocked
+  }
+  buffer->WithProtocol = TRUE;
+  NdisMIndicateReceiveNetBufferLists(adapter->AdapterHandle, nbl, NDIS_DEFAULT_PORT_NUMBER, 1,
+                                     NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL);
+  return true;
+}
+
+// Bug variant drain-ring-under-lock: "saves an interrupt" by polling the head register under
+// RcvLock until the slot's write-back arrives, or 512 polls found none (tens of us).
+bool MPPollUnderLock(MP_ADAPTER* adapter, MP_RX_RING& ring, ULONG queue, ULONG slot) {
+  bool arrived = false;
+  NdisDprAcquireSpinLock(&adapter->RcvLock);
+  for (ULONG polls = 0; polls < 512 && !arrived; ++polls) {
+    (void)NICReadRegister(adapter, nic_regs::RX_HEAD(queue));
+    arrived = (RxStatus(*RxStatusWord(ring, slot)) & nic_regs::DESC_STATUS_DD) != 0;
+  }
+  NdisDprReleaseSpinLock(&adapter->RcvLock);
+  return arrived;
 }
 
 }  // namespace
@@ -48,100 +159,54 @@ VOID MPPostAllRxBuffers(MP_ADAPTER* adapter) {
   }
 }
 
-// Runs at DISPATCH_LEVEL in the DPC; takes RcvLock and releases it around each indication.
-// Every write-back is validated (done bit, end of packet, length) before the buffer is used.
-// Handles at most kRxBudget frames and stops at deadline (after one frame at least, so every run
-// makes progress); returns true when more are waiting.
+// Runs at DISPATCH_LEVEL in the DPC that fetched RxCause(queue): the clean side is its own until
+// it re-enables the cause (MP_RX_RING). Takes Lock to reserve each indication and RcvLock to take
+// each buffer off the ring, and holds neither across the indication. Every write-back is validated
+// (done bit, end of packet, length) before the buffer is used. Handles at most kRxBudget frames and
+// stops at deadline (after one frame at least, so every run makes progress); returns true when
+// more are waiting.
 bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue, LONGLONG deadline, PULONG budget) {
   MP_RX_RING& ring = adapter->Rx[queue];
   const bool hold_across_indicate = HasBug(adapter, DriverBug::kRcvLockAcrossIndicate);
-  bool reposted = false;
+  const bool poll = HasBug(adapter, DriverBug::kDrainRingUnderLock);
   bool more = false;
-  ULONG idle_polls = 0;
   ULONG handled = 0;
   ULONG reserved_unused = 0;  // indications reserved for frames that turned out bad
-  NdisDprAcquireSpinLock(&adapter->RcvLock);
   for (;;) {
     const ULONG slot = ring.NextToClean;
-    if (slot == ring.NextToUse) break;  // nothing posted
-    const ULONG64 writeback = *reinterpret_cast<const volatile ULONG64*>(
-        RxDesc(ring, slot) + DescWordOffset(nic_regs::DESC_RX_STATUS_QWORD));
-    const ULONG status =
-        DescField(writeback, nic_regs::DESC_RX_STATUS_SHIFT, nic_regs::DESC_RX_STATUS_MASK);
+    // The done bit is the device's hand-over: a slot is posted again only after the DPC took it
+    // (and cleared its status), so no stale done bit is ever seen here.
+    const ULONG64 writeback = *RxStatusWord(ring, slot);
+    const ULONG status = RxStatus(writeback);
     if (!(status & nic_regs::DESC_STATUS_DD)) {
-      // Bug variant: poll the head register for more frames until 512 polls in a row found
-      // none, all under RcvLock ("saves an interrupt" but holds the lock for tens of us).
-      if (HasBug(adapter, DriverBug::kDrainRingUnderLock) && idle_polls++ < 512) {
-        (void)NICReadRegister(adapter, nic_regs::RX_HEAD(queue));
-        continue;
-      }
+      if (poll && MPPollUnderLock(adapter, ring, queue, slot)) continue;
       break;
     }
-    if (handled > 0 && !HasBug(adapter, DriverBug::kDrainRingUnderLock) &&
+    if (handled > 0 && !poll &&
         (handled == kRxBudget || *budget == 0 || MPSystemTime() >= deadline)) {
       more = true;  // a frame waits, but the DPC queues itself again instead of running long
       break;
     }
-    // Reserve the indication under Lock, where MPPause sets Paused: once a pause has begun no new
-    // receive goes up, so the pause can complete (the frame waits; MPRestart drains the ring).
-    NdisDprAcquireSpinLock(&adapter->Lock);
-    const bool paused = adapter->Paused;
-    if (!paused) ++adapter->RxWithProtocol;
-    NdisDprReleaseSpinLock(&adapter->Lock);
-    if (paused) break;
-    idle_polls = 0;
+    if (!MPReserveIndication(adapter)) break;
     ++handled;
     if (*budget > 0 && *budget != NDIS_INDICATE_ALL_NBLS) --*budget;
     const ULONG length =
         DescField(writeback, nic_regs::DESC_RX_LEN_SHIFT, nic_regs::DESC_RX_LEN_MASK);
-    const ULONG hash =
-        DescField(writeback, nic_regs::DESC_RX_HASH_SHIFT, nic_regs::DESC_RX_HASH_MASK);
+    const bool good =
+        (status & nic_regs::DESC_STATUS_EOP) && length >= 14 && length <= nic_regs::kMaxFrame;
+    NdisDprAcquireSpinLock(&adapter->RcvLock);
     MP_RX_BUFFER* buffer = ring.Slot[slot];
     ring.Slot[slot] = nullptr;
-    ring.NextToClean = (slot + 1) % kRxRingEntries;
-    if (!buffer) {
-      ++MpMutableCounters().RxBadDescriptors;
-      ++reserved_unused;
-      continue;
-    }
-    if (HasBug(adapter, DriverBug::kRxReadsDeviceBuffer)) {
-      (void)NicsimReadSharedUlong(buffer->Va);  // peeks at the header before taking it back
-    }
-    NicsimSyncBufferForCpu(buffer->Va, kBufferBytes);
-    if (!(status & nic_regs::DESC_STATUS_EOP) || length < 14 || length > nic_regs::kMaxFrame) {
-      ++MpMutableCounters().RxBadDescriptors;
-      reposted |= MPPostRxBuffer(adapter, ring, buffer);
-      ++reserved_unused;
-      continue;
-    }
-    PNET_BUFFER_LIST nbl = buffer->Nbl;
-    PNET_BUFFER nb = NET_BUFFER_LIST_FIRST_NB(nbl);
-    NET_BUFFER_LIST_NEXT_NBL(nbl) = nullptr;
-    NET_BUFFER_DATA_OFFSET(nb) = 0;
-    NET_BUFFER_CURRENT_MDL(nb) = buffer->Mdl;
-    NET_BUFFER_CURRENT_MDL_OFFSET(nb) = 0;
-    NET_BUFFER_DATA_LENGTH(nb) = length;
-    NET_BUFFER_LIST_STATUS(nbl) = NDIS_STATUS_SUCCESS;
-    NET_BUFFER_LIST_RECEIVE_QUEUE_ID(nbl) = static_cast<USHORT>(queue);
-    NET_BUFFER_LIST_SET_HASH_VALUE(nbl, hash);  // the NIC's own hash: function and type stay 0
-    nbl->SourceHandle = adapter->AdapterHandle;
-    buffer->WithProtocol = TRUE;
-    ++MpMutableCounters().RxIndicated;
-    if (hold_across_indicate) {
-      NdisMIndicateReceiveNetBufferLists(adapter->AdapterHandle, nbl, NDIS_DEFAULT_PORT_NUMBER, 1,
-                                         NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL);
+    *RxStatusWord(ring, slot) = 0;
+    if (buffer && good) {
+      ++MpMutableCounters().RxIndicated;
     } else {
-      NdisDprReleaseSpinLock(&adapter->RcvLock);
-      NdisMIndicateReceiveNetBufferLists(adapter->AdapterHandle, nbl, NDIS_DEFAULT_PORT_NUMBER, 1,
-                                         NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL);
-      NdisDprAcquireSpinLock(&adapter->RcvLock);
+      ++MpMutableCounters().RxBadDescriptors;
     }
-  }
-  if (reposted) NICWriteRegister(adapter, nic_regs::RX_TAIL(queue), ring.NextToUse);
-  if (HasBug(adapter, DriverBug::kDprAcquirePlainRelease)) {
-    NdisReleaseSpinLock(&adapter->RcvLock);
-  } else {
-    NdisDprReleaseSpinLock(&adapter->RcvLock);
+    if (!hold_across_indicate) MPReleaseRcvLock(adapter);
+    ring.NextToClean = (slot + 1) % kRxRingEntries;
+    if (!MPIndicateBuffer(adapter, queue, buffer, writeback, good)) ++reserved_unused;
+    if (hold_across_indicate) MPReleaseRcvLock(adapter);  // the mistake: held across it
   }
   if (reserved_unused) MPDataPathDone(adapter, 0, reserved_unused);
   return more;
@@ -189,14 +254,18 @@ VOID MPReturnNetBufferLists(NDIS_HANDLE context, PNET_BUFFER_LIST nbls, ULONG fl
   }
 }
 
-// Runs at PASSIVE_LEVEL in a reset, after the device reset (it owns no buffer any more); takes
-// RcvLock per chunk of kPostChunk buffers. Starts every ring over with the buffers that are not
-// up with the protocol.
+// Runs at PASSIVE_LEVEL in a reset, after the device reset (it owns no buffer any more) and
+// after the DPCs in flight (later ones do nothing until the reset is done), so the clean side is
+// the reset's too; takes RcvLock per chunk of kPostChunk buffers. Starts every ring over with the
+// buffers that are not up with the protocol.
 VOID MPRepostRxBuffers(MP_ADAPTER* adapter) {
   for (ULONG q = 0; q < adapter->NumQueues; ++q) {
     MP_RX_RING& ring = adapter->Rx[q];
     NdisAcquireSpinLock(&adapter->RcvLock);
-    for (MP_RX_BUFFER*& slot : ring.Slot) slot = nullptr;
+    for (ULONG slot = 0; slot < kRxRingEntries; ++slot) {
+      ring.Slot[slot] = nullptr;
+      *RxStatusWord(ring, slot) = 0;  // a write-back the reset cut off is no frame
+    }
     ring.NextToClean = ring.NextToUse = 0;
     NdisReleaseSpinLock(&adapter->RcvLock);
     for (ULONG first = 0; first < kRxBuffers; first += kPostChunk) {

@@ -13,10 +13,8 @@ namespace {
 
 PUCHAR TxDesc(MP_TX_RING& ring, ULONG slot) { return ring.DescVa + slot * kDescBytes; }
 
-ULONG TxFree(const MP_TX_RING& ring) {
-  const ULONG used = (ring.NextToUse + kTxRingEntries - ring.NextToClean) % kTxRingEntries;
-  return kTxRingEntries - 1 - used;
-}
+// Caller holds SendLock.
+ULONG TxFree(const MP_TX_RING& ring) { return kTxRingEntries - 1 - ring.InUse; }
 
 struct NblQueue {
   PNET_BUFFER_LIST head = nullptr;
@@ -111,6 +109,7 @@ bool MPPostTx(MP_ADAPTER* adapter, MP_TX_RING& ring, PNET_BUFFER nb, NblQueue& d
     return false;
   }
   ring.NextToUse = (slot + 1) % kTxRingEntries;
+  ++ring.InUse;
   ++MpMutableCounters().TxPosted;
   return true;
 }
@@ -151,8 +150,10 @@ VOID MPParkNbl(MP_TX_RING& ring, PNET_BUFFER_LIST nbl) {
 }
 
 // Caller holds SendLock (or, in a bug variant, runs at DIRQL). Takes finished descriptors off
-// the ring, frees their SG lists and validates the write-back status.
-VOID MPReapTx(MP_ADAPTER* adapter, MP_TX_RING& ring, NblQueue& done) {
+// the ring, frees their SG lists and validates the write-back status. Returns how many it took;
+// the caller gives them back to InUse.
+ULONG MPReapTx(MP_ADAPTER* adapter, MP_TX_RING& ring, NblQueue& done) {
+  ULONG reaped = 0;
   while (ring.NextToClean != ring.NextToUse) {
     const ULONG slot = ring.NextToClean;
     const ULONG64 writeback = *reinterpret_cast<const volatile ULONG64*>(
@@ -163,6 +164,7 @@ VOID MPReapTx(MP_ADAPTER* adapter, MP_TX_RING& ring, NblQueue& done) {
     MP_TX_SLOT taken = ring.Slot[slot];
     ring.Slot[slot] = MP_TX_SLOT{};
     ring.NextToClean = (slot + 1) % kTxRingEntries;
+    ++reaped;
     if (!taken.Nb) continue;
     NdisMFreeNetBufferSGList(adapter->DmaHandle, taken.Sgl, taken.Nb);
     if (taken.Bounced) {
@@ -174,6 +176,7 @@ VOID MPReapTx(MP_ADAPTER* adapter, MP_TX_RING& ring, NblQueue& done) {
     ++MpMutableCounters().TxCompleted;
     MPFrameDone(MPNbNbl(taken.Nb), error ? NDIS_STATUS_FAILURE : NDIS_STATUS_SUCCESS, done);
   }
+  return reaped;
 }
 
 // Every NBL MiniportSendNetBufferLists took comes back through here.
@@ -307,7 +310,11 @@ VOID MPHandleSendComplete(MP_ADAPTER* adapter, ULONG queue) {
   MP_TX_RING& ring = adapter->Tx[queue];
   NblQueue done;
   NdisDprAcquireSpinLock(&adapter->SendLock);
-  MPReapTx(adapter, ring, done);
+  const ULONG reaped = MPReapTx(adapter, ring, done);
+  // Bug variant: "the reap is done, only the count is left" after SendLock, while a send on
+  // another CPU (or this one's passive thread) adds to it under SendLock.
+  const bool count_unlocked = HasBug(adapter, DriverBug::kTxRingCounterRace);
+  if (!count_unlocked) ring.InUse -= reaped;
   if (MPPostWaiting(adapter, ring, done)) {
     NICWriteRegister(adapter, nic_regs::TX_TAIL(queue), ring.NextToUse);
   }
@@ -320,6 +327,7 @@ VOID MPHandleSendComplete(MP_ADAPTER* adapter, ULONG queue) {
     return;
   }
   NdisDprReleaseSpinLock(&adapter->SendLock);
+  if (count_unlocked) ring.InUse -= reaped;
   MPCompleteList(adapter, done, NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);
 }
 
@@ -327,7 +335,7 @@ VOID MPHandleSendComplete(MP_ADAPTER* adapter, ULONG queue) {
 // accounting, which would need one).
 VOID MPCompleteSendsAtIsr(MP_ADAPTER* adapter, ULONG queue) {
   NblQueue done;
-  MPReapTx(adapter, adapter->Tx[queue], done);
+  adapter->Tx[queue].InUse -= MPReapTx(adapter, adapter->Tx[queue], done);
   if (done.head) {
     NdisMSendNetBufferListsComplete(adapter->AdapterHandle, done.head,
                                     NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);
@@ -348,7 +356,7 @@ VOID MPAbortAllSends(MP_ADAPTER* adapter) {
       NdisMFreeNetBufferSGList(adapter->DmaHandle, taken.Sgl, taken.Nb);
       MPFrameDone(MPNbNbl(taken.Nb), NDIS_STATUS_SEND_ABORTED, aborted);
     }
-    ring.NextToClean = ring.NextToUse = 0;
+    ring.NextToClean = ring.NextToUse = ring.InUse = 0;
     while (ring.WaitHead) {
       PNET_BUFFER_LIST nbl = ring.WaitHead;
       PNET_BUFFER first = ring.WaitNextNb;

@@ -48,18 +48,8 @@ VOID NICResetDevice(MP_ADAPTER* adapter) {
   NICWriteRegister(adapter, nic_regs::ICR, kAllCauses);
 }
 
-ULONG NICQueueCpu(const MP_ADAPTER* adapter, ULONG queue) { return queue % adapter->NumCpus; }
-
 ULONG NICVectorCauses(const MP_ADAPTER* adapter, ULONG message_id) {
   return message_id < adapter->NumQueues ? QueueCauses(message_id) : kMiscCauses;
-}
-
-ULONG NICCpuCauses(const MP_ADAPTER* adapter, ULONG cpu) {
-  ULONG causes = cpu == 0 ? kMiscCauses : 0;
-  for (ULONG q = 0; q < adapter->NumQueues; ++q) {
-    if (NICQueueCpu(adapter, q) == cpu) causes |= QueueCauses(q);
-  }
-  return causes;
 }
 
 // Runs at PASSIVE_LEVEL (initialize), before the rings: scatter-gather DMA for sends, and the
@@ -116,6 +106,7 @@ NDIS_STATUS NICAllocateRings(MP_ADAPTER* adapter) {
     if (!va) return NDIS_STATUS_RESOURCES;
     rx.DescVa = static_cast<PUCHAR>(va);
     rx.DescPa = static_cast<ULONG64>(pa.QuadPart);
+    NdisZeroMemory(rx.DescVa, kRxRingEntries * kDescBytes);  // no done bit before the first lap
     NdisMAllocateSharedMemory(adapter->AdapterHandle, kRxBuffers * kBufferBytes, FALSE, &va, &pa);
     if (!va) return NDIS_STATUS_RESOURCES;
     rx.BufferBlockVa = static_cast<PUCHAR>(va);

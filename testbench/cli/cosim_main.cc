@@ -18,7 +18,8 @@ std::vector<DriverBugVariant> driver_bugs_from_table(const NICSIM_DRIVER_BUG* ta
   std::vector<DriverBugVariant> out;
   for (; table && table->Name; ++table) {
     out.push_back({table->Name, table->Rule ? table->Rule : "",
-                   table->Description ? table->Description : ""});
+                   table->Description ? table->Description : "",
+                   table->Scenario ? table->Scenario : ""});
   }
   return out;
 }

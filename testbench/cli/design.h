@@ -22,6 +22,7 @@ struct DriverBugVariant {
   std::string name;  // the --driver-bug value
   std::string rule;  // the rule ID it must trigger
   std::string description;
+  std::string scenario;  // the scenario that shows it; empty: the design's first
 };
 
 struct Design {

@@ -252,8 +252,9 @@ ParseOutcome parse_command_line(const Design& design, int argc, const char* cons
   app.add_option("--timeline", options.timeline_path,
                  "write a Perfetto / chrome://tracing timeline (JSON) of ISRs, DPCs and locks");
   app.add_flag("--list-scenarios", options.list_scenarios, "print the scenarios and exit");
-  app.add_flag("--list-driver-bugs", options.list_driver_bugs,
-               "print each driver bug variant and the rule it must trigger, then exit");
+  app.add_flag(
+      "--list-driver-bugs", options.list_driver_bugs,
+      "print each driver bug variant, the rule it must trigger and the scenario that shows it");
   app.add_flag("--no-monitors", options.no_monitors,
                "do not check the NIC's AXI, AXI-Stream and interrupt behaviour every cycle");
   app.add_flag("--no-race-check", options.no_race_check,
@@ -282,8 +283,12 @@ ParseOutcome parse_command_line(const Design& design, int argc, const char* cons
     return outcome;
   }
   if (options.list_driver_bugs) {
+    // The scenario column names the default one too, so the line is a complete command.
     for (const auto& bug : design.driver_bugs) {
-      std::printf("%-30s %-26s %s\n", bug.name.c_str(), bug.rule.c_str(), bug.description.c_str());
+      const std::string& scenario =
+          bug.scenario.empty() ? design.scenarios.front().name : bug.scenario;
+      std::printf("%-30s %-26s %-14s %s\n", bug.name.c_str(), bug.rule.c_str(), scenario.c_str(),
+                  bug.description.c_str());
     }
     return outcome;
   }

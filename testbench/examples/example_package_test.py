@@ -4,7 +4,7 @@ testbench/examples/simple-nic out of tree against it, and run what it registered
 
   example_package_test.py build  NICSIM_BUILD EXAMPLE_SOURCE WORK   install, configure, build
   example_package_test.py clean  WORK SEEDS                        every scenario, seeds 1..SEEDS: 0 violations
-  example_package_test.py bugs   WORK                              every bug variant: its rule, exit 1
+  example_package_test.py bugs   WORK                              every bug variant in its scenario: its rule, exit 1
   example_package_test.py waves  WORK EXAMPLE_SOURCE               the example's GTKWave views name its signals,
                                                                    and the host rows move
 
@@ -87,15 +87,17 @@ def clean(work, seeds):
 
 def bugs(work):
     listing = must([program(work), "--list-driver-bugs"], "--list-driver-bugs").stdout
-    variants = [line.split()[:2] for line in listing.splitlines() if line.strip()]
+    # NAME RULE SCENARIO DESCRIPTION: the scenario that shows the variant (the first one unless named)
+    variants = [line.split()[:3] for line in listing.splitlines() if line.strip()]
     if len(variants) < 5:
         print(f"only {len(variants)} bug variants registered:\n{listing}")
         sys.exit(1)
     failures = []
-    for name, rule in variants:
+    for name, rule, scenario in variants:
         caught = None
         for seed in (1, 2, 3):
-            result, summary = summary_of(work, ["--driver-bug", name, "--seed", str(seed)], f"bug-{name}-{seed}")
+            result, summary = summary_of(work, ["--driver-bug", name, "--scenario", scenario, "--seed", str(seed)],
+                                         f"bug-{name}-{seed}")
             rules = sorted({v["rule"] for v in summary["violations"]}) if summary else []
             if rule in rules and result.returncode == 1:
                 caught = seed

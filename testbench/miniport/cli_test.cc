@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,31 @@ TEST(CliLists, DriverBugsOnePerLineWithRule) {
   EXPECT_NE(run.output.find("send-dpr-acquire-at-passive"), std::string::npos);
   EXPECT_NE(run.output.find("DPR_ACQUIRE_IRQL"), std::string::npos);
   EXPECT_GE(std::count(run.output.begin(), run.output.end(), '\n'), 20);
+}
+
+// Each line is NAME RULE SCENARIO DESCRIPTION; the scenario is a known one, the default named too.
+TEST(CliLists, DriverBugsNameTheirScenario) {
+  const auto bugs = run_nicsim({"--list-driver-bugs"}, false);
+  const auto scenarios = run_nicsim({"--list-scenarios"}, false);
+  ASSERT_EQ(bugs.exit_code, 0);
+  std::vector<std::string> known;
+  std::istringstream scenario_lines(scenarios.output);
+  for (std::string line; std::getline(scenario_lines, line);) {
+    std::istringstream words(line);
+    if (std::string name; words >> name) known.push_back(name);
+  }
+  ASSERT_FALSE(known.empty()) << scenarios.output;
+  std::istringstream bug_lines(bugs.output);
+  int named_default = 0, named_other = 0;
+  for (std::string line; std::getline(bug_lines, line);) {
+    std::istringstream words(line);
+    std::string name, rule, scenario;
+    if (!(words >> name >> rule >> scenario)) continue;
+    EXPECT_NE(std::find(known.begin(), known.end(), scenario), known.end()) << line;
+    ++(scenario == known.front() ? named_default : named_other);
+  }
+  EXPECT_GT(named_default, 0) << bugs.output;
+  EXPECT_GT(named_other, 0) << bugs.output;  // dpc-reenable-before-drain needs intx-shared
 }
 
 TEST(CliLists, ScenariosIncludeTheNamedOnes) {

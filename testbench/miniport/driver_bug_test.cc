@@ -1,8 +1,9 @@
 // The bug-injection suite: every driver variant is caught with its rule ID within kMaxSeeds
-// seeds of the default scenario, and the run exits 1.
+// seeds of its scenario (the default one unless the table names another), and the run exits 1.
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "driver/miniport/mp_bugs.h"
 #include "testbench/miniport/nicsim_runner.h"
@@ -18,8 +19,10 @@ TEST_P(DriverBugCaught, WithItsRuleWithinTenSeeds) {
   const auto& bug = GetParam();
   std::string tried;
   for (int seed = 1; seed <= kMaxSeeds; ++seed) {
-    const auto run = run_nicsim(
-        {"--driver-bug", bug.Name, "--seed", std::to_string(seed), "--packets", "200", "-q"});
+    std::vector<std::string> args = {"--driver-bug", bug.Name, "--seed", std::to_string(seed),
+                                     "--packets",    "200",    "-q"};
+    if (bug.Scenario) args.insert(args.end(), {"--scenario", bug.Scenario});
+    const auto run = run_nicsim(args);
     ASSERT_TRUE(run.summary.is_object()) << run.output;
     if (run.has_rule(bug.Rule)) {
       EXPECT_EQ(run.exit_code, 1);
@@ -27,7 +30,9 @@ TEST_P(DriverBugCaught, WithItsRuleWithinTenSeeds) {
     }
     tried += "seed " + std::to_string(seed) + ": " + run.violations_text() + "\n";
   }
-  FAIL() << bug.Name << " not caught as " << bug.Rule << " in " << kMaxSeeds << " seeds\n" << tried;
+  FAIL() << bug.Name << " not caught as " << bug.Rule << " in " << kMaxSeeds << " seeds of "
+         << (bug.Scenario ? bug.Scenario : "the default scenario") << "\n"
+         << tried;
 }
 
 std::string Name(const ::testing::TestParamInfo<NICSIM_DRIVER_BUG>& info) {

@@ -13,24 +13,26 @@ MINIPORT_INITIALIZE SnInitializeEx;
 MINIPORT_HALT SnHaltEx;
 
 /* Each row is one realistic mistake in one spot of the driver, and the rule that must catch it.
- * Row i is selected by the keyword NicsimDriverBug = i + 1 (SN_BUG in sn_adapter.h). */
+ * Row i is selected by the keyword NicsimDriverBug = i + 1 (SN_BUG in sn_adapter.h). Scenario
+ * NULL: each shows in the first scenario of scenarios.json. */
 const NICSIM_DRIVER_BUG NicsimDriverBugs[] = {
-    {"isr-no-mask", "ISR_NO_MASK", "ISR queues the DPC without masking the device (no IMC write)"},
+    {"isr-no-mask", "ISR_NO_MASK", "ISR queues the DPC without masking the device (no IMC write)",
+     NULL},
     {"send-error-path-no-release", "LOCK_HELD_AT_RETURN",
-     "send path returns on a full TX ring still holding SendLock"},
+     "send path returns on a full TX ring still holding SendLock", NULL},
     {"halt-without-deregister", "HALT_WITHOUT_DEREGISTER",
-     "halt returns with the interrupt still registered"},
+     "halt returns with the interrupt still registered", NULL},
     {"rx-buffer-virtual-address", "DMA_OUTSIDE_GRANT",
-     "RX descriptors carry the buffer's virtual address, not its physical one"},
+     "RX descriptors carry the buffer's virtual address, not its physical one", NULL},
     {"dpc-skips-reenable", "INTERRUPT_LOST",
-     "DPC returns without unmasking (IMS) when it had only TX work"},
+     "DPC returns without unmasking (IMS) when it had only TX work", NULL},
     {"dpr-acquire-plain-release", "MISMATCHED_RELEASE",
-     "receive path: NdisDprAcquireSpinLock, then NdisReleaseSpinLock"},
+     "receive path: NdisDprAcquireSpinLock, then NdisReleaseSpinLock", NULL},
     {"send-complete-under-lock", "NDIS_CALL_UNDER_LOCK",
-     "DPC completes sends while holding SendLock"},
+     "DPC completes sends while holding SendLock", NULL},
     {"reenable-outside-sync", "MASK_OUTSIDE_SYNC",
-     "DPC writes IMS directly instead of through NdisMSynchronizeWithInterruptEx"},
-    {NULL, NULL, NULL}};
+     "DPC writes IMS directly instead of through NdisMSynchronizeWithInterruptEx", NULL},
+    {NULL, NULL, NULL, NULL}};
 C_ASSERT(RTL_NUMBER_OF(NicsimDriverBugs) == SN_BUG_COUNT);
 
 /* An integer keyword, or Default when it is absent or not a number. */
