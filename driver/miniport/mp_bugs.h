@@ -44,9 +44,9 @@ enum class DriverBug : ULONG {
   kIsrNoMask,                 // ISR queues the DPC without masking the device
   // Race checker (DATA_RACE and the rules it feeds on plain memory):
   kRxPlainReadBeforeTakeBack,  // receive path reads the EtherType before taking the buffer back
-  kTxRingCounterRace,          // send completion returns descriptors to InUse after SendLock
+  kTxRingCounterRace,          // send completion reaps the ring before taking SendLock
   kStatsCounterUnlocked,       // receive DPCs count frames with a plain ++, no Lock
-  kPauseFlagUnlocked,          // receive DPC checks Paused before taking Lock
+  kPauseFlagUnlocked,          // DPC reads Paused before it takes Lock
   kDpcReenableBeforeDrain,     // DPC re-enables its causes before it drains the rings
   kIsrCountsUnsynchronized,    // hang check reads the ISR's claim count outside synchronize
 };

@@ -114,9 +114,10 @@ VOID MPReenable(MP_ADAPTER* adapter, ULONG message_id, ULONG causes) {
 }
 
 // Runs at DISPATCH_LEVEL. Fetches `causes` from SavedCause, does the work, re-enables last:
-// the whole vector when message-based (its ISR masked all of it), else what it fetched.
+// the whole vector when message-based (its ISR masked all of it), else what it fetched. A DPC
+// that started paused leaves the receive rings alone (MPRestart drains them).
 VOID MPDpcWorkBody(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool message_based,
-                   PNDIS_RECEIVE_THROTTLE_PARAMETERS throttle) {
+                   bool paused, PNDIS_RECEIVE_THROTTLE_PARAMETERS throttle) {
   MP_SYNC_CONTEXT sync{adapter, causes};
   if (HasBug(adapter, DriverBug::kDpcCauseUnsynchronized)) {
     const ULONG saved = adapter->SavedCause;
@@ -141,7 +142,7 @@ VOID MPDpcWorkBody(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool mes
   ULONG budget = throttle ? throttle->MaxNblsToIndicate : NDIS_INDICATE_ALL_NBLS;
   for (ULONG q = 0; q < adapter->NumQueues; ++q) {
     if (fetched & RxCause(q)) {
-      if (MPHandleReceive(adapter, q, deadline, &budget)) carry |= RxCause(q);
+      if (!paused && MPHandleReceive(adapter, q, deadline, &budget)) carry |= RxCause(q);
       saw_receive = true;
     }
   }
@@ -177,12 +178,16 @@ VOID MPDpcWorkBody(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool mes
 VOID MPDpcWork(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool message_based,
                PVOID throttle_parameters) {
   auto* throttle = static_cast<PNDIS_RECEIVE_THROTTLE_PARAMETERS>(throttle_parameters);
+  // Bug variant: Paused read before taking Lock, under which MPPause sets it.
+  const bool early_paused = HasBug(adapter, DriverBug::kPauseFlagUnlocked) && adapter->Paused;
   NdisDprAcquireSpinLock(&adapter->Lock);
   const bool stopping = adapter->Halting || adapter->Resetting;
   if (!stopping) ++adapter->DpcsInFlight;
+  const bool paused =
+      HasBug(adapter, DriverBug::kPauseFlagUnlocked) ? early_paused : adapter->Paused != FALSE;
   NdisDprReleaseSpinLock(&adapter->Lock);
   if (stopping) return;
-  MPDpcWorkBody(adapter, causes, message_id, message_based, throttle);
+  MPDpcWorkBody(adapter, causes, message_id, message_based, paused, throttle);
   NdisDprAcquireSpinLock(&adapter->Lock);
   --adapter->DpcsInFlight;
   NdisDprReleaseSpinLock(&adapter->Lock);

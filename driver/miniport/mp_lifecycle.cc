@@ -39,9 +39,9 @@ VOID MPDataPathDone(MP_ADAPTER* adapter, ULONG sends, ULONG receives) {
 NDIS_STATUS MPPause(NDIS_HANDLE context, PNDIS_MINIPORT_PAUSE_PARAMETERS) {
   auto* adapter = static_cast<MP_ADAPTER*>(context);
   NdisAcquireSpinLock(&adapter->Lock);
-  adapter->Paused = TRUE;
   const bool idle = adapter->TxOutstanding == 0 && adapter->RxWithProtocol == 0;
   if (!idle) adapter->PausePending = TRUE;
+  adapter->Paused = TRUE;
   NdisReleaseSpinLock(&adapter->Lock);
   return idle ? NDIS_STATUS_SUCCESS : NDIS_STATUS_PENDING;
 }

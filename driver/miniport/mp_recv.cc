@@ -52,16 +52,6 @@ VOID MPReleaseRcvLock(MP_ADAPTER* adapter) {
 // counted, under Lock, where MPPause sets Paused. Once a pause has begun no new receive goes up,
 // so the pause can complete (the frame waits; MPRestart drains the ring).
 bool MPReserveIndication(MP_ADAPTER* adapter) {
-  if (HasBug(adapter, DriverBug::kPauseFlagUnlocked)) {
-    // The mistake, "a quick look first": a pause that begins between this read and the count
-    // below completes while this frame goes up.
-    if (adapter->Paused) return false;
-    NdisDprAcquireSpinLock(&adapter->Lock);
-    ++adapter->RxWithProtocol;
-    ++adapter->StatRxFrames;
-    NdisDprReleaseSpinLock(&adapter->Lock);
-    return true;
-  }
   NdisDprAcquireSpinLock(&adapter->Lock);
   const bool paused = adapter->Paused;
   if (!paused) {

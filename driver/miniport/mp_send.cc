@@ -150,10 +150,8 @@ VOID MPParkNbl(MP_TX_RING& ring, PNET_BUFFER_LIST nbl) {
 }
 
 // Caller holds SendLock (or, in a bug variant, runs at DIRQL). Takes finished descriptors off
-// the ring, frees their SG lists and validates the write-back status. Returns how many it took;
-// the caller gives them back to InUse.
-ULONG MPReapTx(MP_ADAPTER* adapter, MP_TX_RING& ring, NblQueue& done) {
-  ULONG reaped = 0;
+// the ring (giving them back to InUse), frees their SG lists and validates the write-back status.
+VOID MPReapTx(MP_ADAPTER* adapter, MP_TX_RING& ring, NblQueue& done) {
   while (ring.NextToClean != ring.NextToUse) {
     const ULONG slot = ring.NextToClean;
     const ULONG64 writeback = *reinterpret_cast<const volatile ULONG64*>(
@@ -164,7 +162,7 @@ ULONG MPReapTx(MP_ADAPTER* adapter, MP_TX_RING& ring, NblQueue& done) {
     MP_TX_SLOT taken = ring.Slot[slot];
     ring.Slot[slot] = MP_TX_SLOT{};
     ring.NextToClean = (slot + 1) % kTxRingEntries;
-    ++reaped;
+    --ring.InUse;
     if (!taken.Nb) continue;
     NdisMFreeNetBufferSGList(adapter->DmaHandle, taken.Sgl, taken.Nb);
     if (taken.Bounced) {
@@ -176,7 +174,6 @@ ULONG MPReapTx(MP_ADAPTER* adapter, MP_TX_RING& ring, NblQueue& done) {
     ++MpMutableCounters().TxCompleted;
     MPFrameDone(MPNbNbl(taken.Nb), error ? NDIS_STATUS_FAILURE : NDIS_STATUS_SUCCESS, done);
   }
-  return reaped;
 }
 
 // Every NBL MiniportSendNetBufferLists took comes back through here.
@@ -309,12 +306,12 @@ VOID MPSendNetBufferLists(NDIS_HANDLE context, PNET_BUFFER_LIST nbls, NDIS_PORT_
 VOID MPHandleSendComplete(MP_ADAPTER* adapter, ULONG queue) {
   MP_TX_RING& ring = adapter->Tx[queue];
   NblQueue done;
+  // Bug variant: "only this DPC reaps this ring", so it reaps before taking SendLock, which the
+  // send path holds to post on the same ring (InUse, NextToUse) from another CPU.
+  const bool reap_unlocked = HasBug(adapter, DriverBug::kTxRingCounterRace);
+  if (reap_unlocked) MPReapTx(adapter, ring, done);
   NdisDprAcquireSpinLock(&adapter->SendLock);
-  const ULONG reaped = MPReapTx(adapter, ring, done);
-  // Bug variant: "the reap is done, only the count is left" after SendLock, while a send on
-  // another CPU (or this one's passive thread) adds to it under SendLock.
-  const bool count_unlocked = HasBug(adapter, DriverBug::kTxRingCounterRace);
-  if (!count_unlocked) ring.InUse -= reaped;
+  if (!reap_unlocked) MPReapTx(adapter, ring, done);
   if (MPPostWaiting(adapter, ring, done)) {
     NICWriteRegister(adapter, nic_regs::TX_TAIL(queue), ring.NextToUse);
   }
@@ -327,7 +324,6 @@ VOID MPHandleSendComplete(MP_ADAPTER* adapter, ULONG queue) {
     return;
   }
   NdisDprReleaseSpinLock(&adapter->SendLock);
-  if (count_unlocked) ring.InUse -= reaped;
   MPCompleteList(adapter, done, NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);
 }
 
@@ -335,7 +331,7 @@ VOID MPHandleSendComplete(MP_ADAPTER* adapter, ULONG queue) {
 // accounting, which would need one).
 VOID MPCompleteSendsAtIsr(MP_ADAPTER* adapter, ULONG queue) {
   NblQueue done;
-  adapter->Tx[queue].InUse -= MPReapTx(adapter, adapter->Tx[queue], done);
+  MPReapTx(adapter, adapter->Tx[queue], done);
   if (done.head) {
     NdisMSendNetBufferListsComplete(adapter->AdapterHandle, done.head,
                                     NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);
