@@ -39,6 +39,21 @@ void queue_on(DpcJob& job, CCHAR cpu) {
   KeInsertQueueDpc(&job.dpc, nullptr, nullptr);
 }
 
+// The state, allocated on CPU 0's passive thread, and two DPCs queued after it, on CPUs 0 and 1:
+// two contexts that only the code they run can order.
+struct TwoDpcs {
+  RACE_STATE* state = nullptr;
+  DpcJob cpu0, cpu1;
+  void start(Bench& b, std::function<void(RACE_STATE*)> init = {}) {
+    b.kernel.run_passive(0, "init", [this, init] {
+      state = RaceAllocateState();
+      if (init) init(state);
+      queue_on(cpu0, 0);
+      queue_on(cpu1, 1);
+    });
+  }
+};
+
 uint64_t checked(Bench& b) { return b.kernel.race_checker()->stats().accesses_checked; }
 
 size_t count(Bench& b, const std::string& rule) { return b.platform.violations().count(rule); }
@@ -47,15 +62,11 @@ size_t count(Bench& b, const std::string& rule) { return b.platform.violations()
 TEST(RaceRules, DATA_RACE_TriggersOnTwoDpcsWithoutLock) {
   SKIP_WITHOUT_INSTRUMENTATION();
   Bench b;
-  RACE_STATE* s = nullptr;
-  DpcJob first, second;
-  first.fn = second.fn = [&] { RaceIncrementCounter(s); };
-  b.kernel.run_passive(0, "init", [&] {
-    s = RaceAllocateState();
-    queue_on(first, 0);
-    queue_on(second, 1);
-  });
+  TwoDpcs dpcs;
+  dpcs.cpu0.fn = dpcs.cpu1.fn = [&] { RaceIncrementCounter(dpcs.state); };
+  dpcs.start(b);
   b.run();
+  RACE_STATE* s = dpcs.state;
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->Counter, 2);
   const auto& v = EXPECT_VIOLATION(b, "DATA_RACE");
@@ -73,15 +84,11 @@ TEST(RaceRules, DATA_RACE_TriggersOnTwoDpcsWithoutLock) {
 TEST(RaceRules, DATA_RACE_SilentHandOffThroughSpinLock) {
   SKIP_WITHOUT_INSTRUMENTATION();
   Bench b;
-  RACE_STATE* s = nullptr;
-  DpcJob first, second;
-  first.fn = second.fn = [&] { RaceIncrementCounterLocked(s); };
-  b.kernel.run_passive(0, "init", [&] {
-    s = RaceAllocateState();
-    queue_on(first, 0);
-    queue_on(second, 1);
-  });
+  TwoDpcs dpcs;
+  dpcs.cpu0.fn = dpcs.cpu1.fn = [&] { RaceIncrementCounterLocked(dpcs.state); };
+  dpcs.start(b);
   b.run();
+  RACE_STATE* s = dpcs.state;
   EXPECT_NO_VIOLATIONS(b);
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->Counter, 2);  // positive control: both DPCs ran the update
@@ -217,17 +224,11 @@ TEST(RaceRules, DATA_RACE_SilentHandOffThroughDpcQueue) {
 TEST(RaceRules, DATA_RACE_SilentOnReadRead) {
   SKIP_WITHOUT_INSTRUMENTATION();
   Bench b;
-  RACE_STATE* s = nullptr;
   ULONG seen[2] = {0, 0};
-  DpcJob first, second;
-  first.fn = [&] { seen[0] = RacePeekData(s); };
-  second.fn = [&] { seen[1] = RacePeekData(s); };
-  b.kernel.run_passive(0, "init", [&] {
-    s = RaceAllocateState();
-    RaceWriteData(s, 5);
-    queue_on(first, 0);
-    queue_on(second, 1);
-  });
+  TwoDpcs dpcs;
+  dpcs.cpu0.fn = [&] { seen[0] = RacePeekData(dpcs.state); };
+  dpcs.cpu1.fn = [&] { seen[1] = RacePeekData(dpcs.state); };
+  dpcs.start(b, [](RACE_STATE* state) { RaceWriteData(state, 5); });
   b.run();
   EXPECT_NO_VIOLATIONS(b);
   EXPECT_EQ(seen[0], 5u);
@@ -340,15 +341,11 @@ TEST(RaceCheck, SuppressionsFileSilencesAMatchingRace) {
   VerifierConfig config;
   config.race_suppressions = path.string();
   Bench b(2, config);
-  RACE_STATE* s = nullptr;
-  DpcJob first, second;
-  first.fn = second.fn = [&] { RaceIncrementCounter(s); };
-  b.kernel.run_passive(0, "init", [&] {
-    s = RaceAllocateState();
-    queue_on(first, 0);
-    queue_on(second, 1);
-  });
+  TwoDpcs dpcs;
+  dpcs.cpu0.fn = dpcs.cpu1.fn = [&] { RaceIncrementCounter(dpcs.state); };
+  dpcs.start(b);
   b.run();
+  RACE_STATE* s = dpcs.state;
   std::filesystem::remove(path);
   EXPECT_NO_VIOLATIONS(b);
   EXPECT_GE(b.kernel.race_checker()->stats().suppressed, 1u);
@@ -370,15 +367,11 @@ TEST(RaceCheck, OffChecksNothing) {
   VerifierConfig config;
   config.race_check = false;
   Bench b(2, config);
-  RACE_STATE* s = nullptr;
-  DpcJob first, second;
-  first.fn = second.fn = [&] { RaceIncrementCounter(s); };
-  b.kernel.run_passive(0, "init", [&] {
-    s = RaceAllocateState();
-    queue_on(first, 0);
-    queue_on(second, 1);
-  });
+  TwoDpcs dpcs;
+  dpcs.cpu0.fn = dpcs.cpu1.fn = [&] { RaceIncrementCounter(dpcs.state); };
+  dpcs.start(b);
   b.run();
+  RACE_STATE* s = dpcs.state;
   EXPECT_EQ(b.kernel.race_checker(), nullptr);
   EXPECT_NO_VIOLATIONS(b);
   ASSERT_NE(s, nullptr);
