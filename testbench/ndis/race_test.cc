@@ -95,19 +95,26 @@ TEST(RaceRules, DATA_RACE_SilentHandOffThroughSpinLock) {
   EXPECT_GE(checked(b), 4u);
 }
 
-// The send path moves the tail under SendLock, the completion DPC without it.
-TEST(RaceRules, DATA_RACE_TriggersOnRingIndexOneSideUnlocked) {
-  SKIP_WITHOUT_INSTRUMENTATION();
-  Bench b;
-  RACE_STATE* s = nullptr;
-  DpcJob completion;
-  completion.fn = [&] { RaceAdvanceTail(s); };
+// The send path (CPU 0) queues the completion DPC (CPU 1), then moves the tail under SendLock;
+// the completion moves it with advance. Runs the bench.
+void run_send_and_completion(Bench& b, RACE_STATE*& s, DpcJob& completion,
+                             VOID (*advance)(RACE_STATE*)) {
+  completion.fn = [&s, advance] { advance(s); };
   b.kernel.run_passive(0, "send", [&] {
     s = RaceAllocateState();
     queue_on(completion, 1);
     RaceAdvanceTailLocked(s);
   });
   b.run();
+}
+
+// The send path moves the tail under SendLock, the completion DPC without it.
+TEST(RaceRules, DATA_RACE_TriggersOnRingIndexOneSideUnlocked) {
+  SKIP_WITHOUT_INSTRUMENTATION();
+  Bench b;
+  RACE_STATE* s = nullptr;
+  DpcJob completion;
+  run_send_and_completion(b, s, completion, RaceAdvanceTail);
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->Ring.Tail, 2u);
   const auto& v = EXPECT_VIOLATION(b, "DATA_RACE");
@@ -121,13 +128,7 @@ TEST(RaceRules, DATA_RACE_SilentRingIndexBothUnderSendLock) {
   Bench b;
   RACE_STATE* s = nullptr;
   DpcJob completion;
-  completion.fn = [&] { RaceAdvanceTailLocked(s); };
-  b.kernel.run_passive(0, "send", [&] {
-    s = RaceAllocateState();
-    queue_on(completion, 1);
-    RaceAdvanceTailLocked(s);
-  });
-  b.run();
+  run_send_and_completion(b, s, completion, RaceAdvanceTailLocked);
   EXPECT_NO_VIOLATIONS(b);
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->Ring.Tail, 2u);
@@ -235,20 +236,14 @@ TEST(RaceRules, DATA_RACE_SilentOnReadRead) {
   EXPECT_EQ(seen[1], 5u);
 }
 
-// The ISR writes Cause and queues its DPC on CPU 1, which reads Cause outside synchronize: the
-// DPC queue orders them, but the next ISR would not be (a lockset rule, as for NicsimIsrShared).
-TEST(RaceRules, ISR_SHARED_UNSYNCHRONIZED_TriggersOnPlainMemory) {
-  SKIP_WITHOUT_INSTRUMENTATION();
-  Bench b;
-  RACE_STATE* s = nullptr;
-  Fragment f;
-  f.isr = [&](PBOOLEAN, PULONG targets) {
+// The ISR (CPU 0) masks, ORs into Cause and queues its DPC on CPU 1, which runs f.dpc.
+void run_isr_and_dpc(Bench& b, RACE_STATE*& s, Fragment& f) {
+  f.isr = [&s, &f](PBOOLEAN, PULONG targets) {
     NdisWriteRegisterUlong(f.reg(kMaskRegister), 1);
     RaceWriteCause(s, 1);
     *targets = 1u << 1;
     return TRUE;
   };
-  f.dpc = [&](ULONG, PVOID) { RaceReadCause(s); };
   b.describe(f, {0});
   b.kernel.run_passive(0, "init", [&] {
     s = RaceAllocateState();
@@ -256,6 +251,17 @@ TEST(RaceRules, ISR_SHARED_UNSYNCHRONIZED_TriggersOnPlainMemory) {
   });
   b.fire(f, 0, 5'000);
   b.run();
+}
+
+// The ISR writes Cause and queues its DPC on CPU 1, which reads Cause outside synchronize: the
+// DPC queue orders them, but the next ISR would not be (a lockset rule, as for NicsimIsrShared).
+TEST(RaceRules, ISR_SHARED_UNSYNCHRONIZED_TriggersOnPlainMemory) {
+  SKIP_WITHOUT_INSTRUMENTATION();
+  Bench b;
+  RACE_STATE* s = nullptr;
+  Fragment f;
+  f.dpc = [&](ULONG, PVOID) { RaceReadCause(s); };
+  run_isr_and_dpc(b, s, f);
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->Seen, 1u);
   const auto& v = EXPECT_VIOLATION(b, "ISR_SHARED_UNSYNCHRONIZED");
@@ -271,25 +277,13 @@ TEST(RaceRules, ISR_SHARED_UNSYNCHRONIZED_SilentOnPlainMemoryUnderSynchronize) {
   Bench b;
   RACE_STATE* s = nullptr;
   Fragment f;
-  f.isr = [&](PBOOLEAN, PULONG targets) {
-    NdisWriteRegisterUlong(f.reg(kMaskRegister), 1);
-    RaceWriteCause(s, 1);
-    *targets = 1u << 1;
-    return TRUE;
-  };
   f.dpc = [&](ULONG, PVOID) {
     Synchronize(f.interrupt, 0, [&] {
       RaceReadCause(s);
       return TRUE;
     });
   };
-  b.describe(f, {0});
-  b.kernel.run_passive(0, "init", [&] {
-    s = RaceAllocateState();
-    b.connect(f);
-  });
-  b.fire(f, 0, 5'000);
-  b.run();
+  run_isr_and_dpc(b, s, f);
   EXPECT_NO_VIOLATIONS(b);
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->Seen, 1u);
