@@ -319,7 +319,7 @@ std::string format_sim_time(uint64_t ns) {
   return std::to_string(ns) + "ns";
 }
 
-// "2 send(s) (3 frames)".
+// "2 send(s) (3 frame(s))".
 std::string sends_text(uint64_t sends, uint64_t frames) {
   return std::to_string(sends) + " send(s) (" + std::to_string(frames) + " frame(s))";
 }
