@@ -32,6 +32,13 @@ class Reader {
     }
     return node_.get<uint32_t>();
   }
+  // An object's entries in key order, each with its key.
+  std::vector<std::pair<std::string, Reader>> members() const {
+    if (!node_.is_object()) fail(path_, node_.dump() + " is not an object");
+    std::vector<std::pair<std::string, Reader>> out;
+    for (const auto& [key, value] : node_.items()) out.emplace_back(key, Reader(value, join(key)));
+    return out;
+  }
   std::string text() const {
     if (!node_.is_string()) fail(path_, node_.dump() + " is not a string");
     return node_.get<std::string>();
@@ -50,7 +57,7 @@ class Reader {
   }
 
  private:
-  std::string join(const char* key) const { return path_.empty() ? key : path_ + "." + key; }
+  std::string join(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
   const nlohmann::json& node_;
   std::string path_;
 };
@@ -141,6 +148,11 @@ DeviceDescription DeviceDescription::from_json(const nlohmann::json& resolved) {
     for (const char* reason : {"runt", "oversize", "bad", "no_desc"}) {
       if (drops.has(reason)) d.drop_counters.push_back({reason, drops.at(reason).u32()});
     }
+  }
+  if (root.has("send_errors")) {
+    const Reader errors = root.at("send_errors");
+    for (const auto& [reason, offset] : errors.members())
+      d.send_error_counters.push_back({reason, offset.u32()});
   }
   return d;
 }

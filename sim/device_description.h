@@ -49,8 +49,8 @@ struct FrameLimits {
   uint32_t max_frame = 0;
 };
 
-// A register counting received frames the NIC dropped for one reason (runt, oversize, bad,
-// no_desc).
+// A register counting frames the NIC dropped (received: runt, oversize, bad, no_desc) or refused
+// to send (its own reason names, e.g. bad_len) for one reason.
 struct DropCounter {
   std::string reason;
   uint32_t offset = 0;
@@ -80,6 +80,8 @@ struct DeviceDescription {
   std::vector<RingCause> rings;
   std::optional<FrameLimits> link;         // absent: every frame is expected through
   std::vector<DropCounter> drop_counters;  // read after the traffic to account for drops
+  // Read after the traffic: the device's reasons for the sends it reported failed.
+  std::vector<DropCounter> send_error_counters;
 
   // The resolved form (<name>_device.json). Throws DeviceDescriptionError.
   static DeviceDescription from_json(const nlohmann::json& resolved);

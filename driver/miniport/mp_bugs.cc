@@ -53,12 +53,17 @@ extern "C" const NICSIM_DRIVER_BUG NicsimDriverBugs[] = {
     {"non-lifo-release", "NON_LIFO_RELEASE",
      "send path releases SendLock before the Lock nested inside it"},
     {"isr-no-mask", "ISR_NO_MASK", "ISR queues the DPC without masking the device's interrupt"},
+    {"tx-bad-length", "SEND_FAILED",
+     "bounce path writes the bounce buffer's size as LEN, not the frame's: the NIC rejects it"},
+    {"send-completed-twice", "SEND_COMPLETED_TWICE",
+     "send DPC completes the last NBL of its batch a second time after handing the batch back"},
     {nullptr, nullptr, nullptr},
 };
 
 namespace nicsim::miniport {
 
-static_assert(std::size(NicsimDriverBugs) == static_cast<size_t>(DriverBug::kIsrNoMask) + 1,
+static_assert(std::size(NicsimDriverBugs) ==
+                  static_cast<size_t>(DriverBug::kSendCompletedTwice) + 1,
               "NicsimDriverBugs and DriverBug list the same variants in the same order");
 
 std::span<const NICSIM_DRIVER_BUG> DriverBugTable() {

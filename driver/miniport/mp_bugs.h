@@ -42,6 +42,8 @@ enum class DriverBug : ULONG {
   kIsrStalls,                 // ISR stalls 30 us waiting for the device to settle
   kNonLifoRelease,            // send path releases SendLock before the nested Lock
   kIsrNoMask,                 // ISR queues the DPC without masking the device
+  kTxBadLength,               // bounce path: the descriptor's LEN is the bounce buffer's size
+  kSendCompletedTwice,        // send DPC completes the last NBL of its batch a second time
 };
 
 // NicsimDriverBugs without its terminator.

@@ -330,7 +330,7 @@ class DeviceChecker:
         return self.blocks[name]
 
     def check(self, device):
-        self.keys("device", device, ("id", "interrupts"), ("soft_reset", "link", "drops"))
+        self.keys("device", device, ("id", "interrupts"), ("soft_reset", "link", "drops", "send_errors"))
         self.check_id(device["id"])
         if "soft_reset" in device:
             self.field("device.soft_reset", device["soft_reset"])
@@ -339,6 +339,8 @@ class DeviceChecker:
             self.check_link(device["link"])
         if "drops" in device:
             self.check_drops(device["drops"])
+        if "send_errors" in device:
+            self.check_send_errors(device["send_errors"])
 
     def check_link(self, node):
         self.keys("device.link", node, ("min_frame", "max_frame"))
@@ -351,6 +353,14 @@ class DeviceChecker:
         self.keys("device.drops", node, (), DROP_REASONS)
         for reason, name in node.items():
             self.register(f"device.drops.{reason}", name)
+
+    def check_send_errors(self, node):
+        if not isinstance(node, dict) or not node:
+            self.fail("device.send_errors", node, "is not a non-empty object of reason: register")
+        for reason, name in node.items():
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", reason):
+                self.fail(f"device.send_errors.{reason}", name, "is keyed by a reason that is not a lower-case identifier")
+            self.register(f"device.send_errors.{reason}", name)
 
     def check_id(self, node):
         self.keys("device.id", node, ("register", "mask", "value"))
@@ -491,6 +501,8 @@ class DeviceResolver:
             resolved["link"] = {k: num(v, self.constants) for k, v in device["link"].items()}
         if "drops" in device:
             resolved["drops"] = {reason: self.offset(name) for reason, name in device["drops"].items()}
+        if "send_errors" in device:
+            resolved["send_errors"] = {reason: self.offset(name) for reason, name in device["send_errors"].items()}
         return resolved
 
     def bar0_bytes(self):

@@ -57,6 +57,9 @@ TEST(DeviceDescription, ReferenceAgreesWithItsRegisterHeader) {
   EXPECT_EQ(d.drop_counters[0].offset, nic_regs::STAT_RX_RUNT);
   EXPECT_EQ(d.drop_counters[3].reason, "no_desc");
   EXPECT_EQ(d.drop_counters[3].offset, nic_regs::STAT_RX_NO_DESC);
+  ASSERT_EQ(d.send_error_counters.size(), 1u);
+  EXPECT_EQ(d.send_error_counters[0].reason, "bad_len");
+  EXPECT_EQ(d.send_error_counters[0].offset, nic_regs::STAT_TX_BAD_LEN);
 }
 
 TEST(DeviceDescription, ExampleNicResolvesToOneMsiVectorAndByteSizedRings) {
@@ -94,6 +97,20 @@ TEST(DeviceDescription, BadValueNamesItsKey) {
     EXPECT_STREQ(error.what(),
                  "interrupts.rings[2].size_unit: \"words\" is neither \"entries\" nor \"bytes\"");
   }
+}
+
+TEST(DeviceDescription, SendErrorCounterNamesItsReason) {
+  auto bad = ReferenceJson();
+  bad["send_errors"]["bad_len"] = "0x38";
+  try {
+    DeviceDescription::from_json(bad);
+    FAIL() << "accepted a string offset";
+  } catch (const DeviceDescriptionError& error) {
+    EXPECT_STREQ(error.what(), "send_errors.bad_len: \"0x38\" is not a 32-bit unsigned number");
+  }
+  auto none = ReferenceJson();
+  none.erase("send_errors");
+  EXPECT_TRUE(DeviceDescription::from_json(none).send_error_counters.empty());  // optional
 }
 
 TEST(DeviceDescription, MissingKeyAndMoreVectorsThanMessagesAreRefused) {
