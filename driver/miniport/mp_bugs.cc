@@ -53,12 +53,15 @@ extern "C" const NICSIM_DRIVER_BUG NicsimDriverBugs[] = {
     {"non-lifo-release", "NON_LIFO_RELEASE",
      "send path releases SendLock before the Lock nested inside it"},
     {"isr-no-mask", "ISR_NO_MASK", "ISR queues the DPC without masking the device's interrupt"},
+    {"tx-doorbell-before-descriptor", "DEVICE_READS_STALE_DESCRIPTOR",
+     "send path writes TX_TAIL over the slot before filling its descriptor"},
     {nullptr, nullptr, nullptr},
 };
 
 namespace nicsim::miniport {
 
-static_assert(std::size(NicsimDriverBugs) == static_cast<size_t>(DriverBug::kIsrNoMask) + 1,
+static_assert(std::size(NicsimDriverBugs) ==
+                  static_cast<size_t>(DriverBug::kTxDoorbellBeforeDescriptor) + 1,
               "NicsimDriverBugs and DriverBug list the same variants in the same order");
 
 std::span<const NICSIM_DRIVER_BUG> DriverBugTable() {

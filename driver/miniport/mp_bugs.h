@@ -42,6 +42,8 @@ enum class DriverBug : ULONG {
   kIsrStalls,                 // ISR stalls 30 us waiting for the device to settle
   kNonLifoRelease,            // send path releases SendLock before the nested Lock
   kIsrNoMask,                 // ISR queues the DPC without masking the device
+  // send path writes TX_TAIL before filling the descriptor
+  kTxDoorbellBeforeDescriptor,
 };
 
 // NicsimDriverBugs without its terminator.
