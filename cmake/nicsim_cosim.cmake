@@ -19,6 +19,29 @@
 
 set(NICSIM_COSIM_TEMPLATE ${CMAKE_CURRENT_LIST_DIR}/nicsim_design.cc.in)
 
+# Race checking (README "Race detection"): driver code is compiled with the compiler's
+# -fsanitize=thread instrumentation, and nicsim's runtime (driver/ndis/race) answers its hooks
+# with the simulated CPUs' happens-before. Only compile flags: the program never links libtsan.
+# Off under NICSIM_SANITIZE, whose AddressSanitizer cannot share a translation unit with it.
+if(NICSIM_SANITIZE)
+  set(NICSIM_RACE_INSTRUMENTATION OFF)
+endif()
+option(NICSIM_RACE_INSTRUMENTATION "Instrument driver code for nicsim's race checker" ON)
+function(nicsim_instrument_driver target)
+  get_target_property(imported ${target} IMPORTED)
+  if(NOT NICSIM_RACE_INSTRUMENTATION OR imported)
+    return()
+  endif()
+  # Volatile accesses are marked accesses (as READ_ONCE/WRITE_ONCE are to KCSAN), not races.
+  if(CMAKE_C_COMPILER_ID STREQUAL "Clang" OR CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    target_compile_options(${target} PRIVATE -fsanitize=thread
+                                             "SHELL:-mllvm -tsan-distinguish-volatile=1")
+  else()
+    target_compile_options(${target} PRIVATE -fsanitize=thread
+                                             "SHELL:--param tsan-distinguish-volatile=1")
+  endif()
+endfunction()
+
 # Verilator's arguments for every co-simulated model: fast, with the design's assertions in.
 set(NICSIM_VERILATOR_ARGS -O3 --x-assign fast --x-initial fast --assert -Wno-fatal)
 
@@ -128,6 +151,7 @@ function(nicsim_add_cosim)
   else()
     set(driver ${ARG_DRIVER_LIBRARY})
   endif()
+  nicsim_instrument_driver(${driver})
 
   # The registration, with the resolved description and the scenarios embedded.
   set(NICSIM_MODEL_CLASS ${model_class})

@@ -1,4 +1,5 @@
-# Imported targets for the libraries Debian ships without a CMake config: SystemC and libpcap.
+# Imported targets for the libraries Debian ships without a CMake config: SystemC, libpcap and
+# libdw.
 # Used by nicsim's build and by the installed package (nicsimConfig.cmake), so both link the same.
 include_guard(GLOBAL)
 
@@ -22,3 +23,8 @@ if(NOT TARGET pcap::pcap)
     IMPORTED_LOCATION ${PCAP_LIBRARY}
     INTERFACE_INCLUDE_DIRECTORIES ${PCAP_INCLUDE_DIR})
 endif()
+
+# libdw (elfutils) ships a pkg-config file only. The race report library links it privately, so
+# a static nicsim::race_report still needs PkgConfig::LIBDW at the user's link.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBDW REQUIRED IMPORTED_TARGET libdw)

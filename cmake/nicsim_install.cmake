@@ -8,7 +8,7 @@ set(NICSIM_INSTALL_INCLUDEDIR ${CMAKE_INSTALL_INCLUDEDIR}/nicsim)
 
 # Exported as nicsim::<name without the nicsim_ prefix>.
 set(NICSIM_EXPORTED nicsim_cli nicsim_ndis nicsim_ndis_api nicsim_sim nicsim_axi_lite nicsim_trace nicsim_waves
-                    nicsim_timeline nicsim_device_description nicsim_verilated_api)
+                    nicsim_timeline nicsim_device_description nicsim_verilated_api nicsim_race_report)
 foreach(target IN LISTS NICSIM_EXPORTED)
   string(REPLACE "nicsim_" "" short ${target})
   set_target_properties(${target} PROPERTIES EXPORT_NAME ${short})
@@ -19,7 +19,7 @@ install(EXPORT nicsimTargets NAMESPACE nicsim:: DESTINATION ${NICSIM_INSTALL_CMA
 
 # Headers keep their paths: "sim/device.h" and "testbench/cli/design.h" under include/nicsim,
 # and the WDK-shaped <ndis.h> on its own under include/nicsim/wdk (a driver sees only that).
-foreach(dir sim sim/monitors sim/trace driver/ndis testbench/cli)
+foreach(dir sim sim/monitors sim/trace driver/ndis driver/ndis/race testbench/cli)
   file(GLOB headers ${PROJECT_SOURCE_DIR}/${dir}/*.h)
   install(FILES ${headers} DESTINATION ${NICSIM_INSTALL_INCLUDEDIR}/${dir})
 endforeach()

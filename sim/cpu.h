@@ -47,7 +47,10 @@ class Cpu {
 
   virtual unsigned index() const = 0;
   virtual Irql irql() const = 0;
-  virtual CpuContext context() const = 0;        // innermost frame
+  virtual CpuContext context() const = 0;  // innermost frame
+  // The innermost frame that is not a synchronize callback: the passive thread, DPC or ISR the
+  // code runs in (kIdle when none).
+  virtual CpuContext thread_context() const = 0;
   virtual std::string_view routine() const = 0;  // innermost frame's routine name
   virtual unsigned depth() const = 0;            // frames on the context stack
 

@@ -62,6 +62,12 @@ CpuContext CpuModel::context() const {
   return frames_.empty() ? CpuContext::kIdle : frames_.back().context;
 }
 
+CpuContext CpuModel::thread_context() const {
+  for (auto it = frames_.rbegin(); it != frames_.rend(); ++it)
+    if (it->context != CpuContext::kSync) return it->context;
+  return CpuContext::kIdle;
+}
+
 std::string_view CpuModel::routine() const {
   return frames_.empty() ? std::string_view() : std::string_view(frames_.back().routine);
 }

@@ -52,6 +52,7 @@ class CpuModel : public sc_core::sc_module, public Cpu {
   unsigned index() const override { return index_; }
   Irql irql() const override { return irql_; }
   CpuContext context() const override;
+  CpuContext thread_context() const override;
   std::string_view routine() const override;
   unsigned depth() const override { return static_cast<unsigned>(frames_.size()); }
   Irql raise_irql(Irql new_irql) override;

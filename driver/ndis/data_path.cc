@@ -17,7 +17,9 @@ void MiniportLifecycle::send_net_buffer_lists(PNET_BUFFER_LIST nbls, ULONG send_
           "not own");
     info.state = NetObjectState::kSent;
     if (adapter_->state != AdapterState::kRunning) adapter_->sent_while_paused.insert(nbl);
+    core_.acquire(nbl);  // its last completion happens before this send
   }
+  core_.acquire(&kNdisLifecycle);  // NDIS sends only to a restarted adapter
   ++sends_in_call_;
   core_.run_callback(
       "MiniportSendNetBufferLists",
@@ -36,10 +38,13 @@ void MiniportLifecycle::return_net_buffer_lists(PNET_BUFFER_LIST nbls, ULONG ret
   nbls = net_buffers_.take_chain(nbls, NetObjectState::kIndicated, NetObjectState::kOwned,
                                  "RETURN_NOT_INDICATED", "MiniportReturnNetBufferLists", at);
   if (!nbls) return;
+  for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next) core_.acquire(nbl);  // its indication
+  core_.acquire(&kNdisLifecycle);
   core_.run_callback(
       "MiniportReturnNetBufferLists",
       [&] { driver_.ReturnNetBufferListsHandler(adapter_->context, nbls, return_flags); },
       CallbackKind::kReturn);
+  core_.release(&kNdisCompletions);  // NDIS pauses only once every indication is back
 }
 
 void MiniportLifecycle::indicate_receive(NDIS_HANDLE, PNET_BUFFER_LIST nbls, ULONG count,
@@ -57,7 +62,10 @@ void MiniportLifecycle::indicate_receive(NDIS_HANDLE, PNET_BUFFER_LIST nbls, ULO
                               "RECEIVE_INDICATED_TWICE", "NdisMIndicateReceiveNetBufferLists", at);
   if (!nbls) return;
   ULONG taken = 0;
-  for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next) ++taken;
+  for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next) {
+    ++taken;
+    core_.release(nbl);  // the indication happens before the return
+  }
   if (taken != count)
     core_.report("RECEIVE_COUNT_MISMATCH", "NdisMIndicateReceiveNetBufferLists", at,
                  "NumberOfNetBufferLists is " + std::to_string(count) + " but the chain holds " +
@@ -83,6 +91,8 @@ void MiniportLifecycle::send_complete(NDIS_HANDLE, PNET_BUFFER_LIST nbls, ULONG 
                    "a send that arrived while the adapter was not running completed with status " +
                        hex(static_cast<uint32_t>(nbl->Status)) + ", not NDIS_STATUS_PAUSED");
   }
+  for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next) core_.release(nbl);
+  core_.release(&kNdisCompletions);  // NDIS pauses only once every send is complete
   nbls = net_buffers_.take_chain(nbls, NetObjectState::kSent, NetObjectState::kOwned,
                                  "SEND_COMPLETED_TWICE", "NdisMSendNetBufferListsComplete", at);
   if (nbls && protocol_.send_complete) protocol_.send_complete(nbls, flags);

@@ -113,6 +113,8 @@ NDIS_STATUS Interrupts::register_interrupt(NDIS_HANDLE adapter, NDIS_HANDLE cont
           [this, &interrupt, m, c] { run_dpc(interrupt, m, c); });
   }
 
+  // What the driver set up before connecting the interrupt happens before its ISRs.
+  for (LockState* lock : interrupt.locks) core_.release(lock);
   interrupt.registered = true;
   interrupt.registering = true;
   *handle = &interrupt;
@@ -174,6 +176,7 @@ void Interrupts::deregister_interrupt(NDIS_HANDLE handle, const CallSite& at) {
   auto drained = [interrupt] { return !interrupt->busy(); };
   if (core_.on_cpu() && core_.cpu().irql() == sim::kPassiveLevel && !drained())
     core_.cpu().block_until(drained);
+  core_.acquire(interrupt);  // every ISR and DPC that ran happens before the return
   interrupt->registered = false;
   interrupt->deregistering = false;
 }
@@ -198,6 +201,8 @@ bool Interrupts::dispatch_isr(Interrupt& interrupt, ULONG message_id, unsigned c
   unsigned mask_writes = 0;
   bool asserted_during_isr = false;
   if (locks_.take(lock, false, at)) {
+    // The device raised this interrupt after the register writes that set it going.
+    core_.acquire(&kDeviceOrder);
     core_.push_scope(routine, CallbackKind::kIsr, &interrupt);
     if (interrupt.message_based)
       claimed = interrupt.chars.MessageInterruptHandler(interrupt.context, message_id,
@@ -210,6 +215,7 @@ bool Interrupts::dispatch_isr(Interrupt& interrupt, ULONG message_id, unsigned c
     locks_.drop_held(lock);
     locks_.give(lock, at);
   }
+  core_.release(&interrupt);  // for the drain in NdisMDeregisterInterruptEx
   interrupt.running--;
   last_serviced_ns_ = core_.platform().now_ns();
   if (core_.platform().stopped()) return claimed;
@@ -238,7 +244,7 @@ bool Interrupts::queue_one_dpc(Interrupt& interrupt, ULONG message_id, unsigned 
   auto& slot = interrupt.dpcs[message_id][cpu_index];
   if (slot.dpc->queued()) return false;  // one DPC object per (message, CPU): coalesces
   slot.context = context;
-  return core_.platform().queue_dpc(*slot.dpc, cpu_index);
+  return core_.queue_dpc(*slot.dpc, cpu_index);
 }
 
 void Interrupts::run_dpc(Interrupt& interrupt, ULONG message_id, unsigned cpu_index) {
@@ -246,6 +252,7 @@ void Interrupts::run_dpc(Interrupt& interrupt, ULONG message_id, unsigned cpu_in
   if (core_.platform().stopped()) return;
   PVOID context = slot.context;
   slot.context = nullptr;
+  core_.acquire(slot.dpc.get());
   interrupt.running++;
   const auto at = CallSite::current();
   // As NDIS 6.20+: a receive budget per DPC run; MoreNblsPending asks NDIS to run it again.
@@ -258,6 +265,7 @@ void Interrupts::run_dpc(Interrupt& interrupt, ULONG message_id, unsigned cpu_in
   else
     interrupt.chars.InterruptDpcHandler(interrupt.context, context, &throttle, nullptr);
   core_.pop_scope(at);
+  core_.release(&interrupt);
   interrupt.running--;
   last_serviced_ns_ = core_.platform().now_ns();
   if (throttle.MoreNblsPending && interrupt.registered && !interrupt.deregistering)

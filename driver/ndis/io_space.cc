@@ -134,6 +134,7 @@ void IoSpace::write_io(const volatile void* address, unsigned bytes, ULONG value
                        " outside a synchronize callback while the interrupt is registered");
     }
   }
+  core_.release(&kDeviceOrder);  // what the driver did before the write reaches the device
   mmio().write(offset, bytes, value);
 }
 

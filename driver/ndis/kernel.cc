@@ -27,10 +27,15 @@ Kernel::Kernel(sim::Platform& platform, VerifierConfig config)
       lifecycle_(core_, locks_, interrupts_, net_buffers_, sg_dma_, resources_),
       configuration_(core_),
       sync_(core_, locks_, spin_locks_) {
+  if (core_.config().race_check) {
+    race_ = std::make_unique<RaceChecker>(core_, locks_, interrupts_);
+    core_.set_sync_edges(race_.get());
+  }
   g_current = this;
 }
 
 Kernel::~Kernel() {
+  core_.set_sync_edges(nullptr);
   if (g_current == this) g_current = nullptr;
 }
 
@@ -54,7 +59,15 @@ nlohmann::json Kernel::stats_json() const {
                      {"max_hold_cycles", s.max_hold_cycles},
                      {"max_hold_where", s.max_hold_where}});
   }
-  return {{"locks", locks}};
+  nlohmann::json stats = {{"locks", locks}};
+  if (race_) {
+    const RaceChecker::Stats race = race_->stats();
+    stats["race_check"] = {{"accesses", race.accesses},
+                           {"accesses_checked", race.accesses_checked},
+                           {"races", race.races},
+                           {"suppressed", race.suppressed}};
+  }
+  return stats;
 }
 
 }  // namespace nicsim::ndis

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -25,6 +26,7 @@
 #include "driver/ndis/lock_verifier.h"
 #include "driver/ndis/memory.h"
 #include "driver/ndis/net_buffers.h"
+#include "driver/ndis/race_checker.h"
 #include "driver/ndis/sg_dma.h"
 #include "driver/ndis/spin_locks.h"
 #include "driver/ndis/sync.h"
@@ -146,6 +148,8 @@ class Kernel {
 
   // --- results ---------------------------------------------------------------------------
   std::vector<LockStats> lock_stats() const { return locks_.lock_stats(); }
+  // The race checker, or nullptr when race checking is off.
+  const RaceChecker* race_checker() const { return race_.get(); }
   nlohmann::json stats_json() const;
   const std::vector<Violation>& violations() const { return core_.platform().violations().all(); }
 
@@ -164,6 +168,7 @@ class Kernel {
   MiniportLifecycle lifecycle_;
   Configuration configuration_;
   SyncServices sync_;
+  std::unique_ptr<RaceChecker> race_;  // null when race checking is off
 };
 
 }  // namespace nicsim::ndis

@@ -141,7 +141,7 @@ void MiniportLifecycle::initialize_adapter(unsigned cpu_index, uint64_t at_ns) {
                     NDIS_MINIPORT_INIT_PARAMETERS_REVISION_1);
         params.AllocatedResources = build_resource_list(*adapter_);
         NDIS_STATUS status = NDIS_STATUS_FAILURE;
-        core_.run_callback("MiniportInitializeEx", [&] {
+        run_serialized("MiniportInitializeEx", [&] {
           status = driver_.InitializeHandlerEx(adapter_.get(), driver_context_, &params);
         });
         adapter_->init_status = status;
@@ -167,8 +167,8 @@ void MiniportLifecycle::run_restart() {
   NDIS_MINIPORT_RESTART_PARAMETERS params{};
   fill_header(params, NDIS_OBJECT_TYPE_DEFAULT, NDIS_MINIPORT_RESTART_PARAMETERS_REVISION_1);
   NDIS_STATUS status = NDIS_STATUS_FAILURE;
-  core_.run_callback("MiniportRestart",
-                     [&] { status = driver_.RestartHandler(adapter_->context, &params); });
+  run_serialized("MiniportRestart",
+                 [&] { status = driver_.RestartHandler(adapter_->context, &params); });
   if (status == NDIS_STATUS_PENDING) return;  // NdisMRestartComplete finishes it
   if (!adapter_->restart_pending)
     report_completed_and_returned("MiniportRestart", "NdisMRestartComplete");
@@ -191,8 +191,8 @@ void MiniportLifecycle::run_pause() {
   fill_header(params, NDIS_OBJECT_TYPE_DEFAULT, NDIS_MINIPORT_PAUSE_PARAMETERS_REVISION_1);
   params.PauseReason = NDIS_PAUSE_NDIS_INTERNAL;
   NDIS_STATUS status = NDIS_STATUS_FAILURE;
-  core_.run_callback("MiniportPause",
-                     [&] { status = driver_.PauseHandler(adapter_->context, &params); });
+  run_serialized("MiniportPause",
+                 [&] { status = driver_.PauseHandler(adapter_->context, &params); });
   if (status == NDIS_STATUS_PENDING) {
     if (!adapter_->pause_pending) adapter_->state = AdapterState::kPaused;  // completed already
     return;
@@ -229,6 +229,7 @@ void MiniportLifecycle::finish_pause(const CallSite& at) {
 }
 
 void MiniportLifecycle::pause_complete(NDIS_HANDLE adapter, const CallSite& at) {
+  core_.release(&kNdisLifecycle);  // the completion happens before NDIS's next call
   if (!core_.enter_call(at)) return;
   core_.check_not_dirql("NdisMPauseComplete", at);
   Adapter* a = find_adapter(adapter);
@@ -243,6 +244,7 @@ void MiniportLifecycle::pause_complete(NDIS_HANDLE adapter, const CallSite& at) 
 
 void MiniportLifecycle::restart_complete(NDIS_HANDLE adapter, NDIS_STATUS status,
                                          const CallSite& at) {
+  core_.release(&kNdisLifecycle);  // the completion happens before NDIS's next call
   if (!core_.enter_call(at)) return;
   core_.check_not_dirql("NdisMRestartComplete", at);
   Adapter* a = find_adapter(adapter);
@@ -299,8 +301,8 @@ void MiniportLifecycle::finish_halt() {
   }
   adapter_->pending_oids.clear();
   adapter_->state = AdapterState::kHalting;
-  core_.run_callback("MiniportHaltEx",
-                     [&] { driver_.HaltHandlerEx(adapter_->context, NdisHaltDeviceDisabled); });
+  run_serialized("MiniportHaltEx",
+                 [&] { driver_.HaltHandlerEx(adapter_->context, NdisHaltDeviceDisabled); });
   adapter_->initialized = false;
   adapter_->state = AdapterState::kHalted;
   if (interrupts_.registered_for(adapter_.get()))
@@ -313,8 +315,8 @@ NDIS_STATUS MiniportLifecycle::oid_request(PNDIS_OID_REQUEST request) {
   if (!driver_.OidRequestHandler) return NDIS_STATUS_NOT_SUPPORTED;
   adapter_->pending_oids.insert(request);
   NDIS_STATUS status = NDIS_STATUS_FAILURE;
-  core_.run_callback("MiniportOidRequest",
-                     [&] { status = driver_.OidRequestHandler(adapter_->context, request); });
+  run_serialized("MiniportOidRequest",
+                 [&] { status = driver_.OidRequestHandler(adapter_->context, request); });
   if (status != NDIS_STATUS_PENDING) {
     if (!adapter_->pending_oids.count(request))
       core_.report("OID_COMPLETED_TWICE", "MiniportOidRequest", CallSite::current(),
@@ -327,6 +329,7 @@ NDIS_STATUS MiniportLifecycle::oid_request(PNDIS_OID_REQUEST request) {
 
 void MiniportLifecycle::oid_request_complete(NDIS_HANDLE adapter, PNDIS_OID_REQUEST request,
                                              NDIS_STATUS status, const CallSite& at) {
+  core_.release(&kNdisLifecycle);  // the completion happens before NDIS's next call
   if (!core_.enter_call(at)) return;
   core_.check_not_dirql("NdisMOidRequestComplete", at);
   Adapter* a = find_adapter(adapter);
@@ -350,8 +353,8 @@ void MiniportLifecycle::run_check_for_hang() {
   // NDIS calls it from a timer, at DISPATCH_LEVEL.
   const sim::Irql before = core_.cpu().irql();
   core_.set_irql(sim::kDispatchLevel);
-  core_.run_callback("MiniportCheckForHangEx",
-                     [&] { hung = driver_.CheckForHangHandlerEx(adapter_->context); });
+  run_serialized("MiniportCheckForHangEx",
+                 [&] { hung = driver_.CheckForHangHandlerEx(adapter_->context); });
   core_.set_irql(before);
   if (hung) run_reset();
 }
@@ -368,9 +371,8 @@ void MiniportLifecycle::run_reset() {
   NDIS_STATUS status = NDIS_STATUS_FAILURE;
   const sim::Irql before = core_.cpu().irql();
   core_.set_irql(sim::kDispatchLevel);  // MiniportResetEx runs at IRQL <= DISPATCH_LEVEL
-  core_.run_callback("MiniportResetEx", [&] {
-    status = driver_.ResetHandlerEx(adapter_->context, &addressing_reset);
-  });
+  run_serialized("MiniportResetEx",
+                 [&] { status = driver_.ResetHandlerEx(adapter_->context, &addressing_reset); });
   core_.set_irql(before);
   if (status == NDIS_STATUS_PENDING) return;
   if (!adapter_->reset_pending)
@@ -382,6 +384,7 @@ bool MiniportLifecycle::reset_in_progress() const { return adapter_ && adapter_-
 
 void MiniportLifecycle::reset_complete(NDIS_HANDLE adapter, NDIS_STATUS, BOOLEAN,
                                        const CallSite& at) {
+  core_.release(&kNdisLifecycle);  // the completion happens before NDIS's next call
   if (!core_.enter_call(at)) return;
   core_.check_not_dirql("NdisMResetComplete", at);
   Adapter* a = find_adapter(adapter);
@@ -395,8 +398,8 @@ void MiniportLifecycle::reset_complete(NDIS_HANDLE adapter, NDIS_STATUS, BOOLEAN
 
 void MiniportLifecycle::cancel_send(PVOID cancel_id) {
   if (!adapter_initialized() || !driver_.CancelSendHandler) return;
-  core_.run_callback("MiniportCancelSend",
-                     [&] { driver_.CancelSendHandler(adapter_->context, cancel_id); });
+  run_serialized("MiniportCancelSend",
+                 [&] { driver_.CancelSendHandler(adapter_->context, cancel_id); });
 }
 
 void MiniportLifecycle::shutdown_adapter(unsigned cpu_index, uint64_t at_ns) {
@@ -404,9 +407,8 @@ void MiniportLifecycle::shutdown_adapter(unsigned cpu_index, uint64_t at_ns) {
       cpu_index, "MiniportShutdownEx",
       [this] {
         if (!adapter_initialized() || !driver_.ShutdownHandlerEx) return;
-        core_.run_callback("MiniportShutdownEx", [&] {
-          driver_.ShutdownHandlerEx(adapter_->context, NdisShutdownPowerOff);
-        });
+        run_serialized("MiniportShutdownEx",
+                       [&] { driver_.ShutdownHandlerEx(adapter_->context, NdisShutdownPowerOff); });
       },
       at_ns);
 }
@@ -419,7 +421,7 @@ void MiniportLifecycle::unload_driver(unsigned cpu_index, uint64_t at_ns) {
           core_.report("UNLOAD_WITH_ADAPTER", "MiniportDriverUnload", CallSite::current(),
                        "the driver was unloaded while its adapter was still initialized");
         if (driver_.UnloadHandler)
-          core_.run_callback("MiniportDriverUnload", [&] { driver_.UnloadHandler(nullptr); });
+          run_serialized("MiniportDriverUnload", [&] { driver_.UnloadHandler(nullptr); });
         driver_registered_ = false;
       },
       at_ns);
@@ -431,6 +433,16 @@ void MiniportLifecycle::indicate_status(NDIS_HANDLE adapter, PNDIS_STATUS_INDICA
   if (!core_.check_not_dirql("NdisMIndicateStatusEx", at)) return;
   if (!find_adapter(adapter)) return;
   if (protocol_.status) protocol_.status(*indication);
+}
+
+void MiniportLifecycle::run_serialized(std::string_view name, const std::function<void()>& fn,
+                                       CallbackKind kind) {
+  // NDIS calls these one at a time, after the completions a pause waits for: each happens after
+  // the last one and after every send completion and receive return so far.
+  core_.acquire(&kNdisLifecycle);
+  core_.acquire(&kNdisCompletions);
+  core_.run_callback(name, fn, kind);
+  core_.release(&kNdisLifecycle);
 }
 
 }  // namespace nicsim::ndis

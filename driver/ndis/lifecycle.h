@@ -94,6 +94,9 @@ class MiniportLifecycle {
   void return_net_buffer_lists(PNET_BUFFER_LIST nbls, ULONG return_flags);
 
  private:
+  // Runs a lifecycle, OID or housekeeping handler as NDIS serializes it (happens-before edges).
+  void run_serialized(std::string_view name, const std::function<void()>& fn,
+                      CallbackKind kind = CallbackKind::kPassive);
   // The adapter as NDIS tracks it (lifecycle.cc and data_path.cc use it).
   struct Adapter {
     NDIS_HANDLE context = nullptr;                          // MiniportAdapterContext

@@ -45,6 +45,7 @@ std::string LockVerifier::held_lock_names() {
 
 void LockVerifier::drop_held(const LockState& lock) {
   std::erase_if(held(), [&](const HeldLock& h) { return h.lock == &lock; });
+  if (auto* edges = core_.edges()) edges->locks_changed();
 }
 
 void LockVerifier::orphan_held_beyond(size_t held_at_entry, const std::string& scope,
@@ -136,6 +137,11 @@ bool LockVerifier::take(LockState& lock, bool dpr, const CallSite& at) {
     lock.stats.max_spin_ns = std::max(lock.stats.max_spin_ns, spin_ns);
   }
   notify_lock(me, sim::LockEvent::kAcquired, lock);
+  // What the last holder did before releasing happens before what this holder does.
+  if (auto* edges = core_.edges()) {
+    edges->acquire(&lock);
+    edges->locks_changed();
+  }
   return true;
 }
 
@@ -170,6 +176,10 @@ bool LockVerifier::wait_cycle(const LockState& lock, const CallSite& at) {
 
 void LockVerifier::give(LockState& lock, const CallSite& at) {
   auto& platform = core_.platform();
+  if (auto* edges = core_.edges()) {
+    edges->release(&lock);
+    edges->locks_changed();
+  }
   const uint64_t hold_ns = platform.now_ns() - lock.acquired_ns;
   const uint64_t hold_cycles = platform.nic_cycle() - lock.acquired_cycle;
   if (hold_ns >= lock.stats.max_hold_ns) {

@@ -18,7 +18,10 @@ PVOID DriverMemory::allocate_memory(UINT length, const CallSite& at) {
   if (!core_.check_not_dirql("NdisAllocateMemoryWithTagPriority", at)) return nullptr;
   auto& memory = core_.platform().memory();
   const uint64_t address = memory.allocate(length ? length : 1, 16);
-  return memory.data(address, length ? length : 1);
+  PVOID va = memory.data(address, length ? length : 1);
+  if (auto* edges = core_.edges())
+    edges->memory_given(va, length, "NdisAllocateMemoryWithTagPriority", at, 0);
+  return va;
 }
 
 void DriverMemory::free_memory(PVOID va, const CallSite& at) {
@@ -30,6 +33,7 @@ void DriverMemory::free_memory(PVOID va, const CallSite& at) {
                  "NdisFreeMemory of memory NdisAllocateMemoryWithTagPriority did not return");
     return;
   }
+  if (auto* edges = core_.edges()) edges->memory_taken(va);
   memory.free(address);
 }
 
@@ -46,6 +50,8 @@ void DriverMemory::allocate_shared_memory(ULONG length, PVOID* va, PNDIS_PHYSICA
   if (!pointer) return;
   std::memset(pointer, 0, length);
   memory.grant(address, length, format_where(at));
+  if (auto* edges = core_.edges())
+    edges->memory_given(pointer, length, "NdisMAllocateSharedMemory", at, address);
   *va = pointer;
   pa->QuadPart = static_cast<LONGLONG>(address);
 }
@@ -56,6 +62,7 @@ void DriverMemory::free_shared_memory(PVOID va, NDIS_PHYSICAL_ADDRESS pa, const 
   auto& memory = core_.platform().memory();
   const uint64_t address = pa.QuadPart ? static_cast<uint64_t>(pa.QuadPart) : memory.address_of(va);
   if (!address) return;
+  if (auto* edges = core_.edges()) edges->memory_taken(memory.data(address, 1));
   memory.revoke(address);
   memory.set_owner(address, 0, sim::BufferOwner::kCpu);
   memory.free(address);

@@ -103,6 +103,7 @@ PNET_BUFFER_LIST NetBuffers::allocate_nbl(NDIS_HANDLE pool, USHORT context_size,
   const size_t bytes =
       context_at + (context ? aligned(sizeof(NET_BUFFER_LIST_CONTEXT) + context) : 0);
   auto* block = static_cast<unsigned char*>(ledger_.allocate(pool, NetObjectKind::kNbl, bytes));
+  if (auto* edges = core_.edges()) edges->memory_given(block, bytes, "NET_BUFFER_LIST", at, 0);
   auto* nbl = reinterpret_cast<PNET_BUFFER_LIST>(block);
   nbl->NdisPoolHandle = pool;
   if (context) {
@@ -146,6 +147,7 @@ void NetBuffers::free_nbl(PNET_BUFFER_LIST nbl, const CallSite& at) {
   auto* own_nb = reinterpret_cast<PNET_BUFFER>(reinterpret_cast<unsigned char*>(nbl) +
                                                aligned(sizeof(NET_BUFFER_LIST)));
   if (ledger_.pool_allocates_nb(info->pool)) ledger_.mark_free(own_nb, where);
+  if (auto* edges = core_.edges()) edges->memory_taken(nbl);
   ledger_.release(nbl, where);
 }
 
@@ -157,6 +159,7 @@ PNET_BUFFER NetBuffers::allocate_nb(NDIS_HANDLE pool, PMDL mdl_chain, ULONG data
   if (!check_not_freed(mdl_chain, "NdisAllocateNetBuffer", at)) return nullptr;
   auto* nb =
       static_cast<PNET_BUFFER>(ledger_.allocate(pool, NetObjectKind::kNb, sizeof(NET_BUFFER)));
+  if (auto* edges = core_.edges()) edges->memory_given(nb, sizeof(NET_BUFFER), "NET_BUFFER", at, 0);
   init_nb(nb, pool, mdl_chain, data_offset, data_length);
   return nb;
 }
@@ -173,6 +176,7 @@ void NetBuffers::free_nb(PNET_BUFFER nb, const CallSite& at) {
             : std::string("NdisFreeNetBuffer of a NET_BUFFER no NET_BUFFER pool allocated"));
     return;
   }
+  if (auto* edges = core_.edges()) edges->memory_taken(nb);
   ledger_.release(nb, format_where(at));
 }
 
@@ -180,6 +184,7 @@ PMDL NetBuffers::allocate_mdl(PVOID va, UINT length, const CallSite& at) {
   if (!core_.enter_call(at) || !va || length == 0) return nullptr;
   if (!core_.check_not_dirql("NdisAllocateMdl", at)) return nullptr;
   auto* mdl = static_cast<PMDL>(ledger_.allocate(mdl_pool_, NetObjectKind::kMdl, sizeof(MDL)));
+  if (auto* edges = core_.edges()) edges->memory_given(mdl, sizeof(MDL), "MDL", at, 0);
   const auto address = reinterpret_cast<uintptr_t>(va);
   mdl->Size = static_cast<CSHORT>(sizeof(MDL));
   mdl->MdlFlags = MDL_SOURCE_IS_NONPAGED_POOL | MDL_MAPPED_TO_SYSTEM_VA;
@@ -199,6 +204,7 @@ void NetBuffers::free_mdl(PMDL mdl, const CallSite& at) {
                       : std::string("NdisFreeMdl of an MDL NdisAllocateMdl did not allocate"));
     return;
   }
+  if (auto* edges = core_.edges()) edges->memory_taken(mdl);
   ledger_.release(mdl, format_where(at));
 }
 

@@ -12,11 +12,24 @@ using nicsim::ndis::SyncServices;
 
 namespace {
 SyncServices& S() { return Kernel::current().sync(); }
-// Interlocked operations work without a kernel too (plain atomics); with one they yield.
-void Yield(const CallSite& at) {
-  if (Kernel* kernel = Kernel::current_or_null()) kernel->sync().ke.interlocked(at);
+// Interlocked operations work without a kernel too (plain atomics); with one they yield, and for
+// the race checker they are atomic accesses that acquire and release the word.
+void Interlocked(const volatile void* address, size_t bytes, uintptr_t pc, const CallSite& at) {
+  Kernel* kernel = Kernel::current_or_null();
+  if (!kernel) return;
+  kernel->sync().ke.interlocked(at);
+  if (auto* edges = kernel->core().edges()) edges->interlocked(address, bytes, pc);
+}
+void Barrier(const CallSite& at) {
+  Kernel* kernel = Kernel::current_or_null();
+  if (!kernel) return;
+  kernel->sync().ke.interlocked(at);
+  if (auto* edges = kernel->core().edges()) edges->memory_barrier();
 }
 }  // namespace
+
+// The driver's PC (the instruction after its call), for the race report.
+#define DRIVER_PC reinterpret_cast<uintptr_t>(__builtin_return_address(0))
 
 #define SEQ_CST __ATOMIC_SEQ_CST
 
@@ -55,78 +68,78 @@ VOID NicsimKeReleaseSpinLockFromDpcLevel(PKSPIN_LOCK SpinLock, NICSIM_CALL_SITE_
 
 // --- interlocked ----------------------------------------------------------------------------
 VOID NicsimKeMemoryBarrier(NICSIM_CALL_SITE_PARAMS) {
-  Yield(WHERE);
+  Barrier(WHERE);
   __atomic_thread_fence(SEQ_CST);
 }
 LONG NicsimInterlockedIncrement(LONG volatile* Addend, NICSIM_CALL_SITE_PARAMS) {
-  Yield(WHERE);
+  Interlocked(Addend, sizeof(*Addend), DRIVER_PC, WHERE);
   return __atomic_add_fetch(Addend, 1, SEQ_CST);
 }
 LONG NicsimInterlockedDecrement(LONG volatile* Addend, NICSIM_CALL_SITE_PARAMS) {
-  Yield(WHERE);
+  Interlocked(Addend, sizeof(*Addend), DRIVER_PC, WHERE);
   return __atomic_sub_fetch(Addend, 1, SEQ_CST);
 }
 LONG NicsimInterlockedExchange(LONG volatile* Target, LONG Value, NICSIM_CALL_SITE_PARAMS) {
-  Yield(WHERE);
+  Interlocked(Target, sizeof(*Target), DRIVER_PC, WHERE);
   return __atomic_exchange_n(Target, Value, SEQ_CST);
 }
 LONG NicsimInterlockedCompareExchange(LONG volatile* Destination, LONG ExChange, LONG Comperand,
                                       NICSIM_CALL_SITE_PARAMS) {
-  Yield(WHERE);
+  Interlocked(Destination, sizeof(*Destination), DRIVER_PC, WHERE);
   __atomic_compare_exchange_n(Destination, &Comperand, ExChange, false, SEQ_CST, SEQ_CST);
   return Comperand;  // the initial value either way
 }
 LONG NicsimInterlockedExchangeAdd(LONG volatile* Addend, LONG Value, NICSIM_CALL_SITE_PARAMS) {
-  Yield(WHERE);
+  Interlocked(Addend, sizeof(*Addend), DRIVER_PC, WHERE);
   return __atomic_fetch_add(Addend, Value, SEQ_CST);
 }
 LONG NicsimInterlockedOr(LONG volatile* Destination, LONG Value, NICSIM_CALL_SITE_PARAMS) {
-  Yield(WHERE);
+  Interlocked(Destination, sizeof(*Destination), DRIVER_PC, WHERE);
   return __atomic_fetch_or(Destination, Value, SEQ_CST);
 }
 LONG NicsimInterlockedAnd(LONG volatile* Destination, LONG Value, NICSIM_CALL_SITE_PARAMS) {
-  Yield(WHERE);
+  Interlocked(Destination, sizeof(*Destination), DRIVER_PC, WHERE);
   return __atomic_fetch_and(Destination, Value, SEQ_CST);
 }
 LONG64 NicsimInterlockedIncrement64(LONG64 volatile* Addend, NICSIM_CALL_SITE_PARAMS) {
-  Yield(WHERE);
+  Interlocked(Addend, sizeof(*Addend), DRIVER_PC, WHERE);
   return __atomic_add_fetch(Addend, 1, SEQ_CST);
 }
 LONG64 NicsimInterlockedDecrement64(LONG64 volatile* Addend, NICSIM_CALL_SITE_PARAMS) {
-  Yield(WHERE);
+  Interlocked(Addend, sizeof(*Addend), DRIVER_PC, WHERE);
   return __atomic_sub_fetch(Addend, 1, SEQ_CST);
 }
 LONG64 NicsimInterlockedExchange64(LONG64 volatile* Target, LONG64 Value, NICSIM_CALL_SITE_PARAMS) {
-  Yield(WHERE);
+  Interlocked(Target, sizeof(*Target), DRIVER_PC, WHERE);
   return __atomic_exchange_n(Target, Value, SEQ_CST);
 }
 LONG64 NicsimInterlockedCompareExchange64(LONG64 volatile* Destination, LONG64 ExChange,
                                           LONG64 Comperand, NICSIM_CALL_SITE_PARAMS) {
-  Yield(WHERE);
+  Interlocked(Destination, sizeof(*Destination), DRIVER_PC, WHERE);
   __atomic_compare_exchange_n(Destination, &Comperand, ExChange, false, SEQ_CST, SEQ_CST);
   return Comperand;
 }
 LONG64 NicsimInterlockedExchangeAdd64(LONG64 volatile* Addend, LONG64 Value,
                                       NICSIM_CALL_SITE_PARAMS) {
-  Yield(WHERE);
+  Interlocked(Addend, sizeof(*Addend), DRIVER_PC, WHERE);
   return __atomic_fetch_add(Addend, Value, SEQ_CST);
 }
 LONG64 NicsimInterlockedOr64(LONG64 volatile* Destination, LONG64 Value, NICSIM_CALL_SITE_PARAMS) {
-  Yield(WHERE);
+  Interlocked(Destination, sizeof(*Destination), DRIVER_PC, WHERE);
   return __atomic_fetch_or(Destination, Value, SEQ_CST);
 }
 LONG64 NicsimInterlockedAnd64(LONG64 volatile* Destination, LONG64 Value, NICSIM_CALL_SITE_PARAMS) {
-  Yield(WHERE);
+  Interlocked(Destination, sizeof(*Destination), DRIVER_PC, WHERE);
   return __atomic_fetch_and(Destination, Value, SEQ_CST);
 }
 PVOID NicsimInterlockedExchangePointer(PVOID volatile* Target, PVOID Value,
                                        NICSIM_CALL_SITE_PARAMS) {
-  Yield(WHERE);
+  Interlocked(Target, sizeof(*Target), DRIVER_PC, WHERE);
   return __atomic_exchange_n(Target, Value, SEQ_CST);
 }
 PVOID NicsimInterlockedCompareExchangePointer(PVOID volatile* Destination, PVOID Exchange,
                                               PVOID Comperand, NICSIM_CALL_SITE_PARAMS) {
-  Yield(WHERE);
+  Interlocked(Destination, sizeof(*Destination), DRIVER_PC, WHERE);
   __atomic_compare_exchange_n(Destination, &Comperand, Exchange, false, SEQ_CST, SEQ_CST);
   return Comperand;
 }

@@ -103,6 +103,7 @@ BOOLEAN TimerObjects::set(NDIS_HANDLE handle, LONGLONG due_time, LONG period_ms,
   timer->period_ns = period_ms > 0 ? static_cast<uint64_t>(period_ms) * 1'000'000 : 0;
   timer->context = context ? context : timer->chars.FunctionContext;
   timer->cpu = core_.on_cpu() ? core_.cpu().index() : 0;
+  core_.release(timer);  // the setter's history happens before the callback
   timer->due->cancel();
   timer->due->notify(ns(static_cast<uint64_t>(delay) * 100));
   return was_set;
@@ -123,9 +124,11 @@ void TimerObjects::run(Timer& timer, unsigned cpu) {
   if (core_.platform().stopped() || !timer.allocated) return;
   timer.running_on.push_back(cpu);
   PVOID context = timer.dpc_context;
+  core_.acquire(&timer);
   core_.run_callback(
       timer.name, [&] { timer.chars.TimerFunction(nullptr, context, nullptr, nullptr); },
       CallbackKind::kDpc);
+  core_.release(&timer);  // for NdisCancelTimerObject and NdisFreeTimerObject
   timer.running_on.erase(std::find(timer.running_on.begin(), timer.running_on.end(), cpu));
 }
 
@@ -146,6 +149,7 @@ BOOLEAN TimerObjects::cancel(NDIS_HANDLE handle, const CallSite& at) {
   // Periodic at PASSIVE_LEVEL: NDIS flushes the queued DPCs, so no callback runs on return.
   if (timer->period_ns > 0 && irql == sim::kPassiveLevel && core_.on_cpu())
     core_.cpu().block_until([timer] { return !timer->dpc->queued() && timer->running_on.empty(); });
+  core_.acquire(timer);  // callbacks that finished happen before the cancel returns
   return was_set;
 }
 
@@ -154,6 +158,7 @@ void TimerObjects::free(NDIS_HANDLE handle, const CallSite& at) {
   Timer* timer = find(handle, "NdisFreeTimerObject", at);
   if (!timer) return;
   core_.check_not_dirql("NdisFreeTimerObject", at);
+  core_.acquire(timer);
   const int me = core_.on_cpu() ? static_cast<int>(core_.cpu().index()) : -1;
   const bool running_elsewhere =
       std::any_of(timer->running_on.begin(), timer->running_on.end(),
@@ -220,7 +225,7 @@ BOOLEAN DpcObjects::insert(PRKDPC dpc, PVOID argument1, PVOID argument2, const C
   dpc->SystemArgument1 = argument1;
   dpc->SystemArgument2 = argument2;
   dpc->DpcData = dpc;  // non-NULL while queued, as on Windows
-  core_.platform().queue_dpc(*object->dpc, cpu);
+  core_.queue_dpc(*object->dpc, cpu);
   return TRUE;
 }
 
@@ -250,6 +255,7 @@ void DpcObjects::run(Object& object) {
   PRKDPC dpc = object.kdpc;
   dpc->DpcData = nullptr;
   if (core_.platform().stopped() || !dpc->DeferredRoutine) return;
+  core_.acquire(object.dpc.get());
   core_.run_callback(
       object.name,
       [&] {
@@ -306,9 +312,11 @@ void IoWorkItems::queue(NDIS_HANDLE handle, NDIS_IO_WORKITEM_ROUTINE routine, PV
   // Another CPU than the caller's, so a caller that waits for the item does not block it.
   const unsigned cpus = core_.platform().num_cpus();
   const unsigned cpu = core_.on_cpu() ? (core_.cpu().index() + 1) % cpus : 0;
+  core_.release(item);
   core_.run_passive(
       cpu, item->name,
-      [item, routine, context] {
+      [this, item, routine, context] {
+        core_.acquire(item);
         item->queued = false;
         if (item->allocated) routine(context, item);
       },

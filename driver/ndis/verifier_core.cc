@@ -136,6 +136,11 @@ void VerifierCore::run_callback(std::string_view name, const std::function<void(
   pop_scope(CallSite::current());
 }
 
+bool VerifierCore::queue_dpc(sim::Dpc& dpc, unsigned cpu) {
+  release(&dpc);
+  return platform_.queue_dpc(dpc, cpu);
+}
+
 void VerifierCore::run_passive(unsigned cpu_index, std::string name, std::function<void()> fn,
                                uint64_t at_ns) {
   platform_.start_passive(

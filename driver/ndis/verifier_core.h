@@ -28,6 +28,8 @@ struct VerifierConfig {
   uint64_t stall_limit_us = 50;
   uint64_t interrupt_liveness_ns = 200'000;  // INTERRUPT_LOST bound
   ULONG dpc_receive_budget = 64;             // NDIS_RECEIVE_THROTTLE_PARAMETERS::MaxNblsToIndicate
+  bool race_check = true;                    // DATA_RACE over instrumented driver code
+  std::string race_suppressions;             // a ThreadSanitizer suppressions file, or ""
 };
 
 enum class CallbackKind : uint8_t { kPassive, kIsr, kDpc, kSync, kSend, kReturn };
@@ -65,6 +67,35 @@ class HeldLocks {
   ~HeldLocks() = default;
 };
 
+// Happens-before edges and the memory the race checker tracks (driver/ndis/race_checker.h). The
+// components announce them through the core; without a checker they cost one branch.
+class SyncEdges {
+ public:
+  // The running context acquires what sync released / releases its history into sync. Off the
+  // CPU threads both do nothing.
+  virtual void acquire(const void* sync) = 0;
+  virtual void release(const void* sync) = 0;
+  // An Interlocked* operation (acquire and release on the word) and KeMemoryBarrier (a fence).
+  virtual void interlocked(const volatile void* address, size_t bytes, uintptr_t pc) = 0;
+  virtual void memory_barrier() = 0;
+  // Memory the driver was given (pool, shared memory, NBL/MDL structures), and taken back.
+  virtual void memory_given(const void* base, size_t bytes, std::string what, const CallSite& at,
+                            uint64_t host_address) = 0;
+  virtual void memory_taken(const void* base) = 0;
+  // The held locks of the current CPU changed.
+  virtual void locks_changed() = 0;
+
+ protected:
+  ~SyncEdges() = default;
+};
+
+// Sync objects with no driver object behind them: the device's ordering (a register write, then
+// the DMA and the interrupt it starts), and NDIS's own serialization of the miniport's lifecycle
+// callbacks and of the completions it waits for before pause and halt.
+inline const char kDeviceOrder = 0;
+inline const char kNdisLifecycle = 0;
+inline const char kNdisCompletions = 0;
+
 // "driver/x.c:12 (Function)": a call site as reports print it.
 std::string format_where(const CallSite& at);
 
@@ -91,6 +122,17 @@ class VerifierCore {
   // Runs at every yield point (Interrupts checks liveness there).
   void set_call_hook(std::function<void()> hook) { call_hook_ = std::move(hook); }
   void set_held_locks(HeldLocks* locks) { held_locks_ = locks; }
+  void set_sync_edges(SyncEdges* edges) { edges_ = edges; }
+  // nullptr when race checking is off.
+  SyncEdges* edges() const { return edges_; }
+  void acquire(const void* sync) {
+    if (edges_) edges_->acquire(sync);
+  }
+  void release(const void* sync) {
+    if (edges_) edges_->release(sync);
+  }
+  // Queues dpc on cpu; what the queuing context did happens before the DPC runs.
+  bool queue_dpc(sim::Dpc& dpc, unsigned cpu);
 
   bool on_cpu() const { return platform_.on_cpu(); }
   sim::Cpu& cpu() { return platform_.current_cpu(); }
@@ -116,6 +158,7 @@ class VerifierCore {
   std::function<bool()> installed_;
   std::vector<std::vector<CallbackScope>> scopes_;  // per CPU
   HeldLocks* held_locks_ = nullptr;
+  SyncEdges* edges_ = nullptr;
   std::function<void()> call_hook_;
 };
 

@@ -40,7 +40,10 @@ void Waits::sleep(uint64_t us, const CallSite& at) {
 void Waits::set_event(PNDIS_EVENT event, bool signaled, const CallSite& at) {
   if (!event) throw std::invalid_argument("NDIS event: null");
   if (!core_.enter_call(at)) return;
-  if (signaled) core_.check_not_dirql("NdisSetEvent", at);
+  if (signaled) {
+    core_.check_not_dirql("NdisSetEvent", at);
+    core_.release(event);
+  }
   event->Signaled = signaled ? TRUE : FALSE;
 }
 
@@ -64,6 +67,7 @@ BOOLEAN Waits::wait_event(PNDIS_EVENT event, UINT ms, const CallSite& at) {
     return event->Signaled;
   }
   if (!done()) core_.cpu().block_until(done);
+  if (event->Signaled) core_.acquire(event);
   return event->Signaled;
 }
 

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "driver/ndis/race/suppressions.h"
 #include "sim/trace/trace_session.h"
 
 namespace nicsim::cli {
@@ -177,6 +178,11 @@ std::string validate(const Design& design, const Options& options, RunConfig& ou
     if (auto error = read_keyword_file(options.config_path, out.keywords); !error.empty())
       return error;
   }
+  if (!options.race_suppressions.empty()) {
+    std::string error;
+    if (!ndis::race::Suppressions::load(options.race_suppressions, &error))
+      return "--race-suppressions " + error;
+  }
   for (auto [flag, path] :
        {std::pair{"--pcap-out", &options.pcap_out}, std::pair{"--summary", &options.summary_path},
         std::pair{"--waves", &options.waves_path},
@@ -190,6 +196,8 @@ std::string validate(const Design& design, const Options& options, RunConfig& ou
   out.summary_path = options.summary_path;
   out.quiet = options.quiet;
   out.monitors = !options.no_monitors;
+  out.race_check = !options.no_race_check;
+  out.race_suppressions = options.race_suppressions;
   out.waves_path = options.waves_path;
   out.timeline_path = options.timeline_path;
   out.waves_window = options.waves_window;
@@ -248,6 +256,10 @@ ParseOutcome parse_command_line(const Design& design, int argc, const char* cons
                "print each driver bug variant and the rule it must trigger, then exit");
   app.add_flag("--no-monitors", options.no_monitors,
                "do not check the NIC's AXI, AXI-Stream and interrupt behaviour every cycle");
+  app.add_flag("--no-race-check", options.no_race_check,
+               "do not check the driver's memory accesses for data races (DATA_RACE)");
+  app.add_option("--race-suppressions", options.race_suppressions,
+                 "ThreadSanitizer-format suppressions (race:PATTERN lines) for DATA_RACE");
   app.add_flag("-q,--quiet", options.quiet, "no human summary on stdout");
 
   ParseOutcome outcome;

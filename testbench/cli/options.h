@@ -30,6 +30,8 @@ struct Options {
   bool list_driver_bugs = false;
   bool quiet = false;
   bool no_monitors = false;
+  bool no_race_check = false;
+  std::string race_suppressions;  // a ThreadSanitizer suppressions file
   // Hooks for tracing options added by the waves work (--waves, --timeline ...).
   std::string waves_path;
   std::string timeline_path;
@@ -49,7 +51,9 @@ struct RunConfig {
   std::string summary_path;
   uint64_t max_sim_ns = 20'000'000;
   bool quiet = false;
-  bool monitors = true;  // the NIC's protocol and interrupt monitors check every cycle
+  bool monitors = true;    // the NIC's protocol and interrupt monitors check every cycle
+  bool race_check = true;  // the driver's instrumented accesses are checked (DATA_RACE)
+  std::string race_suppressions;
   std::string waves_path;
   std::string timeline_path;
   std::string waves_window;

@@ -368,7 +368,10 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   pc.schedule.seed = config.seed;
   pc.device = design.make_device;
   sim::Platform platform(pc);
-  ndis::Kernel kernel(platform);
+  ndis::VerifierConfig verifier;
+  verifier.race_check = config.race_check;
+  verifier.race_suppressions = config.race_suppressions;
+  ndis::Kernel kernel(platform, verifier);
   HostStats host_stats(platform, sc.irq_mode == IrqMode::kIntx);
   platform.add_observer(&host_stats);
   sim::trace::TraceSession tracing(platform, {config.waves_path, config.waves_window,
@@ -580,6 +583,10 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   for (const auto& lock : kernel.lock_stats()) {
     s.locks.push_back(
         {lock.name, lock.acquires, lock.contended, lock.max_hold_ns, lock.max_spin_ns});
+  }
+  if (const ndis::RaceChecker* race = kernel.race_checker()) {
+    const auto stats = race->stats();
+    s.race_check = {true, stats.accesses, stats.accesses_checked, stats.races, stats.suppressed};
   }
   s.violations = platform.violations().all();
   s.cycles = platform.nic_cycle();

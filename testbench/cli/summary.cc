@@ -75,6 +75,11 @@ nlohmann::json to_json(const RunSummary& s) {
                      {"max_spin_ns", l.max_spin_ns}});
   }
   j["locks"] = locks;
+  j["race_check"] = {{"enabled", s.race_check.enabled},
+                     {"accesses", s.race_check.accesses},
+                     {"accesses_checked", s.race_check.accesses_checked},
+                     {"races", s.race_check.races},
+                     {"suppressed", s.race_check.suppressed}};
   json violations = json::array();
   for (const auto& v : s.violations) {
     violations.push_back({{"rule", v.rule},
@@ -121,6 +126,12 @@ void print_human_summary(const RunSummary& s, std::ostream& out) {
       << s.isr_to_dpc.median << " cycles\n";
   out << "  sim: " << s.cycles << " cycles, " << s.sim_ns / 1000 << " us simulated, " << std::fixed
       << std::setprecision(2) << s.wall_s << " s wall\n";
+  if (s.race_check.enabled)
+    out << "  race check: " << s.race_check.accesses_checked << " of " << s.race_check.accesses
+        << " driver accesses in its memory checked, " << s.race_check.races << " race(s)"
+        << (s.race_check.suppressed ? ", " + std::to_string(s.race_check.suppressed) + " suppressed"
+                                    : std::string())
+        << "\n";
   if (!s.stop_reason.empty()) out << "  stopped: " << s.stop_reason << "\n";
   if (s.violations.empty()) {
     out << "  violations: none\n";

@@ -49,6 +49,11 @@ struct RunSummary {
   std::vector<CpuStats> per_cpu;
   Histogram irq_to_isr, isr_to_dpc;
   std::vector<LockStats> locks;
+  // The race checker's work: the driver's instrumented accesses, those in memory it was given.
+  struct RaceCheck {
+    bool enabled = false;
+    uint64_t accesses = 0, accesses_checked = 0, races = 0, suppressed = 0;
+  } race_check;
   std::vector<Violation> violations;
   uint64_t cycles = 0, sim_ns = 0;
   double wall_s = 0;

@@ -21,6 +21,18 @@
 #define NICSIM_EXTERN_C_END
 #endif
 
+/* nicsim's race checker: driver code compiled with GCC's -fsanitize=thread still calls the C
+ * library's memcpy, memset and memmove, which would copy unchecked. Name nicsim's runtime
+ * instead, as Clang's instrumentation does itself, so every copy into or out of driver memory is
+ * checked too. */
+#if defined(__SANITIZE_THREAD__) && defined(__GNUC__) && !defined(__clang__)
+NICSIM_EXTERN_C_BEGIN
+void *memcpy(void *, const void *, size_t) __asm__("__tsan_memcpy");
+void *memmove(void *, const void *, size_t) __asm__("__tsan_memmove");
+void *memset(void *, int, size_t) __asm__("__tsan_memset");
+NICSIM_EXTERN_C_END
+#endif
+
 /* The call site every entry point receives. */
 #define NICSIM_CALL_SITE __FILE__, __LINE__, __func__
 #define NICSIM_CALL_SITE_PARAMS const char *NicsimFile, int NicsimLine, const char *NicsimFunction
