@@ -57,13 +57,15 @@ extern "C" const NICSIM_DRIVER_BUG NicsimDriverBugs[] = {
      "bounce path writes the bounce buffer's size as LEN, not the frame's: the NIC rejects it"},
     {"send-completed-twice", "SEND_COMPLETED_TWICE",
      "send DPC completes the last NBL of its batch a second time after handing the batch back"},
+    {"tx-doorbell-before-descriptor", "DEVICE_READS_STALE_DESCRIPTOR",
+     "send path writes TX_TAIL over the slot before filling its descriptor"},
     {nullptr, nullptr, nullptr},
 };
 
 namespace nicsim::miniport {
 
 static_assert(std::size(NicsimDriverBugs) ==
-                  static_cast<size_t>(DriverBug::kSendCompletedTwice) + 1,
+                  static_cast<size_t>(DriverBug::kTxDoorbellBeforeDescriptor) + 1,
               "NicsimDriverBugs and DriverBug list the same variants in the same order");
 
 std::span<const NICSIM_DRIVER_BUG> DriverBugTable() {

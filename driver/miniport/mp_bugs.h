@@ -44,6 +44,8 @@ enum class DriverBug : ULONG {
   kIsrNoMask,                 // ISR queues the DPC without masking the device
   kTxBadLength,               // bounce path: the descriptor's LEN is the bounce buffer's size
   kSendCompletedTwice,        // send DPC completes the last NBL of its batch a second time
+  // send path writes TX_TAIL before filling the descriptor
+  kTxDoorbellBeforeDescriptor,
 };
 
 // NicsimDriverBugs without its terminator.

@@ -104,6 +104,11 @@ namespace {
 bool MPPostTx(MP_ADAPTER* adapter, MP_TX_RING& ring, PNET_BUFFER nb, NblQueue& done) {
   const ULONG slot = ring.NextToUse;
   ring.Slot[slot] = MP_TX_SLOT{nb, nullptr, FALSE};
+  if (HasBug(adapter, DriverBug::kTxDoorbellBeforeDescriptor)) {
+    // The mistake: the doorbell covers the slot before MPProcessSendSgList fills its descriptor.
+    NICWriteRegister(adapter, nic_regs::TX_TAIL(static_cast<ULONG>(&ring - adapter->Tx)),
+                     (slot + 1) % kTxRingEntries);
+  }
   MP_POST_CONTEXT post{&ring, slot, adapter};
   const NDIS_STATUS status = NdisMAllocateNetBufferSGList(
       adapter->DmaHandle, nb, &post, 0, ring.SgBlock + slot * adapter->SgListBytes,
