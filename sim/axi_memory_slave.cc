@@ -71,11 +71,11 @@ void AxiMemorySlave::on_edge(uint64_t cycle, const DevicePorts& ports) {
     const bool message = p.awaddr >= msi_base_ && p.awaddr - msi_base_ < msi_size_;
     writes_.push_back(WriteBurst{p.awaddr, p.awlen + 1u,
                                  1u << std::min<unsigned>(p.awsize, bus_bytes_log2_), 0, false,
-                                 message});
+                                 message, write_bursts_++});
   }
   if (p.wvalid && p.wready) {
     WriteBurst& burst = writes_.front();
-    write_beat(burst, p.wdata, p.wstrb);
+    write_beat(cycle, burst, p.wdata, p.wstrb);
     if (++burst.done == burst.beats) {
       responses_.push_back({cycle + config_.write_latency_cycles, burst.error ? kSlvErr : kOkay});
       writes_.pop_front();
@@ -103,6 +103,10 @@ void AxiMemorySlave::accept_read(uint64_t cycle, const Axi4Ports& p) {
     }
     bytes_read_ += size;
   }
+  if (burst.resp == kOkay) {
+    const uint64_t end = (p.araddr & ~uint64_t{size - 1}) + uint64_t{beats} * size;
+    for (DmaObserver* observer : observers_) observer->on_dma_read(cycle, p.araddr, end - p.araddr);
+  }
   reads_.push_back(std::move(burst));
 }
 
@@ -119,7 +123,8 @@ bool AxiMemorySlave::read_beat(uint64_t beat_address, uint64_t first_needed,
   return true;
 }
 
-void AxiMemorySlave::write_beat(WriteBurst& burst, const WideWord& data, uint64_t strobes) {
+void AxiMemorySlave::write_beat(uint64_t cycle, WriteBurst& burst, const WideWord& data,
+                                uint64_t strobes) {
   const uint64_t first_beat = burst.address & ~uint64_t{burst.size_bytes - 1};
   const uint64_t beat_address =
       burst.done == 0 ? burst.address : first_beat + burst.done * burst.size_bytes;
@@ -139,8 +144,22 @@ void AxiMemorySlave::write_beat(WriteBurst& burst, const WideWord& data, uint64_
   if (!memory_.dma_write(lane_base + first, std::span<const uint8_t>(bytes, last - first + 1),
                          strobes >> first)) {
     burst.error = true;
+  } else {
+    observe_write(cycle, burst, lane_base, strobes);
   }
   bytes_written_ += static_cast<uint64_t>(std::popcount(strobes));
+}
+
+void AxiMemorySlave::observe_write(uint64_t cycle, const WriteBurst& burst, uint64_t lane_base,
+                                   uint64_t strobes) const {
+  while (strobes != 0 && !observers_.empty()) {
+    const unsigned first = static_cast<unsigned>(std::countr_zero(strobes));
+    const unsigned run = static_cast<unsigned>(std::countr_one(strobes >> first));
+    for (DmaObserver* observer : observers_) {
+      observer->on_dma_write(cycle, lane_base + first, run, burst.id);
+    }
+    strobes &= run + first >= 64 ? 0 : ~uint64_t{0} << (first + run);
+  }
 }
 
 std::vector<MsiMessage> AxiMemorySlave::take_messages() {

@@ -21,6 +21,19 @@ struct MsiMessage {
   uint32_t data;
 };
 
+// Sees the host-memory accesses the slave serves (not interrupt messages, nor accesses refused
+// outside a grant), at the edge each happens, in bus order.
+class DmaObserver {
+ public:
+  virtual ~DmaObserver() = default;
+  // A read burst accepted at cycle: its bytes from ARADDR to the end of its last beat, as host
+  // memory held them then (what R returns later).
+  virtual void on_dma_read(uint64_t cycle, uint64_t address, uint64_t bytes) = 0;
+  // Bytes a write beat stored at cycle, one call per run of enabled lanes; burst numbers the
+  // write bursts in AW order, so the beats of one burst can be told apart from the next.
+  virtual void on_dma_write(uint64_t cycle, uint64_t address, uint64_t bytes, uint64_t burst) = 0;
+};
+
 class AxiMemorySlave {
  public:
   AxiMemorySlave(HostMemory& memory, const MemoryConfig& config, uint64_t seed, uint64_t msi_base,
@@ -36,6 +49,9 @@ class AxiMemorySlave {
   // Messages whose write completed since the last call (an edge can complete at most one).
   bool has_message() const { return !messages_.empty(); }
   std::vector<MsiMessage> take_messages();
+
+  // Observers are not owned; they stay registered for the whole run.
+  void add_observer(DmaObserver* observer) { observers_.push_back(observer); }
 
   uint64_t bytes_read() const { return bytes_read_; }
   uint64_t bytes_written() const { return bytes_written_; }
@@ -55,6 +71,7 @@ class AxiMemorySlave {
     unsigned done = 0;
     bool error = false;
     bool message = false;
+    uint64_t id = 0;  // for observers
   };
   struct Response {
     uint64_t ready_cycle;
@@ -63,7 +80,9 @@ class AxiMemorySlave {
   bool stalled(uint64_t cycle, unsigned channel) const;
   void accept_read(uint64_t cycle, const Axi4Ports& p);
   bool read_beat(uint64_t beat_address, uint64_t first_needed, std::span<uint8_t> out);
-  void write_beat(WriteBurst& burst, const WideWord& data, uint64_t strobes);
+  void write_beat(uint64_t cycle, WriteBurst& burst, const WideWord& data, uint64_t strobes);
+  void observe_write(uint64_t cycle, const WriteBurst& burst, uint64_t lane_base,
+                     uint64_t strobes) const;
 
   HostMemory& memory_;
   unsigned bus_bytes_;
@@ -76,6 +95,8 @@ class AxiMemorySlave {
   std::deque<Response> responses_;
   bool rvalid_ = false, bvalid_ = false;  // held until the handshake
   std::vector<MsiMessage> messages_;
+  std::vector<DmaObserver*> observers_;
+  uint64_t write_bursts_ = 0;
   uint64_t bytes_read_ = 0, bytes_written_ = 0;
 };
 

@@ -32,6 +32,13 @@ class Reader {
     }
     return node_.get<uint32_t>();
   }
+  // An object's entries in key order, each with its key.
+  std::vector<std::pair<std::string, Reader>> members() const {
+    if (!node_.is_object()) fail(path_, node_.dump() + " is not an object");
+    std::vector<std::pair<std::string, Reader>> out;
+    for (const auto& [key, value] : node_.items()) out.emplace_back(key, Reader(value, join(key)));
+    return out;
+  }
   std::string text() const {
     if (!node_.is_string()) fail(path_, node_.dump() + " is not a string");
     return node_.get<std::string>();
@@ -50,7 +57,7 @@ class Reader {
   }
 
  private:
-  std::string join(const char* key) const { return path_.empty() ? key : path_ + "." + key; }
+  std::string join(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
   const nlohmann::json& node_;
   std::string path_;
 };
@@ -67,8 +74,35 @@ MessageEntry read_message(const Reader& entry, DeviceDescription::MessageKind ki
   return out;
 }
 
-RingCause read_ring(const Reader& ring) {
+DescriptorField read_descriptor_field(const Reader& node, uint32_t descriptor_bytes) {
+  DescriptorField out{node.at("qword").u32(), node.at("shift").u32(), node.at("width").u32()};
+  if (out.width == 0 || out.width > 64 || out.shift + out.width > 64) {
+    node.invalid("bits " + std::to_string(out.shift) + " + " + std::to_string(out.width) +
+                 " do not fit a 64-bit word");
+  }
+  if (8 * (out.qword + 1) > descriptor_bytes) {
+    node.invalid("word " + std::to_string(out.qword) + " is past the " +
+                 std::to_string(descriptor_bytes) + "-byte descriptor");
+  }
+  return out;
+}
+
+RingBuffer read_buffer(const Reader& node, uint32_t descriptor_bytes) {
+  RingBuffer out;
+  out.address = read_descriptor_field(node.at("address"), descriptor_bytes);
+  if (node.has("bytes_field")) {
+    out.bytes_field = read_descriptor_field(node.at("bytes_field"), descriptor_bytes);
+  } else {
+    const Reader bytes = node.at("bytes");
+    out.bytes = bytes.u32();
+    if (out.bytes == 0) bytes.invalid("0 is not a buffer size");
+  }
+  return out;
+}
+
+RingCause read_ring(const Reader& ring, size_t index) {
   RingCause out;
+  out.name = ring.has("name") ? ring.at("name").text() : "ring " + std::to_string(index);
   out.cause_mask = ring.at("cause_mask").u32();
   out.base_lo = ring.at("base_lo").u32();
   out.base_hi = ring.at("base_hi").u32();
@@ -82,10 +116,23 @@ RingCause read_ring(const Reader& ring) {
   const Reader descriptor_bytes = ring.at("descriptor_bytes");
   out.descriptor_bytes = descriptor_bytes.u32();
   if (out.descriptor_bytes == 0) descriptor_bytes.invalid("0 is not a descriptor size");
+  out.tail = ring.optional_u32("tail");
+  out.head = ring.optional_u32("head");
+  if (ring.has("buffer")) out.buffer = read_buffer(ring.at("buffer"), out.descriptor_bytes);
   return out;
 }
 
 }  // namespace
+
+uint64_t DescriptorField::read(std::span<const uint8_t> descriptor) const {
+  uint64_t word = 0;
+  for (unsigned i = 0; i < 8; ++i) {
+    const size_t at = size_t{8} * qword + i;
+    if (at < descriptor.size()) word |= uint64_t{descriptor[at]} << (8 * i);
+  }
+  word >>= shift;
+  return width == 64 ? word : word & ((uint64_t{1} << width) - 1);
+}
 
 DeviceDescription DeviceDescription::from_json(const nlohmann::json& resolved) {
   const Reader root(resolved, "");
@@ -128,7 +175,8 @@ DeviceDescription DeviceDescription::from_json(const nlohmann::json& resolved) {
     vectors.invalid(std::to_string(d.vector_causes.size()) + " vectors for " +
                     std::to_string(d.messages.size()) + " messages");
   }
-  for (const Reader& ring : irq.at("rings").items()) d.rings.push_back(read_ring(ring));
+  for (const Reader& ring : irq.at("rings").items())
+    d.rings.push_back(read_ring(ring, d.rings.size()));
 
   if (root.has("link")) {
     const Reader link = root.at("link");
@@ -141,6 +189,11 @@ DeviceDescription DeviceDescription::from_json(const nlohmann::json& resolved) {
     for (const char* reason : {"runt", "oversize", "bad", "no_desc"}) {
       if (drops.has(reason)) d.drop_counters.push_back({reason, drops.at(reason).u32()});
     }
+  }
+  if (root.has("send_errors")) {
+    const Reader errors = root.at("send_errors");
+    for (const auto& [reason, offset] : errors.members())
+      d.send_error_counters.push_back({reason, offset.u32()});
   }
   return d;
 }

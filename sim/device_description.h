@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -33,14 +34,35 @@ struct MessageEntry {
   uint32_t masked_mask = 0;         // its bit that masks the vector (MSI-X)
 };
 
+// A field of a descriptor: the little-endian 64-bit word holding it and its bits in that word.
+struct DescriptorField {
+  uint32_t qword = 0;
+  uint32_t shift = 0;
+  uint32_t width = 64;
+  // The field's value in a descriptor's bytes (bytes past their end read as zero).
+  uint64_t read(std::span<const uint8_t> descriptor) const;
+};
+
+// The buffer a descriptor hands the device (a receive buffer): its address and its size.
+struct RingBuffer {
+  DescriptorField address;
+  uint32_t bytes = 0;                          // a fixed size, unless
+  std::optional<DescriptorField> bytes_field;  // the descriptor holds it
+};
+
 // A descriptor ring whose write-backs set a cause bit: a DMA write into it owes an interrupt.
+// With its doorbell (tail) declared, the platform also follows who owns each slot.
 struct RingCause {
+  std::string name;  // "RX3", "TX": the descriptor kind, and the ring's index in an array block
   uint32_t cause_mask = 0;
   uint32_t base_lo = 0;
   uint32_t base_hi = 0;
   uint32_t size = 0;
   bool size_in_bytes = false;  // the size register counts bytes, not descriptors
   uint32_t descriptor_bytes = 16;
+  std::optional<uint32_t> tail;      // the doorbell: one past the last slot handed over
+  std::optional<uint32_t> head;      // the device's next slot (a write moves it)
+  std::optional<RingBuffer> buffer;  // what each descriptor points the device at
 };
 
 // The frame lengths (without FCS) the NIC receives; shorter or longer ones it drops and counts.
@@ -49,8 +71,8 @@ struct FrameLimits {
   uint32_t max_frame = 0;
 };
 
-// A register counting received frames the NIC dropped for one reason (runt, oversize, bad,
-// no_desc).
+// A register counting frames the NIC dropped (received: runt, oversize, bad, no_desc) or refused
+// to send (its own reason names, e.g. bad_len) for one reason.
 struct DropCounter {
   std::string reason;
   uint32_t offset = 0;
@@ -80,6 +102,8 @@ struct DeviceDescription {
   std::vector<RingCause> rings;
   std::optional<FrameLimits> link;         // absent: every frame is expected through
   std::vector<DropCounter> drop_counters;  // read after the traffic to account for drops
+  // Read after the traffic: the device's reasons for the sends it reported failed.
+  std::vector<DropCounter> send_error_counters;
 
   // The resolved form (<name>_device.json). Throws DeviceDescriptionError.
   static DeviceDescription from_json(const nlohmann::json& resolved);

@@ -11,6 +11,7 @@
 #include "sim/monitors/axis_protocol.h"
 #include "sim/monitors/interrupt_liveness.h"
 #include "sim/monitors/irq_before_data.h"
+#include "sim/monitors/ring_ownership.h"
 #include "sim/monitors/throttle_spacing.h"
 
 namespace nicsim::sim {
@@ -90,6 +91,12 @@ void NicDomain::add_standard_monitors(const DeviceDescription& description,
   // Spacing is checked only where the device declares a throttle.
   if (!description_->throttle.empty()) own(std::make_unique<ThrottleSpacing>(report, view));
   own(std::make_unique<InterruptLiveness>(report, view, liveness_bound_cycles));
+  auto rings = std::make_unique<RingOwnership>(report, *description_, memory_);
+  if (rings->follows_any_ring()) {
+    ring_ownership_ = rings.get();
+    slave_->add_observer(ring_ownership_);
+    own(std::move(rings));
+  }
 }
 
 const InterruptView& NicDomain::shared_interrupt_view(const DeviceDescription& description) {

@@ -38,6 +38,7 @@ namespace nicsim::sim {
 
 class LinkPartner;
 class MmioBridge;
+class RingOwnership;
 
 struct NicDomainConfig {
   double clock_mhz = 250.0;
@@ -81,11 +82,18 @@ class NicDomain : public sc_core::sc_module {
 
   // Monitors are not owned; they stay registered for the whole run.
   void add_monitor(CycleMonitor* monitor) { monitors_.push_back(monitor); }
+  // Sees every host-memory access the device's DMA makes; not owned, registered for the run.
+  void add_dma_observer(DmaObserver* observer) { slave_->add_observer(observer); }
   // Attaches (and owns) every protocol and interrupt monitor: AXI4-Lite, AXI4, AXI4-Stream,
-  // IRQ_BEFORE_DATA, THROTTLE_SPACING and INTERRUPT_LIVENESS (with liveness_bound_cycles).
-  // THROTTLE_SPACING only where description declares a throttle. Call once.
+  // IRQ_BEFORE_DATA, THROTTLE_SPACING and INTERRUPT_LIVENESS (with liveness_bound_cycles), and
+  // the ring ownership monitor (DEVICE_READS_STALE_DESCRIPTOR, DEVICE_WRITES_CPU_BUFFER).
+  // THROTTLE_SPACING only where description declares a throttle, ring ownership only where a
+  // ring declares its tail. Call once.
   void add_standard_monitors(const DeviceDescription& description,
                              uint64_t liveness_bound_cycles = 2000);
+  // The standard ring ownership monitor; nullptr before add_standard_monitors or when no ring
+  // declares its tail.
+  const RingOwnership* ring_ownership() const { return ring_ownership_; }
   // One InterruptView of the device's pins for every monitor that reads one, updated once per
   // edge before the monitors added after the first call. Later calls return the same view and
   // must name the same device.
@@ -125,6 +133,7 @@ class NicDomain : public sc_core::sc_module {
   std::vector<std::unique_ptr<CycleMonitor>> owned_monitors_;
   std::optional<DeviceDescription> description_;  // what the interrupt monitors read
   std::unique_ptr<InterruptView> shared_view_;
+  RingOwnership* ring_ownership_ = nullptr;  // owned in owned_monitors_
   EdgeHook edge_hook_;
 
   DevicePorts ports_;

@@ -42,6 +42,10 @@ enum class DriverBug : ULONG {
   kIsrStalls,                 // ISR stalls 30 us waiting for the device to settle
   kNonLifoRelease,            // send path releases SendLock before the nested Lock
   kIsrNoMask,                 // ISR queues the DPC without masking the device
+  kTxBadLength,               // bounce path: the descriptor's LEN is the bounce buffer's size
+  kSendCompletedTwice,        // send DPC completes the last NBL of its batch a second time
+  // send path writes TX_TAIL before filling the descriptor
+  kTxDoorbellBeforeDescriptor,
   // Race checker (DATA_RACE and the rules it feeds on plain memory):
   kRxPlainReadBeforeTakeBack,  // receive path reads the EtherType before taking the buffer back
   kTxRingCounterRace,          // send completion reaps the ring before taking SendLock

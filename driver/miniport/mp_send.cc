@@ -46,6 +46,7 @@ VOID MPFrameDone(PNET_BUFFER_LIST nbl, NDIS_STATUS status, NblQueue& done) {
 struct MP_POST_CONTEXT {
   MP_TX_RING* Ring;
   ULONG Slot;
+  const MP_ADAPTER* Adapter;
 };
 
 // Copies the frame into the slot's bounce buffer through its MDL chain.
@@ -75,6 +76,7 @@ VOID MPProcessSendSgList(PVOID, PVOID, PSCATTER_GATHER_LIST sgl, PVOID context) 
   MP_TX_SLOT& slot = ring.Slot[post->Slot];
   slot.Sgl = sgl;
   const ULONG length = NET_BUFFER_DATA_LENGTH(slot.Nb);
+  ULONG desc_length = length;
   const bool direct = sgl->NumberOfElements == 1 && (sgl->Elements[0].Address.QuadPart & 7) == 0;
   ULONG64 address = static_cast<ULONG64>(sgl->Elements[0].Address.QuadPart);
   slot.Bounced = direct ? FALSE : TRUE;
@@ -82,13 +84,15 @@ VOID MPProcessSendSgList(PVOID, PVOID, PSCATTER_GATHER_LIST sgl, PVOID context) 
     MPCopyToBounce(ring, post->Slot, slot.Nb);
     NicsimSyncBufferForDevice(ring.BufferBlockVa + post->Slot * kBufferBytes, length);
     address = ring.BufferBlockPa + post->Slot * kBufferBytes;
+    // Bug variant tx-bad-length: the bounce buffer's size, not the frame's, as LEN.
+    if (HasBug(post->Adapter, DriverBug::kTxBadLength)) desc_length = kBufferBytes;
   }
   PUCHAR desc = TxDesc(ring, post->Slot);
   *reinterpret_cast<volatile ULONG64*>(desc + DescWordOffset(nic_regs::DESC_TX_ADDR_QWORD)) =
       address;
   // The whole word: STATUS (the same word) starts clear.
   *reinterpret_cast<volatile ULONG64*>(desc + DescWordOffset(nic_regs::DESC_TX_LEN_QWORD)) =
-      ULONG64{length} << nic_regs::DESC_TX_LEN_SHIFT;
+      ULONG64{desc_length} << nic_regs::DESC_TX_LEN_SHIFT;
 }
 
 namespace {
@@ -98,7 +102,12 @@ namespace {
 bool MPPostTx(MP_ADAPTER* adapter, MP_TX_RING& ring, PNET_BUFFER nb, NblQueue& done) {
   const ULONG slot = ring.NextToUse;
   ring.Slot[slot] = MP_TX_SLOT{nb, nullptr, FALSE};
-  MP_POST_CONTEXT post{&ring, slot};
+  if (HasBug(adapter, DriverBug::kTxDoorbellBeforeDescriptor)) {
+    // The mistake: the doorbell covers the slot before MPProcessSendSgList fills its descriptor.
+    NICWriteRegister(adapter, nic_regs::TX_TAIL(static_cast<ULONG>(&ring - adapter->Tx)),
+                     (slot + 1) % kTxRingEntries);
+  }
+  MP_POST_CONTEXT post{&ring, slot, adapter};
   const NDIS_STATUS status = NdisMAllocateNetBufferSGList(
       adapter->DmaHandle, nb, &post, 0, ring.SgBlock + slot * adapter->SgListBytes,
       adapter->SgListBytes);
@@ -325,6 +334,11 @@ VOID MPHandleSendComplete(MP_ADAPTER* adapter, ULONG queue) {
   }
   NdisDprReleaseSpinLock(&adapter->SendLock);
   MPCompleteList(adapter, done, NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);
+  // Bug variant send-completed-twice: the batch's tail, handed back already, completed again.
+  if (HasBug(adapter, DriverBug::kSendCompletedTwice) && done.tail) {
+    NdisMSendNetBufferListsComplete(adapter->AdapterHandle, done.tail,
+                                    NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);
+  }
 }
 
 // Bug variant isr-completes-send only: the same reaping at DIRQL, without any lock (nor the

@@ -72,9 +72,15 @@ void MiniportLifecycle::indicate_receive(NDIS_HANDLE, PNET_BUFFER_LIST nbls, ULO
                      std::to_string(taken) + " NET_BUFFER_LIST(s) the miniport may indicate");
   if (protocol_.receive) protocol_.receive(nbls, taken, flags);
   // With NDIS_RECEIVE_FLAGS_RESOURCES the protocol copies: the NBLs are the miniport's again.
-  if (flags & NDIS_RECEIVE_FLAGS_RESOURCES)
-    for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next)
-      net_buffers_.ledger().track(nbl, NetObjectKind::kNbl).state = NetObjectState::kOwned;
+  if (flags & NDIS_RECEIVE_FLAGS_RESOURCES) {
+    for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next) {
+      NetObject& info = net_buffers_.ledger().track(nbl, NetObjectKind::kNbl);
+      info.state = NetObjectState::kOwned;
+      info.came_back_from = NetObjectState::kIndicated;
+      info.came_back_at_once = true;
+      info.came_back_at = at;
+    }
+  }
 }
 
 void MiniportLifecycle::send_complete(NDIS_HANDLE, PNET_BUFFER_LIST nbls, ULONG flags,
@@ -84,6 +90,9 @@ void MiniportLifecycle::send_complete(NDIS_HANDLE, PNET_BUFFER_LIST nbls, ULONG 
   if (core_.on_cpu() && locks_.holds_ndis_lock())
     core_.report("NDIS_CALL_UNDER_LOCK", "NdisMSendNetBufferListsComplete", at,
                  "NdisMSendNetBufferListsComplete while holding " + locks_.held_lock_names());
+  // First the chain down to the outstanding sends (a chain that loops is cut), then their checks.
+  nbls = net_buffers_.take_chain(nbls, NetObjectState::kSent, NetObjectState::kOwned,
+                                 "SEND_COMPLETED_TWICE", "NdisMSendNetBufferListsComplete", at);
   for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next) {
     sg_dma_.check_sg_freed(nbl, at);
     if (adapter_ && adapter_->sent_while_paused.erase(nbl) && nbl->Status != NDIS_STATUS_PAUSED)
@@ -91,10 +100,9 @@ void MiniportLifecycle::send_complete(NDIS_HANDLE, PNET_BUFFER_LIST nbls, ULONG 
                    "a send that arrived while the adapter was not running completed with status " +
                        hex(static_cast<uint32_t>(nbl->Status)) + ", not NDIS_STATUS_PAUSED");
   }
+  // The hand-off to the protocol: only for the sends that really come back now.
   for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next) core_.release(nbl);
   core_.release(&kNdisCompletions);  // NDIS pauses only once every send is complete
-  nbls = net_buffers_.take_chain(nbls, NetObjectState::kSent, NetObjectState::kOwned,
-                                 "SEND_COMPLETED_TWICE", "NdisMSendNetBufferListsComplete", at);
   if (nbls && protocol_.send_complete) protocol_.send_complete(nbls, flags);
 }
 

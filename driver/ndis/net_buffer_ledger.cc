@@ -82,6 +82,7 @@ void NetBufferLedger::release(const void* object, std::string where) {
   auto it = objects_.find(object);
   if (it == objects_.end()) return;
   NetObject& info = it->second;
+  if (info.state == NetObjectState::kFree) return;  // counted once, when it was freed
   auto pool = pools_.find(info.pool);
   if (pool == pools_.end()) {
     objects_.erase(it);
@@ -89,7 +90,7 @@ void NetBufferLedger::release(const void* object, std::string where) {
   }
   info.state = NetObjectState::kFree;
   info.freed_where = std::move(where);
-  --pool->second->live;
+  if (pool->second->live > 0) --pool->second->live;
   auto size = pool->second->block_bytes.find(object);
   pool->second->quarantine.emplace_back(const_cast<void*>(object),
                                         size == pool->second->block_bytes.end() ? 0 : size->second);

@@ -12,6 +12,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "driver/ndis/call_site.h"
+
 namespace nicsim::ndis {
 
 enum class NetObjectKind : uint8_t { kNbl, kNb, kMdl };
@@ -27,6 +29,13 @@ struct NetObject {
   NetObjectState state = NetObjectState::kOwned;
   NDIS_HANDLE pool = nullptr;  // nullptr: not from an NDIS pool (seen first in a call)
   std::string freed_where;     // where it was freed, for use-after-free reports
+  // The last time it came back to its owner: completed (from kSent) or returned (from kIndicated,
+  // also at once by an NDIS_RECEIVE_FLAGS_RESOURCES indication). kOwned: it never came back. A
+  // second completion or return names the first.
+  NetObjectState came_back_from = NetObjectState::kOwned;
+  bool came_back_at_once = false;  // the indication itself gave it back (RESOURCES)
+  CallSite came_back_at{nullptr, 0, nullptr};
+  uint64_t walk = 0;  // the chain walk that saw it last: a chain that loops is cut there
 };
 
 class NetBufferLedger {
@@ -47,11 +56,14 @@ class NetBufferLedger {
   // nullptr when the object was never seen.
   NetObject* find(const void* object);
   NetObject& track(const void* object, NetObjectKind kind);  // finds or starts tracking
-  // Marks it free and quarantines its storage (pool objects) or forgets it (others).
+  // Marks it free and quarantines its storage (pool objects) or forgets it (others). Releasing a
+  // free object again changes nothing: a pool's live count never goes below zero.
   void release(const void* object, std::string where);
   size_t count_in_state(NetObjectKind kind, NetObjectState state) const;
   // Marks an object that lives inside another's storage (an NBL's own NB) free.
   void mark_free(const void* object, std::string where);
+  // A fresh number for one walk over a chain (NetObject::walk).
+  uint64_t next_walk() { return ++walks_; }
 
  private:
   struct Pool {
@@ -66,6 +78,7 @@ class NetBufferLedger {
   std::unordered_map<NDIS_HANDLE, std::unique_ptr<Pool>> pools_;
   std::vector<std::unique_ptr<Pool>> leaked_;  // freed with objects in use: memory kept
   std::unordered_map<const void*, NetObject> objects_;
+  uint64_t walks_ = 0;
 };
 
 }  // namespace nicsim::ndis

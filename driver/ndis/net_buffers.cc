@@ -235,23 +235,60 @@ PVOID NetBuffers::get_data_buffer(PNET_BUFFER nb, ULONG bytes, PVOID storage, UI
   return storage;
 }
 
+namespace {
+
+// Why an NBL in `state` may not be completed (from kSent) or returned (from kIndicated) now.
+std::string not_outstanding(const NetObject& info, NetObjectState from) {
+  if (info.state == NetObjectState::kSent) return "is a send not yet completed";
+  if (info.state == NetObjectState::kIndicated) return "the protocol still holds";
+  std::string why = "is not outstanding: ";
+  if (info.came_back_from == from && from != NetObjectState::kOwned) {
+    why += info.came_back_at_once          ? "indicated with NDIS_RECEIVE_FLAGS_RESOURCES at "
+           : from == NetObjectState::kSent ? "completed already at "
+                                           : "returned already at ";
+    why += format_where(info.came_back_at);
+    if (info.state == NetObjectState::kFree) why += ", and freed since at " + info.freed_where;
+    return why;
+  }
+  if (from == NetObjectState::kSent) return why + "never sent to MiniportSendNetBufferLists";
+  if (from == NetObjectState::kIndicated) return why + "never indicated";
+  return why + "not the miniport's";
+}
+
+}  // namespace
+
 PNET_BUFFER_LIST NetBuffers::take_chain(PNET_BUFFER_LIST nbls, NetObjectState from,
                                         NetObjectState to, std::string_view rule,
                                         std::string_view api, const CallSite& at) {
   PNET_BUFFER_LIST head = nullptr, tail = nullptr;
+  const uint64_t walk = ledger_.next_walk();
   for (PNET_BUFFER_LIST nbl = nbls; nbl;) {
-    PNET_BUFFER_LIST next = nbl->Next;
     NetObject& info = ledger_.track(nbl, NetObjectKind::kNbl);
-    if (info.state == NetObjectState::kFree) {
+    if (info.walk == walk) {
+      // The same NBL twice in one chain: the chain loops back to it, so nothing after it counts.
+      core_.report(rule, "NET_BUFFER_LIST", at,
+                   std::string(api) +
+                       " was given a chain that holds one NET_BUFFER_LIST twice (it loops back); "
+                       "the chain is cut there");
+      break;
+    }
+    info.walk = walk;
+    PNET_BUFFER_LIST next = nbl->Next;
+    // Completed or returned before and freed since: a second completion or return, first of all.
+    const bool came_back_before = info.came_back_from == from && from != NetObjectState::kOwned;
+    if (info.state == NetObjectState::kFree && !came_back_before) {
       check_not_freed(nbl, api, at);
     } else if (info.state != from) {
-      core_.report(rule, "NET_BUFFER_LIST", at,
-                   std::string(api) + " was given a NET_BUFFER_LIST that " +
-                       (info.state == NetObjectState::kOwned  ? "is not outstanding"
-                        : info.state == NetObjectState::kSent ? "is a send not yet completed"
-                                                              : "the protocol still holds"));
+      core_.report(
+          rule, "NET_BUFFER_LIST", at,
+          std::string(api) + " was given a NET_BUFFER_LIST that " + not_outstanding(info, from));
     } else {
       info.state = to;
+      if (to == NetObjectState::kOwned) {
+        info.came_back_from = from;
+        info.came_back_at_once = false;
+        info.came_back_at = at;
+      }
       nbl->Next = nullptr;
       (tail ? tail->Next : head) = nbl;
       tail = nbl;

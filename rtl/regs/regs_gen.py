@@ -266,6 +266,7 @@ class DeviceChecker:
         self.blocks = {b["name"]: b for b in blocks}
         self.registers = {r["name"]: r for b in blocks for r in b["registers"]}
         self.descriptors = [k for k in DESCRIPTOR_KINDS if k in spec.get("descriptors", {})]
+        self.spec_descriptors = spec.get("descriptors", {})
 
     @staticmethod
     def fail(key, value, why):
@@ -330,7 +331,7 @@ class DeviceChecker:
         return self.blocks[name]
 
     def check(self, device):
-        self.keys("device", device, ("id", "interrupts"), ("soft_reset", "link", "drops"))
+        self.keys("device", device, ("id", "interrupts"), ("soft_reset", "link", "drops", "send_errors"))
         self.check_id(device["id"])
         if "soft_reset" in device:
             self.field("device.soft_reset", device["soft_reset"])
@@ -339,6 +340,8 @@ class DeviceChecker:
             self.check_link(device["link"])
         if "drops" in device:
             self.check_drops(device["drops"])
+        if "send_errors" in device:
+            self.check_send_errors(device["send_errors"])
 
     def check_link(self, node):
         self.keys("device.link", node, ("min_frame", "max_frame"))
@@ -351,6 +354,14 @@ class DeviceChecker:
         self.keys("device.drops", node, (), DROP_REASONS)
         for reason, name in node.items():
             self.register(f"device.drops.{reason}", name)
+
+    def check_send_errors(self, node):
+        if not isinstance(node, dict) or not node:
+            self.fail("device.send_errors", node, "is not a non-empty object of reason: register")
+        for reason, name in node.items():
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", reason):
+                self.fail(f"device.send_errors.{reason}", name, "is keyed by a reason that is not a lower-case identifier")
+            self.register(f"device.send_errors.{reason}", name)
 
     def check_id(self, node):
         self.keys("device.id", node, ("register", "mask", "value"))
@@ -386,15 +397,37 @@ class DeviceChecker:
         for i, ring in enumerate(node["ring_causes"]):
             rkey = f"{key}.ring_causes[{i}]"
             self.keys(rkey, ring, ("cause", "block", "base_lo", "base_hi", "size", "descriptor"),
-                      ("size_unit",))
+                      ("size_unit", "tail", "head", "buffer"))
             self.field_of(f"{rkey}.cause", cause, ring["cause"])
             self.block(f"{rkey}.block", ring["block"])
-            for role in ("base_lo", "base_hi", "size"):
-                self.register(f"{rkey}.{role}", ring[role], ring["block"])
+            for role in ("base_lo", "base_hi", "size", "tail", "head"):
+                if role in ring:
+                    self.register(f"{rkey}.{role}", ring[role], ring["block"])
             if ring["descriptor"] not in self.descriptors:
                 self.fail(f"{rkey}.descriptor", ring["descriptor"], f"is not one of the descriptors {self.descriptors}")
             if ring.get("size_unit", "entries") not in ("entries", "bytes"):
                 self.fail(f"{rkey}.size_unit", ring["size_unit"], "is neither \"entries\" nor \"bytes\"")
+            if "buffer" in ring:
+                self.check_buffer(f"{rkey}.buffer", ring["buffer"], ring["descriptor"])
+
+    def descriptor_field(self, key, kind, name):
+        fields = self.spec_descriptors.get(kind, [])
+        for field in fields:
+            if field["name"] == name:
+                return field
+        self.fail(key, name, f"is not a field of descriptor {kind} (its fields: {', '.join(f['name'] for f in fields)})")
+
+    def check_buffer(self, key, node, kind):
+        """The buffer a descriptor hands over: its address field and its size (bytes or a field)."""
+        self.keys(key, node, ("address", "size"))
+        self.descriptor_field(f"{key}.address", kind, node["address"])
+        size = node["size"]
+        if isinstance(size, str) and any(f["name"] == size for f in self.spec_descriptors.get(kind, [])):
+            return
+        if isinstance(size, str) and size not in self.constants and not re.fullmatch(r"(0x[0-9a-fA-F]+|\d+)", size):
+            self.fail(f"{key}.size", size, f"is neither a number, a constant nor a field of descriptor {kind}")
+        if self.number(f"{key}.size", size) <= 0:
+            self.fail(f"{key}.size", size, "is not a positive number of bytes")
 
     def check_messages(self, key, node):
         """Returns how many vectors the messages can signal."""
@@ -474,11 +507,19 @@ class DeviceResolver:
         interrupts["vectors"] = [sum(self.cause_mask(cause_reg, c) for c in v["causes"]) for v in node["vectors"]]
         rings = []
         for ring in node["ring_causes"]:
-            for i in range(self.blocks[ring["block"]]["count"]):
-                rings.append({"cause_mask": self.cause_mask(cause_reg, ring["cause"], i),
-                              "base_lo": self.offset(ring["base_lo"], i), "base_hi": self.offset(ring["base_hi"], i),
-                              "size": self.offset(ring["size"], i), "size_unit": ring.get("size_unit", "entries"),
-                              "descriptor_bytes": self.descriptor_bytes(ring["descriptor"])})
+            block = self.blocks[ring["block"]]
+            for i in range(block["count"]):
+                resolved = {"cause_mask": self.cause_mask(cause_reg, ring["cause"], i),
+                            "base_lo": self.offset(ring["base_lo"], i), "base_hi": self.offset(ring["base_hi"], i),
+                            "size": self.offset(ring["size"], i), "size_unit": ring.get("size_unit", "entries"),
+                            "descriptor_bytes": self.descriptor_bytes(ring["descriptor"]),
+                            "name": ring["descriptor"] + (str(i) if block["array"] else "")}
+                for role in ("tail", "head"):
+                    if role in ring:
+                        resolved[role] = self.offset(ring[role], i)
+                if "buffer" in ring:
+                    resolved["buffer"] = self.buffer(ring["buffer"], ring["descriptor"])
+                rings.append(resolved)
         interrupts["rings"] = rings
         ident = device["id"]
         resolved = {"name": self.spec["name"], "bar0_bytes": self.bar0_bytes(),
@@ -491,7 +532,24 @@ class DeviceResolver:
             resolved["link"] = {k: num(v, self.constants) for k, v in device["link"].items()}
         if "drops" in device:
             resolved["drops"] = {reason: self.offset(name) for reason, name in device["drops"].items()}
+        if "send_errors" in device:
+            resolved["send_errors"] = {reason: self.offset(name) for reason, name in device["send_errors"].items()}
         return resolved
+
+    def descriptor_field(self, kind, name):
+        """A descriptor field as the 64-bit word holding it and its bits there."""
+        field = next(f for f in self.spec["descriptors"][kind] if f["name"] == name)
+        hi, lo = bit_range(field["bits"])
+        return {"qword": field["qword"], "shift": lo, "width": hi - lo + 1}
+
+    def buffer(self, node, kind):
+        size = node["size"]
+        out = {"address": self.descriptor_field(kind, node["address"])}
+        if isinstance(size, str) and any(f["name"] == size for f in self.spec["descriptors"][kind]):
+            out["bytes_field"] = self.descriptor_field(kind, size)
+        else:
+            out["bytes"] = num(size, self.constants)
+        return out
 
     def bar0_bytes(self):
         """The BAR0 size PnP assigns: the smallest power of two, at least 4 KiB, holding every register."""

@@ -7,7 +7,11 @@ second of wall time, NIC cycles per second, and the ratio of each to the bare lo
 With --reps R each repetition times the bare loop again right before its nicsim runs (builds and
 repetitions interleaved, forward then backward) and the medians are printed. cpu ratio: the same
 ratio over CPU time instead of wall time, which other processes on a shared machine disturb less.
-usage: nicsim_bench.py BUILD_DIR [BUILD_DIR...] [--packets N] [--seeds K] [--reps R] [--cpus L]
+A build may carry nicsim flags after a colon, so one build is compared with itself: the race
+checker's cost is `nicsim_bench.py build build:--no-race-check`, and the last line then prints the
+slowdown of the first build over the second (their median cycles/s, wall and CPU time).
+usage: nicsim_bench.py BUILD_DIR[:FLAGS] [BUILD_DIR[:FLAGS]...] [--packets N] [--seeds K]
+       [--reps R] [--cpus L]
 """
 import argparse
 import json
@@ -41,25 +45,32 @@ def bare_cycles_per_s(build):
     return float(match.group(1)) * 1e6, cpu
 
 
-def nicsim_run(build, cpus, packets, seed, tmp):
+def split_spec(spec):
+    """BUILD_DIR[:FLAGS] -> (build dir, [nicsim flags])."""
+    build, _, flags = spec.partition(":")
+    return build, flags.split()
+
+
+def nicsim_run(spec, cpus, packets, seed, tmp):
     """The run's summary and the CPU seconds its process used (start-up included)."""
+    build, flags = split_spec(spec)
     summary = os.path.join(tmp, f"bench-{cpus}-{seed}.json")
     before = children_cpu_s()
     subprocess.run([os.path.join(build, "testbench/cli/nicsim"), "--cpus", str(cpus), "--packets",
                     str(packets), "--seed", str(seed), "--max-sim-time", "1s", "-q", "--summary",
-                    summary], check=False)
+                    summary] + flags, check=False)
     cpu_s = children_cpu_s() - before
     with open(summary) as f:
         return json.load(f), cpu_s
 
 
-def one_rep(build, cpus_list, packets, seeds, tmp):
-    bare, bare_cpu = bare_cycles_per_s(build)
+def one_rep(spec, cpus_list, packets, seeds, tmp):
+    bare, bare_cpu = bare_cycles_per_s(split_spec(spec)[0])
     rows = {}
     for cpus in cpus_list:
         cycles = wall = packets_rx = cpu_s = 0
         for seed in range(1, seeds + 1):
-            s, used = nicsim_run(build, cpus, packets, seed, tmp)
+            s, used = nicsim_run(spec, cpus, packets, seed, tmp)
             cycles += s["sim"]["cycles"]
             wall += s["sim"]["wall_s"]
             packets_rx += s["packets"]["received"]
@@ -67,7 +78,7 @@ def one_rep(build, cpus_list, packets, seeds, tmp):
         rate = cycles / wall if wall else 0
         cpu_ratio = cycles / cpu_s / bare_cpu if cpu_s and bare_cpu else None
         rows[cpus] = (packets_rx, wall, packets_rx / wall if wall else 0, rate, rate / bare,
-                      cpu_ratio)
+                      cpu_ratio, cycles / cpu_s if cpu_s else 0)
     return bare, bare_cpu, rows
 
 
@@ -97,7 +108,7 @@ def main():
                 cpu_text = f", cpu {bare_cpu / 1e6:.2f}" if bare_cpu else ""
                 print(f"{tag}{build}: bare Verilated NIC: {bare / 1e6:.2f} M cycles/s{cpu_text}")
                 print(header)
-                for cpus, (rx, wall, pps, rate, ratio, cpu_ratio) in rows.items():
+                for cpus, (rx, wall, pps, rate, ratio, cpu_ratio, _) in rows.items():
                     print(f"{cpus:>4} {rx:>8} {wall:>7.2f} {pps:>10.0f} {rate / 1e6:>10.2f} "
                           f"{ratio:>6.2f} {fmt_cpu(cpu_ratio)}")
                 sys.stdout.flush()
@@ -113,6 +124,15 @@ def main():
                 print(f"  cpus {cpus:>2}: {rate / 1e6:.2f} M cycles/s, ratio "
                       f"{statistics.median(ratios):.2f} (each: "
                       f"{' '.join(f'{x:.2f}' for x in ratios)}), cpu ratio {fmt_cpu(cpu).strip()}")
+    if len(args.builds) == 2:
+        first, second = (results[b] for b in args.builds)
+        for cpus in cpus_list:
+            wall = (statistics.median(r[2][cpus][3] for r in second) /
+                    statistics.median(r[2][cpus][3] for r in first))
+            cpu = (statistics.median(r[2][cpus][6] for r in second) /
+                   statistics.median(r[2][cpus][6] for r in first))
+            print(f"slowdown of {args.builds[0]} over {args.builds[1]}, cpus {cpus}: "
+                  f"{wall:.2f}x wall, {cpu:.2f}x CPU time")
 
 
 if __name__ == "__main__":

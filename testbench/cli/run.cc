@@ -20,6 +20,7 @@
 #include "sim/trace/trace_session.h"
 #include "testbench/cli/device_irq_probe.h"
 #include "testbench/cli/host_stats.h"
+#include "testbench/cli/ndis_status.h"
 #include "testbench/cli/scoreboard.h"
 #include "testbench/cli/send_chains.h"
 #include "testbench/cli/traffic.h"
@@ -33,12 +34,6 @@ constexpr unsigned kMaxOutstandingSends = 64;        // per sender thread
 constexpr uint64_t kLifecyclePauseAfterNs = 60'000;  // lifecycle: traffic before the pause
 constexpr uint64_t kLifecyclePausedNs = 30'000;      // lifecycle: how long it stays paused
 constexpr uint64_t kLifecycleTimeoutNs = 2'000'000;
-
-// One send NBL the testbench has outstanding: its frames and the sender thread that sent it.
-struct TxPacket {
-  unsigned frames = 0;
-  unsigned sender = 0;
-};
 
 // Everything the testbench threads share during one run.
 struct Bench {
@@ -57,12 +52,13 @@ struct Bench {
   std::unique_ptr<SendChains> send_chains;
   std::vector<PNET_BUFFER_LIST> completed_sends;  // to free at PASSIVE_LEVEL
   std::vector<unsigned> outstanding_per_sender;
-  uint64_t tx_submitted = 0, tx_completed = 0, tx_failed = 0;
+  SendLedger sends;  // every send NBL until it comes back, and how it came back
   unsigned senders_running = 0;
   std::vector<PNET_BUFFER_LIST> deferred_returns;
   uint64_t link_rx_checked = 0;  // link partner frames already fed to tx_board
 
   std::map<std::string, uint64_t> nic_drops;
+  std::map<std::string, uint64_t> nic_send_errors;  // the device's reasons for refusing a send
   RunSummary::Lifecycle lifecycle;
   bool initialized = false;
   bool traffic_done = false;
@@ -70,7 +66,8 @@ struct Bench {
   double last_progress_print = 0;
 
   uint64_t progress() const {
-    return rx_board.received() + rx_board.corrupt() + tx_completed + link.received().size();
+    return rx_board.received() + rx_board.corrupt() + sends.completed_frames() +
+           link.received().size();
   }
 
   void check_link_frames() {
@@ -116,10 +113,7 @@ struct Bench {
     if (send_chains) {
       auto completed = std::move(completed_sends);
       completed_sends.clear();
-      for (PNET_BUFFER_LIST nbl : completed) {
-        delete static_cast<TxPacket*>(NET_BUFFER_LIST_PROTOCOL_RESERVED(nbl)[0]);
-        send_chains->release(nbl);
-      }
+      for (PNET_BUFFER_LIST nbl : completed) send_chains->release(nbl);
     }
     if (deferred_returns.empty()) return;
     PNET_BUFFER_LIST head = nullptr;
@@ -170,13 +164,11 @@ void run_sender(Bench& bench, unsigned sender, unsigned senders) {
       PNET_BUFFER_LIST nbl = bench.send_chains->build(frames);
       if (!nbl && bench.platform.stopped()) break;  // the run ended: NDIS refuses new calls
       if (!nbl) throw std::runtime_error("the testbench could not allocate a send NBL");
-      auto* packet = new TxPacket{static_cast<unsigned>(frames.size()), sender};
-      NET_BUFFER_LIST_PROTOCOL_RESERVED(nbl)[0] = packet;
+      bench.sends.submit(nbl, {static_cast<unsigned>(frames.size()), sender});
       for (const Frame* frame : frames) bench.tx_board.expect(*frame);
       (tail ? NET_BUFFER_LIST_NEXT_NBL(tail) : head) = nbl;
       tail = nbl;
       ++bench.outstanding_per_sender[sender];
-      bench.tx_submitted += frames.size();
     }
     if (!head) break;
     // Building the chain yielded: NDIS may have started a pause meanwhile. No send after that.
@@ -297,8 +289,9 @@ void run_controller(Bench& bench) {
         bench.link.frames_sent() == bench.rx_frames.size() &&
         bench.rx_board.received() + bench.rx_expected_runt + bench.rx_expected_oversize >=
             bench.rx_frames.size();
-    const bool tx_done = bench.senders_running == 0 && bench.tx_completed == bench.tx_submitted &&
-                         bench.tx_board.outstanding() <= bench.tx_failed;
+    // Frames of failed sends never reach the link: they are accounted for by their failure.
+    const bool tx_done = bench.senders_running == 0 && bench.sends.outstanding_sends() == 0 &&
+                         bench.tx_board.outstanding() <= bench.sends.failed_frames();
     if ((rx_done && tx_done) || bench.platform.stopped()) break;
     const uint64_t progress = bench.progress();
     if (progress != last_progress) {
@@ -315,6 +308,8 @@ void run_controller(Bench& bench) {
   bench.disconnect_sharer();
   for (const auto& counter : bench.design.device.drop_counters)
     bench.nic_drops[counter.reason] = bench.platform.mmio().read32(counter.offset);
+  for (const auto& counter : bench.design.device.send_error_counters)
+    bench.nic_send_errors[counter.reason] = bench.platform.mmio().read32(counter.offset);
   bench.traffic_done = true;
 }
 
@@ -324,25 +319,22 @@ std::string format_sim_time(uint64_t ns) {
   return std::to_string(ns) + "ns";
 }
 
-// "NDIS_STATUS_INVALID_PARAMETER (0xC000000D)": the statuses an initialize fails with by name, the
-// rest in hex, as the WDK lists them.
-std::string status_text(NDIS_STATUS status) {
-  static const std::pair<NDIS_STATUS, const char*> kNames[] = {
-      {NDIS_STATUS_FAILURE, "NDIS_STATUS_FAILURE"},
-      {NDIS_STATUS_RESOURCES, "NDIS_STATUS_RESOURCES"},
-      {NDIS_STATUS_INVALID_PARAMETER, "NDIS_STATUS_INVALID_PARAMETER"},
-      {NDIS_STATUS_NOT_SUPPORTED, "NDIS_STATUS_NOT_SUPPORTED"},
-      {NDIS_STATUS_ADAPTER_NOT_FOUND, "NDIS_STATUS_ADAPTER_NOT_FOUND"},
-      {NDIS_STATUS_HARD_ERRORS, "NDIS_STATUS_HARD_ERRORS"}};
-  char hex[16];
-  std::snprintf(hex, sizeof(hex), "0x%08X", static_cast<uint32_t>(status));
-  for (const auto& [value, name] : kNames) {
-    if (value == status) return std::string(name) + " (" + hex + ")";
-  }
-  return std::string("status ") + hex;
+// "2 send(s) (3 frame(s))".
+std::string sends_text(uint64_t sends, uint64_t frames) {
+  return std::to_string(sends) + " send(s) (" + std::to_string(frames) + " frame(s))";
 }
 
-void report_scoreboard(Bench& bench, RunSummary& s, uint64_t not_completed) {
+// The device's send error counters that moved, "bad_len=3, ...", or "".
+std::string device_errors_text(const std::map<std::string, uint64_t>& errors) {
+  std::string text;
+  for (const auto& [reason, count] : errors) {
+    if (count == 0) continue;
+    text += (text.empty() ? "" : ", ") + reason + "=" + std::to_string(count);
+  }
+  return text;
+}
+
+void report_scoreboard(Bench& bench, const RunSummary& s) {
   auto report = [&](const char* rule, uint64_t count, std::string message) {
     if (count == 0) return;
     Violation v;
@@ -350,13 +342,37 @@ void report_scoreboard(Bench& bench, RunSummary& s, uint64_t not_completed) {
     v.severity = Severity::kError;
     v.object = "scoreboard";
     v.where = "testbench/cli/run.cc (scoreboard)";
-    v.message = std::to_string(count) + " " + message;
+    v.message = std::move(message);
     bench.platform.report(std::move(v));
   };
-  report("PACKET_LOST", s.lost, "frame(s) neither received nor counted as dropped");
-  report("PACKET_CORRUPT", s.corrupt, "frame(s) received that match no frame sent");
-  report("SEND_NOT_COMPLETED", not_completed,
-         "send(s) never completed through NdisMSendNetBufferListsComplete");
+  report("PACKET_LOST", s.lost,
+         std::to_string(s.lost) + " frame(s) neither received nor counted as dropped");
+  report("PACKET_CORRUPT", s.corrupt,
+         std::to_string(s.corrupt) + " frame(s) received that match no frame sent");
+  const SendLedger& sends = bench.sends;
+  report("SEND_NOT_COMPLETED", sends.outstanding_sends(),
+         sends_text(sends.outstanding_sends(), sends.outstanding_frames()) +
+             " never completed through NdisMSendNetBufferListsComplete");
+  // The testbench sends only valid frames: a failed send is a finding unless the scenario injects
+  // a fault that explains it (its `expect`). One report per status, at its first failure.
+  const std::string device = device_errors_text(bench.nic_send_errors);
+  for (const auto& [status, failure] : sends.failures()) {
+    if (bench.config.scenario.expect.send_failed(status)) continue;
+    Violation v;
+    v.rule = "SEND_FAILED";
+    v.object = "scoreboard";
+    v.where = "testbench/cli/run.cc (scoreboard)";
+    v.cpu = failure.first.cpu;
+    v.irql = failure.first.irql;
+    v.context = failure.first.context;
+    v.sim_ns = failure.first.ns;
+    v.cycle = failure.first.cycle;
+    v.message = sends_text(failure.sends, failure.frames) + " of valid frames completed with " +
+                ndis_status_text(status) + " (the first at this time and CPU); " +
+                (device.empty() ? "no send error counter of the device moved"
+                                : "the device's send error counters: " + device);
+    bench.platform.report(std::move(v));
+  }
 }
 
 }  // namespace
@@ -444,23 +460,21 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
     }
   };
   hooks.send_complete = [&](PNET_BUFFER_LIST nbls, ULONG) {
+    sim::Cpu& cpu = platform.current_cpu();
+    const SendLedger::Moment at{platform.now_ns(), platform.nic_cycle(),
+                                static_cast<int>(cpu.index()), static_cast<int>(cpu.irql()),
+                                std::string(sim::to_string(cpu.context()))};
     for (PNET_BUFFER_LIST nbl = nbls; nbl;) {
       PNET_BUFFER_LIST next = NET_BUFFER_LIST_NEXT_NBL(nbl);
-      const auto* packet = static_cast<const TxPacket*>(NET_BUFFER_LIST_PROTOCOL_RESERVED(nbl)[0]);
-      bench.tx_completed += packet->frames;
-      if (NET_BUFFER_LIST_STATUS(nbl) != NDIS_STATUS_SUCCESS) {
-        bench.tx_failed += packet->frames;
-        if (getenv("NICSIM_DEBUG")) {
-          std::fprintf(stderr, "send failed: status 0x%x at %llu ns\n",
-                       static_cast<unsigned>(NET_BUFFER_LIST_STATUS(nbl)),
-                       static_cast<unsigned long long>(platform.now_ns()));
-        }
-      }
-      if (bench.outstanding_per_sender[packet->sender] > 0) {
-        --bench.outstanding_per_sender[packet->sender];
-      }
       NET_BUFFER_LIST_NEXT_NBL(nbl) = nullptr;
-      bench.completed_sends.push_back(nbl);
+      // Only a send this protocol has outstanding counts (and is freed); NDIS passes up no other.
+      const auto send =
+          bench.sends.complete(nbl, static_cast<uint32_t>(NET_BUFFER_LIST_STATUS(nbl)), at);
+      if (send) {
+        if (bench.outstanding_per_sender[send->sender] > 0)
+          --bench.outstanding_per_sender[send->sender];
+        bench.completed_sends.push_back(nbl);
+      }
       nbl = next;
     }
   };
@@ -495,7 +509,7 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
                                static_cast<USHORT>(service.size() * sizeof(WCHAR)),
                                reinterpret_cast<PWSTR>(service.data())};
   if (const NTSTATUS status = design.driver_entry(nullptr, &registry_path); !NT_SUCCESS(status)) {
-    throw std::runtime_error("DriverEntry failed with " + status_text(status));
+    throw std::runtime_error("DriverEntry failed with " + ndis_status_text(status));
   }
 
   kernel.initialize_adapter(0, 0);
@@ -543,8 +557,11 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   s.driver_bug = config.driver_bug_name;
   s.rx_sent = bench.rx_frames.size();
   s.rx_received = bench.rx_board.received();
-  s.tx_sent = bench.tx_submitted;
+  s.tx_sent = bench.sends.submitted_frames();
   s.tx_received = bench.tx_board.received();
+  s.tx_completed = bench.sends.completed_frames();
+  s.tx_failed_sends = bench.sends.failed_sends();
+  s.tx_failed = bench.sends.failed_frames();
   s.sent = s.rx_sent + s.tx_sent;
   s.received = s.rx_received + s.tx_received;
   s.corrupt = bench.rx_board.corrupt() + bench.tx_board.corrupt();
@@ -553,24 +570,37 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
     if (count) s.dropped[reason] = count;
     rx_dropped += count;
   }
-  if (bench.tx_failed) s.dropped["tx_error"] = bench.tx_failed;
-  const uint64_t rx_missing = s.rx_sent - s.rx_received;
-  const uint64_t tx_missing = s.tx_sent - s.tx_received;
-  s.lost = (rx_missing > rx_dropped ? rx_missing - rx_dropped : 0) +
-           (tx_missing > bench.tx_failed ? tx_missing - bench.tx_failed : 0);
-  const uint64_t not_completed = bench.tx_submitted - bench.tx_completed;
+  for (const auto& [status, failure] : bench.sends.failures()) {
+    const std::string_view name = ndis_status_name(status);
+    s.tx_failed_statuses[name.empty() ? ndis_status_text(status) : std::string(name)] =
+        failure.frames;
+    if (sc.expect.send_failed(status)) s.tx_failed_expected += failure.frames;
+  }
+  for (const auto& [reason, count] : bench.nic_send_errors) {
+    if (count) s.tx_device_errors[reason] = count;
+  }
+  // What is missing and no count accounts for; every term is at most what it is taken from.
+  const uint64_t rx_missing =
+      bench.rx_board.outstanding() + bench.rx_expected_runt + bench.rx_expected_oversize;
+  const uint64_t tx_missing = bench.tx_board.outstanding();
+  // Frames of failed sends that never reached the link are not lost: their send came back failed.
+  // Expected failures (a fault the scenario injects) are counted outcomes; the others are
+  // SEND_FAILED findings.
+  if (s.tx_failed_expected) s.dropped["send_failed"] = std::min(tx_missing, s.tx_failed_expected);
+  s.lost = (rx_missing - std::min(rx_missing, rx_dropped)) +
+           (tx_missing - std::min(tx_missing, s.tx_failed));
   if (!bench.initialized) s.stop_reason = "the adapter failed to initialize";
   if (platform.stopped()) s.stop_reason = platform.stop_reason();
   if (!bench.traffic_done && s.stop_reason.empty()) {
     s.stop_reason = "--max-sim-time reached before the traffic completed";
   }
   // An adapter that never initialized loses every frame; that is the one finding, not two.
-  if (bench.initialized) report_scoreboard(bench, s, not_completed);
+  if (bench.initialized) report_scoreboard(bench, s);
   if (!bench.initialized) {
     Violation v;
     v.rule = "INITIALIZE_FAILED";
     v.object = "miniport";
-    v.message = "MiniportInitializeEx failed with " + status_text(kernel.initialize_status());
+    v.message = "MiniportInitializeEx failed with " + ndis_status_text(kernel.initialize_status());
     platform.report(std::move(v));
   }
 

@@ -5,6 +5,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "testbench/cli/ndis_status.h"
+
 namespace nicsim::cli {
 namespace {
 
@@ -28,6 +30,30 @@ bool boolean(const std::string& key, const nlohmann::json& value) {
 std::string text(const std::string& key, const nlohmann::json& value) {
   if (!value.is_string()) fail(key, value, "is not a string");
   return value.get<std::string>();
+}
+
+// "expect": {"send_failed": true | false | [status names]}.
+Expectations parse_expect(const std::string& where, const nlohmann::json& node) {
+  if (!node.is_object()) fail(where, node, "is not an object of expected outcomes");
+  Expectations e;
+  for (const auto& [name, value] : node.items()) {
+    const std::string key = where + "." + name;
+    if (name != "send_failed") fail(key, value, "is not an expected outcome (send_failed)");
+    if (value.is_boolean()) {
+      e.any_send_failed = value.get<bool>();
+      continue;
+    }
+    if (!value.is_array() || value.empty())
+      fail(key, value, "is neither true, false nor a non-empty list of NDIS_STATUS names");
+    for (size_t i = 0; i < value.size(); ++i) {
+      const std::string item = key + "[" + std::to_string(i) + "]";
+      const auto status = ndis_status_value(text(item, value[i]));
+      if (!status || *status < 0x80000000u)  // success and informational values are no failure
+        fail(item, value[i], "is not an NDIS_STATUS failure name (e.g. NDIS_STATUS_FAILURE)");
+      e.send_failed_statuses.push_back(*status);
+    }
+  }
+  return e;
 }
 
 Scenario parse_scenario(const std::string& where, const nlohmann::json& node) {
@@ -72,6 +98,8 @@ Scenario parse_scenario(const std::string& where, const nlohmann::json& node) {
       if (!value.is_object()) fail(key, value, "is not an object of keyword: value");
       for (const auto& [keyword, setting] : value.items())
         s.keywords.emplace_back(keyword, text(key + "." + keyword, setting));
+    } else if (name == "expect") {
+      s.expect = parse_expect(key, value);
     } else {
       fail(key, value, "is not a scenario key");
     }
@@ -81,6 +109,14 @@ Scenario parse_scenario(const std::string& where, const nlohmann::json& node) {
 }
 
 }  // namespace
+
+bool Expectations::send_failed(uint32_t status) const {
+  if (any_send_failed) return true;
+  for (uint32_t expected : send_failed_statuses) {
+    if (expected == status) return true;
+  }
+  return false;
+}
 
 std::string_view to_string(IrqMode mode) {
   switch (mode) {

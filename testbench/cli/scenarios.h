@@ -19,6 +19,15 @@ enum class IrqMode { kMsix, kMsi, kIntx };
 std::string_view to_string(IrqMode mode);
 std::optional<IrqMode> parse_irq_mode(std::string_view text);
 
+// Outcomes a scenario declares expected (a fault it injects explains them): they are counted in
+// the summary instead of reported. Nothing is expected by default: the scoreboard is strict.
+struct Expectations {
+  // Sends completed with a failure status: any status (true in the JSON), or only these.
+  bool any_send_failed = false;
+  std::vector<uint32_t> send_failed_statuses;  // NDIS_STATUS values
+  bool send_failed(uint32_t status) const;
+};
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -36,10 +45,12 @@ struct Scenario {
   bool lifecycle = false;  // OIDs, a pause and restart in mid-traffic, check-for-hang, a reset
   // Registry keywords for the driver (NdisReadConfiguration), before --config's.
   std::vector<std::pair<std::string, std::string>> keywords;
+  Expectations expect;
 };
 
 // {"scenarios": [{"name": ..., <any Scenario field>...}, ...]}: every field but the name is
-// optional. Throws std::invalid_argument naming the key and the value.
+// optional. "expect": {"send_failed": true | false | ["NDIS_STATUS_...", ...]}. Throws
+// std::invalid_argument naming the key path and the value.
 std::vector<Scenario> parse_scenarios(const nlohmann::json& document);
 // nullptr when no scenario has that name.
 const Scenario* find_scenario(const std::vector<Scenario>& scenarios, std::string_view name);

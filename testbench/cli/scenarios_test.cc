@@ -63,6 +63,49 @@ TEST(ScenariosJson, BadEntriesNameTheKeyAndTheValue) {
             std::string::npos);
 }
 
+TEST(ScenariosJson, ExpectDeclaresTheFailedSendsAFaultExplains) {
+  const auto list = parse_scenarios(nlohmann::json::parse(R"({"scenarios": [
+      {"name": "strict"},
+      {"name": "any", "expect": {"send_failed": true}},
+      {"name": "some", "expect": {"send_failed": ["NDIS_STATUS_FAILURE", "NDIS_STATUS_SEND_ABORTED"]}},
+      {"name": "none", "expect": {"send_failed": false}}]})"));
+  constexpr uint32_t kFailure = 0xC0000001, kAborted = 0xC023000C, kResources = 0xC000009A;
+  EXPECT_FALSE(list[0].expect.send_failed(kFailure));  // strict by default
+  EXPECT_TRUE(list[1].expect.send_failed(kResources));
+  EXPECT_TRUE(list[2].expect.send_failed(kFailure));
+  EXPECT_TRUE(list[2].expect.send_failed(kAborted));
+  EXPECT_FALSE(list[2].expect.send_failed(kResources));
+  EXPECT_FALSE(list[3].expect.send_failed(kFailure));
+}
+
+TEST(ScenariosJson, BadExpectNamesTheKeyPath) {
+  EXPECT_NE(error_of(R"({"scenarios": [{"name": "a", "expect": true}]})")
+                .find("scenarios[0].expect: true is not an object"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"scenarios": [{"name": "a", "expect": {"send_fail": true}}]})")
+                .find("scenarios[0].expect.send_fail: true is not an expected outcome"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"scenarios": [{"name": "a", "expect": {"send_failed": []}}]})")
+                .find("scenarios[0].expect.send_failed: [] is neither true, false nor"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"scenarios": [{"name": "a", "expect": {"send_failed": 1}}]})")
+                .find("scenarios[0].expect.send_failed: 1 is neither"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"scenarios": [{"name": "a", "expect":
+                         {"send_failed": ["NDIS_STATUS_FAILURE", "NDIS_STATUS_OOPS"]}}]})")
+                .find("scenarios[0].expect.send_failed[1]: \"NDIS_STATUS_OOPS\" is not an "
+                      "NDIS_STATUS failure name"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of(
+          R"({"scenarios": [{"name": "a", "expect": {"send_failed": ["NDIS_STATUS_SUCCESS"]}}]})")
+          .find("scenarios[0].expect.send_failed[0]: \"NDIS_STATUS_SUCCESS\" is not"),
+      std::string::npos);
+  EXPECT_NE(error_of(R"({"scenarios": [{"name": "a", "expect": {"send_failed": [7]}}]})")
+                .find("scenarios[0].expect.send_failed[0]: 7 is not a string"),
+            std::string::npos);
+}
+
 TEST(IrqMode, NamesRoundTrip) {
   for (IrqMode mode : {IrqMode::kMsix, IrqMode::kMsi, IrqMode::kIntx})
     EXPECT_EQ(parse_irq_mode(to_string(mode)), mode);

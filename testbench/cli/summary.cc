@@ -42,13 +42,24 @@ nlohmann::json to_json(const RunSummary& s) {
   j["monitors"] = s.monitors;
   json dropped = json::object();
   for (const auto& [reason, count] : s.dropped) dropped[reason] = count;
+  json failed_statuses = json::object(), device_errors = json::object();
+  for (const auto& [status, count] : s.tx_failed_statuses) failed_statuses[status] = count;
+  for (const auto& [reason, count] : s.tx_device_errors) device_errors[reason] = count;
   j["packets"] = {{"sent", s.sent},
                   {"received", s.received},
                   {"dropped", dropped},
                   {"lost", s.lost},
                   {"corrupt", s.corrupt},
                   {"rx", {{"sent", s.rx_sent}, {"received", s.rx_received}}},
-                  {"tx", {{"sent", s.tx_sent}, {"received", s.tx_received}}}};
+                  {"tx",
+                   {{"sent", s.tx_sent},
+                    {"received", s.tx_received},
+                    {"completed", s.tx_completed},
+                    {"failed_sends", s.tx_failed_sends},
+                    {"failed", s.tx_failed},
+                    {"failed_expected", s.tx_failed_expected},
+                    {"failed_statuses", failed_statuses},
+                    {"device_errors", device_errors}}}};
   j["interrupts"] = {{"raised", s.interrupts_raised},
                      {"isr_calls", s.isr_calls},
                      {"dpcs", s.dpcs},
@@ -121,6 +132,15 @@ void print_human_summary(const RunSummary& s, std::ostream& out) {
   out << ", dropped " << dropped;
   for (const auto& [reason, count] : s.dropped) out << " " << reason << "=" << count;
   out << ", lost " << s.lost << ", corrupt " << s.corrupt << "\n";
+  if (s.tx_failed > 0 || !s.tx_device_errors.empty()) {
+    out << "  failed sends: " << s.tx_failed_sends << " (" << s.tx_failed << " frame(s))";
+    for (const auto& [status, count] : s.tx_failed_statuses) out << " " << status << "=" << count;
+    if (s.tx_failed_expected) out << " (" << s.tx_failed_expected << " expected)";
+    out << "; device send errors:";
+    if (s.tx_device_errors.empty()) out << " none";
+    for (const auto& [reason, count] : s.tx_device_errors) out << " " << reason << "=" << count;
+    out << "\n";
+  }
   out << "  interrupts: raised " << s.interrupts_raised << ", ISR calls " << s.isr_calls
       << ", DPCs " << s.dpcs << "; irq->ISR median " << s.irq_to_isr.median << " cycles, ISR->DPC "
       << s.isr_to_dpc.median << " cycles\n";

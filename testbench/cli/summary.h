@@ -38,6 +38,13 @@ struct RunSummary {
   // Packets in both directions; every sent frame is received or dropped (with a reason) or lost.
   uint64_t sent = 0, received = 0, lost = 0, corrupt = 0;
   uint64_t rx_sent = 0, rx_received = 0, tx_sent = 0, tx_received = 0;
+  // Frames whose send NBL came back (any status); send NBLs that came back failed, the frames
+  // they carried (some may have crossed the link: the status is per NBL) and those of the ones
+  // the scenario expects; the failed frames by NDIS status name, and the device's send error
+  // counters (its reasons) that moved. Frames of expected failures that never reached the link
+  // count in dropped as send_failed.
+  uint64_t tx_completed = 0, tx_failed_sends = 0, tx_failed = 0, tx_failed_expected = 0;
+  std::map<std::string, uint64_t> tx_failed_statuses, tx_device_errors;
   std::map<std::string, uint64_t> dropped;
   uint64_t interrupts_raised = 0, isr_calls = 0, dpcs = 0;
   uint64_t sharer_claims = 0;  // intx-shared: interrupts the other device on the line claimed

@@ -68,6 +68,20 @@ TEST(NetBufferOwnership, AFreedListInAChainIsAUseAfterFreeAndLeftOut) {
             "driver/fragment.c:7 (Fragment)");
 }
 
+// Releasing a freed object again leaves the pool's count alone: it never wraps below zero.
+TEST(NetBufferOwnership, ReleasingTwiceCountsOnce) {
+  Buffers b;
+  PNET_BUFFER_LIST one = b.allocate(), two = b.allocate();
+  EXPECT_EQ(b.nbs.ledger().live_in_pool(b.pool), 2u);
+  b.nbs.ledger().release(one, "first");
+  b.nbs.ledger().release(one, "second");
+  EXPECT_EQ(b.nbs.ledger().live_in_pool(b.pool), 1u);
+  EXPECT_EQ(b.nbs.ledger().find(one)->freed_where, "first");
+  b.nbs.ledger().release(two, "first");
+  b.nbs.ledger().release(two, "again");
+  EXPECT_EQ(b.nbs.ledger().live_in_pool(b.pool), 0u);
+}
+
 TEST(NetBufferOwnership, CountsListsByState) {
   Buffers b;
   PNET_BUFFER_LIST one = b.allocate(), two = b.allocate();

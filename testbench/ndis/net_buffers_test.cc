@@ -557,8 +557,9 @@ TEST(NetBufferRules, SEND_COMPLETED_TWICE_Triggers) {
   Miniport m;
   Protocol p;
   p.install(b);
-  int line = 0;
+  int first = 0, line = 0;
   m.send = [&](PNET_BUFFER_LIST nbls, ULONG) {
+    first = __LINE__ + 1;
     NdisMSendNetBufferListsComplete(m.adapter, nbls, 0);
     line = __LINE__ + 1;
     NdisMSendNetBufferListsComplete(m.adapter, nbls, 0);
@@ -577,8 +578,82 @@ TEST(NetBufferRules, SEND_COMPLETED_TWICE_Triggers) {
   EXPECT_EQ(v.object, "NET_BUFFER_LIST");
   EXPECT_EQ(v.cpu, 1);
   EXPECT_WHERE(v, line);
+  EXPECT_NE(v.message.find("completed already at " + At(first)), std::string::npos) << v.message;
   ASSERT_EQ(p.completed.size(), 1u);  // the second completion never reaches the protocol
   EXPECT_EQ(p.completed[0], sent);
+}
+
+// The protocol freed the NBL on its completion; the driver completes it again later. A double
+// completion first (naming the first completion and the free), not only a use after free.
+TEST(NetBufferRules, SEND_COMPLETED_TWICE_TriggersAfterTheProtocolFreedIt) {
+  Bench b;
+  Miniport m;
+  Protocol p;
+  p.install(b);
+  PNET_BUFFER_LIST parked = nullptr;
+  int first = 0, freed = 0, line = 0;
+  m.send = [&](PNET_BUFFER_LIST nbls, ULONG) {
+    parked = nbls;
+    first = __LINE__ + 1;
+    NdisMSendNetBufferListsComplete(m.adapter, nbls, 0);
+  };
+  p.on_complete = [&](PNET_BUFFER_LIST nbl) {
+    freed = __LINE__ + 1;
+    NdisFreeNetBufferList(nbl);
+  };
+  Load(b, m);
+  b.kernel.run_passive(
+      1, "protocol", [&] { b.kernel.send_net_buffer_lists(NewFrame(NblPool()).nbl, 0); }, 10'000);
+  b.kernel.run_passive(
+      0, "stale",
+      [&] {
+        line = __LINE__ + 1;
+        NdisMSendNetBufferListsComplete(m.adapter, parked, 0);
+      },
+      30'000);
+  b.run();
+  const auto& v = EXPECT_VIOLATION(b, "SEND_COMPLETED_TWICE");
+  EXPECT_EQ(CountViolations(b, "SEND_COMPLETED_TWICE"), 1u);
+  EXPECT_EQ(CountViolations(b, "NBL_USED_AFTER_FREE"), 0u);
+  EXPECT_WHERE(v, line);
+  EXPECT_NE(v.message.find("completed already at " + At(first)), std::string::npos) << v.message;
+  EXPECT_NE(v.message.find("freed since at " + At(freed)), std::string::npos) << v.message;
+  EXPECT_EQ(p.completed.size(), 1u);
+}
+
+// A completion chain that loops back (an NBL queued twice on the driver's done list): reported
+// once, the chain cut there, and the NBL reaches the protocol once. The walk ends.
+TEST(NetBufferRules, SEND_COMPLETED_TWICE_TriggersOnAChainThatLoops) {
+  Bench b;
+  Miniport m;
+  Protocol p;
+  p.install(b);
+  int line = 0;
+  m.send = [&](PNET_BUFFER_LIST nbls, ULONG) {
+    PNET_BUFFER_LIST second = NET_BUFFER_LIST_NEXT_NBL(nbls);
+    NET_BUFFER_LIST_NEXT_NBL(second) = nbls;  // the mistake: first -> second -> first -> ...
+    line = __LINE__ + 1;
+    NdisMSendNetBufferListsComplete(m.adapter, nbls, 0);
+  };
+  Load(b, m);
+  PNET_BUFFER_LIST a = nullptr, c = nullptr;
+  b.kernel.run_passive(
+      1, "protocol",
+      [&] {
+        a = NewFrame(NblPool()).nbl;
+        c = NewFrame(NblPool()).nbl;
+        NET_BUFFER_LIST_NEXT_NBL(a) = c;
+        b.kernel.send_net_buffer_lists(a, 0);
+      },
+      10'000);
+  b.run();
+  const auto& v = EXPECT_VIOLATION(b, "SEND_COMPLETED_TWICE");
+  EXPECT_EQ(CountViolations(b, "SEND_COMPLETED_TWICE"), 1u);
+  EXPECT_WHERE(v, line);
+  EXPECT_NE(v.message.find("loops back"), std::string::npos) << v.message;
+  ASSERT_EQ(p.completed.size(), 2u);
+  EXPECT_EQ(p.completed[0], a);
+  EXPECT_EQ(p.completed[1], c);
 }
 
 TEST(NetBufferRules, SEND_COMPLETED_TWICE_TriggersOnNeverSent) {
@@ -599,7 +674,9 @@ TEST(NetBufferRules, SEND_COMPLETED_TWICE_TriggersOnNeverSent) {
   b.run();
   const auto& v = EXPECT_VIOLATION(b, "SEND_COMPLETED_TWICE");
   EXPECT_WHERE(v, line);
-  EXPECT_NE(v.message.find("not outstanding"), std::string::npos) << v.message;
+  EXPECT_NE(v.message.find("not outstanding: never sent to MiniportSendNetBufferLists"),
+            std::string::npos)
+      << v.message;
   EXPECT_TRUE(p.completed.empty());
 }
 
@@ -723,8 +800,28 @@ TEST(NetBufferRules, RETURN_NOT_INDICATED_Triggers) {
   const auto& v = EXPECT_VIOLATION(b, "RETURN_NOT_INDICATED");
   EXPECT_EQ(v.object, "NET_BUFFER_LIST");
   EXPECT_EQ(v.cpu, 0);
-  EXPECT_NE(v.message.find("not outstanding"), std::string::npos) << v.message;
+  EXPECT_NE(v.message.find("is not outstanding: returned already at"), std::string::npos)
+      << v.message;
   EXPECT_EQ(returns, 1);  // the miniport never sees the bad return
+}
+
+// The protocol returns an NBL the miniport never indicated (one the miniport still keeps).
+TEST(NetBufferRules, RETURN_NOT_INDICATED_TriggersOnNeverIndicated) {
+  Bench b;
+  Miniport m;
+  Protocol p;
+  p.install(b);
+  Frame kept;
+  int returns = 0;
+  m.on_initialize = [&] { kept = NewFrame(m.pool); };
+  m.return_nbls = [&](PNET_BUFFER_LIST, ULONG) { ++returns; };
+  Load(b, m);
+  b.kernel.run_passive(
+      0, "protocol", [&] { b.kernel.return_net_buffer_lists(kept.nbl, 0); }, 30'000);
+  b.run();
+  const auto& v = EXPECT_VIOLATION(b, "RETURN_NOT_INDICATED");
+  EXPECT_NE(v.message.find("is not outstanding: never indicated"), std::string::npos) << v.message;
+  EXPECT_EQ(returns, 0);
 }
 
 // With NDIS_RECEIVE_FLAGS_RESOURCES the protocol had to copy: the NBL is no longer its to return.

@@ -39,6 +39,21 @@ void queue_on(DpcJob& job, CCHAR cpu) {
   KeInsertQueueDpc(&job.dpc, nullptr, nullptr);
 }
 
+// The state, allocated on CPU 0's passive thread, and two DPCs queued after it, on CPUs 0 and 1:
+// two contexts that only the code they run can order.
+struct TwoDpcs {
+  RACE_STATE* state = nullptr;
+  DpcJob cpu0, cpu1;
+  void start(Bench& b, std::function<void(RACE_STATE*)> init = {}) {
+    b.kernel.run_passive(0, "init", [this, init] {
+      state = RaceAllocateState();
+      if (init) init(state);
+      queue_on(cpu0, 0);
+      queue_on(cpu1, 1);
+    });
+  }
+};
+
 uint64_t checked(Bench& b) { return b.kernel.race_checker()->stats().accesses_checked; }
 
 size_t count(Bench& b, const std::string& rule) { return b.platform.violations().count(rule); }
@@ -47,15 +62,11 @@ size_t count(Bench& b, const std::string& rule) { return b.platform.violations()
 TEST(RaceRules, DATA_RACE_TriggersOnTwoDpcsWithoutLock) {
   SKIP_WITHOUT_INSTRUMENTATION();
   Bench b;
-  RACE_STATE* s = nullptr;
-  DpcJob first, second;
-  first.fn = second.fn = [&] { RaceIncrementCounter(s); };
-  b.kernel.run_passive(0, "init", [&] {
-    s = RaceAllocateState();
-    queue_on(first, 0);
-    queue_on(second, 1);
-  });
+  TwoDpcs dpcs;
+  dpcs.cpu0.fn = dpcs.cpu1.fn = [&] { RaceIncrementCounter(dpcs.state); };
+  dpcs.start(b);
   b.run();
+  RACE_STATE* s = dpcs.state;
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->Counter, 2);
   const auto& v = EXPECT_VIOLATION(b, "DATA_RACE");
@@ -73,19 +84,28 @@ TEST(RaceRules, DATA_RACE_TriggersOnTwoDpcsWithoutLock) {
 TEST(RaceRules, DATA_RACE_SilentHandOffThroughSpinLock) {
   SKIP_WITHOUT_INSTRUMENTATION();
   Bench b;
-  RACE_STATE* s = nullptr;
-  DpcJob first, second;
-  first.fn = second.fn = [&] { RaceIncrementCounterLocked(s); };
-  b.kernel.run_passive(0, "init", [&] {
-    s = RaceAllocateState();
-    queue_on(first, 0);
-    queue_on(second, 1);
-  });
+  TwoDpcs dpcs;
+  dpcs.cpu0.fn = dpcs.cpu1.fn = [&] { RaceIncrementCounterLocked(dpcs.state); };
+  dpcs.start(b);
   b.run();
+  RACE_STATE* s = dpcs.state;
   EXPECT_NO_VIOLATIONS(b);
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->Counter, 2);  // positive control: both DPCs ran the update
   EXPECT_GE(checked(b), 4u);
+}
+
+// The send path (CPU 0) queues the completion DPC (CPU 1), then moves the tail under SendLock;
+// the completion moves it with advance. Runs the bench.
+void run_send_and_completion(Bench& b, RACE_STATE*& s, DpcJob& completion,
+                             VOID (*advance)(RACE_STATE*)) {
+  completion.fn = [&s, advance] { advance(s); };
+  b.kernel.run_passive(0, "send", [&] {
+    s = RaceAllocateState();
+    queue_on(completion, 1);
+    RaceAdvanceTailLocked(s);
+  });
+  b.run();
 }
 
 // The send path moves the tail under SendLock, the completion DPC without it.
@@ -94,13 +114,7 @@ TEST(RaceRules, DATA_RACE_TriggersOnRingIndexOneSideUnlocked) {
   Bench b;
   RACE_STATE* s = nullptr;
   DpcJob completion;
-  completion.fn = [&] { RaceAdvanceTail(s); };
-  b.kernel.run_passive(0, "send", [&] {
-    s = RaceAllocateState();
-    queue_on(completion, 1);
-    RaceAdvanceTailLocked(s);
-  });
-  b.run();
+  run_send_and_completion(b, s, completion, RaceAdvanceTail);
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->Ring.Tail, 2u);
   const auto& v = EXPECT_VIOLATION(b, "DATA_RACE");
@@ -114,13 +128,7 @@ TEST(RaceRules, DATA_RACE_SilentRingIndexBothUnderSendLock) {
   Bench b;
   RACE_STATE* s = nullptr;
   DpcJob completion;
-  completion.fn = [&] { RaceAdvanceTailLocked(s); };
-  b.kernel.run_passive(0, "send", [&] {
-    s = RaceAllocateState();
-    queue_on(completion, 1);
-    RaceAdvanceTailLocked(s);
-  });
-  b.run();
+  run_send_and_completion(b, s, completion, RaceAdvanceTailLocked);
   EXPECT_NO_VIOLATIONS(b);
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->Ring.Tail, 2u);
@@ -217,21 +225,32 @@ TEST(RaceRules, DATA_RACE_SilentHandOffThroughDpcQueue) {
 TEST(RaceRules, DATA_RACE_SilentOnReadRead) {
   SKIP_WITHOUT_INSTRUMENTATION();
   Bench b;
-  RACE_STATE* s = nullptr;
   ULONG seen[2] = {0, 0};
-  DpcJob first, second;
-  first.fn = [&] { seen[0] = RacePeekData(s); };
-  second.fn = [&] { seen[1] = RacePeekData(s); };
-  b.kernel.run_passive(0, "init", [&] {
-    s = RaceAllocateState();
-    RaceWriteData(s, 5);
-    queue_on(first, 0);
-    queue_on(second, 1);
-  });
+  TwoDpcs dpcs;
+  dpcs.cpu0.fn = [&] { seen[0] = RacePeekData(dpcs.state); };
+  dpcs.cpu1.fn = [&] { seen[1] = RacePeekData(dpcs.state); };
+  dpcs.start(b, [](RACE_STATE* state) { RaceWriteData(state, 5); });
   b.run();
   EXPECT_NO_VIOLATIONS(b);
   EXPECT_EQ(seen[0], 5u);
   EXPECT_EQ(seen[1], 5u);
+}
+
+// The ISR (CPU 0) masks, ORs into Cause and queues its DPC on CPU 1, which runs f.dpc.
+void run_isr_and_dpc(Bench& b, RACE_STATE*& s, Fragment& f) {
+  f.isr = [&s, &f](PBOOLEAN, PULONG targets) {
+    NdisWriteRegisterUlong(f.reg(kMaskRegister), 1);
+    RaceWriteCause(s, 1);
+    *targets = 1u << 1;
+    return TRUE;
+  };
+  b.describe(f, {0});
+  b.kernel.run_passive(0, "init", [&] {
+    s = RaceAllocateState();
+    b.connect(f);
+  });
+  b.fire(f, 0, 5'000);
+  b.run();
 }
 
 // The ISR writes Cause and queues its DPC on CPU 1, which reads Cause outside synchronize: the
@@ -241,20 +260,8 @@ TEST(RaceRules, ISR_SHARED_UNSYNCHRONIZED_TriggersOnPlainMemory) {
   Bench b;
   RACE_STATE* s = nullptr;
   Fragment f;
-  f.isr = [&](PBOOLEAN, PULONG targets) {
-    NdisWriteRegisterUlong(f.reg(kMaskRegister), 1);
-    RaceWriteCause(s, 1);
-    *targets = 1u << 1;
-    return TRUE;
-  };
   f.dpc = [&](ULONG, PVOID) { RaceReadCause(s); };
-  b.describe(f, {0});
-  b.kernel.run_passive(0, "init", [&] {
-    s = RaceAllocateState();
-    b.connect(f);
-  });
-  b.fire(f, 0, 5'000);
-  b.run();
+  run_isr_and_dpc(b, s, f);
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->Seen, 1u);
   const auto& v = EXPECT_VIOLATION(b, "ISR_SHARED_UNSYNCHRONIZED");
@@ -270,25 +277,13 @@ TEST(RaceRules, ISR_SHARED_UNSYNCHRONIZED_SilentOnPlainMemoryUnderSynchronize) {
   Bench b;
   RACE_STATE* s = nullptr;
   Fragment f;
-  f.isr = [&](PBOOLEAN, PULONG targets) {
-    NdisWriteRegisterUlong(f.reg(kMaskRegister), 1);
-    RaceWriteCause(s, 1);
-    *targets = 1u << 1;
-    return TRUE;
-  };
   f.dpc = [&](ULONG, PVOID) {
     Synchronize(f.interrupt, 0, [&] {
       RaceReadCause(s);
       return TRUE;
     });
   };
-  b.describe(f, {0});
-  b.kernel.run_passive(0, "init", [&] {
-    s = RaceAllocateState();
-    b.connect(f);
-  });
-  b.fire(f, 0, 5'000);
-  b.run();
+  run_isr_and_dpc(b, s, f);
   EXPECT_NO_VIOLATIONS(b);
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->Seen, 1u);
@@ -340,15 +335,11 @@ TEST(RaceCheck, SuppressionsFileSilencesAMatchingRace) {
   VerifierConfig config;
   config.race_suppressions = path.string();
   Bench b(2, config);
-  RACE_STATE* s = nullptr;
-  DpcJob first, second;
-  first.fn = second.fn = [&] { RaceIncrementCounter(s); };
-  b.kernel.run_passive(0, "init", [&] {
-    s = RaceAllocateState();
-    queue_on(first, 0);
-    queue_on(second, 1);
-  });
+  TwoDpcs dpcs;
+  dpcs.cpu0.fn = dpcs.cpu1.fn = [&] { RaceIncrementCounter(dpcs.state); };
+  dpcs.start(b);
   b.run();
+  RACE_STATE* s = dpcs.state;
   std::filesystem::remove(path);
   EXPECT_NO_VIOLATIONS(b);
   EXPECT_GE(b.kernel.race_checker()->stats().suppressed, 1u);
@@ -370,15 +361,11 @@ TEST(RaceCheck, OffChecksNothing) {
   VerifierConfig config;
   config.race_check = false;
   Bench b(2, config);
-  RACE_STATE* s = nullptr;
-  DpcJob first, second;
-  first.fn = second.fn = [&] { RaceIncrementCounter(s); };
-  b.kernel.run_passive(0, "init", [&] {
-    s = RaceAllocateState();
-    queue_on(first, 0);
-    queue_on(second, 1);
-  });
+  TwoDpcs dpcs;
+  dpcs.cpu0.fn = dpcs.cpu1.fn = [&] { RaceIncrementCounter(dpcs.state); };
+  dpcs.start(b);
   b.run();
+  RACE_STATE* s = dpcs.state;
   EXPECT_EQ(b.kernel.race_checker(), nullptr);
   EXPECT_NO_VIOLATIONS(b);
   ASSERT_NE(s, nullptr);

@@ -4,11 +4,16 @@
 #include "sim/device_description.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
 #include "nic_regs.h"
+#include "sim/host_memory.h"
+#include "sim/monitors/ring_ownership.h"
 
 namespace nicsim::sim {
 namespace {
@@ -48,6 +53,20 @@ TEST(DeviceDescription, ReferenceAgreesWithItsRegisterHeader) {
   EXPECT_EQ(rx5.cause_mask, 1u << (nic_regs::ICR_RXQ_SHIFT + 5));
   EXPECT_FALSE(rx5.size_in_bytes);
   EXPECT_EQ(rx5.descriptor_bytes, nic_regs::kDescBytes);
+  // Ownership: the doorbells, and the receive buffer each RX descriptor hands over.
+  EXPECT_EQ(rx5.name, "RX5");
+  EXPECT_EQ(rx5.tail, nic_regs::RX_TAIL(5));
+  EXPECT_EQ(rx5.head, nic_regs::RX_HEAD(5));
+  ASSERT_TRUE(rx5.buffer);
+  EXPECT_EQ(rx5.buffer->address.qword, nic_regs::DESC_RX_ADDR_QWORD);
+  EXPECT_EQ(rx5.buffer->address.shift, nic_regs::DESC_RX_ADDR_SHIFT);
+  EXPECT_EQ(rx5.buffer->address.width, 64u);
+  EXPECT_EQ(rx5.buffer->bytes, nic_regs::kRxBufBytes);
+  EXPECT_FALSE(rx5.buffer->bytes_field);
+  const RingCause& tx5 = d.rings[5];
+  EXPECT_EQ(tx5.name, "TX5");
+  EXPECT_EQ(tx5.tail, nic_regs::TX_TAIL(5));
+  EXPECT_FALSE(tx5.buffer);
 
   ASSERT_TRUE(d.link);
   EXPECT_EQ(d.link->min_frame, nic_regs::kMinFrame);
@@ -57,6 +76,9 @@ TEST(DeviceDescription, ReferenceAgreesWithItsRegisterHeader) {
   EXPECT_EQ(d.drop_counters[0].offset, nic_regs::STAT_RX_RUNT);
   EXPECT_EQ(d.drop_counters[3].reason, "no_desc");
   EXPECT_EQ(d.drop_counters[3].offset, nic_regs::STAT_RX_NO_DESC);
+  ASSERT_EQ(d.send_error_counters.size(), 1u);
+  EXPECT_EQ(d.send_error_counters[0].reason, "bad_len");
+  EXPECT_EQ(d.send_error_counters[0].offset, nic_regs::STAT_TX_BAD_LEN);
 }
 
 TEST(DeviceDescription, ExampleNicResolvesToOneMsiVectorAndByteSizedRings) {
@@ -77,6 +99,13 @@ TEST(DeviceDescription, ExampleNicResolvesToOneMsiVectorAndByteSizedRings) {
   }
   EXPECT_EQ(d.rings.size(), 2u);
   EXPECT_EQ(ring_causes & ~d.vector_causes[0], 0u) << "a ring cause no vector signals";
+  EXPECT_EQ(d.rings[0].name, "TX");
+  EXPECT_EQ(d.rings[0].tail, 0x3818u);  // TDT
+  EXPECT_FALSE(d.rings[0].buffer);
+  EXPECT_EQ(d.rings[1].name, "RX");
+  EXPECT_EQ(d.rings[1].tail, 0x2818u);  // RDT
+  ASSERT_TRUE(d.rings[1].buffer);
+  EXPECT_EQ(d.rings[1].buffer->bytes, 2048u);
 }
 
 nlohmann::json ReferenceJson() {
@@ -96,6 +125,20 @@ TEST(DeviceDescription, BadValueNamesItsKey) {
   }
 }
 
+TEST(DeviceDescription, SendErrorCounterNamesItsReason) {
+  auto bad = ReferenceJson();
+  bad["send_errors"]["bad_len"] = "0x38";
+  try {
+    DeviceDescription::from_json(bad);
+    FAIL() << "accepted a string offset";
+  } catch (const DeviceDescriptionError& error) {
+    EXPECT_STREQ(error.what(), "send_errors.bad_len: \"0x38\" is not a 32-bit unsigned number");
+  }
+  auto none = ReferenceJson();
+  none.erase("send_errors");
+  EXPECT_TRUE(DeviceDescription::from_json(none).send_error_counters.empty());  // optional
+}
+
 TEST(DeviceDescription, MissingKeyAndMoreVectorsThanMessagesAreRefused) {
   auto missing = ReferenceJson();
   missing["interrupts"].erase("mask_clear");
@@ -109,6 +152,67 @@ TEST(DeviceDescription, MissingKeyAndMoreVectorsThanMessagesAreRefused) {
   } catch (const DeviceDescriptionError& error) {
     EXPECT_STREQ(error.what(), "interrupts.vectors: 9 vectors for 8 messages");
   }
+}
+
+// Descriptions written before the ownership roles load; the platform follows none of their rings.
+TEST(DeviceDescription, RingsWithoutOwnershipRolesStillLoad) {
+  auto resolved = ReferenceJson();
+  for (auto& ring : resolved["interrupts"]["rings"]) {
+    for (const char* key : {"name", "tail", "head", "buffer"}) ring.erase(key);
+  }
+  const auto d = DeviceDescription::from_json(resolved);
+  ASSERT_EQ(d.rings.size(), 2 * nic_regs::kMaxQueues);
+  EXPECT_EQ(d.rings[3].name, "ring 3");
+  EXPECT_FALSE(d.rings[3].tail);
+  EXPECT_FALSE(d.rings[11].buffer);
+  HostMemory memory;
+  EXPECT_FALSE(RingOwnership([](Violation) {}, d, memory).follows_any_ring());
+}
+
+TEST(DeviceDescription, BadDescriptorFieldNamesItsKey) {
+  auto resolved = ReferenceJson();
+  resolved["interrupts"]["rings"][9]["buffer"]["address"]["qword"] = 2u;
+  try {
+    DeviceDescription::from_json(resolved);
+    FAIL() << "accepted a buffer address past the descriptor";
+  } catch (const DeviceDescriptionError& error) {
+    EXPECT_STREQ(error.what(),
+                 "interrupts.rings[9].buffer.address: word 2 is past the 16-byte descriptor");
+  }
+}
+
+TEST(DeviceDescription, DescriptorFieldReadsItsBits) {
+  const uint8_t descriptor[16] = {0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+                                  0xEA, 0x05, 0x00, 0x03, 0xAA, 0xBB, 0xCC, 0xDD};
+  EXPECT_EQ((DescriptorField{0, 0, 64}.read(descriptor)), 0x8877665544332211ull);
+  EXPECT_EQ((DescriptorField{1, 0, 16}.read(descriptor)), 0x5EAu);
+  EXPECT_EQ((DescriptorField{1, 24, 8}.read(descriptor)), 0x03u);
+  EXPECT_EQ((DescriptorField{1, 32, 32}.read(std::span(descriptor, 12))), 0u);  // past the end
+}
+
+// regs_gen.py checks the ownership roles against the map: a tail that is no register of the
+// ring's block exits 2 and names the key.
+TEST(DeviceDescription, GeneratorRejectsATailThatIsNoRegister) {
+  std::ifstream in(NIC_REGS_SPEC);
+  auto spec = nlohmann::json::parse(in);
+  spec["device"]["interrupts"]["ring_causes"][1]["tail"] = "RX_DOORBELL";
+  const std::string dir = ::testing::TempDir() + "regs_gen_tail";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/bad.json") << spec.dump();
+  const std::string command =
+      std::string(PYTHON) + " " + REGS_GEN + " " + dir + "/bad.json " + dir + "/out 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string output;
+  char chunk[256];
+  while (fgets(chunk, sizeof chunk, pipe)) output += chunk;
+  const int status = pclose(pipe);
+  ASSERT_TRUE(WIFEXITED(status)) << output;
+  EXPECT_EQ(WEXITSTATUS(status), 2) << output;
+  EXPECT_NE(output.find("device.interrupts.ring_causes[1].tail: \"RX_DOORBELL\" is not a register "
+                        "of block QUEUE"),
+            std::string::npos)
+      << output;
 }
 
 TEST(DeviceDescription, LoadNamesTheFileItCannotUse) {
