@@ -187,7 +187,7 @@ struct MP_ADAPTER {
   ULONG DpcCarry[kMaxDpcSlots];
   ULONG64 StatSendsAccepted;   // under Lock
   ULONG64 StatSendsCompleted;  // under Lock
-  ULONG64 StatRxFrames;        // under Lock: receives indicated, from the DPCs of every queue
+  ULONG64 StatRxFrames;        // under Lock: frames taken off the rings by every queue's DPC
   MP_TX_RING Tx[kMaxQueues];
   MP_RX_RING Rx[kMaxQueues];
 };

@@ -41,6 +41,8 @@ NDIS_STATUS MPPause(NDIS_HANDLE context, PNDIS_MINIPORT_PAUSE_PARAMETERS) {
   NdisAcquireSpinLock(&adapter->Lock);
   const bool idle = adapter->TxOutstanding == 0 && adapter->RxWithProtocol == 0;
   if (!idle) adapter->PausePending = TRUE;
+  // Last: the race checker keeps few accesses per 8-byte word, and a later write to this word
+  // here would push this one out before a DPC's read could be checked against it.
   adapter->Paused = TRUE;
   NdisReleaseSpinLock(&adapter->Lock);
   return idle ? NDIS_STATUS_SUCCESS : NDIS_STATUS_PENDING;
