@@ -81,21 +81,27 @@ void DriverMemory::sync_buffer(PVOID va, ULONG length, bool for_device, const Ca
                    for_device ? sim::BufferOwner::kDevice : sim::BufferOwner::kCpu);
 }
 
+std::optional<DeviceBufferTouch> device_buffer_touch(const sim::HostMemory& memory,
+                                                     uint64_t address, uint64_t bytes, bool write) {
+  const uint64_t last = address + (bytes ? bytes - 1 : 0);
+  if (memory.owner(address) != sim::BufferOwner::kDevice &&
+      memory.owner(last) != sim::BufferOwner::kDevice)
+    return std::nullopt;
+  char object[40];
+  std::snprintf(object, sizeof object, "buffer 0x%llx", static_cast<unsigned long long>(address));
+  return DeviceBufferTouch{object, std::string("the driver ") + (write ? "wrote" : "read") + " " +
+                                       std::to_string(bytes) + " bytes at " + object +
+                                       " while the device owns it"};
+}
+
 uint64_t DriverMemory::touch_shared(const volatile void* va, ULONG length, bool write,
                                     const CallSite& at) {
   if (!core_.enter_call(at, sim::Cost::kSharedAccess)) return 0;
   auto& memory = core_.platform().memory();
   const uint64_t address = memory.address_of(const_cast<const void*>(va));
   if (!address) return 0;
-  const uint64_t last = address + (length ? length - 1 : 0);
-  if (memory.owner(address) == sim::BufferOwner::kDevice ||
-      memory.owner(last) == sim::BufferOwner::kDevice) {
-    char object[40];
-    std::snprintf(object, sizeof object, "buffer 0x%llx", static_cast<unsigned long long>(address));
-    core_.report("CPU_TOUCHES_DEVICE_BUFFER", object, at,
-                 std::string("the driver ") + (write ? "wrote" : "read") + " " +
-                     std::to_string(length) + " bytes at " + object + " while the device owns it");
-  }
+  if (auto touch = device_buffer_touch(memory, address, length, write))
+    core_.report("CPU_TOUCHES_DEVICE_BUFFER", touch->object, at, touch->message);
   return address;
 }
 

@@ -5,10 +5,26 @@
 #include <ndis.h>
 
 #include <cstdint>
+#include <optional>
+#include <string>
 
 #include "driver/ndis/verifier_core.h"
 
+namespace nicsim::sim {
+class HostMemory;
+}
+
 namespace nicsim::ndis {
+
+// CPU_TOUCHES_DEVICE_BUFFER's finding when any byte of [address, address + bytes) is owned by
+// the device: the object ("buffer 0x...") and the message; nullopt when the CPU may touch it.
+// Shared by the checked accessors and the instrumented plain accesses.
+struct DeviceBufferTouch {
+  std::string object;
+  std::string message;
+};
+std::optional<DeviceBufferTouch> device_buffer_touch(const sim::HostMemory& memory,
+                                                     uint64_t address, uint64_t bytes, bool write);
 
 class DriverMemory {
  public:

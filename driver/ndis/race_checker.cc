@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "driver/ndis/memory.h"
 #include "driver/ndis/race/suppressions.h"
 #include "driver/ndis/race/symbolizer.h"
 #include "driver/ndis/race/tsan_runtime.h"
@@ -184,15 +185,9 @@ void RaceChecker::on_finding(const race::Finding& finding) {
 }
 
 void RaceChecker::on_shared_access(uint64_t host_address, size_t bytes, bool write, uintptr_t pc) {
-  auto& memory = core_.platform().memory();
-  const uint64_t last = host_address + (bytes ? bytes - 1 : 0);
-  if (memory.owner(host_address) != sim::BufferOwner::kDevice &&
-      memory.owner(last) != sim::BufferOwner::kDevice)
-    return;
+  auto touch = device_buffer_touch(core_.platform().memory(), host_address, bytes, write);
+  if (!touch) return;
   if (!device_buffer_reported_.insert(pc).second) return;
-  char object[40];
-  std::snprintf(object, sizeof object, "buffer 0x%llx",
-                static_cast<unsigned long long>(host_address));
   const race::SourceLocation at = symbolizer_->locate(pc);
   Violation v;
   v.rule = "CPU_TOUCHES_DEVICE_BUFFER";
@@ -200,11 +195,9 @@ void RaceChecker::on_shared_access(uint64_t host_address, size_t bytes, bool wri
   v.cpu = static_cast<int>(core_.cpu().index());
   v.irql = core_.cpu().irql();
   v.context = std::string(sim::to_string(core_.cpu().context()));
-  v.object = object;
+  v.object = std::move(touch->object);
   v.where = format_location(at);
-  v.message = std::string("the driver ") + (write ? "wrote" : "read") + " " +
-              std::to_string(bytes) + " bytes at " + object +
-              " through a plain pointer while the device owns it";
+  v.message = std::move(touch->message) + " (a plain pointer)";
   core_.report_stamped(std::move(v));
 }
 

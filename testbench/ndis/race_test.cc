@@ -135,15 +135,14 @@ TEST(RaceRules, DATA_RACE_SilentRingIndexBothUnderSendLock) {
   EXPECT_GE(checked(b), 4u);
 }
 
-// A DPC on CPU 0 publishes Data; a passive thread on CPU 1 polls the flag and reads Data.
-struct Publication {
-  std::function<void(RACE_STATE*)> publish;
-  std::function<BOOLEAN(RACE_STATE*)> consume;
-};
-void run_publication(Bench& b, RACE_STATE*& s, const Publication& p) {
+// A DPC on CPU 0 publishes 42 in Data; a passive thread on CPU 1 polls the flag and reads Data.
+// Returns the state after the run, for what the reader saw.
+RACE_STATE* run_publication(Bench& b, void (*publish)(RACE_STATE*, ULONG),
+                            BOOLEAN (*consume)(RACE_STATE*)) {
   static NDIS_EVENT ready;
   static DpcJob writer;
-  writer.fn = [&s, p] { p.publish(s); };
+  RACE_STATE* s = nullptr;
+  writer.fn = [&s, publish] { publish(s, 42); };
   b.kernel.run_passive(0, "init", [&] {
     NdisInitializeEvent(&ready);
     s = RaceAllocateState();
@@ -152,21 +151,19 @@ void run_publication(Bench& b, RACE_STATE*& s, const Publication& p) {
   });
   b.kernel.run_passive(
       1, "reader",
-      [&s, p] {
+      [&s, consume] {
         NdisWaitEvent(&ready, 0);
-        for (int i = 0; i < 100 && !p.consume(s); ++i) NdisMSleep(10);
+        for (int i = 0; i < 100 && !consume(s); ++i) NdisMSleep(10);
       },
       1'000);
+  b.run();
+  return s;
 }
 
 TEST(RaceRules, DATA_RACE_SilentPublishedThroughInterlocked) {
   SKIP_WITHOUT_INSTRUMENTATION();
   Bench b;
-  RACE_STATE* s = nullptr;
-  run_publication(b, s,
-                  {[](RACE_STATE* st) { RacePublishInterlocked(st, 42); },
-                   [](RACE_STATE* st) { return RaceConsumeInterlocked(st); }});
-  b.run();
+  RACE_STATE* s = run_publication(b, RacePublishInterlocked, RaceConsumeInterlocked);
   EXPECT_NO_VIOLATIONS(b);
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->Seen, 42u);  // the reader saw the publication
@@ -175,11 +172,7 @@ TEST(RaceRules, DATA_RACE_SilentPublishedThroughInterlocked) {
 TEST(RaceRules, DATA_RACE_SilentPublishedThroughKeMemoryBarrier) {
   SKIP_WITHOUT_INSTRUMENTATION();
   Bench b;
-  RACE_STATE* s = nullptr;
-  run_publication(b, s,
-                  {[](RACE_STATE* st) { RacePublishWithBarrier(st, 42); },
-                   [](RACE_STATE* st) { return RaceConsumeWithBarrier(st); }});
-  b.run();
+  RACE_STATE* s = run_publication(b, RacePublishWithBarrier, RaceConsumeWithBarrier);
   EXPECT_NO_VIOLATIONS(b);
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->Seen, 42u);
@@ -190,11 +183,7 @@ TEST(RaceRules, DATA_RACE_SilentPublishedThroughKeMemoryBarrier) {
 TEST(RaceRules, DATA_RACE_TriggersOnPublicationWithoutBarrier) {
   SKIP_WITHOUT_INSTRUMENTATION();
   Bench b;
-  RACE_STATE* s = nullptr;
-  run_publication(b, s,
-                  {[](RACE_STATE* st) { RacePublishWithoutBarrier(st, 42); },
-                   [](RACE_STATE* st) { return RaceConsumeWithoutBarrier(st); }});
-  b.run();
+  RACE_STATE* s = run_publication(b, RacePublishWithoutBarrier, RaceConsumeWithoutBarrier);
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->Seen, 42u);
   const auto& v = EXPECT_VIOLATION(b, "DATA_RACE");
@@ -339,7 +328,6 @@ TEST(RaceCheck, SuppressionsFileSilencesAMatchingRace) {
   dpcs.cpu0.fn = dpcs.cpu1.fn = [&] { RaceIncrementCounter(dpcs.state); };
   dpcs.start(b);
   b.run();
-  RACE_STATE* s = dpcs.state;
   std::filesystem::remove(path);
   EXPECT_NO_VIOLATIONS(b);
   EXPECT_GE(b.kernel.race_checker()->stats().suppressed, 1u);

@@ -32,6 +32,9 @@ inline void marked(const void* address, size_t bytes, bool write, uintptr_t pc) 
   else
     g_detector->atomic_load(address, bytes, 0, pc);
 }
+inline void read_modify_write(const volatile void* address, size_t bytes, int order, uintptr_t pc) {
+  if (g_detector) g_detector->atomic_rmw(const_cast<const void*>(address), bytes, order, pc);
+}
 
 }  // namespace
 
@@ -102,6 +105,11 @@ void __tsan_atomic_signal_fence(int) {}
 
 // Memory orders arrive as compiler-rt's morder (0 relaxed .. 5 seq_cst), the same numbering as
 // GCC's __ATOMIC_* constants, so they pass straight to the builtins.
+#define NICSIM_TSAN_FETCH(N, T, OP)                             \
+  T __tsan_atomic##N##_fetch_##OP(volatile T* a, T v, int mo) { \
+    read_modify_write(a, sizeof(T), mo, NICSIM_CALLER_PC);      \
+    return __atomic_fetch_##OP(a, v, __ATOMIC_SEQ_CST);         \
+  }
 #define NICSIM_TSAN_ATOMIC(N, T)                                                                  \
   T __tsan_atomic##N##_load(const volatile T* a, int mo) {                                        \
     const T v = __atomic_load_n(a, __ATOMIC_SEQ_CST);                                             \
@@ -114,43 +122,25 @@ void __tsan_atomic_signal_fence(int) {}
     __atomic_store_n(a, v, __ATOMIC_SEQ_CST);                                                     \
   }                                                                                               \
   T __tsan_atomic##N##_exchange(volatile T* a, T v, int mo) {                                     \
-    if (g_detector) g_detector->atomic_rmw(const_cast<T*>(a), sizeof(T), mo, NICSIM_CALLER_PC);   \
+    read_modify_write(a, sizeof(T), mo, NICSIM_CALLER_PC);                                        \
     return __atomic_exchange_n(a, v, __ATOMIC_SEQ_CST);                                           \
   }                                                                                               \
-  T __tsan_atomic##N##_fetch_add(volatile T* a, T v, int mo) {                                    \
-    if (g_detector) g_detector->atomic_rmw(const_cast<T*>(a), sizeof(T), mo, NICSIM_CALLER_PC);   \
-    return __atomic_fetch_add(a, v, __ATOMIC_SEQ_CST);                                            \
-  }                                                                                               \
-  T __tsan_atomic##N##_fetch_sub(volatile T* a, T v, int mo) {                                    \
-    if (g_detector) g_detector->atomic_rmw(const_cast<T*>(a), sizeof(T), mo, NICSIM_CALLER_PC);   \
-    return __atomic_fetch_sub(a, v, __ATOMIC_SEQ_CST);                                            \
-  }                                                                                               \
-  T __tsan_atomic##N##_fetch_and(volatile T* a, T v, int mo) {                                    \
-    if (g_detector) g_detector->atomic_rmw(const_cast<T*>(a), sizeof(T), mo, NICSIM_CALLER_PC);   \
-    return __atomic_fetch_and(a, v, __ATOMIC_SEQ_CST);                                            \
-  }                                                                                               \
-  T __tsan_atomic##N##_fetch_or(volatile T* a, T v, int mo) {                                     \
-    if (g_detector) g_detector->atomic_rmw(const_cast<T*>(a), sizeof(T), mo, NICSIM_CALLER_PC);   \
-    return __atomic_fetch_or(a, v, __ATOMIC_SEQ_CST);                                             \
-  }                                                                                               \
-  T __tsan_atomic##N##_fetch_xor(volatile T* a, T v, int mo) {                                    \
-    if (g_detector) g_detector->atomic_rmw(const_cast<T*>(a), sizeof(T), mo, NICSIM_CALLER_PC);   \
-    return __atomic_fetch_xor(a, v, __ATOMIC_SEQ_CST);                                            \
-  }                                                                                               \
-  T __tsan_atomic##N##_fetch_nand(volatile T* a, T v, int mo) {                                   \
-    if (g_detector) g_detector->atomic_rmw(const_cast<T*>(a), sizeof(T), mo, NICSIM_CALLER_PC);   \
-    return __atomic_fetch_nand(a, v, __ATOMIC_SEQ_CST);                                           \
-  }                                                                                               \
+  NICSIM_TSAN_FETCH(N, T, add)                                                                    \
+  NICSIM_TSAN_FETCH(N, T, sub)                                                                    \
+  NICSIM_TSAN_FETCH(N, T, and)                                                                    \
+  NICSIM_TSAN_FETCH(N, T, or)                                                                     \
+  NICSIM_TSAN_FETCH(N, T, xor)                                                                    \
+  NICSIM_TSAN_FETCH(N, T, nand)                                                                   \
   int __tsan_atomic##N##_compare_exchange_strong(volatile T* a, T* c, T v, int mo, int) {         \
-    if (g_detector) g_detector->atomic_rmw(const_cast<T*>(a), sizeof(T), mo, NICSIM_CALLER_PC);   \
+    read_modify_write(a, sizeof(T), mo, NICSIM_CALLER_PC);                                        \
     return __atomic_compare_exchange_n(a, c, v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);       \
   }                                                                                               \
   int __tsan_atomic##N##_compare_exchange_weak(volatile T* a, T* c, T v, int mo, int) {           \
-    if (g_detector) g_detector->atomic_rmw(const_cast<T*>(a), sizeof(T), mo, NICSIM_CALLER_PC);   \
+    read_modify_write(a, sizeof(T), mo, NICSIM_CALLER_PC);                                        \
     return __atomic_compare_exchange_n(a, c, v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);       \
   }                                                                                               \
   T __tsan_atomic##N##_compare_exchange_val(volatile T* a, T c, T v, int mo, int) {               \
-    if (g_detector) g_detector->atomic_rmw(const_cast<T*>(a), sizeof(T), mo, NICSIM_CALLER_PC);   \
+    read_modify_write(a, sizeof(T), mo, NICSIM_CALLER_PC);                                        \
     __atomic_compare_exchange_n(a, &c, v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);             \
     return c;                                                                                     \
   }
@@ -160,5 +150,6 @@ NICSIM_TSAN_ATOMIC(16, unsigned short)
 NICSIM_TSAN_ATOMIC(32, unsigned int)
 NICSIM_TSAN_ATOMIC(64, unsigned long long)
 #undef NICSIM_TSAN_ATOMIC
+#undef NICSIM_TSAN_FETCH
 
 }  // extern "C"
