@@ -106,10 +106,11 @@ PcapWriter::~PcapWriter() { close(); }
 std::string PcapWriter::close() {
   if (!dumper_) return "";
   // pcap_dump_close() reports nothing: flush and check the stream first.
-  errno = 0;
   std::string error;
-  if (pcap_dump_flush(dumper_) != 0 || std::ferror(pcap_dump_file(dumper_)))
+  if (pcap_dump_flush(dumper_) != 0 || std::ferror(pcap_dump_file(dumper_))) {
+    if (write_errno_) errno = write_errno_;  // the first failure's reason; a flush may not redo it
     error = errno_message(file_->path(), "write error");
+  }
   pcap_dump_close(dumper_);
   pcap_close(pcap_);
   dumper_ = nullptr;
@@ -127,6 +128,7 @@ void PcapWriter::write(std::span<const uint8_t> frame, uint64_t time_ps) {
   header.ts.tv_usec = static_cast<suseconds_t>(time_ps / 1'000'000ull % 1'000'000ull);
   header.caplen = header.len = static_cast<bpf_u_int32>(frame.size());
   pcap_dump(reinterpret_cast<u_char*>(dumper_), &header, frame.data());
+  if (!write_errno_ && std::ferror(pcap_dump_file(dumper_))) write_errno_ = errno ? errno : EIO;
   ++frames_;
 }
 

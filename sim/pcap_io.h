@@ -49,6 +49,7 @@ class PcapWriter {
   pcap_dumper_t* dumper_ = nullptr;
   std::unique_ptr<OutputFile> file_;
   uint64_t frames_ = 0;
+  int write_errno_ = 0;  // of the first failed write
 };
 
 }  // namespace nicsim::sim

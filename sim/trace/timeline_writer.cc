@@ -215,7 +215,7 @@ void TimelineWriter::finish() {
   out_ = nullptr;
   if (write_error_.empty()) write_error_ = file_.commit();
   file_.discard();
-  if (!write_error_.empty()) throw std::runtime_error("timeline " + write_error_);
+  if (!write_error_.empty()) throw std::runtime_error(write_error_);
 }
 
 void TimelineWriter::put(std::string_view text) {

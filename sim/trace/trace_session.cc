@@ -74,7 +74,7 @@ std::vector<std::string> TraceSession::finish() {
             "the time before the first error)");
       }
     } catch (const std::exception& e) {
-      errors_.push_back(e.what());
+      errors_.push_back("--waves " + std::string(e.what()));
     }
   }
   if (timeline_) {
@@ -82,7 +82,7 @@ std::vector<std::string> TraceSession::finish() {
       timeline_->finish();
       lines.push_back("timeline: " + options_.timeline_path);
     } catch (const std::exception& e) {
-      errors_.push_back(e.what());
+      errors_.push_back("--timeline " + std::string(e.what()));
     }
   }
   return lines;

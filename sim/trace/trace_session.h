@@ -40,7 +40,7 @@ class TraceSession {
   // Completes the files; returns one line per output ("wave: PATH", "timeline: PATH", or why the
   // on-violation wave was not written). A file that could not be completed is in errors().
   std::vector<std::string> finish();
-  // Write errors finish() met, each naming the file and the errno text.
+  // Write errors finish() met: "--timeline PATH: write error: errno text".
   const std::vector<std::string>& errors() const { return errors_; }
 
  private:

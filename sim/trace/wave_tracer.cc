@@ -174,7 +174,7 @@ bool WaveTracer::write_ring() {
     concatenate_fst(chunks, output.write_path());
   }
   for (const auto& chunk : chunk_paths_) std::filesystem::remove(chunk);
-  if (auto error = output.commit(); !error.empty()) throw std::runtime_error("wave " + error);
+  if (auto error = output.commit(); !error.empty()) throw std::runtime_error(error);
   written_path_ = options_.path;
   return true;
 }
@@ -193,7 +193,7 @@ bool WaveTracer::finish() {
     fst_to_vcd(fst_path_, output_->write_path());
     std::filesystem::remove(fst_path_);
   }
-  if (auto error = output_->commit(); !error.empty()) throw std::runtime_error("wave " + error);
+  if (auto error = output_->commit(); !error.empty()) throw std::runtime_error(error);
   written_path_ = options_.path;
   return true;
 }

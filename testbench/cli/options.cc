@@ -222,7 +222,8 @@ std::string validate(const Design& design, const Options& options, RunConfig& ou
   }
   auto max_ns = parse_sim_time_ns(options.max_sim_time);
   if (!max_ns) {
-    return "--max-sim-time " + options.max_sim_time + ": " + sim_time_problem(options.max_sim_time);
+    const std::string& text = options.max_sim_time;
+    return "--max-sim-time " + (text.empty() ? "\"\"" : text) + ": " + sim_time_problem(text);
   }
   out.max_sim_ns = *max_ns;
   if (!options.pcap_in.empty()) {

@@ -16,8 +16,8 @@ import time
 import unittest
 
 NICSIM = None
-# Long enough that the run is still simulating when the signal comes.
-LONG_RUN = ["--packets", "200000", "--max-sim-time", "1000ms"]
+# Long enough (tens of seconds) that the run is still simulating when the signal comes.
+LONG_RUN = ["--packets", "20000"]
 
 
 def run(args, timeout=300, cwd=None):
@@ -52,6 +52,19 @@ class TempDir(unittest.TestCase):
     def path(self, name):
         return os.path.join(self.dir, name)
 
+    def wait_until_simulating(self, process, timeline_name="t.json"):
+        """The timeline's temporary file grows once the host runs (the traffic is built first)."""
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            self.assertIsNone(process.poll(), "the run ended before the signal: make it longer")
+            for name in os.listdir(self.dir):
+                if name.startswith("." + timeline_name + ".tmp") and \
+                        os.path.getsize(self.path(name)) > 0:
+                    time.sleep(0.5)
+                    return
+            time.sleep(0.2)
+        self.fail("the run did not start simulating within 120 s")
+
     def leftovers(self):
         return [n for n in os.listdir(self.dir) if ".tmp" in n or n.startswith(".nicsim")]
 
@@ -62,8 +75,7 @@ class Signals(TempDir):
         p = subprocess.Popen([NICSIM, "-q", "--summary", summary, "--timeline", timeline,
                               "--waves", wave] + LONG_RUN,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(2.0)
-        self.assertIsNone(p.poll(), "the run ended before the signal: make it longer")
+        self.wait_until_simulating(p)
         p.send_signal(sig)
         out, err = p.communicate(timeout=120)
         self.assertEqual(p.returncode, want_exit, err)
@@ -99,10 +111,9 @@ class Signals(TempDir):
         # blocks opening it; only the second SIGINT can end the process.
         fifo = self.path("summary.fifo")
         os.mkfifo(fifo)
-        p = subprocess.Popen([NICSIM, "-q", "--summary", fifo] + LONG_RUN,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(2.0)
-        self.assertIsNone(p.poll())
+        p = subprocess.Popen([NICSIM, "-q", "--summary", fifo, "--timeline", self.path("t.json")]
+                             + LONG_RUN, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.wait_until_simulating(p)
         p.send_signal(signal.SIGINT)
         time.sleep(2.0)
         self.assertIsNone(p.poll(), "blocked on the FIFO after the first SIGINT")
@@ -193,8 +204,7 @@ class OutputPaths(TempDir):
         args = [a for flag, path in names.items() for a in (flag, path)]
         p = subprocess.Popen([NICSIM, "-q"] + args + LONG_RUN, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
-        time.sleep(2.0)
-        self.assertIsNone(p.poll())
+        self.wait_until_simulating(p, "t.json")
         p.kill()
         p.wait()
         for flag, path in names.items():
