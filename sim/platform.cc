@@ -196,7 +196,9 @@ void Platform::run(uint64_t max_ns) {
     sc_core::sc_start(limit, sc_core::SC_EXIT_ON_STARVATION);
     return;
   }
-  // The same events in the same order as one sc_start, in slices with a poll between them.
+  // The same events in the same order as one sc_start, in slices with a poll between them. A
+  // slice with no event in it returns without moving time (SC_EXIT_ON_STARVATION), so a quiet
+  // stretch is crossed in one step to its next event.
   const sc_core::sc_time slice(kStopPollSliceNs, sc_core::SC_NS);
   const sc_core::sc_time end = sc_core::sc_time_stamp() + limit;
   for (;;) {
@@ -206,10 +208,16 @@ void Platform::run(uint64_t max_ns) {
     }
     const sc_core::sc_time now = sc_core::sc_time_stamp();
     if (now >= end) return;
-    sc_core::sc_start(std::min(slice, end - now), sc_core::SC_EXIT_ON_STARVATION);
+    sc_core::sc_time step = std::min(slice, end - now);
+    if (sc_core::sc_get_status() != sc_core::SC_ELABORATION) {
+      if (!sc_core::sc_pending_activity()) return;  // starved: nothing left
+      const sc_core::sc_time next = sc_core::sc_time_to_pending_activity();
+      if (next > end - now) return;  // the next event is past the limit
+      step = std::max(step, next);
+    }
+    sc_core::sc_start(step, sc_core::SC_EXIT_ON_STARVATION);
     if (stopped() || sc_core::sc_get_status() == sc_core::SC_STOPPED) return;
     if (impl_->pause_when_passive_done && passive_done()) return;  // sc_pause()d
-    if (!sc_core::sc_pending_activity()) return;                   // starved: nothing left
   }
 }
 
