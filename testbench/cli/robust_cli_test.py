@@ -154,6 +154,13 @@ class OutputPaths(TempDir):
         self.expect_error(["--timeline", "/dev/full"], "/dev/full", "No space left on device",
                           before_run=False)
 
+    def test_dev_full_stdout(self):
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([NICSIM, "--packets", "20"], stdout=full, stderr=subprocess.PIPE,
+                               text=True, timeout=300)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("stdout: write error: No space left on device", p.stderr)
+
     def test_dev_full_waves_refused_before_the_run(self):
         self.expect_error(["--waves", "/dev/full"], "--waves /dev/full", "not a regular file")
 
