@@ -105,7 +105,11 @@ void LinkPartner::set_tx_backpressure(unsigned percent, uint64_t seed) {
 void LinkPartner::expect(Frame frame) { expected_.push_back(std::move(frame)); }
 
 void LinkPartner::open_pcap(const std::string& path) { pcap_ = std::make_unique<PcapWriter>(path); }
-void LinkPartner::close_pcap() { pcap_.reset(); }
+std::string LinkPartner::close_pcap() {
+  std::string error = pcap_ ? pcap_->close() : "";
+  pcap_.reset();
+  return error;
+}
 
 uint64_t LinkPartner::next_due_cycle() const {
   if (rx_queue_.empty()) return std::numeric_limits<uint64_t>::max();

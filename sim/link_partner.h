@@ -65,7 +65,8 @@ class LinkPartner {
 
   // Writes both directions to a pcap file (DLT_EN10MB). Throws std::runtime_error on failure.
   void open_pcap(const std::string& path);
-  void close_pcap();
+  // Completes the file: "" or the write error naming it and the errno text.
+  std::string close_pcap();
 
   // --- per-cycle interface used by the clock domain ---
   // Sets s_axis_rx_* and m_axis_tx_tready for cycle from the outputs already in ports.

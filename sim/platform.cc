@@ -1,5 +1,6 @@
 #include "sim/platform.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
@@ -13,6 +14,9 @@
 
 namespace nicsim::sim {
 namespace {
+
+// Simulated time between two stop polls: a few milliseconds of wall time at most.
+constexpr double kStopPollSliceNs = 10'000;
 
 [[noreturn]] void fail(const char* message) {
   std::fprintf(stderr, "nicsim platform: %s\n", message);
@@ -187,8 +191,34 @@ void Platform::add_observer(HostObserver* observer) { observers_.push_back(obser
 
 void Platform::run(uint64_t max_ns) {
   if (stopped() || sc_core::sc_get_status() == sc_core::SC_STOPPED) return;
-  sc_core::sc_start(sc_core::sc_time(static_cast<double>(max_ns), sc_core::SC_NS),
-                    sc_core::SC_EXIT_ON_STARVATION);
+  const sc_core::sc_time limit(static_cast<double>(max_ns), sc_core::SC_NS);
+  if (!stop_poll_) {
+    sc_core::sc_start(limit, sc_core::SC_EXIT_ON_STARVATION);
+    return;
+  }
+  // The same events in the same order as one sc_start, in slices with a poll between them. A
+  // slice with no event in it returns without moving time (SC_EXIT_ON_STARVATION), so a quiet
+  // stretch is crossed in one step to its next event.
+  const sc_core::sc_time slice(kStopPollSliceNs, sc_core::SC_NS);
+  const sc_core::sc_time end = sc_core::sc_time_stamp() + limit;
+  for (;;) {
+    if (std::string reason = stop_poll_(); !reason.empty()) {
+      stop(std::move(reason));
+      return;
+    }
+    const sc_core::sc_time now = sc_core::sc_time_stamp();
+    if (now >= end) return;
+    sc_core::sc_time step = std::min(slice, end - now);
+    if (sc_core::sc_get_status() != sc_core::SC_ELABORATION) {
+      if (!sc_core::sc_pending_activity()) return;  // starved: nothing left
+      const sc_core::sc_time next = sc_core::sc_time_to_pending_activity();
+      if (next > end - now) return;  // the next event is past the limit
+      step = std::max(step, next);
+    }
+    sc_core::sc_start(step, sc_core::SC_EXIT_ON_STARVATION);
+    if (stopped() || sc_core::sc_get_status() == sc_core::SC_STOPPED) return;
+    if (impl_->pause_when_passive_done && passive_done()) return;  // sc_pause()d
+  }
 }
 
 bool Platform::run_until_passive_done(uint64_t max_ns) {

@@ -89,6 +89,10 @@ class Platform {
   uint64_t schedule_events() const;
   // Ends the run at the current time (a deadlock, the first error with stop-on-error).
   void stop(std::string reason);
+  // Asked between slices of simulated time while running (a safe point: no process is in the
+  // middle of anything): a non-empty answer stop()s the run with it as the reason. It lets a
+  // signal handler's flag end a run. Without one, run() is a single sc_start.
+  void set_stop_poll(std::function<std::string()> poll) { stop_poll_ = std::move(poll); }
   bool stopped() const { return !stop_reason_.empty(); }
   const std::string& stop_reason() const { return stop_reason_; }
 
@@ -97,6 +101,7 @@ class Platform {
   ViolationLog violations_;
   std::vector<HostObserver*> observers_;
   std::string stop_reason_;
+  std::function<std::string()> stop_poll_;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -1,5 +1,6 @@
 #include "sim/trace/timeline_writer.h"
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -30,9 +31,10 @@ const char* frame_label(CpuContext context) {
 }  // namespace
 
 TimelineWriter::TimelineWriter(const std::string& path, Clock clock_ps)
-    : out_(path, std::ios::out | std::ios::trunc), path_(path), clock_ps_(std::move(clock_ps)) {
-  if (!out_) throw std::runtime_error("cannot write timeline file '" + path + "'");
-  out_ << "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
+    : file_(path), path_(path), clock_ps_(std::move(clock_ps)) {
+  out_ = std::fopen(file_.write_path().c_str(), "w");
+  if (!out_) throw std::runtime_error(errno_message(path, "cannot write the timeline"));
+  put("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n");
   write_event(
       json{{"ph", "M"}, {"pid", 0}, {"name", "process_name"}, {"args", {{"name", "nicsim host"}}}}
           .dump());
@@ -47,8 +49,8 @@ TimelineWriter::~TimelineWriter() {
 
 void TimelineWriter::write_event(const std::string& json_text) {
   if (finished_) return;
-  if (events_ > 0) out_ << ",\n";
-  out_ << json_text;
+  if (events_ > 0) put(",\n");
+  put(json_text);
   ++events_;
 }
 
@@ -204,10 +206,22 @@ void TimelineWriter::finish() {
     for (const auto& [key, span] : *spans) write_span(span, now, true);
     spans->clear();
   }
-  out_ << "\n]}\n";
-  out_.close();
+  put("\n]}\n");
   finished_ = true;
-  if (!out_) throw std::runtime_error("error writing timeline file '" + path_ + "'");
+  if (std::fflush(out_) != 0 && write_error_.empty())
+    write_error_ = errno_message(path_, "write error");
+  if (std::fclose(out_) != 0 && write_error_.empty())
+    write_error_ = errno_message(path_, "write error");
+  out_ = nullptr;
+  if (write_error_.empty()) write_error_ = file_.commit();
+  file_.discard();
+  if (!write_error_.empty()) throw std::runtime_error(write_error_);
+}
+
+void TimelineWriter::put(std::string_view text) {
+  // The first failure's errno is the one to report (a full disk); later writes fail the same way.
+  if (std::fwrite(text.data(), 1, text.size(), out_) != text.size() && write_error_.empty())
+    write_error_ = errno_message(path_, "write error");
 }
 
 }  // namespace nicsim::sim::trace

@@ -5,7 +5,7 @@
 #pragma once
 
 #include <cstdint>
-#include <fstream>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <set>
@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sim/host_observer.h"
+#include "sim/output_file.h"
 
 namespace nicsim::sim::trace {
 
@@ -25,7 +26,8 @@ class TimelineWriter : public HostObserver {
   // Track id of events that belong to no CPU (INTx raised, cycle-monitor violations).
   static constexpr int kNicTrack = 1000;
 
-  // Opens path for writing; throws std::runtime_error naming the path when it cannot.
+  // Opens path (under a temporary name until finish) for writing; throws std::runtime_error
+  // naming the path and the errno text when it cannot.
   TimelineWriter(const std::string& path, Clock clock_ps);
   ~TimelineWriter() override;  // finish()es if not done
   TimelineWriter(const TimelineWriter&) = delete;
@@ -40,6 +42,7 @@ class TimelineWriter : public HostObserver {
   void on_violation(const Violation& violation) override;
 
   // Closes spans still open (marked "unfinished") at the current time and completes the file.
+  // Throws std::runtime_error naming the path and the errno text of a write error.
   void finish();
   uint64_t events_written() const { return events_; }
 
@@ -60,8 +63,12 @@ class TimelineWriter : public HostObserver {
   void write_span(const OpenSpan& span, uint64_t end_ps, bool unfinished);
   void name_track(int track);
 
-  std::ofstream out_;
+  void put(std::string_view text);
+
+  OutputFile file_;
+  std::FILE* out_ = nullptr;
   std::string path_;
+  std::string write_error_;
   Clock clock_ps_;
   bool finished_ = false;
   uint64_t events_ = 0;

@@ -65,17 +65,25 @@ std::vector<std::string> TraceSession::finish() {
   if (finished_) return lines;
   finished_ = true;
   if (waves_) {
-    if (waves_->finish()) {
-      lines.push_back("wave: " + waves_->written_path());
-    } else {
-      lines.push_back(
-          "wave: none written (no error happened; --waves-on-violation keeps only "
-          "the time before the first error)");
+    try {
+      if (waves_->finish()) {
+        lines.push_back("wave: " + waves_->written_path());
+      } else {
+        lines.push_back(
+            "wave: none written (no error happened; --waves-on-violation keeps only "
+            "the time before the first error)");
+      }
+    } catch (const std::exception& e) {
+      errors_.push_back("--waves " + std::string(e.what()));
     }
   }
   if (timeline_) {
-    timeline_->finish();
-    lines.push_back("timeline: " + options_.timeline_path);
+    try {
+      timeline_->finish();
+      lines.push_back("timeline: " + options_.timeline_path);
+    } catch (const std::exception& e) {
+      errors_.push_back("--timeline " + std::string(e.what()));
+    }
   }
   return lines;
 }

@@ -38,8 +38,10 @@ class TraceSession {
   TraceSession& operator=(const TraceSession&) = delete;
 
   // Completes the files; returns one line per output ("wave: PATH", "timeline: PATH", or why the
-  // on-violation wave was not written).
+  // on-violation wave was not written). A file that could not be completed is in errors().
   std::vector<std::string> finish();
+  // Write errors finish() met: "--timeline PATH: write error: errno text".
+  const std::vector<std::string>& errors() const { return errors_; }
 
  private:
   std::unique_ptr<WaveTracer> waves_;
@@ -47,6 +49,7 @@ class TraceSession {
   std::unique_ptr<TimelineWriter> timeline_;
   TraceOptions options_;
   bool finished_ = false;
+  std::vector<std::string> errors_;
 };
 
 // The current simulated time in picoseconds.

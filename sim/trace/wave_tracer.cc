@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "gtkwave/fstapi.h"
+#include "sim/output_file.h"
 
 namespace nicsim::sim::trace {
 namespace {
@@ -89,7 +90,8 @@ WaveTracer::WaveTracer(Device& device, WaveOptions options)
     chunk_paths_[1] = options_.path + ".ring1.fst";
     fst_path_ = chunk_paths_[0];
   } else {
-    fst_path_ = vcd ? options_.path + ".tmp.fst" : options_.path;
+    output_ = std::make_unique<OutputFile>(options_.path);
+    fst_path_ = vcd ? options_.path + ".tmp.fst" : output_->write_path();
   }
   open_chunk(0);
 }
@@ -162,15 +164,17 @@ bool WaveTracer::write_ring() {
   if (previous_chunk_valid_) chunks.push_back(chunk_paths_[1 - chunk_]);
   chunks.push_back(chunk_paths_[chunk_]);
   ring_from_ps_ = previous_chunk_valid_ ? previous_chunk_start_ps_ : chunk_start_ps_;
+  OutputFile output(options_.path);
   if (ends_with(options_.path, ".vcd")) {
     const std::string merged = options_.path + ".tmp.fst";
     concatenate_fst(chunks, merged);
-    fst_to_vcd(merged, options_.path);
+    fst_to_vcd(merged, output.write_path());
     std::filesystem::remove(merged);
   } else {
-    concatenate_fst(chunks, options_.path);
+    concatenate_fst(chunks, output.write_path());
   }
   for (const auto& chunk : chunk_paths_) std::filesystem::remove(chunk);
+  if (auto error = output.commit(); !error.empty()) throw std::runtime_error(error);
   written_path_ = options_.path;
   return true;
 }
@@ -186,9 +190,10 @@ bool WaveTracer::finish() {
     return !written_path_.empty();
   }
   if (ends_with(options_.path, ".vcd")) {
-    fst_to_vcd(fst_path_, options_.path);
+    fst_to_vcd(fst_path_, output_->write_path());
     std::filesystem::remove(fst_path_);
   }
+  if (auto error = output_->commit(); !error.empty()) throw std::runtime_error(error);
   written_path_ = options_.path;
   return true;
 }

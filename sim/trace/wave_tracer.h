@@ -19,6 +19,10 @@
 #include "sim/device.h"
 #include "sim/trace/edge_tracer.h"
 
+namespace nicsim::sim {
+class OutputFile;
+}
+
 namespace nicsim::sim::trace {
 
 struct WaveOptions {
@@ -76,8 +80,9 @@ class WaveTracer : public EdgeTracer {
   std::function<bool()> before_edge_dump_;
   WaveOptions options_;
   std::unique_ptr<VerilatedFstC> fst_;
-  int64_t units_per_ps_divisor_ = 1;  // ps per dump time unit
-  std::string fst_path_;              // the FST being written now
+  std::unique_ptr<OutputFile> output_;  // the whole-run output, renamed onto its name at finish
+  int64_t units_per_ps_divisor_ = 1;    // ps per dump time unit
+  std::string fst_path_;                // the FST being written now
   std::string chunk_paths_[2];
   int chunk_ = 0;
   bool previous_chunk_valid_ = false;

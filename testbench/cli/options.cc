@@ -1,15 +1,19 @@
 #include "testbench/cli/options.h"
 
-#include <pcap/pcap.h>
+#include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 
 #include "driver/ndis/race/suppressions.h"
+#include "sim/output_file.h"
+#include "sim/pcap_io.h"
 #include "sim/trace/trace_session.h"
 
 namespace nicsim::cli {
@@ -49,28 +53,73 @@ std::string check_irq_mode(const Design& design, IrqMode mode, const std::string
   return "";
 }
 
+// The whole capture is read before the run: a bad record is bad input, not a failure mid-run.
 std::string check_pcap_in(const std::string& path) {
-  if (!std::filesystem::exists(path)) return "--pcap-in " + path + ": no such file";
-  char errbuf[PCAP_ERRBUF_SIZE] = {};
-  pcap_t* handle = pcap_open_offline(path.c_str(), errbuf);
-  if (!handle) return "--pcap-in " + path + ": not a readable pcap file (" + errbuf + ")";
-  const int link_type = pcap_datalink(handle);
-  pcap_close(handle);
-  if (link_type != DLT_EN10MB) {
-    return "--pcap-in " + path + ": link type " + std::to_string(link_type) +
-           " is not Ethernet (DLT_EN10MB)";
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0)
+    return sim::errno_message("--pcap-in " + path, "cannot read it");
+  sim::PcapCheck check;
+  try {
+    check = sim::check_pcap(path);
+  } catch (const std::exception& e) {
+    return "--pcap-in " + path + ": not a readable pcap file (" + e.what() + ")";
+  }
+  if (!check.ethernet) {
+    return "--pcap-in " + path + ": link type " + std::to_string(check.link_type) +
+           (check.link_type_name.empty() ? "" : " (" + check.link_type_name + ")") +
+           " is not Ethernet (LINKTYPE_ETHERNET, 1)";
+  }
+  if (check.first_empty_record) {
+    return "--pcap-in " + path + ": record " + std::to_string(check.first_empty_record) +
+           " has caplen 0 (no captured bytes)";
+  }
+  if (check.truncated) {
+    std::fprintf(stderr,
+                 "nicsim: warning: --pcap-in %s: %llu of %llu record(s) captured shorter than "
+                 "their original length; the captured bytes are replayed\n",
+                 path.c_str(), static_cast<unsigned long long>(check.truncated),
+                 static_cast<unsigned long long>(check.records));
   }
   return "";
 }
 
+// Checked before the run: the file can be created (or, a device or pipe, opened) where named.
 std::string check_writable(const std::string& flag, const std::string& path) {
-  std::filesystem::path p(path);
-  auto dir = p.has_parent_path() ? p.parent_path() : std::filesystem::path(".");
-  if (!std::filesystem::is_directory(dir)) {
-    return flag + " " + path + ": directory " + dir.string() + " does not exist";
-  }
-  if (std::filesystem::is_directory(p)) return flag + " " + path + ": is a directory";
+  if (auto error = sim::check_output_path(path); !error.empty()) return flag + " " + error;
+  struct stat st {};
+  // An FST is written with seeks and renamed into place: a device or pipe cannot take it.
+  if (flag == std::string("--waves") && stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    return flag + " " + path + ": not a regular file (a wave is written with seeks)";
   return "";
+}
+
+// A CLI11 check for an unsigned flag: decimal digits only and at most max, so that "", "-5" and
+// 18446744073709551616 are refused (naming the value as typed) before CLI11 would wrap or clamp.
+CLI::Validator non_negative_integer(uint64_t max) {
+  return CLI::Validator(
+      [max](const std::string& text) -> std::string {
+        if (text.empty()) return "\"\" is not a non-negative integer";
+        if (text.find_first_not_of("0123456789") != std::string::npos)
+          return text + " is not a non-negative integer";
+        uint64_t value = 0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (error != std::errc() || value > max)
+          return text + " is out of range (at most " + std::to_string(max) + ")";
+        return "";
+      },
+      "UINT");
+}
+
+// Why --max-sim-time TEXT was refused: a well-formed time too long, or not a time.
+std::string sim_time_problem(const std::string& text) {
+  const size_t digits = std::min(text.size(), text.find_first_not_of("0123456789"));
+  const std::string unit = text.substr(digits);
+  const bool known_unit =
+      unit.empty() || unit == "ns" || unit == "us" || unit == "ms" || unit == "s";
+  const bool positive = text.substr(0, digits).find_first_not_of('0') != std::string::npos;
+  if (known_unit && positive)
+    return "out of range (at most " + std::to_string(kMaxSimNs / 1'000'000'000) + "s)";
+  return "want a positive time like 10ms, 500us";
 }
 
 std::string trim(const std::string& text) {
@@ -83,7 +132,8 @@ std::string trim(const std::string& text) {
 
 std::string read_keyword_file(const std::string& path,
                               std::vector<std::pair<std::string, std::string>>& keywords) {
-  if (std::filesystem::is_directory(path)) return "--config " + path + ": is a directory";
+  std::error_code error;  // a path under an untraversable folder: the open below says why
+  if (std::filesystem::is_directory(path, error)) return "--config " + path + ": is a directory";
   std::ifstream in(path);
   if (!in) return "--config " + path + ": cannot open the file";
   std::string line;
@@ -106,16 +156,20 @@ std::string read_keyword_file(const std::string& path,
 std::optional<uint64_t> parse_sim_time_ns(const std::string& text) {
   size_t digits = 0;
   while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
-  if (digits == 0 || digits > 15) return std::nullopt;
-  const uint64_t value = std::stoull(text.substr(0, digits));
+  if (digits == 0) return std::nullopt;
+  uint64_t value = 0;
+  if (std::from_chars(text.data(), text.data() + digits, value).ec != std::errc())
+    return std::nullopt;  // more than 64 bits
   const std::string unit = text.substr(digits);
   uint64_t scale = 0;
   if (unit.empty() || unit == "ns") scale = 1;
   if (unit == "us") scale = 1'000;
   if (unit == "ms") scale = 1'000'000;
   if (unit == "s") scale = 1'000'000'000;
-  if (scale == 0 || value == 0) return std::nullopt;
-  return value * scale;
+  uint64_t ns = 0;
+  if (scale == 0 || value == 0 || __builtin_mul_overflow(value, scale, &ns) || ns > kMaxSimNs)
+    return std::nullopt;
+  return ns;
 }
 
 std::string validate(const Design& design, const Options& options, RunConfig& out) {
@@ -168,7 +222,8 @@ std::string validate(const Design& design, const Options& options, RunConfig& ou
   }
   auto max_ns = parse_sim_time_ns(options.max_sim_time);
   if (!max_ns) {
-    return "--max-sim-time " + options.max_sim_time + ": want a positive time like 10ms, 500us";
+    const std::string& text = options.max_sim_time;
+    return "--max-sim-time " + (text.empty() ? "\"\"" : text) + ": " + sim_time_problem(text);
   }
   out.max_sim_ns = *max_ns;
   if (!options.pcap_in.empty()) {
@@ -218,21 +273,17 @@ ParseOutcome parse_command_line(const Design& design, int argc, const char* cons
                design.program};
   app.footer(examples(design));
   app.add_option("--scenario", options.scenario, "named scenario (see --list-scenarios)");
-  app.add_option("--cpus", options.cpus, "simulated CPUs, 1..64 (overrides the scenario)");
+  app.add_option("--cpus", options.cpus, "simulated CPUs, 1..64 (overrides the scenario)")
+      ->check(non_negative_integer(std::numeric_limits<unsigned>::max()));
   app.add_option("--queues", options.queues,
-                 "queue pairs (the driver's *NumRssQueues) and MSI-X queue vectors: 1, 2, 4, 8");
+                 "queue pairs (the driver's *NumRssQueues) and MSI-X queue vectors: 1, 2, 4, 8")
+      ->check(non_negative_integer(std::numeric_limits<unsigned>::max()));
   app.add_option("--irq-mode", options.irq_mode,
                  "msix (a vector per queue), msi (one message) or intx (shared line)");
-  app.add_option("--packets", options.packets, "frames in both directions together");
+  app.add_option("--packets", options.packets, "frames in both directions together")
+      ->check(non_negative_integer(std::numeric_limits<uint64_t>::max()));
   app.add_option("--seed", options.seed, "schedule and traffic seed; same seed, same run")
-      ->check(
-          [](const std::string& text) -> std::string {
-            // A negative number would otherwise wrap around to a huge unsigned seed.
-            if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos)
-              return "";
-            return text + " is not a non-negative integer";
-          },
-          "UINT");
+      ->check(non_negative_integer(std::numeric_limits<uint64_t>::max()));
   app.add_option("--driver-bug", options.driver_bug,
                  "run a driver variant with a known mistake (see --list-driver-bugs)");
   app.add_option("--pcap-in", options.pcap_in,
@@ -246,7 +297,8 @@ ParseOutcome parse_command_line(const Design& design, int argc, const char* cons
   app.add_option("--waves-window", options.waves_window,
                  "trace only START:END of simulated time, e.g. 100us:150us");
   app.add_option("--waves-on-violation", options.waves_on_violation_us,
-                 "keep only the last N us of wave and write it at the first error");
+                 "keep only the last N us of wave and write it at the first error")
+      ->check(non_negative_integer(kMaxSimNs / 1'000));
   app.add_option("--config", options.config_path,
                  "registry keywords for the driver: INF-style Key=Value lines");
   app.add_option("--timeline", options.timeline_path,

@@ -71,7 +71,11 @@ struct ParseOutcome {
 
 ParseOutcome parse_command_line(const Design& design, int argc, const char* const* argv);
 
-// "10ms", "250us", "1s", "5000ns" or a bare number of ns; nullopt when malformed.
+// The longest --max-sim-time (and --waves-on-violation): 10^6 s, so that picoseconds fit 64 bits.
+inline constexpr uint64_t kMaxSimNs = 1'000'000'000'000'000;
+
+// "10ms", "250us", "1s", "5000ns" or a bare number of ns; nullopt when malformed, 0 or longer
+// than kMaxSimNs.
 std::optional<uint64_t> parse_sim_time_ns(const std::string& text);
 
 // Reads an INF-style keyword file: Key=Value lines; blank lines and lines starting with ';' or

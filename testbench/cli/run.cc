@@ -23,6 +23,7 @@
 #include "testbench/cli/ndis_status.h"
 #include "testbench/cli/scoreboard.h"
 #include "testbench/cli/send_chains.h"
+#include "testbench/cli/stop_signals.h"
 #include "testbench/cli/traffic.h"
 
 namespace nicsim::cli {
@@ -384,6 +385,11 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   pc.schedule.seed = config.seed;
   pc.device = design.make_device;
   sim::Platform platform(pc);
+  // SIGINT / SIGTERM: the run stops between two slices and writes what it has.
+  platform.set_stop_poll([] {
+    const int signal = stop_signal();
+    return signal ? "interrupted by " + stop_signal_name(signal) : std::string();
+  });
   ndis::VerifierConfig verifier;
   verifier.race_check = config.race_check;
   verifier.race_suppressions = config.race_suppressions;
@@ -544,7 +550,11 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   const double wall_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   if (!config.quiet && isatty(STDERR_FILENO) && wall_s > 1.0) std::fprintf(stderr, "\n");
-  if (!config.pcap_out.empty()) link.close_pcap();
+  std::vector<std::string> output_errors;
+  if (!config.pcap_out.empty()) {
+    if (auto error = link.close_pcap(); !error.empty())
+      output_errors.push_back("--pcap-out " + error);
+  }
   bench.check_link_frames();
 
   RunSummary s;
@@ -589,14 +599,20 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   if (s.tx_failed_expected) s.dropped["send_failed"] = std::min(tx_missing, s.tx_failed_expected);
   s.lost = (rx_missing - std::min(rx_missing, rx_dropped)) +
            (tx_missing - std::min(tx_missing, s.tx_failed));
+  const int signal = platform.stopped() ? stop_signal() : 0;
+  if (signal) {
+    s.stop_signal = signal;
+    s.stopped = stop_signal_name(signal);
+  }
   if (!bench.initialized) s.stop_reason = "the adapter failed to initialize";
   if (platform.stopped()) s.stop_reason = platform.stop_reason();
   if (!bench.traffic_done && s.stop_reason.empty()) {
     s.stop_reason = "--max-sim-time reached before the traffic completed";
   }
-  // An adapter that never initialized loses every frame; that is the one finding, not two.
-  if (bench.initialized) report_scoreboard(bench, s);
-  if (!bench.initialized) {
+  // An adapter that never initialized loses every frame; that is the one finding, not two. A run
+  // a signal cut short has no verdict on what was still in flight.
+  if (bench.initialized && !signal) report_scoreboard(bench, s);
+  if (!bench.initialized && !signal) {
     Violation v;
     v.rule = "INITIALIZE_FAILED";
     v.object = "miniport";
@@ -607,6 +623,8 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   for (const auto& line : tracing.finish()) {
     if (!config.quiet) std::printf("%s\n", line.c_str());
   }
+  for (const auto& error : tracing.errors()) output_errors.push_back(error);
+  s.output_errors = std::move(output_errors);
   host_stats.fill(s);
   s.sharer_claims = bench.sharer_claims;
   s.lifecycle = bench.lifecycle;

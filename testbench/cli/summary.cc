@@ -1,8 +1,9 @@
 #include "testbench/cli/summary.h"
 
 #include <algorithm>
-#include <fstream>
 #include <iomanip>
+
+#include "sim/output_file.h"
 
 namespace nicsim::cli {
 
@@ -106,6 +107,7 @@ nlohmann::json to_json(const RunSummary& s) {
   }
   j["violations"] = violations;
   j["stop_reason"] = s.stop_reason;
+  j["stopped"] = s.stopped.empty() ? json(nullptr) : json(s.stopped);
   const double cycles_per_s = s.wall_s > 0 ? static_cast<double>(s.cycles) / s.wall_s : 0.0;
   j["sim"] = {{"cycles", s.cycles},
               {"sim_ns", s.sim_ns},
@@ -115,10 +117,7 @@ nlohmann::json to_json(const RunSummary& s) {
 }
 
 std::string write_summary_file(const RunSummary& summary, const std::string& path) {
-  std::ofstream out(path);
-  if (!out) return "cannot write the summary to " + path;
-  out << std::setw(2) << to_json(summary) << "\n";
-  return out ? "" : "error writing the summary to " + path;
+  return sim::write_whole_file(path, to_json(summary).dump(2) + "\n");
 }
 
 void print_human_summary(const RunSummary& s, std::ostream& out) {

@@ -65,13 +65,18 @@ struct RunSummary {
   uint64_t cycles = 0, sim_ns = 0;
   double wall_s = 0;
   std::string stop_reason;  // why the run ended early, "" when the traffic completed
+  int stop_signal = 0;      // SIGINT / SIGTERM ended the run early (0: none)
+  std::string stopped;      // its name, "SIGINT" or "SIGTERM" ("" when none)
+  // Outputs that could not be completed (not in the JSON): "--flag PATH: what: errno text".
+  std::vector<std::string> output_errors;
 
   // 0 clean, 1 violation or lost/corrupt packet.
   int exit_code() const;
 };
 
 nlohmann::json to_json(const RunSummary& summary);
-// Writes the JSON; returns "" or an error message.
+// Writes the JSON (under a temporary name, renamed when complete); "" or the error naming the
+// path and the errno text.
 std::string write_summary_file(const RunSummary& summary, const std::string& path);
 void print_human_summary(const RunSummary& summary, std::ostream& out);
 

@@ -165,6 +165,41 @@ TEST(Platform, StopEndsTheRunWithItsReason) {
   platform.run(1'000);  // no-op after stop, not an error
 }
 
+// The stop poll (a signal's flag in nicsim) ends a run between two slices of simulated time.
+TEST(Platform, StopPollEndsTheRunWithItsReason) {
+  Platform platform(host_only(2));
+  unsigned polls = 0;
+  platform.set_stop_poll([&] {
+    ++polls;
+    return platform.now_ns() >= 50'000 ? std::string("interrupted by SIGTERM") : std::string();
+  });
+  platform.start_passive(0, "forever", [&] {
+    for (;;) platform.current_cpu().busy(1'000);
+  });
+  EXPECT_FALSE(platform.run_until_passive_done(1'000'000'000));
+  EXPECT_TRUE(platform.stopped());
+  EXPECT_EQ(platform.stop_reason(), "interrupted by SIGTERM");
+  EXPECT_GE(platform.now_ns(), 50'000u);
+  EXPECT_LT(platform.now_ns(), 70'000u);  // within a slice of the request
+  EXPECT_GE(polls, 5u);
+}
+
+// Polling slices the run but changes nothing else: starvation and sc_pause end it where they would.
+TEST(Platform, StopPollThatNeverAsksLeavesTheRunAsItWas) {
+  Platform platform(host_only(4));
+  platform.set_stop_poll([] { return std::string(); });
+  platform.start_passive(
+      2, "short", [&] { platform.current_cpu().busy(300); }, 200);
+  platform.run(1'000'000);
+  EXPECT_TRUE(platform.passive_done());
+  EXPECT_EQ(platform.now_ns(), 500u);
+  platform.start_passive(
+      1, "long", [&] { platform.current_cpu().busy(45'000); }, platform.now_ns() + 10);
+  EXPECT_TRUE(platform.run_until_passive_done(1'000'000));
+  EXPECT_EQ(platform.now_ns(), 45'510u);
+  EXPECT_FALSE(platform.stopped());
+}
+
 TEST(Platform, BadConfigIsAClearError) {
   PlatformConfig config = host_only(0);
   EXPECT_THROW(Platform{config}, std::invalid_argument);
