@@ -173,8 +173,22 @@ std::optional<uint64_t> parse_sim_time_ns(const std::string& text) {
 }
 
 std::string validate(const Design& design, const Options& options, RunConfig& out) {
-  const std::string wanted =
-      options.scenario.empty() ? design.scenarios.front().name : options.scenario;
+  const DriverBugVariant* bug = nullptr;
+  if (options.driver_bug != "none") {
+    const auto& bugs = design.driver_bugs;
+    const auto it = std::find_if(bugs.begin(), bugs.end(), [&](const DriverBugVariant& b) {
+      return b.name == options.driver_bug;
+    });
+    if (it == bugs.end())
+      return "--driver-bug " + options.driver_bug + ": unknown (see --list-driver-bugs)";
+    bug = &*it;
+    out.driver_bug = static_cast<unsigned>(it - bugs.begin()) + 1;
+    out.driver_bug_name = it->name;
+  }
+  // A bug variant runs in the scenario that shows it unless --scenario picks another.
+  std::string wanted = options.scenario;
+  if (wanted.empty() && bug) wanted = bug->scenario;
+  if (wanted.empty()) wanted = design.scenarios.front().name;
   const Scenario* scenario = find_scenario(design.scenarios, wanted);
   if (!scenario) {
     std::string names;
@@ -209,16 +223,6 @@ std::string validate(const Design& design, const Options& options, RunConfig& ou
       return "--packets " + std::to_string(*options.packets) + ": must be 1..10000000";
     }
     out.scenario.packets = *options.packets;
-  }
-  if (options.driver_bug != "none") {
-    const auto& bugs = design.driver_bugs;
-    const auto it = std::find_if(bugs.begin(), bugs.end(), [&](const DriverBugVariant& b) {
-      return b.name == options.driver_bug;
-    });
-    if (it == bugs.end())
-      return "--driver-bug " + options.driver_bug + ": unknown (see --list-driver-bugs)";
-    out.driver_bug = static_cast<unsigned>(it - bugs.begin()) + 1;
-    out.driver_bug_name = it->name;
   }
   auto max_ns = parse_sim_time_ns(options.max_sim_time);
   if (!max_ns) {
@@ -285,7 +289,8 @@ ParseOutcome parse_command_line(const Design& design, int argc, const char* cons
   app.add_option("--seed", options.seed, "schedule and traffic seed; same seed, same run")
       ->check(non_negative_integer(std::numeric_limits<uint64_t>::max()));
   app.add_option("--driver-bug", options.driver_bug,
-                 "run a driver variant with a known mistake (see --list-driver-bugs)");
+                 "run a driver variant with a known mistake, in its scenario unless --scenario "
+                 "names another (see --list-driver-bugs)");
   app.add_option("--pcap-in", options.pcap_in,
                  "replay this pcap's frames into the NIC's receive side");
   app.add_option("--pcap-out", options.pcap_out, "write the frames that crossed the link");
