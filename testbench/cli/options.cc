@@ -50,7 +50,10 @@ std::string check_irq_mode(const Design& design, IrqMode mode, const std::string
 }
 
 std::string check_pcap_in(const std::string& path) {
-  if (!std::filesystem::exists(path)) return "--pcap-in " + path + ": no such file";
+  std::error_code error;  // a name too long or a folder not searchable: an error, not a throw
+  const bool exists = std::filesystem::exists(path, error);
+  if (error) return "--pcap-in " + path + ": " + error.message();
+  if (!exists) return "--pcap-in " + path + ": no such file";
   char errbuf[PCAP_ERRBUF_SIZE] = {};
   pcap_t* handle = pcap_open_offline(path.c_str(), errbuf);
   if (!handle) return "--pcap-in " + path + ": not a readable pcap file (" + errbuf + ")";
@@ -66,10 +69,13 @@ std::string check_pcap_in(const std::string& path) {
 std::string check_writable(const std::string& flag, const std::string& path) {
   std::filesystem::path p(path);
   auto dir = p.has_parent_path() ? p.parent_path() : std::filesystem::path(".");
-  if (!std::filesystem::is_directory(dir)) {
-    return flag + " " + path + ": directory " + dir.string() + " does not exist";
-  }
-  if (std::filesystem::is_directory(p)) return flag + " " + path + ": is a directory";
+  std::error_code error;  // a name too long or a folder not searchable: an error, not a throw
+  const bool dir_exists = std::filesystem::is_directory(dir, error);
+  if (error) return flag + " " + path + ": " + error.message();
+  if (!dir_exists) return flag + " " + path + ": directory " + dir.string() + " does not exist";
+  const bool is_directory = std::filesystem::is_directory(p, error);
+  if (error) return flag + " " + path + ": " + error.message();
+  if (is_directory) return flag + " " + path + ": is a directory";
   return "";
 }
 
@@ -83,7 +89,10 @@ std::string trim(const std::string& text) {
 
 std::string read_keyword_file(const std::string& path,
                               std::vector<std::pair<std::string, std::string>>& keywords) {
-  if (std::filesystem::is_directory(path)) return "--config " + path + ": is a directory";
+  std::error_code error;  // a name too long or a folder not searchable: an error, not a throw
+  const bool is_directory = std::filesystem::is_directory(path, error);
+  if (error) return "--config " + path + ": " + error.message();
+  if (is_directory) return "--config " + path + ": is a directory";
   std::ifstream in(path);
   if (!in) return "--config " + path + ": cannot open the file";
   std::string line;
