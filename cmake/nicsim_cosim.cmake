@@ -42,6 +42,16 @@ function(nicsim_instrument_driver target)
   endif()
 endfunction()
 
+# A Verilated library keeps the compile options of the directory it is defined in, except the
+# sanitizers of NICSIM_SANITIZE (empty outside nicsim's own build): the model is not sanitized.
+function(nicsim_unsanitized target)
+  get_target_property(options ${target} COMPILE_OPTIONS)
+  if(options AND NICSIM_SANITIZE_OPTIONS)
+    list(REMOVE_ITEM options ${NICSIM_SANITIZE_OPTIONS})
+    set_target_properties(${target} PROPERTIES COMPILE_OPTIONS "${options}")
+  endif()
+endfunction()
+
 # Verilator's arguments for every co-simulated model: fast, with the design's assertions in.
 set(NICSIM_VERILATOR_ARGS -O3 --x-assign fast --x-initial fast --assert -Wno-fatal)
 
@@ -128,6 +138,7 @@ function(nicsim_add_cosim)
     endif()
     set(model ${ARG_NAME}_model)
     add_library(${model} STATIC)
+    nicsim_unsanitized(${model})
     # The host probes are a second top level (no --top-module): the model gets the design's
     # ports and the host_* inputs, and the wave shows the CPUs beside the RTL for any design.
     # So the sources must hold no other uninstantiated module.

@@ -18,18 +18,6 @@ uint64_t sim_time_ps() {
       std::llround(sc_core::sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_PS)));
 }
 
-void validate(const TraceOptions& options) {
-  if (!options.waves_path.empty()) validate_wave_path(options.waves_path);
-  if (!options.waves_window.empty()) parse_window_ps(options.waves_window);
-  if (options.waves_path.empty() &&
-      (!options.waves_window.empty() || options.waves_on_violation_us > 0)) {
-    throw std::invalid_argument("--waves-window and --waves-on-violation need --waves FILE");
-  }
-  if (!options.waves_window.empty() && options.waves_on_violation_us > 0) {
-    throw std::invalid_argument("--waves-window and --waves-on-violation exclude each other");
-  }
-}
-
 TraceSession::TraceSession(Platform& platform, const TraceOptions& options) : options_(options) {
   validate(options_);
   if (!options_.waves_path.empty()) {

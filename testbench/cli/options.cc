@@ -132,8 +132,10 @@ std::string trim(const std::string& text) {
 
 std::string read_keyword_file(const std::string& path,
                               std::vector<std::pair<std::string, std::string>>& keywords) {
-  std::error_code error;  // a path under an untraversable folder: the open below says why
-  if (std::filesystem::is_directory(path, error)) return "--config " + path + ": is a directory";
+  std::error_code error;  // a name too long or a folder not searchable: an error, not a throw
+  const bool is_directory = std::filesystem::is_directory(path, error);
+  if (error) return "--config " + path + ": " + error.message();
+  if (is_directory) return "--config " + path + ": is a directory";
   std::ifstream in(path);
   if (!in) return "--config " + path + ": cannot open the file";
   std::string line;
