@@ -4,6 +4,7 @@
 #include <bit>
 
 #include "sim/cycle_random.h"
+#include "sim/faults/fault_injector.h"
 
 namespace nicsim::sim {
 namespace {
@@ -72,12 +73,14 @@ void AxiMemorySlave::on_edge(uint64_t cycle, const DevicePorts& ports) {
     writes_.push_back(WriteBurst{p.awaddr, p.awlen + 1u,
                                  1u << std::min<unsigned>(p.awsize, bus_bytes_log2_), 0, false,
                                  message, write_bursts_++});
+    if (faults_ && !message) writes_.back().injected = faults_->dma_write_response(cycle);
   }
   if (p.wvalid && p.wready) {
     WriteBurst& burst = writes_.front();
     write_beat(cycle, burst, p.wdata, p.wstrb);
     if (++burst.done == burst.beats) {
-      responses_.push_back({cycle + config_.write_latency_cycles, burst.error ? kSlvErr : kOkay});
+      const uint8_t resp = burst.error ? kSlvErr : burst.injected;
+      responses_.push_back({cycle + config_.write_latency_cycles, resp});
       writes_.pop_front();
     }
   }
@@ -106,6 +109,8 @@ void AxiMemorySlave::accept_read(uint64_t cycle, const Axi4Ports& p) {
   if (burst.resp == kOkay) {
     const uint64_t end = (p.araddr & ~uint64_t{size - 1}) + uint64_t{beats} * size;
     for (DmaObserver* observer : observers_) observer->on_dma_read(cycle, p.araddr, end - p.araddr);
+    // An injected error still returns memory's bytes: the device is told, the data is not lost.
+    if (faults_) burst.resp = faults_->dma_read_response(cycle);
   }
   reads_.push_back(std::move(burst));
 }

@@ -16,6 +16,8 @@
 
 namespace nicsim::sim {
 
+class FaultInjector;
+
 struct MsiMessage {
   uint64_t address;
   uint32_t data;
@@ -50,6 +52,9 @@ class AxiMemorySlave {
   bool has_message() const { return !messages_.empty(); }
   std::vector<MsiMessage> take_messages();
 
+  // Injects dma-read-error / dma-write-error responses; not owned, nullptr: none.
+  void set_faults(FaultInjector* faults) { faults_ = faults; }
+
   // Observers are not owned; they stay registered for the whole run.
   void add_observer(DmaObserver* observer) { observers_.push_back(observer); }
 
@@ -71,7 +76,8 @@ class AxiMemorySlave {
     unsigned done = 0;
     bool error = false;
     bool message = false;
-    uint64_t id = 0;  // for observers
+    uint64_t id = 0;       // for observers
+    uint8_t injected = 0;  // an error response a fault gives it (the data still lands)
   };
   struct Response {
     uint64_t ready_cycle;
@@ -96,6 +102,7 @@ class AxiMemorySlave {
   bool rvalid_ = false, bvalid_ = false;  // held until the handshake
   std::vector<MsiMessage> messages_;
   std::vector<DmaObserver*> observers_;
+  FaultInjector* faults_ = nullptr;
   uint64_t write_bursts_ = 0;
   uint64_t bytes_read_ = 0, bytes_written_ = 0;
 };
