@@ -46,7 +46,9 @@ class AxiMemorySlave {
   // Performs the handshakes of the edge at cycle (ports as sampled by that edge).
   void on_edge(uint64_t cycle, const DevicePorts& ports);
   // No transaction accepted and unanswered.
-  bool idle() const { return reads_.empty() && writes_.empty() && responses_.empty(); }
+  bool idle() const {
+    return reads_.empty() && writes_.empty() && responses_.empty() && late_writes_.empty();
+  }
 
   // Messages whose write completed since the last call (an edge can complete at most one).
   bool has_message() const { return !messages_.empty(); }
@@ -79,6 +81,14 @@ class AxiMemorySlave {
     uint64_t id = 0;       // for observers
     uint8_t injected = 0;  // an error response a fault gives it (the data still lands)
   };
+  // A beat a write-back fault holds back: stored at due, after its response went out.
+  struct LateWrite {
+    uint64_t due;
+    uint64_t lane_base;
+    std::vector<uint8_t> bytes;  // from its first enabled lane
+    uint64_t strobes;
+    uint64_t burst;
+  };
   struct Response {
     uint64_t ready_cycle;
     uint8_t resp;
@@ -89,6 +99,7 @@ class AxiMemorySlave {
   void write_beat(uint64_t cycle, WriteBurst& burst, const WideWord& data, uint64_t strobes);
   void observe_write(uint64_t cycle, const WriteBurst& burst, uint64_t lane_base,
                      uint64_t strobes) const;
+  void store_late_writes(uint64_t cycle);
 
   HostMemory& memory_;
   unsigned bus_bytes_;
@@ -99,6 +110,7 @@ class AxiMemorySlave {
   std::deque<ReadBurst> reads_;
   std::deque<WriteBurst> writes_;  // front receives W beats
   std::deque<Response> responses_;
+  std::deque<LateWrite> late_writes_;     // in due order (one delay for all)
   bool rvalid_ = false, bvalid_ = false;  // held until the handshake
   std::vector<MsiMessage> messages_;
   std::vector<DmaObserver*> observers_;

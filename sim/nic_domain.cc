@@ -106,6 +106,19 @@ void NicDomain::add_standard_monitors(const DeviceDescription& description,
   }
 }
 
+void NicDomain::follow_rings_for_faults(const DeviceDescription& description) {
+  if (!faults_ || !faults_->acts_on_write_backs() || fault_description_) return;
+  fault_description_ = description;
+  auto rings = std::make_unique<RingOwnership>([](Violation) {}, *fault_description_, memory_);
+  if (!rings->follows_any_ring()) return;
+  const RingOwnership* follower = rings.get();
+  faults_->set_slot_locator(
+      [follower](uint64_t address) { return follower->descriptor_slot(address); });
+  slave_->add_observer(rings.get());
+  add_monitor(rings.get());
+  owned_monitors_.push_back(std::move(rings));
+}
+
 const InterruptView& NicDomain::shared_interrupt_view(const DeviceDescription& description) {
   if (!shared_view_) {
     description_ = description;  // the view keeps a reference

@@ -77,6 +77,9 @@ class NicDomain : public sc_core::sc_module {
   Device& device() { return *device_; }
   // The fault injector; nullptr when the plan is empty.
   FaultInjector* faults() { return faults_.get(); }
+  // Lets the write-back faults find the device's descriptor rings (a ring follower of its own,
+  // silent, so it works with or without the monitors). Call once, when the plan has any.
+  void follow_rings_for_faults(const DeviceDescription& description);
   // A surprise removal took the device away: it is no longer evaluated.
   bool removed() const { return removed_; }
 
@@ -144,7 +147,8 @@ class NicDomain : public sc_core::sc_module {
   std::vector<std::unique_ptr<CycleMonitor>> owned_monitors_;
   std::optional<DeviceDescription> description_;  // what the interrupt monitors read
   std::unique_ptr<InterruptView> shared_view_;
-  RingOwnership* ring_ownership_ = nullptr;  // owned in owned_monitors_
+  RingOwnership* ring_ownership_ = nullptr;             // owned in owned_monitors_
+  std::optional<DeviceDescription> fault_description_;  // what the fault layer's follower reads
   EdgeHook edge_hook_;
 
   DevicePorts ports_;

@@ -12,6 +12,7 @@ constexpr unsigned kDuplicateOneIn = 4;
 constexpr uint64_t kDuplicateMaxLag = 64;
 constexpr unsigned kDmaErrorOneIn = 32;
 constexpr uint8_t kSlvErr = 2, kDecErr = 3;
+constexpr unsigned kBadIndexOneIn = 16;
 
 // FNV-1a of a fault's name: its generator's seed differs from every other fault's.
 uint64_t name_hash(std::string_view name) {
@@ -121,6 +122,33 @@ void FaultInjector::damage_rx_frame(std::vector<uint8_t>& frame, bool& bad) {
       min_frame > 1 ? std::min<size_t>(min_frame - 1, frame.size() - 1) : frame.size() - 1;
   frame.resize(1 + r() % limit);
   if (min_frame <= 1) bad = true;
+}
+
+WriteBackFate FaultInjector::write_back_fate(uint64_t burst, uint64_t address) {
+  WriteBackFate fate{0, address};
+  if (!locate_ || !acts_on_write_backs()) return fate;
+  const std::optional<DescriptorSlot> slot = locate_(address);
+  if (!slot) return fate;
+  if (const Fault* delay = plan_.find(FaultKind::kWritebackDelay)) {
+    if (burst != fate_burst_) ++counts_[index(FaultKind::kWritebackDelay)].injections;
+    fate.delay = delay->param;
+  }
+  if (burst != fate_burst_) {
+    // One choice per burst, so every beat of a write-back moves together.
+    fate_shift_ = 0;
+    if (slot->slots > 1 && chance(FaultKind::kWritebackBadIndex, kBadIndexOneIn)) {
+      ++counts_[index(FaultKind::kWritebackBadIndex)].injections;
+      fate_shift_ =
+          1 + static_cast<uint32_t>(rng(FaultKind::kWritebackBadIndex)() % (slot->slots - 1));
+    }
+    fate_burst_ = burst;
+  }
+  if (fate_shift_) {
+    const uint32_t moved = (slot->index + fate_shift_) % slot->slots;
+    const uint64_t within = address - (slot->ring_base + uint64_t{slot->index} * slot->stride);
+    fate.address = slot->ring_base + uint64_t{moved} * slot->stride + within;
+  }
+  return fate;
 }
 
 void FaultInjector::count_link_down_loss(bool rx) {

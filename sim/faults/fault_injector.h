@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <map>
 #include <optional>
@@ -17,6 +18,21 @@
 #include "sim/faults/fault_plan.h"
 
 namespace nicsim::sim {
+
+// A descriptor slot of a ring the device description declares, as the driver programmed it.
+struct DescriptorSlot {
+  uint64_t ring_base = 0;
+  uint32_t slots = 0, stride = 0, index = 0;
+};
+// The slot a device write at an address falls in, if any (sim/monitors/ring_ownership.h).
+using SlotLocator = std::function<std::optional<DescriptorSlot>(uint64_t address)>;
+
+// What a write-back fault does to one beat of a device write: land it `delay` cycles late and/or
+// at another address (another slot of the same ring).
+struct WriteBackFate {
+  uint64_t delay = 0;
+  uint64_t address = 0;
+};
 
 struct FaultCounts {
   uint64_t injections = 0;      // times the fault acted (a message, a burst, a frame, a window)
@@ -63,6 +79,14 @@ class FaultInjector {
   uint8_t dma_read_response(uint64_t cycle);
   uint8_t dma_write_response(uint64_t cycle);
 
+  // --- descriptor write-backs (the memory slave) ---
+  bool acts_on_write_backs() const {
+    return has(FaultKind::kWritebackDelay) || has(FaultKind::kWritebackBadIndex);
+  }
+  void set_slot_locator(SlotLocator locate) { locate_ = std::move(locate); }
+  // A beat of write burst `burst` for the beat address: unchanged unless it is a write-back.
+  WriteBackFate write_back_fate(uint64_t burst, uint64_t address);
+
   // --- the wire (the link partner) ---
   // A frame starts on the link at cycle; the first one anchors the fault windows.
   void note_traffic(uint64_t cycle);
@@ -104,6 +128,9 @@ class FaultInjector {
   std::multimap<uint64_t, MsiMessage> held_;  // by due cycle; equal dues keep their order
   std::optional<uint64_t> removal_ns_;
   uint32_t min_frame_ = 0;
+  SlotLocator locate_;
+  uint64_t fate_burst_ = kNever;  // the burst the last bad-index choice was made for
+  uint32_t fate_shift_ = 0;       // slots it moves that burst's write-back by (0: none)
 };
 
 }  // namespace nicsim::sim

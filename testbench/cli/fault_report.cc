@@ -16,8 +16,10 @@ sim::FaultInjector* injector(sim::Platform& platform) {
 }  // namespace
 
 void attach_faults(sim::Platform& platform, const sim::DeviceDescription& device) {
-  if (sim::FaultInjector* faults = injector(platform); faults && device.link)
-    faults->set_min_frame(device.link->min_frame);
+  sim::FaultInjector* faults = injector(platform);
+  if (!faults) return;
+  if (device.link) faults->set_min_frame(device.link->min_frame);
+  platform.nic().follow_rings_for_faults(device);
 }
 
 bool device_removed(sim::Platform& platform) {

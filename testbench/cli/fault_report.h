@@ -13,7 +13,8 @@
 
 namespace nicsim::cli {
 
-// Gives the injector (if the run has one) what it needs of the device: its link limits.
+// Gives the injector (if the run has one) what it needs of the device: its link limits and its
+// descriptor rings.
 void attach_faults(sim::Platform& platform, const sim::DeviceDescription& device);
 
 // The device is gone (surprise removal): its registers read all-ones, counters mean nothing.

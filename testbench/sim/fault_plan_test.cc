@@ -52,7 +52,8 @@ TEST(FaultPlan, BadValuesAreRefusedNamingTheValue) {
   for (const char* bad : {"surprise-removal:0", "surprise-removal:5parsecs", "surprise-removal:us"})
     EXPECT_NE(ParseError({bad}).find("TIME"), std::string::npos) << bad;
   EXPECT_NE(ParseError({"msix-drop", "msix-drop"}).find("already given"), std::string::npos);
-  EXPECT_NE(ParseError({"writeback-bad-index"}).find("is not implemented yet"), std::string::npos);
+  EXPECT_NE(ParseError({"writeback-corrupt-length"}).find("is not implemented yet"),
+            std::string::npos);
   EXPECT_EQ(ParseError({"msix-drop", "link-errors:5", "surprise-removal:1ms"}), "");
 }
 
@@ -122,6 +123,44 @@ TEST(FaultInjector, LinkErrorsFlagOrTruncateToARunt) {
   EXPECT_GT(flagged, 50u);
   EXPECT_GT(truncated, 50u);
   EXPECT_EQ(injector.counts(FaultKind::kLinkErrors).injections, flagged + truncated);
+}
+
+// A ring of 8 slots of 16 bytes at 0x1000: writes there are write-backs, others are not.
+SlotLocator EightSlotRing() {
+  return [](uint64_t address) -> std::optional<DescriptorSlot> {
+    if (address < 0x1000 || address >= 0x1080) return std::nullopt;
+    return DescriptorSlot{0x1000, 8, 16, static_cast<uint32_t>((address - 0x1000) / 16)};
+  };
+}
+
+TEST(FaultInjector, WritebackDelayHoldsOnlyWriteBacks) {
+  FaultPlan plan;
+  ASSERT_EQ(parse_fault_plan({"writeback-delay:300"}, plan), "");
+  FaultInjector injector(plan, 1);
+  injector.set_slot_locator(EightSlotRing());
+  EXPECT_EQ(injector.write_back_fate(1, 0x1018).delay, 300u);
+  EXPECT_EQ(injector.write_back_fate(1, 0x1018).address, 0x1018u);
+  EXPECT_EQ(injector.write_back_fate(2, 0x2000).delay, 0u);  // a buffer, not a descriptor
+  EXPECT_EQ(injector.counts(FaultKind::kWritebackDelay).injections, 1u);
+}
+
+TEST(FaultInjector, WritebackBadIndexMovesEveryBeatOfABurstToTheSameOtherSlot) {
+  FaultPlan plan;
+  ASSERT_EQ(parse_fault_plan({"writeback-bad-index"}, plan), "");
+  FaultInjector injector(plan, 1);
+  injector.set_slot_locator(EightSlotRing());
+  unsigned moved = 0;
+  for (uint64_t burst = 0; burst < 400; ++burst) {
+    const uint64_t slot = 0x1000 + (burst % 8) * 16;
+    const WriteBackFate first = injector.write_back_fate(burst, slot);
+    const WriteBackFate second = injector.write_back_fate(burst, slot + 8);
+    EXPECT_EQ(second.address, first.address + 8);
+    EXPECT_GE(first.address, 0x1000u);
+    EXPECT_LT(first.address, 0x1080u);
+    moved += first.address != slot;
+  }
+  EXPECT_GT(moved, 5u);
+  EXPECT_EQ(injector.counts(FaultKind::kWritebackBadIndex).injections, moved);
 }
 
 TEST(FaultInjector, WindowsStartAtASeededCycleAndWakeTheClockDomain) {
