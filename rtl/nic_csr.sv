@@ -62,13 +62,13 @@ module nic_csr
     input wire [ICS_CAUSE_WIDTH-1:0] cause_set,  // hardware events, same layout as ICR
     input wire busy,  // STATUS.BUSY
     // Statistics increments: TX_FRAMES, RX_FRAMES, RX_RUNT, RX_OVERSIZE, RX_BAD, RX_NO_DESC,
-    // TX_BAD_LEN
-    input wire [6:0] stat_inc,
+    // TX_BAD_LEN, DMA_ERR
+    input wire [7:0] stat_inc,
     output logic idle  // no response pending, no reset pending
 );
   localparam int NV = NUM_QUEUES + 1;
   localparam int CW = ICS_CAUSE_WIDTH;  // ICR, ICS, IMS and IMC bits
-  localparam int NumStats = 7;
+  localparam int NumStats = 8;
   localparam logic [15:0] StatAddr[NumStats] = '{
       ADDR_STAT_TX_FRAMES,
       ADDR_STAT_RX_FRAMES,
@@ -76,7 +76,8 @@ module nic_csr
       ADDR_STAT_RX_OVERSIZE,
       ADDR_STAT_RX_BAD,
       ADDR_STAT_RX_NO_DESC,
-      ADDR_STAT_TX_BAD_LEN
+      ADDR_STAT_TX_BAD_LEN,
+      ADDR_STAT_DMA_ERR
   };
   localparam logic [31:0] Caps = 32'(NUM_QUEUES) | (32'(NV) << CAPS_NUM_VECTORS_LSB);
 

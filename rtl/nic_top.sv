@@ -184,7 +184,7 @@ module nic_top
       .rx_head_advance(rx_head_advance),
       .cause_set(cause_set),
       .busy(!quiescent),
-      .stat_inc({tx_bad_len, rx_no_desc, drop_bad, drop_oversize, drop_runt, rx_received,
+      .stat_inc({dma_err, tx_bad_len, rx_no_desc, drop_bad, drop_oversize, drop_runt, rx_received,
                  stream_sent}),
       .idle(csr_idle)
   );

@@ -79,4 +79,10 @@ std::optional<AxiLiteCompletion> AxiLiteMaster::on_edge(const AxiLitePorts& p) {
   return done;
 }
 
+bool AxiLiteMaster::discard_front() {
+  if (queue_.empty()) return false;
+  queue_.pop_front();
+  return true;
+}
+
 }  // namespace nicsim::sim

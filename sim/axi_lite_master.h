@@ -53,6 +53,9 @@ class AxiLiteMaster {
   std::optional<AxiLiteCompletion> on_edge(const AxiLitePorts& p);
 
   bool idle() const { return queue_.empty(); }
+  // Drops the transaction at the front without finishing it on the pins (its slave is gone);
+  // false when nothing is queued.
+  bool discard_front();
   size_t pending() const { return queue_.size(); }
   unsigned address_bits() const { return address_bits_; }
 

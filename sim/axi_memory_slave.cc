@@ -4,6 +4,7 @@
 #include <bit>
 
 #include "sim/cycle_random.h"
+#include "sim/faults/fault_injector.h"
 
 namespace nicsim::sim {
 namespace {
@@ -62,6 +63,7 @@ void AxiMemorySlave::drive(uint64_t cycle, DevicePorts& ports) {
 
 void AxiMemorySlave::on_edge(uint64_t cycle, const DevicePorts& ports) {
   const Axi4Ports& p = ports.dma;
+  if (!late_writes_.empty()) store_late_writes(cycle);
   if (p.arvalid && p.arready) accept_read(cycle, p);
   if (p.rvalid && p.rready) {
     rvalid_ = false;
@@ -72,12 +74,14 @@ void AxiMemorySlave::on_edge(uint64_t cycle, const DevicePorts& ports) {
     writes_.push_back(WriteBurst{p.awaddr, p.awlen + 1u,
                                  1u << std::min<unsigned>(p.awsize, bus_bytes_log2_), 0, false,
                                  message, write_bursts_++});
+    if (faults_ && !message) writes_.back().injected = faults_->dma_write_response(cycle);
   }
   if (p.wvalid && p.wready) {
     WriteBurst& burst = writes_.front();
     write_beat(cycle, burst, p.wdata, p.wstrb);
     if (++burst.done == burst.beats) {
-      responses_.push_back({cycle + config_.write_latency_cycles, burst.error ? kSlvErr : kOkay});
+      const uint8_t resp = burst.error ? kSlvErr : burst.injected;
+      responses_.push_back({cycle + config_.write_latency_cycles, resp});
       writes_.pop_front();
     }
   }
@@ -106,6 +110,8 @@ void AxiMemorySlave::accept_read(uint64_t cycle, const Axi4Ports& p) {
   if (burst.resp == kOkay) {
     const uint64_t end = (p.araddr & ~uint64_t{size - 1}) + uint64_t{beats} * size;
     for (DmaObserver* observer : observers_) observer->on_dma_read(cycle, p.araddr, end - p.araddr);
+    // An injected error still returns memory's bytes: the device is told, the data is not lost.
+    if (faults_) burst.resp = faults_->dma_read_response(cycle);
   }
   reads_.push_back(std::move(burst));
 }
@@ -141,6 +147,27 @@ void AxiMemorySlave::write_beat(uint64_t cycle, WriteBurst& burst, const WideWor
   }
   uint8_t bytes[WideWord::kMaxBytes];
   data.get_bytes(first, std::span(bytes, last - first + 1));
+  if (faults_ && faults_->acts_on_write_backs()) {
+    const WriteBackFate fate = faults_->write_back_fate(burst.id, lane_base);
+    if (fate.delay) {
+      late_writes_.push_back({cycle + fate.delay, fate.address,
+                              std::vector<uint8_t>(bytes, bytes + last - first + 1), strobes,
+                              burst.id});
+      bytes_written_ += static_cast<uint64_t>(std::popcount(strobes));
+      return;
+    }
+    if (fate.address != lane_base) {
+      // Another slot of the ring: the write lands there instead, as if the device chose it.
+      if (!memory_.dma_write(fate.address + first,
+                             std::span<const uint8_t>(bytes, last - first + 1), strobes >> first)) {
+        burst.error = true;
+      } else {
+        observe_write(cycle, burst, fate.address, strobes);
+      }
+      bytes_written_ += static_cast<uint64_t>(std::popcount(strobes));
+      return;
+    }
+  }
   if (!memory_.dma_write(lane_base + first, std::span<const uint8_t>(bytes, last - first + 1),
                          strobes >> first)) {
     burst.error = true;
@@ -159,6 +186,20 @@ void AxiMemorySlave::observe_write(uint64_t cycle, const WriteBurst& burst, uint
       observer->on_dma_write(cycle, lane_base + first, run, burst.id);
     }
     strobes &= run + first >= 64 ? 0 : ~uint64_t{0} << (first + run);
+  }
+}
+
+void AxiMemorySlave::store_late_writes(uint64_t cycle) {
+  while (!late_writes_.empty() && late_writes_.front().due <= cycle) {
+    const LateWrite& late = late_writes_.front();
+    const unsigned first = static_cast<unsigned>(std::countr_zero(late.strobes));
+    // A refused late write is reported by the memory; its response has long gone.
+    if (memory_.dma_write(late.lane_base + first, late.bytes, late.strobes >> first)) {
+      WriteBurst burst{};
+      burst.id = late.burst;
+      observe_write(cycle, burst, late.lane_base, late.strobes);
+    }
+    late_writes_.pop_front();
   }
 }
 

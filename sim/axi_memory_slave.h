@@ -16,6 +16,8 @@
 
 namespace nicsim::sim {
 
+class FaultInjector;
+
 struct MsiMessage {
   uint64_t address;
   uint32_t data;
@@ -44,11 +46,16 @@ class AxiMemorySlave {
   // Performs the handshakes of the edge at cycle (ports as sampled by that edge).
   void on_edge(uint64_t cycle, const DevicePorts& ports);
   // No transaction accepted and unanswered.
-  bool idle() const { return reads_.empty() && writes_.empty() && responses_.empty(); }
+  bool idle() const {
+    return reads_.empty() && writes_.empty() && responses_.empty() && late_writes_.empty();
+  }
 
   // Messages whose write completed since the last call (an edge can complete at most one).
   bool has_message() const { return !messages_.empty(); }
   std::vector<MsiMessage> take_messages();
+
+  // Injects dma-read-error / dma-write-error responses; not owned, nullptr: none.
+  void set_faults(FaultInjector* faults) { faults_ = faults; }
 
   // Observers are not owned; they stay registered for the whole run.
   void add_observer(DmaObserver* observer) { observers_.push_back(observer); }
@@ -71,7 +78,16 @@ class AxiMemorySlave {
     unsigned done = 0;
     bool error = false;
     bool message = false;
-    uint64_t id = 0;  // for observers
+    uint64_t id = 0;       // for observers
+    uint8_t injected = 0;  // an error response a fault gives it (the data still lands)
+  };
+  // A beat a write-back fault holds back: stored at due, after its response went out.
+  struct LateWrite {
+    uint64_t due;
+    uint64_t lane_base;
+    std::vector<uint8_t> bytes;  // from its first enabled lane
+    uint64_t strobes;
+    uint64_t burst;
   };
   struct Response {
     uint64_t ready_cycle;
@@ -83,6 +99,7 @@ class AxiMemorySlave {
   void write_beat(uint64_t cycle, WriteBurst& burst, const WideWord& data, uint64_t strobes);
   void observe_write(uint64_t cycle, const WriteBurst& burst, uint64_t lane_base,
                      uint64_t strobes) const;
+  void store_late_writes(uint64_t cycle);
 
   HostMemory& memory_;
   unsigned bus_bytes_;
@@ -93,9 +110,11 @@ class AxiMemorySlave {
   std::deque<ReadBurst> reads_;
   std::deque<WriteBurst> writes_;  // front receives W beats
   std::deque<Response> responses_;
+  std::deque<LateWrite> late_writes_;     // in due order (one delay for all)
   bool rvalid_ = false, bvalid_ = false;  // held until the handshake
   std::vector<MsiMessage> messages_;
   std::vector<DmaObserver*> observers_;
+  FaultInjector* faults_ = nullptr;
   uint64_t write_bursts_ = 0;
   uint64_t bytes_read_ = 0, bytes_written_ = 0;
 };

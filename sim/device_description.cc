@@ -195,6 +195,10 @@ DeviceDescription DeviceDescription::from_json(const nlohmann::json& resolved) {
     for (const auto& [reason, offset] : errors.members())
       d.send_error_counters.push_back({reason, offset.u32()});
   }
+  if (root.has("errors")) {
+    for (const auto& [reason, offset] : root.at("errors").members())
+      d.error_counters.push_back({reason, offset.u32()});
+  }
   return d;
 }
 

@@ -104,6 +104,8 @@ struct DeviceDescription {
   std::vector<DropCounter> drop_counters;  // read after the traffic to account for drops
   // Read after the traffic: the device's reasons for the sends it reported failed.
   std::vector<DropCounter> send_error_counters;
+  // Read after the run: the device's own error events by reason (e.g. dma: error responses).
+  std::vector<DropCounter> error_counters;
 
   // The resolved form (<name>_device.json). Throws DeviceDescriptionError.
   static DeviceDescription from_json(const nlohmann::json& resolved);

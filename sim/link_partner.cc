@@ -8,6 +8,7 @@
 #include <string>
 
 #include "sim/cycle_random.h"
+#include "sim/faults/fault_injector.h"
 #include "sim/pcap_io.h"
 
 namespace nicsim::sim {
@@ -120,8 +121,30 @@ bool LinkPartner::busy(uint64_t cycle) const {
   return rx_active_ || next_due_cycle() <= cycle || !tx_frame_.empty();
 }
 
+uint64_t LinkPartner::drop_queued() {
+  const uint64_t dropped = rx_queue_.size();
+  frames_lost_on_wire_ += dropped;
+  rx_queue_.clear();
+  rx_offset_ = 0;
+  rx_active_ = false;
+  return dropped;
+}
+
 void LinkPartner::drive(uint64_t cycle, DevicePorts& p) {
-  if (!rx_active_ && !rx_queue_.empty() && next_due_cycle() <= cycle) rx_active_ = true;
+  if (!rx_active_ && !rx_queue_.empty() && next_due_cycle() <= cycle) {
+    if (faults_ && faults_->link_down(cycle)) {
+      // No carrier: the frame is lost on the wire, in the time it would have taken.
+      faults_->count_link_down_loss(true);
+      ++frames_lost_on_wire_;
+      rx_free_cycle_ =
+          cycle + (rx_queue_.front().frame.size() + beat_bytes_ - 1) / beat_bytes_ + gap_cycles_;
+      rx_queue_.pop_front();
+    } else {
+      rx_active_ = true;
+      if (faults_) faults_->note_traffic(cycle);
+      if (faults_) faults_->damage_rx_frame(rx_queue_.front().frame, rx_queue_.front().bad);
+    }
+  }
   drive_rx(p.rx);
   p.tx.tready = p.tx.tvalid && !cycle_chance(tx_bp_seed_, cycle, kTxReadyChannel, tx_bp_percent_);
 }
@@ -155,6 +178,7 @@ void LinkPartner::on_edge(uint64_t cycle, const DevicePorts& p) {
     }
   }
   if (p.tx.tvalid && p.tx.tready) {
+    if (faults_ && tx_frame_.empty()) faults_->note_traffic(cycle);
     for (unsigned i = 0; i < beat_bytes_; ++i) {
       if (p.tx.tkeep >> i & 1) tx_frame_.push_back(p.tx.tdata.byte(i));
     }
@@ -163,6 +187,11 @@ void LinkPartner::on_edge(uint64_t cycle, const DevicePorts& p) {
 }
 
 void LinkPartner::finish_tx_frame(uint64_t cycle) {
+  if (faults_ && faults_->link_down(cycle)) {
+    faults_->count_link_down_loss(false);  // sent into a link without carrier
+    tx_frame_.clear();
+    return;
+  }
   if (pcap_) pcap_->write(tx_frame_, cycle * period_ps_);
   if (expected_.empty()) {
     ++unexpected_;

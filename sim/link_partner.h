@@ -16,6 +16,7 @@
 namespace nicsim::sim {
 
 class PcapWriter;
+class FaultInjector;
 
 using Frame = std::vector<uint8_t>;
 
@@ -50,6 +51,12 @@ class LinkPartner {
   void send_pcap(const std::string& path, unsigned gap_cycles = 0);
   void set_gap_cycles(unsigned gap) { gap_cycles_ = gap; }
   uint64_t frames_sent() const { return frames_sent_; }
+  // Queued frames that never reached the device: lost on a down link or after the device left.
+  uint64_t frames_lost_on_wire() const { return frames_lost_on_wire_; }
+  // Drops every queued frame (the device is gone); returns how many.
+  uint64_t drop_queued();
+  // link-errors and link-flap act on the frames both ways; not owned, nullptr: none.
+  void set_faults(FaultInjector* faults) { faults_ = faults; }
   size_t frames_queued() const { return rx_queue_.size(); }
 
   // --- TX side (NIC -> link) ---
@@ -96,6 +103,8 @@ class LinkPartner {
   uint64_t rx_free_cycle_ = 0;  // next frame may start here (gap after the last one)
   unsigned gap_cycles_ = 0;
   uint64_t frames_sent_ = 0;
+  uint64_t frames_lost_on_wire_ = 0;
+  FaultInjector* faults_ = nullptr;
 
   unsigned tx_bp_percent_ = 0;
   uint64_t tx_bp_seed_ = 0;

@@ -54,6 +54,15 @@ void MmioBridge::on_edge(const DevicePorts& ports) {
   ++transactions_;
 }
 
+bool MmioBridge::answer_removed() {
+  if (completed_ || waiters_.empty() || !master_.discard_front()) return false;
+  completed_ = waiters_.front();
+  waiters_.pop_front();
+  completed_->result = 0xFFFFFFFFu;
+  ++transactions_;
+  return true;
+}
+
 void MmioBridge::deliver() {
   if (!completed_) return;
   completed_->done = true;

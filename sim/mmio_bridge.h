@@ -39,6 +39,9 @@ class MmioBridge : public MmioPort {
   bool completed() const { return completed_ != nullptr; }
   // Releases the waiter of the completed transaction (call at the delivery time).
   void deliver();
+  // The device is gone (a surprise removal): completes the front transaction without the pins, a
+  // read with all-ones, as a PCIe root port answers a request nobody claims. True when it did.
+  bool answer_removed();
 
   uint64_t transactions() const { return transactions_; }
 

@@ -1,9 +1,11 @@
 #include "sim/nic_domain.h"
 
+#include <algorithm>
 #include <limits>
 #include <stdexcept>
 #include <string>
 
+#include "sim/faults/fault_injector.h"
 #include "sim/link_partner.h"
 #include "sim/mmio_bridge.h"
 #include "sim/monitors/axi4_protocol.h"
@@ -65,6 +67,11 @@ NicDomain::NicDomain(sc_core::sc_module_name name, std::unique_ptr<Device> devic
   bridge_ = std::make_unique<MmioBridge>(shape);
   link_ = std::make_unique<LinkPartner>(shape);
   link_->set_period_ps(timing_.period_ps);
+  if (!config_.faults.empty()) {
+    faults_ = std::make_unique<FaultInjector>(config_.faults, config_.seed);
+    slave_->set_faults(faults_.get());
+    link_->set_faults(faults_.get());
+  }
 
   SC_HAS_PROCESS(NicDomain);
   SC_THREAD(clock_thread);
@@ -99,6 +106,19 @@ void NicDomain::add_standard_monitors(const DeviceDescription& description,
   }
 }
 
+void NicDomain::follow_rings_for_faults(const DeviceDescription& description) {
+  if (!faults_ || !faults_->acts_on_write_backs() || fault_description_) return;
+  fault_description_ = description;
+  auto rings = std::make_unique<RingOwnership>([](Violation) {}, *fault_description_, memory_);
+  if (!rings->follows_any_ring()) return;
+  const RingOwnership* follower = rings.get();
+  faults_->set_slot_locator(
+      [follower](uint64_t address) { return follower->descriptor_slot(address); });
+  slave_->add_observer(rings.get());
+  add_monitor(rings.get());
+  owned_monitors_.push_back(std::move(rings));
+}
+
 const InterruptView& NicDomain::shared_interrupt_view(const DeviceDescription& description) {
   if (!shared_view_) {
     description_ = description;  // the view keeps a reference
@@ -119,8 +139,10 @@ MonitorReport NicDomain::monitor_reporter() {
 // Skipping is exact once an evaluated cycle showed quiescent with idle inputs: its edge changed
 // no state, so every following cycle shows the same ports until the host drives something.
 bool NicDomain::idle() const {
-  return ports_.quiescent && inputs_idle(ports_) && bridge_->idle() && slave_->idle() &&
-         !link_->busy(cycle_) && !intx_changed_ && pending_messages_.empty();
+  if (removed_)
+    return bridge_->idle() && !intx_changed_ && !storm_changed_ && pending_messages_.empty();
+  return !storm_changed_ && ports_.quiescent && inputs_idle(ports_) && bridge_->idle() &&
+         slave_->idle() && !link_->busy(cycle_) && !intx_changed_ && pending_messages_.empty();
 }
 
 void NicDomain::clock_thread() {
@@ -154,7 +176,8 @@ void NicDomain::clock_thread() {
     }
     if (config_.batching && idle()) {
       // Nothing changes until the host writes a register or the link partner's next frame.
-      const uint64_t due = link_->next_due_cycle();
+      uint64_t due = removed_ ? std::numeric_limits<uint64_t>::max() : link_->next_due_cycle();
+      if (faults_) due = std::min(due, faults_->next_due_cycle(cycle_));
       if (due == std::numeric_limits<uint64_t>::max()) {
         sc_core::wait(bridge_->request_event());
       } else {
@@ -179,8 +202,34 @@ bool NicDomain::stamp_from_edge(Violation& violation) const {
   return true;
 }
 
+bool NicDomain::removal_due(uint64_t cycle) const {
+  if (!faults_ || !faults_->removal_ns()) return false;
+  return edge_time_ps(cycle) >= *faults_->removal_ns() * kPsPerNs;
+}
+
+bool NicDomain::step_removed() {
+  if (!removed_) {
+    removed_ = true;
+    faults_->drop_held_messages();
+    pending_messages_.clear();
+    faults_->note_removal(link_->drop_queued());
+    if (intx_level_) {
+      intx_level_ = false;
+      intx_changed_ = true;
+    }
+    // The monitors see the device as held in reset: nothing of it is pending or owed any more.
+    DevicePorts gone;
+    gone.rst = true;
+    for (CycleMonitor* monitor : monitors_) monitor->on_cycle(cycle_, gone);
+  }
+  ++cycle_;
+  ++stats_.cycles_skipped;
+  return bridge_->answer_removed() || intx_changed_ || storm_changed_;
+}
+
 bool NicDomain::step() {
   const uint64_t k = cycle_;
+  if (removed_ || removal_due(k)) return step_removed();
   in_edge_ = true;
   device_->read_outputs(ports_);
   ports_.rst = k < config_.reset_cycles;
@@ -215,14 +264,33 @@ bool NicDomain::step() {
   ++stats_.cycles_evaluated;
 
   bool visible = bridge_->completed();
-  if (device_->intx() != intx_level_) {
+  bool intx = device_->intx();
+  if (faults_ && faults_->intx_stuck(k)) {
+    faults_->note_window(FaultKind::kIntxStuck);
+    intx = true;
+  }
+  if (intx != intx_level_) {
     intx_level_ = !intx_level_;
     intx_changed_ = true;
     visible = true;
   }
-  if (slave_->has_message()) {
-    for (const MsiMessage& message : slave_->take_messages()) pending_messages_.push_back(message);
+  if (faults_ && faults_->line_storm(k) != storm_level_) {
+    faults_->note_window(FaultKind::kSharedLineStorm);
+    storm_level_ = !storm_level_;
+    storm_changed_ = true;
     visible = true;
+  }
+  if (slave_->has_message()) {
+    std::vector<MsiMessage> messages = slave_->take_messages();
+    if (faults_) messages = faults_->filter_messages(k, std::move(messages));
+    for (const MsiMessage& message : messages) pending_messages_.push_back(message);
+    visible = visible || !messages.empty();
+  }
+  if (faults_ && faults_->holds_messages()) {
+    for (const MsiMessage& message : faults_->take_due_messages(k)) {
+      pending_messages_.push_back(message);
+      visible = true;
+    }
   }
   return visible;
 }
@@ -234,6 +302,10 @@ void NicDomain::deliver() {
     intc_.drive_line(config_.intx_line, "nic", intx_level_);
     interrupt_cycles_.push_back(k);
     ++stats_.interrupts;
+  }
+  if (storm_changed_) {
+    storm_changed_ = false;
+    intc_.drive_line(config_.intx_line, "line-storm", storm_level_);
   }
   for (const MsiMessage& message : pending_messages_) {
     intc_.on_message(message.address, message.data);

@@ -27,6 +27,7 @@
 #include "sim/clock_timing.h"
 #include "sim/device.h"
 #include "sim/device_description.h"
+#include "sim/faults/fault_plan.h"
 #include "sim/host_memory.h"
 #include "sim/interrupt_controller.h"
 #include "sim/mmio.h"
@@ -39,6 +40,7 @@ namespace nicsim::sim {
 class LinkPartner;
 class MmioBridge;
 class RingOwnership;
+class FaultInjector;
 
 struct NicDomainConfig {
   double clock_mhz = 250.0;
@@ -48,6 +50,7 @@ struct NicDomainConfig {
   unsigned intx_line = 0;               // the interrupt controller line INTx drives
   unsigned reset_cycles = 8;            // rst held high for the first cycles
   uint64_t max_batch_cycles = 1 << 16;  // bounds a batch when nothing else is pending
+  FaultPlan faults;                     // injected at the pins (sim/faults), seeded from seed
 };
 
 struct NicDomainStats {
@@ -72,6 +75,13 @@ class NicDomain : public sc_core::sc_module {
   MmioPort& mmio();
   LinkPartner& link();
   Device& device() { return *device_; }
+  // The fault injector; nullptr when the plan is empty.
+  FaultInjector* faults() { return faults_.get(); }
+  // Lets the write-back faults find the device's descriptor rings (a ring follower of its own,
+  // silent, so it works with or without the monitors). Call once, when the plan has any.
+  void follow_rings_for_faults(const DeviceDescription& description);
+  // A surprise removal took the device away: it is no longer evaluated.
+  bool removed() const { return removed_; }
 
   // The next edge to evaluate (= edges evaluated or skipped so far); during monitor and hook
   // calls, the edge being evaluated.
@@ -116,6 +126,9 @@ class NicDomain : public sc_core::sc_module {
   void clock_thread();
   // Evaluates edge cycle_; returns true when it produced something the host must see.
   bool step();
+  // An edge after a surprise removal: no device; register accesses answer all-ones.
+  bool step_removed();
+  bool removal_due(uint64_t cycle) const;
   void deliver();
   bool idle() const;
 
@@ -129,11 +142,13 @@ class NicDomain : public sc_core::sc_module {
   std::unique_ptr<AxiMemorySlave> slave_;
   std::unique_ptr<MmioBridge> bridge_;
   std::unique_ptr<LinkPartner> link_;
+  std::unique_ptr<FaultInjector> faults_;
   std::vector<CycleMonitor*> monitors_;
   std::vector<std::unique_ptr<CycleMonitor>> owned_monitors_;
   std::optional<DeviceDescription> description_;  // what the interrupt monitors read
   std::unique_ptr<InterruptView> shared_view_;
-  RingOwnership* ring_ownership_ = nullptr;  // owned in owned_monitors_
+  RingOwnership* ring_ownership_ = nullptr;             // owned in owned_monitors_
+  std::optional<DeviceDescription> fault_description_;  // what the fault layer's follower reads
   EdgeHook edge_hook_;
 
   DevicePorts ports_;
@@ -141,6 +156,9 @@ class NicDomain : public sc_core::sc_module {
   bool in_edge_ = false;  // step() is evaluating edge cycle_
   bool intx_level_ = false;
   bool intx_changed_ = false;
+  bool storm_level_ = false;  // shared-line-storm: the other device's output on the line
+  bool storm_changed_ = false;
+  bool removed_ = false;
   std::vector<MsiMessage> pending_messages_;
   NicDomainStats stats_;
   std::vector<uint64_t> interrupt_cycles_;

@@ -93,6 +93,7 @@ Platform::Platform(const PlatformConfig& config) : config_(config) {
     nic_config.memory = config_.memory;
     nic_config.seed = config_.schedule.seed;
     nic_config.intx_line = config_.intx_line;
+    nic_config.faults = config_.faults;
     impl_->nic =
         std::make_unique<NicDomain>("nic", config_.device(), nic_config, impl_->memory,
                                     *impl_->intc, [this](Violation v) { report(std::move(v)); });

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/cpu.h"
+#include "sim/faults/fault_plan.h"
 #include "sim/host_config.h"
 #include "sim/host_memory.h"
 #include "sim/host_observer.h"
@@ -29,6 +30,7 @@ struct PlatformConfig {
   ScheduleConfig schedule;
   MemoryConfig memory;
   unsigned intx_line = 0;  // the INTx line the NIC drives
+  FaultPlan faults;        // injected at the device's pins (sim/faults), seeded from the seed
   // Builds the device model (sim/device.h) the NIC clock domain evaluates; empty: a host without
   // a device, for host-side tests.
   std::function<std::unique_ptr<Device>()> device;

@@ -331,7 +331,7 @@ class DeviceChecker:
         return self.blocks[name]
 
     def check(self, device):
-        self.keys("device", device, ("id", "interrupts"), ("soft_reset", "link", "drops", "send_errors"))
+        self.keys("device", device, ("id", "interrupts"), ("soft_reset", "link", "drops", "send_errors", "errors"))
         self.check_id(device["id"])
         if "soft_reset" in device:
             self.field("device.soft_reset", device["soft_reset"])
@@ -341,7 +341,9 @@ class DeviceChecker:
         if "drops" in device:
             self.check_drops(device["drops"])
         if "send_errors" in device:
-            self.check_send_errors(device["send_errors"])
+            self.check_send_errors(device["send_errors"], "device.send_errors")
+        if "errors" in device:
+            self.check_send_errors(device["errors"], "device.errors")
 
     def check_link(self, node):
         self.keys("device.link", node, ("min_frame", "max_frame"))
@@ -355,13 +357,13 @@ class DeviceChecker:
         for reason, name in node.items():
             self.register(f"device.drops.{reason}", name)
 
-    def check_send_errors(self, node):
+    def check_send_errors(self, node, key):
         if not isinstance(node, dict) or not node:
-            self.fail("device.send_errors", node, "is not a non-empty object of reason: register")
+            self.fail(key, node, "is not a non-empty object of reason: register")
         for reason, name in node.items():
             if not re.fullmatch(r"[a-z][a-z0-9_]*", reason):
-                self.fail(f"device.send_errors.{reason}", name, "is keyed by a reason that is not a lower-case identifier")
-            self.register(f"device.send_errors.{reason}", name)
+                self.fail(f"{key}.{reason}", name, "is keyed by a reason that is not a lower-case identifier")
+            self.register(f"{key}.{reason}", name)
 
     def check_id(self, node):
         self.keys("device.id", node, ("register", "mask", "value"))
@@ -534,6 +536,8 @@ class DeviceResolver:
             resolved["drops"] = {reason: self.offset(name) for reason, name in device["drops"].items()}
         if "send_errors" in device:
             resolved["send_errors"] = {reason: self.offset(name) for reason, name in device["send_errors"].items()}
+        if "errors" in device:
+            resolved["errors"] = {reason: self.offset(name) for reason, name in device["errors"].items()}
         return resolved
 
     def descriptor_field(self, kind, name):

@@ -158,6 +158,16 @@ bool RingOwnership::slots_of(unsigned r, uint64_t address, uint64_t bytes, uint3
   return true;
 }
 
+std::optional<DescriptorSlot> RingOwnership::descriptor_slot(uint64_t address) const {
+  for (unsigned r = 0; r < rings_.size(); ++r) {
+    uint32_t first = 0, last = 0;
+    if (!slots_of(r, address, 1, first, last)) continue;
+    return DescriptorSlot{slot_address(r, 0), static_cast<uint32_t>(rings_[r].slots.size()),
+                          device_.rings[r].descriptor_bytes, first};
+  }
+  return std::nullopt;
+}
+
 std::vector<uint8_t> RingOwnership::slot_bytes(unsigned r, uint32_t s) const {
   std::vector<uint8_t> bytes(device_.rings[r].descriptor_bytes);
   memory_.cpu_read(slot_address(r, s), bytes);

@@ -25,6 +25,7 @@
 
 #include "sim/axi_memory_slave.h"
 #include "sim/device_description.h"
+#include "sim/faults/fault_injector.h"
 #include "sim/host_memory.h"
 #include "sim/monitors/cycle_monitor.h"
 #include "sim/monitors/register_writes.h"
@@ -51,6 +52,9 @@ class RingOwnership final : public CycleMonitor, public DmaObserver {
   void on_dma_write(uint64_t cycle, uint64_t address, uint64_t bytes, uint64_t burst) override;
 
   const Stats& stats() const { return stats_; }
+  // The followed ring slot address falls in, as the driver programmed the ring (for the fault
+  // layer's write-back faults); nullopt when it is in none.
+  std::optional<DescriptorSlot> descriptor_slot(uint64_t address) const;
   // A ring declares its doorbell: there is something to follow.
   bool follows_any_ring() const { return !targets_.empty(); }
 

@@ -32,7 +32,8 @@ std::string examples(const Design& design) {
     text += "  " + p + " --driver-bug " + design.driver_bugs.front().name +
             "   a known driver mistake; exits 1 with the violation\n";
   text += "  " + p + " --pcap-in frames.pcap --pcap-out link.pcap\n";
-  text += "  " + p + " --list-scenarios | --list-driver-bugs\n";
+  text += "  " + p + " --fault msix-drop --fault link-errors:5   faults at the device's pins\n";
+  text += "  " + p + " --list-scenarios | --list-driver-bugs | --list-faults\n";
   text += R"(
 Exit codes: 0 every check passed; 1 a violation, or a packet lost or corrupted;
             2 bad usage or input (the message names the bad value).)";
@@ -120,6 +121,17 @@ std::string sim_time_problem(const std::string& text) {
   if (known_unit && positive)
     return "out of range (at most " + std::to_string(kMaxSimNs / 1'000'000'000) + "s)";
   return "want a positive time like 10ms, 500us";
+}
+
+// --list-faults: NAME[:PARAM] and what it does, one a line.
+void print_fault_list() {
+  for (const sim::FaultInfo& info : sim::fault_catalog()) {
+    std::string usage(info.name);
+    if (info.param == sim::FaultParam::kCycles) usage += ":CYCLES";
+    if (info.param == sim::FaultParam::kRate) usage += ":RATE";
+    if (info.param == sim::FaultParam::kTime) usage += ":TIME";
+    std::printf("%-26s %s\n", usage.c_str(), std::string(info.description).c_str());
+  }
 }
 
 std::string trim(const std::string& text) {
@@ -251,6 +263,9 @@ std::string validate(const Design& design, const Options& options, RunConfig& ou
     if (path->empty()) continue;
     if (auto error = check_writable(flag, *path); !error.empty()) return error;
   }
+  if (auto error = sim::parse_fault_plan(options.faults, out.faults); !error.empty()) return error;
+  // A removed device fails the sends it had: every failure status is the fault's doing.
+  if (out.faults.has(sim::FaultKind::kSurpriseRemoval)) out.scenario.expect.any_send_failed = true;
   out.seed = options.seed;
   out.pcap_in = options.pcap_in;
   out.pcap_out = options.pcap_out;
@@ -310,6 +325,11 @@ ParseOutcome parse_command_line(const Design& design, int argc, const char* cons
                  "registry keywords for the driver: INF-style Key=Value lines");
   app.add_option("--timeline", options.timeline_path,
                  "write a Perfetto / chrome://tracing timeline (JSON) of ISRs, DPCs and locks");
+  app.add_option("--fault", options.faults,
+                 "inject a fault at the device's pins, NAME[:PARAM] (repeatable; --list-faults)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_flag("--list-faults", options.list_faults, "print the faults --fault injects and exit");
   app.add_flag("--list-scenarios", options.list_scenarios, "print the scenarios and exit");
   app.add_flag(
       "--list-driver-bugs", options.list_driver_bugs,
@@ -339,6 +359,10 @@ ParseOutcome parse_command_line(const Design& design, int argc, const char* cons
                   s.queues, std::string(to_string(s.irq_mode)).c_str(),
                   static_cast<unsigned long long>(s.packets), s.description.c_str());
     }
+    return outcome;
+  }
+  if (options.list_faults) {
+    print_fault_list();
     return outcome;
   }
   if (options.list_driver_bugs) {

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/faults/fault_plan.h"
 #include "testbench/cli/design.h"
 #include "testbench/cli/scenarios.h"
 
@@ -37,7 +38,9 @@ struct Options {
   std::string timeline_path;
   std::string waves_window;
   uint64_t waves_on_violation_us = 0;
-  std::string config_path;  // --config: registry keywords for the driver
+  std::string config_path;          // --config: registry keywords for the driver
+  std::vector<std::string> faults;  // --fault NAME[:PARAM], repeatable
+  bool list_faults = false;
 };
 
 // A run with every choice made and validated.
@@ -60,6 +63,7 @@ struct RunConfig {
   uint64_t waves_on_violation_us = 0;
   // The registry keywords NdisReadConfiguration answers (--config), name and value, file order.
   std::vector<std::pair<std::string, std::string>> keywords;
+  sim::FaultPlan faults;  // --fault: injected at the device's pins (sim/faults)
 };
 
 // Outcome of parsing: either a run to do, or an exit code (0 after --help or a list, 2 after

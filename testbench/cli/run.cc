@@ -19,6 +19,7 @@
 #include "sim/platform.h"
 #include "sim/trace/trace_session.h"
 #include "testbench/cli/device_irq_probe.h"
+#include "testbench/cli/fault_report.h"
 #include "testbench/cli/host_stats.h"
 #include "testbench/cli/ndis_status.h"
 #include "testbench/cli/scoreboard.h"
@@ -60,6 +61,7 @@ struct Bench {
 
   std::map<std::string, uint64_t> nic_drops;
   std::map<std::string, uint64_t> nic_send_errors;  // the device's reasons for refusing a send
+  std::map<std::string, uint64_t> nic_errors;       // the device's own error counters
   RunSummary::Lifecycle lifecycle;
   bool initialized = false;
   bool traffic_done = false;
@@ -286,10 +288,12 @@ void run_controller(Bench& bench) {
     bench.return_deferred();
     bench.check_link_frames();
     bench.print_progress();
-    const bool rx_done =
-        bench.link.frames_sent() == bench.rx_frames.size() &&
-        bench.rx_board.received() + bench.rx_expected_runt + bench.rx_expected_oversize >=
-            bench.rx_frames.size();
+    // Frames a fault lost on the wire (sim/faults) never reach the device.
+    const uint64_t wire_lost = rx_frames_lost_on_wire(bench.platform);
+    const bool rx_done = bench.link.frames_sent() + wire_lost == bench.rx_frames.size() &&
+                         bench.rx_board.received() + bench.rx_expected_runt +
+                                 bench.rx_expected_oversize + wire_lost >=
+                             bench.rx_frames.size();
     // Frames of failed sends never reach the link: they are accounted for by their failure.
     const bool tx_done = bench.senders_running == 0 && bench.sends.outstanding_sends() == 0 &&
                          bench.tx_board.outstanding() <= bench.sends.failed_frames();
@@ -298,7 +302,8 @@ void run_controller(Bench& bench) {
     if (progress != last_progress) {
       last_progress = progress;
       last_change_ns = bench.platform.now_ns();
-    } else if (bench.senders_running == 0 && bench.link.frames_sent() == bench.rx_frames.size() &&
+    } else if (bench.senders_running == 0 &&
+               bench.link.frames_sent() + wire_lost == bench.rx_frames.size() &&
                bench.platform.now_ns() - last_change_ns > kQuietNs) {
       break;  // nothing moves any more: what is missing is lost
     }
@@ -307,11 +312,14 @@ void run_controller(Bench& bench) {
   bench.return_deferred();
   if (lifecycle && !bench.platform.stopped()) check_and_reset(bench);
   bench.disconnect_sharer();
+  bench.traffic_done = true;
+  if (device_removed(bench.platform)) return;  // its registers read all-ones: no counts
+  for (const auto& counter : bench.design.device.error_counters)
+    bench.nic_errors[counter.reason] = bench.platform.mmio().read32(counter.offset);
   for (const auto& counter : bench.design.device.drop_counters)
     bench.nic_drops[counter.reason] = bench.platform.mmio().read32(counter.offset);
   for (const auto& counter : bench.design.device.send_error_counters)
     bench.nic_send_errors[counter.reason] = bench.platform.mmio().read32(counter.offset);
-  bench.traffic_done = true;
 }
 
 std::string format_sim_time(uint64_t ns) {
@@ -384,6 +392,7 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   pc.cpus = sc.cpus;
   pc.schedule.seed = config.seed;
   pc.device = design.make_device;
+  pc.faults = config.faults;
   sim::Platform platform(pc);
   // SIGINT / SIGTERM: the run stops between two slices and writes what it has.
   platform.set_stop_poll([] {
@@ -410,6 +419,7 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   platform.nic().add_monitor(&irq_probe);
   kernel.set_device_irq_probe([&irq_probe] { return irq_probe.state(); });
   sim::LinkPartner& link = platform.nic().link();
+  attach_faults(platform, device);
   Bench bench{design, config, platform, kernel, link, std::mt19937_64(config.seed)};
   const uint64_t rx_count = sc.packets * sc.rx_percent / 100;
   if (!config.pcap_in.empty()) {
@@ -597,8 +607,13 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   // Expected failures (a fault the scenario injects) are counted outcomes; the others are
   // SEND_FAILED findings.
   if (s.tx_failed_expected) s.dropped["send_failed"] = std::min(tx_missing, s.tx_failed_expected);
-  s.lost = (rx_missing - std::min(rx_missing, rx_dropped)) +
-           (tx_missing - std::min(tx_missing, s.tx_failed));
+  // What the faults explain beyond those counts (sim/faults): lost on the wire, or with the device.
+  const uint64_t rx_unexplained = rx_missing - std::min(rx_missing, rx_dropped);
+  const uint64_t tx_unexplained = tx_missing - std::min(tx_missing, s.tx_failed);
+  const FaultExcuses excuses = fault_excuses(platform, rx_unexplained, tx_unexplained);
+  for (const auto& [fault, count] : excuses.by_fault) s.dropped[fault] = count;
+  s.faults = fault_report(platform, bench.nic_errors);
+  s.lost = (rx_unexplained - excuses.rx) + (tx_unexplained - excuses.tx);
   const int signal = platform.stopped() ? stop_signal() : 0;
   if (signal) {
     s.stop_signal = signal;

@@ -61,6 +61,7 @@ nlohmann::json to_json(const RunSummary& s) {
                     {"failed_expected", s.tx_failed_expected},
                     {"failed_statuses", failed_statuses},
                     {"device_errors", device_errors}}}};
+  j["faults"] = s.faults.is_null() ? nlohmann::json::object() : s.faults;
   j["interrupts"] = {{"raised", s.interrupts_raised},
                      {"isr_calls", s.isr_calls},
                      {"dpcs", s.dpcs},

@@ -46,6 +46,8 @@ struct RunSummary {
   uint64_t tx_completed = 0, tx_failed_sends = 0, tx_failed = 0, tx_failed_expected = 0;
   std::map<std::string, uint64_t> tx_failed_statuses, tx_device_errors;
   std::map<std::string, uint64_t> dropped;
+  // The faults injected (--fault) and the device's error counters (testbench/cli/fault_report.h).
+  nlohmann::json faults;
   uint64_t interrupts_raised = 0, isr_calls = 0, dpcs = 0;
   uint64_t sharer_claims = 0;  // intx-shared: interrupts the other device on the line claimed
   // What the testbench asked of the adapter as NDIS would (the lifecycle scenario).

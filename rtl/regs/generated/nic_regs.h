@@ -86,6 +86,8 @@ inline constexpr uint32_t PBA_RESET_VALUE = 0x0;
 inline constexpr uint32_t RSS_QUEUES = 0x0080;  // receive steering spreads frames over queues 0..N-1 by header hash; N is a power of two, 1..NUM_QUEUES (reset NUM_QUEUES)
 inline constexpr uint32_t RSS_QUEUES_COUNT = 0xF;  // N
 inline constexpr unsigned RSS_QUEUES_COUNT_SHIFT = 0;
+inline constexpr uint32_t STAT_DMA_ERR = 0x0084;  // DMA responses other than OKAY (each read beat or write response with SLVERR or DECERR); each also raises ICR.DMA_ERR
+inline constexpr uint32_t STAT_DMA_ERR_RESET_VALUE = 0x0;
 
 // minimum NIC clock cycles between two interrupts of this vector (INTx uses vector 0)
 constexpr uint32_t ITR(unsigned index) { return 0x0040 + 0x4 * index + 0x0; }

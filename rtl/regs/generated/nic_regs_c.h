@@ -87,6 +87,8 @@
 #define NIC_REG_RSS_QUEUES UINT32_C(0x0080)  /* rw: receive steering spreads frames over queues 0..N-1 by header hash; N is a power of two, 1..NUM_QUEUES (reset NUM_QUEUES) */
 #define NIC_RSS_QUEUES_COUNT UINT32_C(0xF)  /* N */
 #define NIC_RSS_QUEUES_COUNT_SHIFT 0u
+#define NIC_REG_STAT_DMA_ERR UINT32_C(0x0084)  /* ro: DMA responses other than OKAY (each read beat or write response with SLVERR or DECERR); each also raises ICR.DMA_ERR */
+#define NIC_STAT_DMA_ERR_RESET_VALUE UINT32_C(0x0)
 
 /* ITR: per-vector interrupt throttle */
 #define NIC_BLOCK_ITR_COUNT 9u

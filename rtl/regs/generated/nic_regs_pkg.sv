@@ -83,6 +83,8 @@ package nic_regs_pkg;
   localparam logic [15:0] ADDR_RSS_QUEUES = 16'h0080;  // rw: receive steering spreads frames over queues 0..N-1 by header hash; N is a power of two, 1..NUM_QUEUES (reset NUM_QUEUES)
   localparam int unsigned RSS_QUEUES_COUNT_LSB = 0;
   localparam int unsigned RSS_QUEUES_COUNT_WIDTH = 4;
+  localparam logic [15:0] ADDR_STAT_DMA_ERR = 16'h0084;  // ro: DMA responses other than OKAY (each read beat or write response with SLVERR or DECERR); each also raises ICR.DMA_ERR
+  localparam logic [31:0] RST_STAT_DMA_ERR = 32'h00000000;
 
   // ITR: 9 x stride 0x4: per-vector interrupt throttle
   localparam logic [15:0] ITR_BASE = 16'h0040;

@@ -240,13 +240,13 @@ TEST(NicCsrBlock, ReadOnlyRegistersFollowHardwareAndIgnoreWrites) {
   Vnic_csr& d = bench.dut();
   const uint32_t stats[] = {r::STAT_TX_FRAMES,   r::STAT_RX_FRAMES, r::STAT_RX_RUNT,
                             r::STAT_RX_OVERSIZE, r::STAT_RX_BAD,    r::STAT_RX_NO_DESC,
-                            r::STAT_TX_BAD_LEN};
-  for (unsigned i = 0; i < 7; ++i) {
+                            r::STAT_TX_BAD_LEN,  r::STAT_DMA_ERR};
+  for (unsigned i = 0; i < 8; ++i) {
     for (unsigned n = 0; n <= i; ++n) {
       bench.pulse([&](bool on) { d.stat_inc = on ? 1u << i : 0; });
     }
   }
-  for (unsigned i = 0; i < 7; ++i) {
+  for (unsigned i = 0; i < 8; ++i) {
     bench.write(stats[i], 0xFFFF);
     EXPECT_EQ(bench.read(stats[i]), i + 1) << "statistic " << i;
   }

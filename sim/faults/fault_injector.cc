@@ -1,0 +1,175 @@
+#include "sim/faults/fault_injector.h"
+
+#include <algorithm>
+
+#include "sim/cycle_random.h"
+
+namespace nicsim::sim {
+namespace {
+
+constexpr unsigned kDropOneIn = 8;
+constexpr unsigned kDuplicateOneIn = 4;
+constexpr uint64_t kDuplicateMaxLag = 64;
+constexpr unsigned kDmaErrorOneIn = 32;
+constexpr uint8_t kSlvErr = 2, kDecErr = 3;
+constexpr unsigned kBadIndexOneIn = 16;
+
+// FNV-1a of a fault's name: its generator's seed differs from every other fault's.
+uint64_t name_hash(std::string_view name) {
+  uint64_t h = 0xCBF29CE484222325ull;
+  for (char c : name) h = (h ^ static_cast<uint8_t>(c)) * 0x100000001B3ull;
+  return h;
+}
+
+}  // namespace
+
+FaultInjector::FaultInjector(FaultPlan plan, uint64_t seed) : plan_(std::move(plan)) {
+  for (const FaultInfo& info : fault_catalog())
+    rngs_[index(info.kind)].seed(splitmix64(seed ^ name_hash(info.name)));
+  for (FaultKind kind :
+       {FaultKind::kLinkFlap, FaultKind::kIntxStuck, FaultKind::kSharedLineStorm}) {
+    if (!has(kind)) continue;
+    windows_[index(kind)].offset = kWindowEarliest + rng(kind)() % kWindowSpread;
+  }
+  if (const Fault* removal = plan_.find(FaultKind::kSurpriseRemoval)) removal_ns_ = removal->param;
+}
+
+bool FaultInjector::chance(FaultKind kind, unsigned one_in) {
+  return has(kind) && rng(kind)() % one_in == 0;
+}
+
+bool FaultInjector::in_window(FaultKind kind, uint64_t cycle) const {
+  const Window& w = windows_[index(kind)];
+  return cycle >= w.start && cycle < w.end;
+}
+
+void FaultInjector::note_traffic(uint64_t cycle) {
+  for (Window& w : windows_) {
+    if (w.offset == kNever || w.start != kNever) continue;
+    w.start = cycle + w.offset;
+    w.end = w.start + kWindowCycles;
+  }
+}
+
+void FaultInjector::note_window(FaultKind kind) {
+  if (window_seen_[index(kind)]) return;
+  window_seen_[index(kind)] = true;
+  ++counts_[index(kind)].injections;
+}
+
+std::vector<MsiMessage> FaultInjector::filter_messages(uint64_t cycle,
+                                                       std::vector<MsiMessage> written) {
+  std::vector<MsiMessage> now;
+  for (const MsiMessage& message : written) {
+    if (chance(FaultKind::kMsixDrop, kDropOneIn)) {
+      ++counts_[index(FaultKind::kMsixDrop)].injections;
+      continue;
+    }
+    if (const Fault* delay = plan_.find(FaultKind::kMsixDelay)) {
+      ++counts_[index(FaultKind::kMsixDelay)].injections;
+      held_.emplace(cycle + delay->param, message);
+    } else {
+      now.push_back(message);
+    }
+    if (chance(FaultKind::kMsixDuplicate, kDuplicateOneIn)) {
+      ++counts_[index(FaultKind::kMsixDuplicate)].injections;
+      const uint64_t lag = 1 + rng(FaultKind::kMsixDuplicate)() % kDuplicateMaxLag;
+      const Fault* delay = plan_.find(FaultKind::kMsixDelay);
+      held_.emplace(cycle + lag + (delay ? delay->param : 0), message);
+    }
+  }
+  return now;
+}
+
+std::vector<MsiMessage> FaultInjector::take_due_messages(uint64_t cycle) {
+  std::vector<MsiMessage> due;
+  while (!held_.empty() && held_.begin()->first <= cycle) {
+    due.push_back(held_.begin()->second);
+    held_.erase(held_.begin());
+  }
+  return due;
+}
+
+uint8_t FaultInjector::error_response(FaultKind kind, uint64_t /*cycle*/) {
+  if (!chance(kind, kDmaErrorOneIn)) return 0;
+  ++counts_[index(kind)].injections;
+  return rng(kind)() % 2 ? kSlvErr : kDecErr;
+}
+
+uint8_t FaultInjector::dma_read_response(uint64_t cycle) {
+  return error_response(FaultKind::kDmaReadError, cycle);
+}
+
+uint8_t FaultInjector::dma_write_response(uint64_t cycle) {
+  return error_response(FaultKind::kDmaWriteError, cycle);
+}
+
+void FaultInjector::damage_rx_frame(std::vector<uint8_t>& frame, bool& bad) {
+  const uint32_t min_frame = min_frame_;
+  const Fault* errors = plan_.find(FaultKind::kLinkErrors);
+  if (!errors || frame.size() < 2) return;
+  auto& r = rng(FaultKind::kLinkErrors);
+  if (r() % 1'000'000 >= errors->param) return;
+  FaultCounts& counts = counts_[index(FaultKind::kLinkErrors)];
+  ++counts.injections;
+  ++counts.rx_frames_lost;
+  if (r() % 2 == 0) {
+    bad = true;
+    return;
+  }
+  // Cut mid-frame: a runt where the device has a minimum, else a short frame flagged bad.
+  const size_t limit =
+      min_frame > 1 ? std::min<size_t>(min_frame - 1, frame.size() - 1) : frame.size() - 1;
+  frame.resize(1 + r() % limit);
+  if (min_frame <= 1) bad = true;
+}
+
+WriteBackFate FaultInjector::write_back_fate(uint64_t burst, uint64_t address) {
+  WriteBackFate fate{0, address};
+  if (!locate_ || !acts_on_write_backs()) return fate;
+  const std::optional<DescriptorSlot> slot = locate_(address);
+  if (!slot) return fate;
+  if (const Fault* delay = plan_.find(FaultKind::kWritebackDelay)) {
+    if (burst != fate_burst_) ++counts_[index(FaultKind::kWritebackDelay)].injections;
+    fate.delay = delay->param;
+  }
+  if (burst != fate_burst_) {
+    // One choice per burst, so every beat of a write-back moves together.
+    fate_shift_ = 0;
+    if (slot->slots > 1 && chance(FaultKind::kWritebackBadIndex, kBadIndexOneIn)) {
+      ++counts_[index(FaultKind::kWritebackBadIndex)].injections;
+      fate_shift_ =
+          1 + static_cast<uint32_t>(rng(FaultKind::kWritebackBadIndex)() % (slot->slots - 1));
+    }
+    fate_burst_ = burst;
+  }
+  if (fate_shift_) {
+    const uint32_t moved = (slot->index + fate_shift_) % slot->slots;
+    const uint64_t within = address - (slot->ring_base + uint64_t{slot->index} * slot->stride);
+    fate.address = slot->ring_base + uint64_t{moved} * slot->stride + within;
+  }
+  return fate;
+}
+
+void FaultInjector::count_link_down_loss(bool rx) {
+  FaultCounts& counts = counts_[index(FaultKind::kLinkFlap)];
+  ++(rx ? counts.rx_frames_lost : counts.tx_frames_lost);
+  note_window(FaultKind::kLinkFlap);
+}
+
+void FaultInjector::note_removal(uint64_t rx_frames_never_sent) {
+  FaultCounts& counts = counts_[index(FaultKind::kSurpriseRemoval)];
+  ++counts.injections;
+  counts.rx_frames_lost += rx_frames_never_sent;
+}
+
+uint64_t FaultInjector::next_due_cycle(uint64_t cycle) const {
+  uint64_t next = held_.empty() ? kNever : std::max(held_.begin()->first, cycle + 1);
+  for (const Window& w : windows_) {
+    if (w.start > cycle) next = std::min(next, w.start);
+    if (w.end > cycle && w.end != kNever) next = std::min(next, w.end);
+  }
+  return next;
+}
+
+}  // namespace nicsim::sim

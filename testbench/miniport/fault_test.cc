@@ -1,0 +1,255 @@
+// The fault layer end to end (--fault, sim/faults): the reference driver on the reference NIC
+// with each fault injected at the pins, seed 1. Each test states the outcome: what the summary's
+// `faults` shows, which rules the fault makes true, and what the scoreboard excuses.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "testbench/miniport/nicsim_runner.h"
+
+namespace nicsim::testing {
+namespace {
+
+NicsimRun RunWithFault(std::vector<std::string> args) {
+  args.insert(args.end(), {"--seed", "1"});
+  return run_nicsim(args);
+}
+
+std::set<std::string> Rules(const NicsimRun& run) {
+  std::set<std::string> rules;
+  for (const auto& v : run.summary["violations"]) rules.insert(v["rule"].get<std::string>());
+  return rules;
+}
+
+const nlohmann::json& Injected(const NicsimRun& run, const std::string& fault) {
+  static const nlohmann::json kNone;
+  for (const auto& f : run.summary["faults"]["injected"]) {
+    if (f["fault"] == fault) return f;
+  }
+  return kNone;
+}
+
+uint64_t Injections(const NicsimRun& run, const std::string& fault) {
+  const auto& f = Injected(run, fault);
+  return f.is_object() ? f["injections"].get<uint64_t>() : 0;
+}
+
+// The run went to its end: traffic accounted for, halt done, no time limit hit.
+void ExpectFinished(const NicsimRun& run) {
+  ASSERT_TRUE(run.summary.is_object()) << run.output;
+  EXPECT_EQ(run.summary["stop_reason"], "") << run.output;
+}
+
+// A clean outcome: every frame received or explained, no rule fired.
+void ExpectClean(const NicsimRun& run) {
+  ExpectFinished(run);
+  EXPECT_EQ(run.exit_code, 0) << run.violations_text();
+  EXPECT_EQ(run.summary["packets"]["lost"], 0);
+  EXPECT_EQ(run.summary["packets"]["corrupt"], 0);
+}
+
+TEST(Faults, ListFaultsNamesEveryFaultAndExitsZero) {
+  const auto run = run_nicsim({"--list-faults"}, false);
+  EXPECT_EQ(run.exit_code, 0);
+  for (const char* name :
+       {"msix-drop", "msix-duplicate", "msix-delay:CYCLES", "writeback-delay:CYCLES",
+        "writeback-corrupt-length", "writeback-bad-index", "dma-read-error", "dma-write-error",
+        "link-errors:RATE", "link-flap", "intx-stuck", "shared-line-storm",
+        "surprise-removal:TIME"}) {
+    EXPECT_NE(run.output.find(name), std::string::npos) << name << "\n" << run.output;
+  }
+}
+
+TEST(Faults, BadNamesAndParametersExitTwoNamingTheValue) {
+  for (const auto& [fault, says] : std::vector<std::pair<std::string, std::string>>{
+           {"msix-lose", "--fault msix-lose: unknown fault"},
+           {"msix-delay:soon", "--fault msix-delay:soon: CYCLES \"soon\""},
+           {"msix-delay", "needs a parameter, msix-delay:CYCLES"},
+           {"link-errors:150", "--fault link-errors:150: RATE \"150\""},
+           {"surprise-removal:5parsecs", "TIME \"5parsecs\""},
+           {"msix-drop:2", "msix-drop takes no parameter"}}) {
+    const auto run = run_nicsim({"--fault", fault}, false);
+    EXPECT_EQ(run.exit_code, 2) << fault;
+    EXPECT_NE(run.output.find(says), std::string::npos) << fault << ": " << run.output;
+  }
+}
+
+TEST(Faults, SameSeedSameFaults) {
+  const auto a = RunWithFault({"--fault", "msix-duplicate", "--fault", "link-errors:5"});
+  const auto b = RunWithFault({"--fault", "msix-duplicate", "--fault", "link-errors:5"});
+  ASSERT_TRUE(a.summary.is_object() && b.summary.is_object());
+  EXPECT_EQ(a.summary["faults"], b.summary["faults"]);
+  EXPECT_EQ(a.summary["packets"], b.summary["packets"]);
+}
+
+TEST(Faults, NoFaultsGiveAnEmptyFaultsKey) {
+  const auto run = RunWithFault({"--packets", "40"});
+  ExpectClean(run);
+  EXPECT_TRUE(run.summary["faults"]["injected"].empty());
+  EXPECT_EQ(run.summary["faults"]["device_errors"]["dma"], 0);
+}
+
+// A duplicate message finds nothing new to do: the driver's ISR must not claim it twice.
+TEST(Faults, MsixDuplicate_DriverStaysClean) {
+  const auto run = RunWithFault({"--fault", "msix-duplicate"});
+  ExpectClean(run);
+  EXPECT_GT(Injections(run, "msix-duplicate"), 0u);
+}
+
+TEST(Faults, MsixDelay_DriverStaysClean) {
+  const auto run = RunWithFault({"--fault", "msix-delay:500"});
+  ExpectClean(run);
+  EXPECT_GT(Injections(run, "msix-delay"), 0u);
+}
+
+// A lost message leaves the device's cause pending with no ISR: INTERRUPT_LOST is true. The
+// reference driver has no watchdog that polls the rings, so the queue whose message was lost
+// stalls until halt: its frames are lost and its sends aborted.
+TEST(Faults, MsixDrop_InterruptLostIsReported) {
+  const auto run = RunWithFault({"--fault", "msix-drop"});
+  ExpectFinished(run);
+  EXPECT_GT(Injections(run, "msix-drop"), 0u);
+  const auto rules = Rules(run);
+  EXPECT_TRUE(rules.count("INTERRUPT_LOST")) << run.violations_text();
+  for (const auto& rule : rules) {
+    EXPECT_TRUE(rule == "INTERRUPT_LOST" || rule == "PACKET_LOST" || rule == "SEND_FAILED")
+        << rule << "\n"
+        << run.violations_text();
+  }
+}
+
+// DISABLED: the reference driver has no watchdog to find completions whose interrupt was lost
+// (driver-hardening's work); once it has, only INTERRUPT_LOST remains and no frame is lost.
+TEST(Faults, DISABLED_MsixDrop_DriverRecoversEveryFrame) {
+  const auto run = RunWithFault({"--fault", "msix-drop"});
+  ExpectFinished(run);
+  EXPECT_EQ(Rules(run), std::set<std::string>{"INTERRUPT_LOST"}) << run.violations_text();
+  EXPECT_EQ(run.summary["packets"]["lost"], 0);
+}
+
+// An error response still carries memory's data (reads) or lands (writes): the NIC raises
+// ICR.DMA_ERR and counts each one in STAT_DMA_ERR (the summary's faults.device_errors.dma);
+// the frames are intact.
+TEST(Faults, DmaReadError_NicCountsEveryErrorAndDriverStaysClean) {
+  const auto run = RunWithFault({"--fault", "dma-read-error"});
+  ExpectClean(run);
+  const uint64_t injected = Injections(run, "dma-read-error");
+  EXPECT_GT(injected, 0u);
+  // Counted per beat: a burst answered with an error has at least one.
+  EXPECT_GE(run.summary["faults"]["device_errors"]["dma"].get<uint64_t>(), injected);
+}
+
+TEST(Faults, DmaWriteError_NicCountsEveryErrorAndDriverStaysClean) {
+  const auto run = RunWithFault({"--fault", "dma-write-error"});
+  ExpectClean(run);
+  const uint64_t injected = Injections(run, "dma-write-error");
+  EXPECT_GT(injected, 0u);
+  EXPECT_EQ(run.summary["faults"]["device_errors"]["dma"].get<uint64_t>(), injected);
+}
+
+// Damaged frames are the NIC's to drop (tuser: bad; truncated under 60 bytes: runt): its drop
+// counters account for exactly the frames the fault damaged.
+TEST(Faults, LinkErrors_NicDropsExactlyTheDamagedFrames) {
+  const auto run = RunWithFault({"--fault", "link-errors:5"});
+  ExpectClean(run);
+  const auto& dropped = run.summary["packets"]["dropped"];
+  const uint64_t damaged = Injected(run, "link-errors")["rx_frames_lost"].get<uint64_t>();
+  EXPECT_GT(damaged, 0u);
+  EXPECT_EQ(dropped.value("bad", 0) + dropped.value("runt", 0), damaged);
+}
+
+// The port contract has no link-status pin: a flap only loses the frames on the wire, which the
+// scoreboard excuses as dropped["link-flap"].
+TEST(Faults, LinkFlap_FramesOnTheWireAreExcused) {
+  const auto run = RunWithFault({"--fault", "link-flap"});
+  ExpectClean(run);
+  const auto& flap = Injected(run, "link-flap");
+  const uint64_t lost =
+      flap["rx_frames_lost"].get<uint64_t>() + flap["tx_frames_lost"].get<uint64_t>();
+  EXPECT_GT(lost, 0u);
+  EXPECT_EQ(run.summary["packets"]["dropped"]["link-flap"], lost);
+}
+
+// The line stays high with nothing pending in the NIC: the ISR must return FALSE every time
+// (ISR_CLAIMED_NOT_OURS stays silent) and the traffic goes on once the line is released.
+TEST(Faults, IntxStuck_DriverDeclinesAndStaysClean) {
+  const auto run = RunWithFault({"--scenario", "intx-shared", "--fault", "intx-stuck"});
+  ExpectClean(run);
+  EXPECT_EQ(Injections(run, "intx-stuck"), 1u);
+}
+
+TEST(Faults, SharedLineStorm_DriverDeclinesAndStaysClean) {
+  const auto run = RunWithFault({"--scenario", "intx-shared", "--fault", "shared-line-storm"});
+  ExpectClean(run);
+  EXPECT_EQ(Injections(run, "shared-line-storm"), 1u);
+}
+
+// The device is told a write-back is done (its write response) before it lands, so its interrupt
+// can come first. The reference driver's DPC then finds the descriptor not done and does not look
+// again until the queue's next interrupt: the last completions of a queue wait for halt (frames
+// lost, sends aborted). No other rule fires.
+TEST(Faults, WritebackDelay_LateCompletionsWaitForHalt) {
+  const auto run = RunWithFault({"--fault", "writeback-delay:300"});
+  ExpectFinished(run);
+  EXPECT_GT(Injections(run, "writeback-delay"), 0u);
+  for (const auto& rule : Rules(run)) {
+    EXPECT_TRUE(rule == "PACKET_LOST" || rule == "SEND_FAILED") << run.violations_text();
+  }
+  EXPECT_EQ(run.summary["packets"]["corrupt"], 0);
+}
+
+// DISABLED: needs a driver that finds completions without a new interrupt (a re-check before
+// re-enabling, or a watchdog): driver-hardening's work. Then the run is clean.
+TEST(Faults, DISABLED_WritebackDelay_DriverPicksUpLateCompletions) {
+  ExpectClean(RunWithFault({"--fault", "writeback-delay:300"}));
+}
+
+// A write-back in another slot is the device breaking the ring protocol: the ring monitor's
+// DEVICE_READS_STALE_DESCRIPTOR / DEVICE_WRITES_CPU_BUFFER are true, and so may be the memory's
+// DMA_OUTSIDE_GRANT (the device follows descriptors the driver freed). DISABLED: the reference
+// driver passes up frames from slots it did not check (PACKET_CORRUPT) and loses the ring; the
+// driver-hardening work validates every device-written index and length first. The expected
+// outcome then: no PACKET_CORRUPT, and only the rules above plus PACKET_LOST / SEND_FAILED.
+TEST(Faults, DISABLED_WritebackBadIndex_DriverNeverPassesUpAnUncheckedSlot) {
+  const auto run = RunWithFault({"--fault", "writeback-bad-index"});
+  ExpectFinished(run);
+  EXPECT_GT(Injections(run, "writeback-bad-index"), 0u);
+  EXPECT_EQ(run.summary["packets"]["corrupt"], 0);
+  for (const auto& rule : Rules(run)) {
+    EXPECT_TRUE(rule == "DEVICE_READS_STALE_DESCRIPTOR" || rule == "DEVICE_WRITES_CPU_BUFFER" ||
+                rule == "DMA_OUTSIDE_GRANT" || rule == "PACKET_LOST" || rule == "SEND_FAILED")
+        << rule;
+  }
+}
+
+// After the removal every register reads all-ones and the device does nothing: the frames it
+// had are excused (dropped["surprise-removal"]), failed sends are expected, and halt ends it.
+TEST(Faults, SurpriseRemoval_FramesAreExcusedAndHaltEndsTheRun) {
+  const auto run = RunWithFault({"--fault", "surprise-removal:300us"});
+  ExpectFinished(run);
+  EXPECT_EQ(Injections(run, "surprise-removal"), 1u);
+  EXPECT_EQ(run.summary["packets"]["lost"], 0);
+  EXPECT_GT(run.summary["packets"]["dropped"]["surprise-removal"].get<uint64_t>(), 0u);
+}
+
+// DISABLED until the driver handles surprise removal (driver-hardening's work): removed before
+// the traffic, the reference driver keeps its sends forever and the run hits --max-sim-time
+// (SEND_NOT_COMPLETED). Expected: it sees the all-ones reads, fails its sends and halts cleanly.
+TEST(Faults, DISABLED_SurpriseRemovalBeforeTraffic_DriverFailsSendsAndHalts) {
+  const auto run = RunWithFault({"--fault", "surprise-removal:100us"});
+  ExpectClean(run);
+}
+
+// DISABLED likewise: on a shared line the reference ISR reads ICR as all-ones after the removal
+// and claims interrupts that are not its own (ISR_CLAIMED_NOT_OURS, true by the fault, and a
+// DATA_RACE on the paths that follows). Expected: an all-ones ICR is no cause; the run is clean.
+TEST(Faults, DISABLED_SurpriseRemovalOnASharedLine_IsrDeclinesAllOnes) {
+  const auto run = RunWithFault({"--scenario", "intx-shared", "--fault", "surprise-removal:300us"});
+  ExpectClean(run);
+}
+
+}  // namespace
+}  // namespace nicsim::testing
