@@ -108,7 +108,7 @@ void LinkPartner::open_pcap(const std::string& path) { pcap_ = std::make_unique<
 void LinkPartner::close_pcap() { pcap_.reset(); }
 
 uint64_t LinkPartner::next_due_cycle() const {
-  if (rx_queue_.empty()) return std::numeric_limits<uint64_t>::max();
+  if (rx_queue_.empty() || !link_up_) return std::numeric_limits<uint64_t>::max();
   return std::max(rx_queue_.front().not_before, rx_free_cycle_);
 }
 
@@ -159,6 +159,11 @@ void LinkPartner::on_edge(uint64_t cycle, const DevicePorts& p) {
 }
 
 void LinkPartner::finish_tx_frame(uint64_t cycle) {
+  if (!link_up_) {
+    ++tx_dropped_link_down_;
+    tx_frame_.clear();
+    return;
+  }
   if (pcap_) pcap_->write(tx_frame_, cycle * period_ps_);
   if (expected_.empty()) {
     ++unexpected_;
