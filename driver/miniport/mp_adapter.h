@@ -222,6 +222,10 @@ NDIS_STATUS MPReadConfiguration(MP_ADAPTER* adapter);
 NDIS_STATUS MPRegisterInterrupt(MP_ADAPTER* adapter);
 VOID MPEnableInterruptsSync(MP_ADAPTER* adapter, ULONG causes);
 VOID MPDisableInterruptsSync(MP_ADAPTER* adapter, ULONG causes);
+// Runs at PASSIVE_LEVEL in the reset, with no DPC at work: drops the causes ISRs saved and DPCs
+// carried before the device was reset (their DPCs bailed out), since the reset re-enables every
+// cause and the rings start over.
+VOID MPForgetPendingCauses(MP_ADAPTER* adapter);
 // Runs at IRQL <= DISPATCH_LEVEL: InterruptsClaimed, read under the interrupt lock.
 ULONG MPInterruptsClaimed(MP_ADAPTER* adapter);
 

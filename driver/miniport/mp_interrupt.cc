@@ -290,6 +290,21 @@ VOID MPDisableInterruptsSync(MP_ADAPTER* adapter, ULONG causes) {
   NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, 0, MPDisableSync, &sync);
 }
 
+namespace {
+
+// Runs at DIRQL under the interrupt lock.
+BOOLEAN MPForgetCausesSync(NDIS_HANDLE context) {
+  static_cast<MP_ADAPTER*>(context)->SavedCause = 0;
+  return TRUE;
+}
+
+}  // namespace
+
+VOID MPForgetPendingCauses(MP_ADAPTER* adapter) {
+  NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, 0, MPForgetCausesSync, adapter);
+  for (ULONG& carry : adapter->DpcCarry) carry = 0;
+}
+
 ULONG MPInterruptsClaimed(MP_ADAPTER* adapter) {
   // Bug variant: "only a statistic", read while any CPU's ISR may be incrementing it.
   if (HasBug(adapter, DriverBug::kIsrCountsUnsynchronized)) return adapter->InterruptsClaimed;

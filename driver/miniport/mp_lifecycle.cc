@@ -92,6 +92,7 @@ VOID MPResetWorkItem(PVOID context, NDIS_HANDLE) {
   MPDisableInterruptsSync(adapter, kAllCauses);
   if (!reset_first) NICWriteRegister(adapter, nic_regs::CTRL, nic_regs::CTRL_RESET);
   NICWaitForIdle(adapter);
+  MPForgetPendingCauses(adapter);
   MPAbortAllSends(adapter);
   NICProgramRings(adapter);
   MPRepostRxBuffers(adapter);
