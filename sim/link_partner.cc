@@ -113,7 +113,7 @@ std::string LinkPartner::close_pcap() {
 }
 
 uint64_t LinkPartner::next_due_cycle() const {
-  if (rx_queue_.empty()) return std::numeric_limits<uint64_t>::max();
+  if (rx_queue_.empty() || !link_up_) return std::numeric_limits<uint64_t>::max();
   return std::max(rx_queue_.front().not_before, rx_free_cycle_);
 }
 
@@ -187,6 +187,11 @@ void LinkPartner::on_edge(uint64_t cycle, const DevicePorts& p) {
 }
 
 void LinkPartner::finish_tx_frame(uint64_t cycle) {
+  if (!link_up_) {
+    ++tx_dropped_link_down_;
+    tx_frame_.clear();
+    return;
+  }
   if (faults_ && faults_->link_down(cycle)) {
     faults_->count_link_down_loss(false);  // sent into a link without carrier
     tx_frame_.clear();

@@ -59,6 +59,13 @@ class LinkPartner {
   void set_faults(FaultInjector* faults) { faults_ = faults; }
   size_t frames_queued() const { return rx_queue_.size(); }
 
+  // The link's state. While it is down the partner starts no frame (its own queue waits) and
+  // discards what the NIC transmits, counting it. The device is not told: a NIC without link
+  // state (a constant link-up) keeps sending into the void, as a MAC behind a dead PHY does.
+  void set_link_up(bool up) { link_up_ = up; }
+  bool link_up() const { return link_up_; }
+  uint64_t tx_dropped_link_down() const { return tx_dropped_link_down_; }
+
   // --- TX side (NIC -> link) ---
   // Chance per cycle that tready is held low while the NIC offers a beat.
   void set_tx_backpressure(unsigned percent, uint64_t seed);
@@ -105,6 +112,8 @@ class LinkPartner {
   uint64_t frames_sent_ = 0;
   uint64_t frames_lost_on_wire_ = 0;
   FaultInjector* faults_ = nullptr;
+  bool link_up_ = true;
+  uint64_t tx_dropped_link_down_ = 0;
 
   unsigned tx_bp_percent_ = 0;
   uint64_t tx_bp_seed_ = 0;

@@ -190,6 +190,10 @@ struct MP_ADAPTER {
   ULONG64 StatRxFrames;        // under Lock: frames taken off the rings by every queue's DPC
   MP_TX_RING Tx[kMaxQueues];
   MP_RX_RING Rx[kMaxQueues];
+  // Causes masked through MPDisableSync (halt, reset) and not enabled since: ISR-shared like
+  // SavedCause. An ISR that finds nothing pending re-enables its vector, but never these, or it
+  // would unmask a device that halt or reset is about to reset.
+  ULONG CausesMaskedBySync;
 };
 
 inline bool HasBug(const MP_ADAPTER* adapter, DriverBug bug) { return adapter->Bug == bug; }
@@ -200,6 +204,8 @@ ULONG NICReadRegister(MP_ADAPTER* adapter, ULONG offset);
 VOID NICWriteRegister(MP_ADAPTER* adapter, ULONG offset, ULONG value);
 NDIS_STATUS NICCheckIdentity(MP_ADAPTER* adapter);
 VOID NICResetDevice(MP_ADAPTER* adapter);
+inline constexpr ULONG kIdlePolls = 100;  // STATUS.BUSY polls, 1 us apart, after a reset
+VOID NICWaitForIdle(MP_ADAPTER* adapter);
 NDIS_STATUS NICRegisterDma(MP_ADAPTER* adapter);
 VOID NICDeregisterDma(MP_ADAPTER* adapter);
 NDIS_STATUS NICAllocateRings(MP_ADAPTER* adapter);
@@ -216,6 +222,10 @@ NDIS_STATUS MPReadConfiguration(MP_ADAPTER* adapter);
 NDIS_STATUS MPRegisterInterrupt(MP_ADAPTER* adapter);
 VOID MPEnableInterruptsSync(MP_ADAPTER* adapter, ULONG causes);
 VOID MPDisableInterruptsSync(MP_ADAPTER* adapter, ULONG causes);
+// Runs at PASSIVE_LEVEL in the reset, with no DPC at work: drops the causes ISRs saved and DPCs
+// carried before the device was reset (their DPCs bailed out), since the reset re-enables every
+// cause and the rings start over.
+VOID MPForgetPendingCauses(MP_ADAPTER* adapter);
 // Runs at IRQL <= DISPATCH_LEVEL: InterruptsClaimed, read under the interrupt lock.
 ULONG MPInterruptsClaimed(MP_ADAPTER* adapter);
 

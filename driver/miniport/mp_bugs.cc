@@ -74,13 +74,24 @@ extern "C" const NICSIM_DRIVER_BUG NicsimDriverBugs[] = {
     {"isr-counts-unsynchronized", "ISR_SHARED_UNSYNCHRONIZED",
      "hang check reads the ISR's interrupt count without NdisMSynchronizeWithInterruptEx",
      "lifecycle"},
+    {"reset-before-mask", "DEVICE_RESET_WHILE_ENABLED",
+     "reset work item resets the device before masking its interrupt through synchronize",
+     "reset-under-traffic"},
+    {"abort-completes-under-lock", "NDIS_CALL_UNDER_LOCK",
+     "reset completes the sends it aborted while still holding SendLock", "reset-under-traffic"},
+    {"halt-flag-unlocked", "DATA_RACE",
+     "halt sets Halting without Lock; a DPC still running reads it under Lock",
+     "halt-under-traffic"},
+    {"register-before-mask", "REGISTER_BEFORE_READY",
+     "initialize connects the interrupt before masking and resetting a device left asserting",
+     "early-interrupt"},
     {nullptr, nullptr, nullptr, nullptr},
 };
 
 namespace nicsim::miniport {
 
 static_assert(std::size(NicsimDriverBugs) ==
-                  static_cast<size_t>(DriverBug::kIsrCountsUnsynchronized) + 1,
+                  static_cast<size_t>(DriverBug::kRegisterBeforeMask) + 1,
               "NicsimDriverBugs and DriverBug list the same variants in the same order");
 
 std::span<const NICSIM_DRIVER_BUG> DriverBugTable() {

@@ -53,6 +53,11 @@ enum class DriverBug : ULONG {
   kPauseFlagUnlocked,          // DPC reads Paused before it takes Lock
   kDpcReenableBeforeDrain,     // DPC re-enables its causes before it drains the rings
   kIsrCountsUnsynchronized,    // hang check reads the ISR's claim count outside synchronize
+  // Lifecycle under traffic:
+  kResetBeforeMask,          // reset work item resets the device before masking its interrupt
+  kAbortCompletesUnderLock,  // reset completes the sends it aborted while holding SendLock
+  kHaltFlagUnlocked,         // halt sets Halting without Lock; the DPC reads it under Lock
+  kRegisterBeforeMask,       // initialize connects the interrupt before masking the device
 };
 
 // NicsimDriverBugs without its terminator.

@@ -160,9 +160,13 @@ NDIS_STATUS MPInitializeEx(NDIS_HANDLE adapter_handle, NDIS_HANDLE driver_contex
     MPFreeAdapter(adapter, true);
     return status;
   }
-  // Masked and reset before the interrupt is connected: the ISR may run as soon as it is.
-  NICWriteRegister(adapter, nic_regs::IMC, kAllCauses);
-  NICResetDevice(adapter);
+  // Masked and reset before the interrupt is connected: the ISR may run as soon as it is (a
+  // device left asserting by firmware, or another device on a shared line).
+  const bool register_first = HasBug(adapter, DriverBug::kRegisterBeforeMask);
+  if (!register_first) {
+    NICWriteRegister(adapter, nic_regs::IMC, kAllCauses);
+    NICResetDevice(adapter);
+  }
 
   status = NICRegisterDma(adapter);
   if (status == NDIS_STATUS_SUCCESS) status = NICAllocateRings(adapter);
@@ -170,6 +174,12 @@ NDIS_STATUS MPInitializeEx(NDIS_HANDLE adapter_handle, NDIS_HANDLE driver_contex
   if (status != NDIS_STATUS_SUCCESS) {
     MPFreeAdapter(adapter, true);
     return status;
+  }
+  if (register_first) {
+    // Bug variant: "nothing can interrupt before the rings exist", so it quiesces the device
+    // only now, synchronized, after the ISR is connected.
+    MPDisableInterruptsSync(adapter, kAllCauses);
+    NICResetDevice(adapter);
   }
   NICProgramRings(adapter);
   MPPostAllRxBuffers(adapter);
@@ -181,19 +191,26 @@ NDIS_STATUS MPInitializeEx(NDIS_HANDLE adapter_handle, NDIS_HANDLE driver_contex
   return NDIS_STATUS_SUCCESS;
 }
 
-// MiniportHaltEx. Runs at PASSIVE_LEVEL once sends and receive indications have drained: mask,
-// reset, deregister, abort what is left, free.
+// MiniportHaltEx. Runs at PASSIVE_LEVEL once sends and receive indications have drained: wait
+// out the DPCs, mask, reset, deregister, abort what is left, free.
 VOID MPHaltEx(NDIS_HANDLE context, NDIS_HALT_ACTION) {
   auto* adapter = static_cast<MP_ADAPTER*>(context);
-  NdisAcquireSpinLock(&adapter->Lock);
-  adapter->Halting = TRUE;
-  if (HasBug(adapter, DriverBug::kHaltSleepsUnderLock)) NdisMSleep(100);  // "let sends drain"
-  NdisReleaseSpinLock(&adapter->Lock);
+  if (HasBug(adapter, DriverBug::kHaltFlagUnlocked)) {
+    adapter->Halting = TRUE;  // the mistake: "a BOOLEAN store is atomic", no Lock
+  } else {
+    NdisAcquireSpinLock(&adapter->Lock);
+    adapter->Halting = TRUE;
+    if (HasBug(adapter, DriverBug::kHaltSleepsUnderLock)) NdisMSleep(100);  // "let sends drain"
+    NdisReleaseSpinLock(&adapter->Lock);
+  }
 
+  // DPCs that started before Halting was set still use the interrupt, and re-enable their
+  // causes last: let them finish, then mask, then reset (the device masked, the ISR cannot race
+  // the reset).
+  MPWaitForDpcs(adapter);
   MPDisableInterruptsSync(adapter, kAllCauses);
   NICWriteRegister(adapter, nic_regs::CTRL, nic_regs::CTRL_RESET);
-  // DPCs that started before Halting was set still use the interrupt: let them finish.
-  MPWaitForDpcs(adapter);
+  NICWaitForIdle(adapter);
   NdisStallExecution(HasBug(adapter, DriverBug::kHaltStallTooLong) ? 100 : 1);
 
   const bool locks_freed_early = HasBug(adapter, DriverBug::kHaltFreesLocksFirst);

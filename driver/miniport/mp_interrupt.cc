@@ -25,6 +25,7 @@ BOOLEAN MPFetchCauseSync(NDIS_HANDLE context) {
 // Runs at DIRQL under the interrupt lock.
 BOOLEAN MPEnableSync(NDIS_HANDLE context) {
   auto* sync = static_cast<MP_SYNC_CONTEXT*>(context);
+  sync->Adapter->CausesMaskedBySync &= ~sync->Causes;
   NICWriteRegister(sync->Adapter, nic_regs::IMS, sync->Causes);
   return TRUE;
 }
@@ -32,6 +33,7 @@ BOOLEAN MPEnableSync(NDIS_HANDLE context) {
 // Runs at DIRQL under the interrupt lock.
 BOOLEAN MPDisableSync(NDIS_HANDLE context) {
   auto* sync = static_cast<MP_SYNC_CONTEXT*>(context);
+  sync->Adapter->CausesMaskedBySync |= sync->Causes;
   NICWriteRegister(sync->Adapter, nic_regs::IMC, sync->Causes);
   return TRUE;
 }
@@ -96,7 +98,8 @@ ULONG MPClaimCauses(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool me
   } else if (message_based && mask) {
     // Nothing pending after all (a throttled message that raced an acknowledge): no DPC will
     // re-enable the vector, so do it here.
-    NICWriteRegister(adapter, nic_regs::IMS, causes & adapter->EnabledCauses);
+    NICWriteRegister(adapter, nic_regs::IMS,
+                     causes & adapter->EnabledCauses & ~adapter->CausesMaskedBySync);
   }
 
   if (HasBug(adapter, DriverBug::kIsrTakesSpinLock)) NdisReleaseSpinLock(&adapter->Lock);
@@ -285,6 +288,21 @@ VOID MPEnableInterruptsSync(MP_ADAPTER* adapter, ULONG causes) {
 VOID MPDisableInterruptsSync(MP_ADAPTER* adapter, ULONG causes) {
   MP_SYNC_CONTEXT sync{adapter, causes};
   NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, 0, MPDisableSync, &sync);
+}
+
+namespace {
+
+// Runs at DIRQL under the interrupt lock.
+BOOLEAN MPForgetCausesSync(NDIS_HANDLE context) {
+  static_cast<MP_ADAPTER*>(context)->SavedCause = 0;
+  return TRUE;
+}
+
+}  // namespace
+
+VOID MPForgetPendingCauses(MP_ADAPTER* adapter) {
+  NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, 0, MPForgetCausesSync, adapter);
+  for (ULONG& carry : adapter->DpcCarry) carry = 0;
 }
 
 ULONG MPInterruptsClaimed(MP_ADAPTER* adapter) {

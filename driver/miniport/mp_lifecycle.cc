@@ -78,14 +78,21 @@ BOOLEAN MPCheckForHangEx(NDIS_HANDLE context) {
 
 namespace {
 
-// NDIS_IO_WORKITEM_ROUTINE. Runs at PASSIVE_LEVEL: the reset itself. Masks, resets the device,
-// waits out the DPCs in flight, aborts the sends, re-programs rings, receive buffers and
+// NDIS_IO_WORKITEM_ROUTINE. Runs at PASSIVE_LEVEL: the reset itself. Waits out the DPCs in
+// flight, masks, resets the device, aborts the sends, re-programs rings, receive buffers and
 // interrupts, then completes the reset.
 VOID MPResetWorkItem(PVOID context, NDIS_HANDLE) {
   auto* adapter = static_cast<MP_ADAPTER*>(context);
-  MPDisableInterruptsSync(adapter, kAllCauses);
-  NICWriteRegister(adapter, nic_regs::CTRL, nic_regs::CTRL_RESET);
+  // DPCs that started before Resetting was set re-enable their causes last: wait them out, then
+  // mask, then reset. Bug variant: "the reset clears the mask anyway", so it resets first, with
+  // the ISR live.
+  const bool reset_first = HasBug(adapter, DriverBug::kResetBeforeMask);
+  if (reset_first) NICWriteRegister(adapter, nic_regs::CTRL, nic_regs::CTRL_RESET);
   MPWaitForDpcs(adapter);
+  MPDisableInterruptsSync(adapter, kAllCauses);
+  if (!reset_first) NICWriteRegister(adapter, nic_regs::CTRL, nic_regs::CTRL_RESET);
+  NICWaitForIdle(adapter);
+  MPForgetPendingCauses(adapter);
   MPAbortAllSends(adapter);
   NICProgramRings(adapter);
   MPRepostRxBuffers(adapter);

@@ -352,8 +352,8 @@ VOID MPCompleteSendsAtIsr(MP_ADAPTER* adapter, ULONG queue) {
   }
 }
 
-// Runs at PASSIVE_LEVEL in halt, after the device is reset; takes SendLock. Aborts every frame
-// still on a ring or a wait list, freeing the SG lists of those on a ring.
+// Runs at PASSIVE_LEVEL in halt and reset, after the device is reset; takes SendLock. Aborts every
+// frame still on a ring or a wait list, freeing the SG lists of those on a ring.
 VOID MPAbortAllSends(MP_ADAPTER* adapter) {
   NblQueue aborted;
   NdisAcquireSpinLock(&adapter->SendLock);
@@ -364,6 +364,11 @@ VOID MPAbortAllSends(MP_ADAPTER* adapter) {
       ring.Slot[slot] = MP_TX_SLOT{};
       if (!taken.Nb) continue;
       NdisMFreeNetBufferSGList(adapter->DmaHandle, taken.Sgl, taken.Nb);
+      // The reset device no longer reads it: the bounce buffer is the CPU's again, for the next
+      // frame posted to this slot.
+      if (taken.Bounced)
+        NicsimSyncBufferForCpu(ring.BufferBlockVa + slot * kBufferBytes,
+                               NET_BUFFER_DATA_LENGTH(taken.Nb));
       MPFrameDone(MPNbNbl(taken.Nb), NDIS_STATUS_SEND_ABORTED, aborted);
     }
     ring.NextToClean = ring.NextToUse = ring.InUse = 0;
@@ -377,6 +382,11 @@ VOID MPAbortAllSends(MP_ADAPTER* adapter) {
       }
     }
     ring.WaitTail = nullptr;
+  }
+  if (HasBug(adapter, DriverBug::kAbortCompletesUnderLock)) {
+    MPCompleteList(adapter, aborted, NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);  // the mistake
+    NdisReleaseSpinLock(&adapter->SendLock);
+    return;
   }
   NdisReleaseSpinLock(&adapter->SendLock);
   MPCompleteList(adapter, aborted, 0);

@@ -42,6 +42,15 @@ NDIS_STATUS NICCheckIdentity(MP_ADAPTER* adapter) {
   return NDIS_STATUS_SUCCESS;
 }
 
+// Runs at IRQL <= DISPATCH_LEVEL after a soft reset. A DMA burst already on the bus still
+// completes: the rings and buffers it reads may be freed or re-posted only once it has.
+VOID NICWaitForIdle(MP_ADAPTER* adapter) {
+  for (ULONG polls = 0; polls < kIdlePolls; ++polls) {
+    if (!(NICReadRegister(adapter, nic_regs::STATUS) & nic_regs::STATUS_BUSY)) return;
+    NdisStallExecution(1);
+  }
+}
+
 // Runs at PASSIVE_LEVEL. Masks every cause first, then soft-resets the engines and rings.
 VOID NICResetDevice(MP_ADAPTER* adapter) {
   NICWriteRegister(adapter, nic_regs::CTRL, nic_regs::CTRL_RESET);

@@ -13,6 +13,8 @@ namespace nicsim::ndis {
 namespace {
 
 constexpr sim::Irql kDeviceIrql = sim::kFirstDeviceIrql + 2;
+// A line high at connection reaches a CPU within this; registration waits no longer for its ISR.
+constexpr uint64_t kLineDeliveryBoundNs = 20'000;
 
 }  // namespace
 
@@ -33,6 +35,7 @@ struct Interrupts::Interrupt : InterruptStatus {
   std::vector<LockState*> locks;           // per message (one when synchronized with all)
   std::vector<std::vector<DpcSlot>> dpcs;  // [message][cpu]
   unsigned running = 0;                    // ISRs and DPCs running now
+  uint64_t isr_calls = 0;
   ULONG message_count() const { return static_cast<ULONG>(dirql.size()); }
   // An ISR or DPC of it runs, or a DPC of it is queued.
   bool busy() const {
@@ -146,9 +149,24 @@ NDIS_STATUS Interrupts::register_interrupt(NDIS_HANDLE adapter, NDIS_HANDLE cont
         [this, &interrupt](unsigned cpu_index) { return dispatch_isr(interrupt, 0, cpu_index); });
     chars->InterruptType = NDIS_CONNECT_LINE_BASED;
     chars->MessageInfoTable = nullptr;
+    if (line_connected_) line_connected_();
   }
-  // The ISR may run before NdisMRegisterInterruptEx returns.
-  if (core_.on_cpu()) core_.cpu().yield(sim::Cost::kNdisCall);
+  // The ISR may run before NdisMRegisterInterruptEx returns. A line already high when it is
+  // connected is delivered before it returns: wait (bounded) for its first ISR call.
+  if (core_.on_cpu()) {
+    core_.cpu().yield(sim::Cost::kNdisCall);
+    const unsigned line = core_.platform().config().intx_line;
+    if (!message_based && core_.platform().intc().line_level(line)) {
+      const uint64_t until = core_.platform().now_ns() + kLineDeliveryBoundNs;
+      const uint64_t calls_before = interrupt.isr_calls;
+      core_.cpu().block_until(
+          [&] {
+            return interrupt.isr_calls != calls_before || core_.platform().stopped() ||
+                   core_.platform().now_ns() >= until;
+          },
+          100);
+    }
+  }
   interrupt.registering = false;
   return NDIS_STATUS_SUCCESS;
 }
@@ -188,6 +206,8 @@ bool Interrupts::dispatch_isr(Interrupt& interrupt, ULONG message_id, unsigned c
   const std::string routine = interrupt.name +
                               (interrupt.message_based ? ".msg" + std::to_string(message_id) : "") +
                               ".Isr";
+  ++interrupt.isr_calls;
+  if (interrupt.registering) ++isrs_while_registering_;
   if (interrupt.registering && device.asserted)
     core_.report(
         "REGISTER_BEFORE_READY", interrupt.name, at,

@@ -61,6 +61,12 @@ class Interrupts {
   // INTERRUPT_LOST check now.
   void check_interrupt_liveness();
 
+  // Testbench side: called as NdisMRegisterInterruptEx has connected a line-based ISR, before
+  // it returns (another device on the shared line may assert it then).
+  void set_line_connected_hook(std::function<void()> hook) { line_connected_ = std::move(hook); }
+  // ISR calls while NdisMRegisterInterruptEx had not returned yet.
+  uint64_t isrs_while_registering() const { return isrs_while_registering_; }
+
   bool any_registered() const;
   bool registered_for(NDIS_HANDLE adapter) const;
   // The driver declared an interrupt mask register (I/O space keeps which): ISR_NO_MASK can
@@ -89,6 +95,8 @@ class Interrupts {
   uint64_t last_serviced_ns_ = 0;  // an ISR or DPC of a registered interrupt last ran
   bool irq_lost_reported_ = false;
   bool mask_register_declared_ = false;
+  std::function<void()> line_connected_;
+  uint64_t isrs_while_registering_ = 0;
 };
 
 }  // namespace nicsim::ndis

@@ -12,6 +12,25 @@ namespace {
 
 constexpr ULONG kMasterAbort = 0xFFFFFFFFu;  // what a read of an unmapped address returns
 
+std::string hex32(uint32_t value) {
+  char text[16];
+  std::snprintf(text, sizeof text, "0x%x", value);
+  return text;
+}
+
+const char* cutoff_text(AdapterResources::InterruptCutoff::Kind kind) {
+  using Kind = AdapterResources::InterruptCutoff::Kind;
+  switch (kind) {
+    case Kind::kSoftReset:
+      return "the device's soft reset";
+    case Kind::kMessageMask:
+      return "an MSI-X vector's mask bit";
+    case Kind::kMsiEnable:
+      return "the MSI enable bit cleared";
+  }
+  return "";
+}
+
 }  // namespace
 
 sim::MmioPort& IoSpace::mmio() {
@@ -122,18 +141,9 @@ void IoSpace::write_io(const volatile void* address, unsigned bytes, ULONG value
                      std::to_string(bytes) + " bytes; not performed");
     return;
   }
-  // Any write that reaches the mask register's word (a byte of it included) changes the mask.
-  if (is_mask_register(offset & ~3u) && core_.on_cpu()) {
-    auto& scopes = core_.scopes();
-    if (!scopes.empty()) scopes.back().mask_writes++;
-    if (core_.cpu().irql() < sim::kFirstDeviceIrql && interrupts_.any_registered()) {
-      const std::string object = "register " + hex16(offset & ~3u);
-      core_.report("MASK_OUTSIDE_SYNC", object, at,
-                   "interrupt mask " + object + " written at IRQL " +
-                       std::to_string(core_.cpu().irql()) +
-                       " outside a synchronize callback while the interrupt is registered");
-    }
-  }
+  const unsigned shift = 8 * (offset % 4);
+  const uint32_t lanes = bytes == 4 ? ~0u : ((1u << (8 * bytes)) - 1u) << shift;
+  check_control_write(offset & ~3u, lanes, static_cast<uint32_t>(value) << shift, at);
   core_.release(&kDeviceOrder);  // what the driver did before the write reaches the device
   mmio().write(offset, bytes, value);
 }
@@ -169,6 +179,53 @@ void IoSpace::deregister_io_port_range(UINT initial_port, UINT count, PVOID port
     std::fprintf(stderr,
                  "nicsim ndis: NdisMDeregisterIoPortRange of a range not registered at %s\n",
                  format_where(at).c_str());
+}
+
+void IoSpace::check_control_write(uint32_t offset, uint32_t lanes, uint32_t value,
+                                  const CallSite& at) {
+  const bool outside_sync =
+      core_.on_cpu() && core_.cpu().irql() < sim::kFirstDeviceIrql && interrupts_.any_registered();
+  // Unmasked as the driver's own writes left it; without described mask roles, assume so.
+  const bool unmasked = !resources_.interrupt_mask_set || enabled_causes_ != 0;
+  const std::string object = "register " + hex16(offset);
+  // Any write that reaches the mask register's word (a byte of it included) changes the mask.
+  if (is_mask_register(offset) && core_.on_cpu()) {
+    auto& scopes = core_.scopes();
+    if (!scopes.empty()) scopes.back().mask_writes++;
+    if (outside_sync)
+      core_.report("MASK_OUTSIDE_SYNC", object, at,
+                   "interrupt mask " + object + " written at IRQL " +
+                       std::to_string(core_.cpu().irql()) +
+                       " outside a synchronize callback while the interrupt is registered");
+  }
+  for (const auto& cutoff : resources_.interrupt_cutoffs) {
+    using Kind = AdapterResources::InterruptCutoff::Kind;
+    const uint32_t bits = cutoff.mask & lanes;
+    if (cutoff.offset != offset || bits == 0) continue;
+    const uint32_t written = value & bits;
+    if (cutoff.kind == Kind::kMsiEnable ? written == bits : written == 0) continue;
+    if (outside_sync && unmasked && !in_shutdown())
+      core_.report("DEVICE_RESET_WHILE_ENABLED", object, at,
+                   std::string(cutoff_text(cutoff.kind)) + " (" + object + ") written at IRQL " +
+                       std::to_string(core_.cpu().irql()) +
+                       " outside a synchronize callback while the interrupt is registered and "
+                       "causes " +
+                       hex32(enabled_causes_) +
+                       " are unmasked: the ISR may run against the device meanwhile");
+    if (cutoff.kind == Kind::kSoftReset) enabled_causes_ = 0;
+  }
+  if (resources_.interrupt_mask_set && offset == *resources_.interrupt_mask_set)
+    enabled_causes_ |= value & lanes;
+  if (resources_.interrupt_mask_clear && offset == *resources_.interrupt_mask_clear)
+    enabled_causes_ &= ~(value & lanes);
+}
+
+// MiniportShutdownEx may run at any IRQL and may not synchronize: it only stops the device.
+bool IoSpace::in_shutdown() {
+  if (!core_.on_cpu()) return false;
+  for (const auto& scope : core_.scopes())
+    if (scope.name == "MiniportShutdownEx") return true;
+  return false;
 }
 
 bool IoSpace::is_mask_register(uint32_t offset) const {

@@ -62,6 +62,10 @@ class IoSpace {
   sim::MmioPort& mmio();
   // Declared by the driver, or described by the device (resources).
   bool is_mask_register(uint32_t offset) const;
+  // MASK_OUTSIDE_SYNC and DEVICE_RESET_WHILE_ENABLED for a write of the 32-bit word at offset
+  // (bits: the byte lanes written), and the enabled causes the write leaves.
+  bool in_shutdown();
+  void check_control_write(uint32_t offset, uint32_t bits, uint32_t word_value, const CallSite& at);
 
   VerifierCore& core_;
   Interrupts& interrupts_;
@@ -70,6 +74,9 @@ class IoSpace {
   std::vector<Mapping> mappings_;
   std::vector<PortRange> port_ranges_;
   std::set<uint32_t> mask_offsets_;
+  // The causes the driver's writes to the described mask-set / mask-clear registers left
+  // enabled; a soft reset clears them.
+  uint32_t enabled_causes_ = 0;
 };
 
 }  // namespace nicsim::ndis

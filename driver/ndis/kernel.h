@@ -68,6 +68,11 @@ class Kernel {
   SyncServices& sync() { return sync_; }
 
   // --- testbench side ------------------------------------------------------------------------
+  // Called as a line-based ISR is connected, before NdisMRegisterInterruptEx returns.
+  void set_line_connected_hook(std::function<void()> hook) {
+    interrupts_.set_line_connected_hook(std::move(hook));
+  }
+  uint64_t isrs_while_registering() const { return interrupts_.isrs_while_registering(); }
   // Enables INTERRUPT_LOST, ISR_CLAIMED_NOT_OURS and the device half of ISR_NO_MASK /
   // REGISTER_BEFORE_READY.
   void set_device_irq_probe(std::function<DeviceIrqState()> probe) {
@@ -120,6 +125,7 @@ class Kernel {
   void run_restart() { lifecycle_.run_restart(); }
   void run_check_for_hang() { lifecycle_.run_check_for_hang(); }
   void run_reset() { lifecycle_.run_reset(); }
+  void run_halt() { lifecycle_.run_halt(); }
   bool reset_in_progress() const { return lifecycle_.reset_in_progress(); }
   // Call on a CPU thread: MiniportOidRequest / MiniportCancelSend. A pended OID completes
   // through ProtocolHooks::oid_complete.

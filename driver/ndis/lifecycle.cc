@@ -280,16 +280,15 @@ bool MiniportLifecycle::wait_for_state(AdapterState state, uint64_t timeout_ns) 
 
 void MiniportLifecycle::halt_adapter(unsigned cpu_index, uint64_t at_ns) {
   core_.platform().start_passive(
-      cpu_index, "MiniportHaltEx",
-      [this] {
-        if (!adapter_ || !adapter_->initialized) return;
-        // NDIS halts only a paused adapter: pause a running one first.
-        if (adapter_->state == AdapterState::kRunning) run_pause();
-        if (adapter_->state == AdapterState::kPausing)
-          wait_for_state(AdapterState::kPaused, 5'000'000);
-        finish_halt();
-      },
-      at_ns);
+      cpu_index, "MiniportHaltEx", [this] { run_halt(); }, at_ns);
+}
+
+void MiniportLifecycle::run_halt() {
+  if (!adapter_ || !adapter_->initialized) return;
+  // NDIS halts only a paused adapter: pause a running one first.
+  if (adapter_->state == AdapterState::kRunning) run_pause();
+  if (adapter_->state == AdapterState::kPausing) wait_for_state(AdapterState::kPaused, 5'000'000);
+  finish_halt();
 }
 
 void MiniportLifecycle::finish_halt() {

@@ -86,6 +86,8 @@ class MiniportLifecycle {
   void run_restart();
   void run_check_for_hang();
   void run_reset();
+  // On a passive thread: pauses a running adapter (waiting for the pause), then MiniportHaltEx.
+  void run_halt();
   bool reset_in_progress() const;
   NDIS_STATUS oid_request(PNDIS_OID_REQUEST request);
   void cancel_send(PVOID cancel_id);

@@ -57,6 +57,10 @@ void InterruptView::reset_registers(bool keep_soft_reset_register) {
   std::fill(message_data_.begin(), message_data_.end(), 0);
   std::fill(message_masked_.begin(), message_masked_.end(), true);  // MSI-X resets masked
   std::fill(rings_.begin(), rings_.end(), Ring{});
+  // A write-back still in flight owes no interrupt any more: the reset cleared the cause state
+  // its completion would have set (seen in reset-under-traffic).
+  for (Write& write : w_queue_) write.causes = 0;
+  for (Write& write : b_queue_) write.causes = 0;
 }
 
 uint32_t InterruptView::write_back_causes(uint64_t address, uint64_t bytes) const {

@@ -8,6 +8,7 @@
 #include <deque>
 #include <memory>
 #include <random>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -63,6 +64,12 @@ struct Bench {
   std::map<std::string, uint64_t> nic_send_errors;  // the device's reasons for refusing a send
   std::map<std::string, uint64_t> nic_errors;       // the device's own error counters
   RunSummary::Lifecycle lifecycle;
+  // The scenario's mid-traffic event.
+  bool halt_requested = false;  // the protocols stop sending: NDIS is about to halt the adapter
+  bool halted = false;
+  uint64_t rx_missing_at_halt = 0;    // receives not indicated when the halt began
+  size_t rx_sent_by_reset_end = 0;    // link frames sent when the mid-traffic reset completed
+  bool device_counters_read = false;  // a halt read them last (its reset clears them)
   bool initialized = false;
   bool traffic_done = false;
   std::chrono::steady_clock::time_point wall_start = std::chrono::steady_clock::now();
@@ -71,6 +78,18 @@ struct Bench {
   uint64_t progress() const {
     return rx_board.received() + rx_board.corrupt() + sends.completed_frames() +
            link.received().size();
+  }
+
+  // Adds the device's drop and send-error counters to what was read so far: a reset clears them,
+  // so they are read before one and again at the end.
+  void add_device_counters() {
+    if (device_removed(platform)) return;  // its registers read all-ones: no counts
+    for (const auto& counter : design.device.error_counters)
+      nic_errors[counter.reason] += platform.mmio().read32(counter.offset);
+    for (const auto& counter : design.device.drop_counters)
+      nic_drops[counter.reason] += platform.mmio().read32(counter.offset);
+    for (const auto& counter : design.device.send_error_counters)
+      nic_send_errors[counter.reason] += platform.mmio().read32(counter.offset);
   }
 
   void check_link_frames() {
@@ -85,6 +104,7 @@ struct Bench {
   bool sharer_connected = false, sharer_asserted = false;
   uint64_t sharer_claims = 0;
   void connect_sharer() {
+    if (sharer_connected) return;
     std::vector<unsigned> all_cpus;
     for (unsigned c = 0; c < platform.num_cpus(); ++c) all_cpus.push_back(c);
     platform.intc().connect_line(
@@ -148,17 +168,20 @@ void run_sender(Bench& bench, unsigned sender, unsigned senders) {
   std::mt19937_64 rng(bench.config.seed * 1000003ull + sender);
   const unsigned burst = std::max(1u, bench.config.scenario.tx_burst);
   size_t next = sender;
-  while (next < bench.tx_frames.size() && !bench.platform.stopped()) {
-    // As a protocol: no sends while the adapter is not running (NDIS pauses protocols first).
+  while (next < bench.tx_frames.size() && !bench.platform.stopped() && !bench.halt_requested) {
+    // As a protocol: no sends while the adapter is not running (NDIS pauses protocols first),
+    // nor while it resets (the protocol holds them until the reset ends).
     cpu.block_until(
         [&] {
           return (bench.outstanding_per_sender[sender] < kMaxOutstandingSends &&
-                  bench.kernel.adapter_state() == ndis::AdapterState::kRunning) ||
-                 bench.platform.stopped();
+                  bench.kernel.adapter_state() == ndis::AdapterState::kRunning &&
+                  !bench.kernel.reset_in_progress()) ||
+                 bench.platform.stopped() || bench.halt_requested;
         },
         kPollNs);
+    if (bench.halt_requested) break;
     const unsigned chain = 1 + static_cast<unsigned>(rng() % burst);
-    PNET_BUFFER_LIST head = nullptr, tail = nullptr;
+    std::vector<std::pair<PNET_BUFFER_LIST, std::vector<const Frame*>>> built;
     for (unsigned i = 0; i < chain && next < bench.tx_frames.size(); ++i) {
       std::vector<const Frame*> frames;
       const unsigned count = bench.send_chains->next_frame_count();
@@ -167,20 +190,29 @@ void run_sender(Bench& bench, unsigned sender, unsigned senders) {
       PNET_BUFFER_LIST nbl = bench.send_chains->build(frames);
       if (!nbl && bench.platform.stopped()) break;  // the run ended: NDIS refuses new calls
       if (!nbl) throw std::runtime_error("the testbench could not allocate a send NBL");
+      built.emplace_back(nbl, std::move(frames));
+    }
+    if (built.empty()) break;
+    // Building the chain yielded: NDIS may have started a pause meanwhile. No send after that,
+    // and none at all once a halt is coming (the protocol unbinds: its chain is never sent).
+    cpu.block_until(
+        [&] {
+          return bench.kernel.adapter_state() == ndis::AdapterState::kRunning ||
+                 bench.platform.stopped() || bench.halt_requested;
+        },
+        kPollNs);
+    if (bench.halt_requested) {
+      for (const auto& [nbl, frames] : built) bench.send_chains->release(nbl);
+      break;
+    }
+    PNET_BUFFER_LIST head = nullptr, tail = nullptr;
+    for (const auto& [nbl, frames] : built) {
       bench.sends.submit(nbl, {static_cast<unsigned>(frames.size()), sender});
       for (const Frame* frame : frames) bench.tx_board.expect(*frame);
       (tail ? NET_BUFFER_LIST_NEXT_NBL(tail) : head) = nbl;
       tail = nbl;
       ++bench.outstanding_per_sender[sender];
     }
-    if (!head) break;
-    // Building the chain yielded: NDIS may have started a pause meanwhile. No send after that.
-    cpu.block_until(
-        [&] {
-          return bench.kernel.adapter_state() == ndis::AdapterState::kRunning ||
-                 bench.platform.stopped();
-        },
-        kPollNs);
     bench.kernel.send_net_buffer_lists(head, 0);
     bench.return_deferred();
     const uint64_t gap = bench.config.scenario.tx_gap_ns;
@@ -238,6 +270,83 @@ void pause_and_restart(Bench& bench) {
   ++bench.lifecycle.restarts;
 }
 
+// Runs at PASSIVE_LEVEL on the controller's CPU: NDIS halts the adapter while the link still
+// delivers. The protocols stop sending, the pause lets the sends in flight complete (returning
+// receives meanwhile), then MiniportHaltEx runs with receive DMA going on.
+void halt_under_traffic(Bench& bench) {
+  auto& cpu = bench.platform.current_cpu();
+  bench.halt_requested = true;
+  bench.rx_missing_at_halt = bench.rx_board.outstanding();
+  bench.kernel.run_pause();
+  ++bench.lifecycle.pauses;
+  const uint64_t until = bench.platform.now_ns() + kLifecycleTimeoutNs;
+  while (bench.kernel.adapter_state() != ndis::AdapterState::kPaused && !bench.platform.stopped() &&
+         bench.platform.now_ns() < until) {
+    bench.return_deferred();
+    cpu.block_for(kPollNs);
+  }
+  bench.return_deferred();
+  bench.add_device_counters();  // the halt resets the device, and them with it
+  bench.device_counters_read = true;
+  bench.kernel.run_halt();
+  ++bench.lifecycle.halts_under_traffic;
+  bench.halted = true;
+}
+
+// Runs at PASSIVE_LEVEL on the controller's CPU: MiniportResetEx while sends and receives flow,
+// waited for. The device's counters are read first: the reset clears them.
+void reset_under_traffic(Bench& bench) {
+  auto& cpu = bench.platform.current_cpu();
+  bench.add_device_counters();
+  bench.kernel.run_reset();
+  ++bench.lifecycle.resets;
+  const uint64_t until = bench.platform.now_ns() + kLifecycleTimeoutNs;
+  cpu.block_until(
+      [&] {
+        return !bench.kernel.reset_in_progress() || bench.platform.stopped() ||
+               bench.platform.now_ns() >= until;
+      },
+      kPollNs);
+  bench.rx_sent_by_reset_end = bench.link.frames_sent();
+}
+
+// Runs at PASSIVE_LEVEL on the controller's CPU: the link partner's link goes down and comes back.
+void flap_link(Bench& bench) {
+  auto& cpu = bench.platform.current_cpu();
+  bench.link.set_link_up(false);
+  cpu.block_for(bench.config.scenario.traffic_event_ns);
+  bench.link.set_link_up(true);
+  ++bench.lifecycle.link_flaps;
+  (void)bench.platform.mmio().read32(bench.design.device.id.offset);  // wakes an idle clock domain
+}
+
+// Runs at PASSIVE_LEVEL on the controller's CPU: the scenario's mid-traffic event, once its delay
+// has passed or a third of the frames have moved, whichever comes first (so that a small
+// --packets still has traffic in flight).
+void run_traffic_event(Bench& bench) {
+  const uint64_t until = bench.platform.now_ns() + bench.config.scenario.traffic_event_after_ns;
+  const uint64_t third = (bench.rx_frames.size() + bench.tx_frames.size()) / 3;
+  bench.platform.current_cpu().block_until(
+      [&] {
+        return bench.platform.now_ns() >= until || bench.progress() >= third ||
+               bench.platform.stopped();
+      },
+      kPollNs);
+  switch (bench.config.scenario.traffic_event) {
+    case TrafficEvent::kHalt:
+      halt_under_traffic(bench);
+      break;
+    case TrafficEvent::kReset:
+      reset_under_traffic(bench);
+      break;
+    case TrafficEvent::kLinkFlap:
+      flap_link(bench);
+      break;
+    case TrafficEvent::kNone:
+      break;
+  }
+}
+
 // Runs at PASSIVE_LEVEL once the traffic is done: a hang check, then a reset, waited for.
 void check_and_reset(Bench& bench) {
   auto& cpu = bench.platform.current_cpu();
@@ -271,17 +380,28 @@ void run_controller(Bench& bench) {
   bench.send_chains = std::make_unique<SendChains>(bench.config.seed ^ 0x5E4Dull);
   bench.send_chains->open();
   const unsigned cpus = bench.platform.num_cpus();
-  bench.senders_running = cpus;
-  for (unsigned c = 1; c < cpus; ++c) {
-    bench.kernel.run_passive(c, "sender" + std::to_string(c),
-                             [&bench, c, cpus] { run_sender(bench, c, cpus); });
+  // With a mid-traffic event, this CPU runs it and CPU 1 stays free for the I/O work items the
+  // driver queues meanwhile (NdisQueueIoWorkItem runs them on the next CPU, and a CPU runs its
+  // passive work in turn): the others send, or this one after the event when there are none.
+  const bool event = bench.config.scenario.traffic_event != TrafficEvent::kNone;
+  const unsigned first_sender_cpu = event ? 2 : 1;
+  const bool controller_sends = !event || cpus <= first_sender_cpu;
+  const unsigned senders =
+      (cpus > first_sender_cpu ? cpus - first_sender_cpu : 0) + (controller_sends ? 1 : 0);
+  const unsigned index_base = controller_sends ? first_sender_cpu - 1 : first_sender_cpu;
+  bench.senders_running = senders;
+  for (unsigned c = first_sender_cpu; c < cpus; ++c) {
+    bench.kernel.run_passive(c, "sender" + std::to_string(c), [&bench, c, index_base, senders] {
+      run_sender(bench, c - index_base, senders);
+    });
   }
   const bool lifecycle = bench.config.scenario.lifecycle;
   if (lifecycle) {
     query_oids(bench);
     pause_and_restart(bench);
   }
-  run_sender(bench, 0, cpus);
+  if (event) run_traffic_event(bench);
+  if (controller_sends) run_sender(bench, 0, senders);
 
   uint64_t last_progress = ~0ull, last_change_ns = bench.platform.now_ns();
   for (;;) {
@@ -298,6 +418,8 @@ void run_controller(Bench& bench) {
     const bool tx_done = bench.senders_running == 0 && bench.sends.outstanding_sends() == 0 &&
                          bench.tx_board.outstanding() <= bench.sends.failed_frames();
     if ((rx_done && tx_done) || bench.platform.stopped()) break;
+    // Halted: nothing more is indicated; the sends all came back before the halt.
+    if (bench.halted && bench.senders_running == 0) break;
     const uint64_t progress = bench.progress();
     if (progress != last_progress) {
       last_progress = progress;
@@ -310,16 +432,14 @@ void run_controller(Bench& bench) {
     cpu.block_for(kPollNs);
   }
   bench.return_deferred();
-  if (lifecycle && !bench.platform.stopped()) check_and_reset(bench);
+  if (lifecycle && !bench.platform.stopped()) {
+    bench.add_device_counters();  // the reset clears them
+    bench.device_counters_read = true;
+    check_and_reset(bench);
+  }
   bench.disconnect_sharer();
+  if (!bench.device_counters_read) bench.add_device_counters();
   bench.traffic_done = true;
-  if (device_removed(bench.platform)) return;  // its registers read all-ones: no counts
-  for (const auto& counter : bench.design.device.error_counters)
-    bench.nic_errors[counter.reason] = bench.platform.mmio().read32(counter.offset);
-  for (const auto& counter : bench.design.device.drop_counters)
-    bench.nic_drops[counter.reason] = bench.platform.mmio().read32(counter.offset);
-  for (const auto& counter : bench.design.device.send_error_counters)
-    bench.nic_send_errors[counter.reason] = bench.platform.mmio().read32(counter.offset);
 }
 
 std::string format_sim_time(uint64_t ns) {
@@ -384,10 +504,54 @@ void report_scoreboard(Bench& bench, const RunSummary& s) {
   }
 }
 
+// early_interrupt: firmware left the NIC in line mode with a cause pending and unmasked (its line
+// is high before the driver loads), and with INTx a second device on the shared line connects and
+// asserts it just as the miniport's ISR is connected, so that ISR runs before
+// NdisMRegisterInterruptEx returns. Runs first on CPU 0, before MiniportInitializeEx.
+void prepare_early_interrupt(Bench& bench) {
+  const sim::DeviceDescription& device = bench.design.device;
+  bench.kernel.run_passive(0, "firmware", [&bench, &device] {
+    auto& mmio = bench.platform.mmio();
+    if (device.line_mode) mmio.write32(device.line_mode->offset, device.line_mode->mask);
+    const uint32_t cause = device.vector_causes.empty() ? 1u : device.vector_causes[0];
+    const uint32_t one_cause = cause & (~cause + 1);
+    mmio.write32(device.mask_set, one_cause);
+    if (device.cause_set) mmio.write32(*device.cause_set, one_cause);
+  });
+  if (bench.config.scenario.irq_mode != IrqMode::kIntx) return;
+  bench.kernel.set_line_connected_hook([&bench] {
+    if (bench.sharer_connected) return;
+    bench.connect_sharer();
+    bench.sharer_asserted = true;
+    bench.platform.intc().drive_line(bench.platform.config().intx_line, "sharer", true);
+  });
+}
+
+// The device description's registers that reset the device or cut off its interrupt.
+std::vector<ndis::AdapterResources::InterruptCutoff> interrupt_cutoffs(
+    const sim::DeviceDescription& device) {
+  using Cutoff = ndis::AdapterResources::InterruptCutoff;
+  std::vector<Cutoff> cutoffs;
+  if (device.soft_reset)
+    cutoffs.push_back(
+        {device.soft_reset->offset, device.soft_reset->mask, Cutoff::Kind::kSoftReset});
+  for (const auto& message : device.messages) {
+    if (message.control && message.masked_mask)
+      cutoffs.push_back({*message.control, message.masked_mask, Cutoff::Kind::kMessageMask});
+  }
+  if (device.msi_enable)
+    cutoffs.push_back(
+        {device.msi_enable->offset, device.msi_enable->mask, Cutoff::Kind::kMsiEnable});
+  return cutoffs;
+}
+
 }  // namespace
 
 RunSummary run_simulation(const Design& design, const RunConfig& config) {
   const Scenario& sc = config.scenario;
+  if (sc.traffic_event == TrafficEvent::kReset && sc.cpus < 2)
+    throw InputError("--cpus " + std::to_string(sc.cpus) + ": scenario " + sc.name +
+                     " needs at least 2 CPUs (the reset's work item runs on CPU 1)");
   sim::PlatformConfig pc;
   pc.cpus = sc.cpus;
   pc.schedule.seed = config.seed;
@@ -507,6 +671,9 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
       resources.message_cpus.push_back(m < sc.queues ? m % sc.cpus : 0);
   }
   resources.interrupt_mask_offsets = {device.mask_set, device.mask_clear};
+  resources.interrupt_mask_set = device.mask_set;
+  resources.interrupt_mask_clear = device.mask_clear;
+  resources.interrupt_cutoffs = interrupt_cutoffs(device);
   kernel.set_resources(resources);
   // What NdisReadConfiguration answers: the queue count as the standard *NumRssQueues, the
   // scenario's keywords, the selected bug variant, then the --config file (later duplicates win).
@@ -528,6 +695,7 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
     throw std::runtime_error("DriverEntry failed with " + ndis_status_text(status));
   }
 
+  if (sc.early_interrupt) prepare_early_interrupt(bench);
   kernel.initialize_adapter(0, 0);
   kernel.run_passive(0, "testbench", [&bench] { run_controller(bench); });
   const auto wall_start = std::chrono::steady_clock::now();
@@ -607,9 +775,28 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   // Expected failures (a fault the scenario injects) are counted outcomes; the others are
   // SEND_FAILED findings.
   if (s.tx_failed_expected) s.dropped["send_failed"] = std::min(tx_missing, s.tx_failed_expected);
-  // What the faults explain beyond those counts (sim/faults): lost on the wire, or with the device.
-  const uint64_t rx_unexplained = rx_missing - std::min(rx_missing, rx_dropped);
-  const uint64_t tx_unexplained = tx_missing - std::min(tx_missing, s.tx_failed);
+  // Losses the scenario's mid-traffic event explains: receives not indicated before a halt,
+  // receives the link delivered before a reset completed and never indicated, and frames the
+  // NIC transmitted into a downed link.
+  uint64_t rx_excused = 0, tx_excused = 0;
+  auto excuse = [&s](const std::string& reason, uint64_t count, uint64_t& total) {
+    if (count == 0) return;
+    s.dropped[reason] = count;
+    total += count;
+  };
+  const uint64_t rx_missing_undropped = rx_missing - std::min(rx_missing, rx_dropped);
+  if (bench.halted)
+    excuse("halt", std::min(rx_missing_undropped, bench.rx_missing_at_halt), rx_excused);
+  if (bench.rx_sent_by_reset_end) {
+    const std::span<const Frame> before(bench.rx_frames.data(), bench.rx_sent_by_reset_end);
+    excuse("reset", std::min(rx_missing_undropped, bench.rx_board.outstanding_among(before)),
+           rx_excused);
+  }
+  const uint64_t tx_missing_unfailed = tx_missing - std::min(tx_missing, s.tx_failed);
+  excuse("link_down", std::min(tx_missing_unfailed, link.tx_dropped_link_down()), tx_excused);
+  // What the faults explain beyond those (sim/faults): lost on the wire, or with the device.
+  const uint64_t rx_unexplained = rx_missing_undropped - rx_excused;
+  const uint64_t tx_unexplained = tx_missing_unfailed - tx_excused;
   const FaultExcuses excuses = fault_excuses(platform, rx_unexplained, tx_unexplained);
   for (const auto& [fault, count] : excuses.by_fault) s.dropped[fault] = count;
   s.faults = fault_report(platform, bench.nic_errors);
@@ -643,6 +830,7 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   host_stats.fill(s);
   s.sharer_claims = bench.sharer_claims;
   s.lifecycle = bench.lifecycle;
+  s.lifecycle.isrs_before_register_returned = kernel.isrs_while_registering();
   for (const auto& lock : kernel.lock_stats()) {
     s.locks.push_back(
         {lock.name, lock.acquires, lock.contended, lock.max_hold_ns, lock.max_spin_ns});

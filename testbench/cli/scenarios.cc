@@ -94,6 +94,16 @@ Scenario parse_scenario(const std::string& where, const nlohmann::json& node) {
       s.shared_line_sharer = boolean(key, value);
     } else if (name == "lifecycle") {
       s.lifecycle = boolean(key, value);
+    } else if (name == "traffic_event") {
+      const auto event = parse_traffic_event(text(key, value));
+      if (!event) fail(key, value, "is not none, halt, reset or link-flap");
+      s.traffic_event = *event;
+    } else if (name == "traffic_event_after_ns") {
+      s.traffic_event_after_ns = number<uint64_t>(key, value, 0, 1'000'000'000);
+    } else if (name == "traffic_event_ns") {
+      s.traffic_event_ns = number<uint64_t>(key, value, 1, 1'000'000'000);
+    } else if (name == "early_interrupt") {
+      s.early_interrupt = boolean(key, value);
     } else if (name == "keywords") {
       if (!value.is_object()) fail(key, value, "is not an object of keyword: value");
       for (const auto& [keyword, setting] : value.items())
@@ -133,6 +143,28 @@ std::string_view to_string(IrqMode mode) {
 std::optional<IrqMode> parse_irq_mode(std::string_view text) {
   for (IrqMode mode : {IrqMode::kMsix, IrqMode::kMsi, IrqMode::kIntx}) {
     if (to_string(mode) == text) return mode;
+  }
+  return std::nullopt;
+}
+
+std::string_view to_string(TrafficEvent event) {
+  switch (event) {
+    case TrafficEvent::kNone:
+      return "none";
+    case TrafficEvent::kHalt:
+      return "halt";
+    case TrafficEvent::kReset:
+      return "reset";
+    case TrafficEvent::kLinkFlap:
+      return "link-flap";
+  }
+  return "?";
+}
+
+std::optional<TrafficEvent> parse_traffic_event(std::string_view text) {
+  for (TrafficEvent event :
+       {TrafficEvent::kNone, TrafficEvent::kHalt, TrafficEvent::kReset, TrafficEvent::kLinkFlap}) {
+    if (to_string(event) == text) return event;
   }
   return std::nullopt;
 }

@@ -28,6 +28,15 @@ struct Expectations {
   bool send_failed(uint32_t status) const;
 };
 
+// A lifecycle event in mid-traffic (traffic_event_after_ns after the traffic starts):
+// halt: NDIS pauses (the sends in flight complete), then MiniportHaltEx runs while the link still
+// delivers; the protocols stop sending first. Receives not indicated by then are lost to it.
+// reset: MiniportResetEx; the sends it aborts or refuses and the receives it loses are excused.
+// link-flap: the link partner's link goes down for traffic_event_ns and comes back up.
+enum class TrafficEvent { kNone, kHalt, kReset, kLinkFlap };
+std::string_view to_string(TrafficEvent event);
+std::optional<TrafficEvent> parse_traffic_event(std::string_view text);
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -43,6 +52,13 @@ struct Scenario {
   uint64_t tx_gap_ns = 2000;        // pause of a sender thread between two calls
   bool shared_line_sharer = false;  // INTx: a second device shares the line
   bool lifecycle = false;  // OIDs, a pause and restart in mid-traffic, check-for-hang, a reset
+  TrafficEvent traffic_event = TrafficEvent::kNone;
+  uint64_t traffic_event_after_ns = 60'000;
+  uint64_t traffic_event_ns = 30'000;  // link-flap: how long the link stays down
+  // A hostile start: the NIC comes up with a cause pending and unmasked in INTx mode (left by
+  // firmware), and with INTx a second device asserts the shared line as NdisMRegisterInterruptEx
+  // connects the ISR, so the ISR runs before registration returns.
+  bool early_interrupt = false;
   // Registry keywords for the driver (NdisReadConfiguration), before --config's.
   std::vector<std::pair<std::string, std::string>> keywords;
   Expectations expect;

@@ -63,6 +63,26 @@ TEST(ScenariosJson, BadEntriesNameTheKeyAndTheValue) {
             std::string::npos);
 }
 
+TEST(ScenariosJson, TrafficEventsAndEarlyInterrupt) {
+  const auto list = parse_scenarios(nlohmann::json::parse(R"({"scenarios": [
+      {"name": "plain"},
+      {"name": "flap", "traffic_event": "link-flap", "traffic_event_after_ns": 1000,
+       "traffic_event_ns": 500, "early_interrupt": true}]})"));
+  EXPECT_EQ(list[0].traffic_event, TrafficEvent::kNone);
+  EXPECT_FALSE(list[0].early_interrupt);
+  EXPECT_EQ(list[1].traffic_event, TrafficEvent::kLinkFlap);
+  EXPECT_EQ(list[1].traffic_event_after_ns, 1000u);
+  EXPECT_EQ(list[1].traffic_event_ns, 500u);
+  EXPECT_TRUE(list[1].early_interrupt);
+  EXPECT_NE(error_of(R"({"scenarios": [{"name": "a", "traffic_event": "reboot"}]})")
+                .find("scenarios[0].traffic_event: \"reboot\" is not none, halt, reset or "
+                      "link-flap"),
+            std::string::npos);
+  for (TrafficEvent event :
+       {TrafficEvent::kNone, TrafficEvent::kHalt, TrafficEvent::kReset, TrafficEvent::kLinkFlap})
+    EXPECT_EQ(parse_traffic_event(to_string(event)), event);
+}
+
 TEST(ScenariosJson, ExpectDeclaresTheFailedSendsAFaultExplains) {
   const auto list = parse_scenarios(nlohmann::json::parse(R"({"scenarios": [
       {"name": "strict"},

@@ -20,6 +20,16 @@ bool Scoreboard::receive(std::span<const uint8_t> frame) {
   return true;
 }
 
+uint64_t Scoreboard::outstanding_among(std::span<const std::vector<uint8_t>> frames) const {
+  std::map<std::vector<uint8_t>, uint64_t> seen;
+  uint64_t count = 0;
+  for (const auto& frame : frames) {
+    auto it = pending_.find(frame);
+    if (it != pending_.end() && seen[frame]++ < it->second) ++count;
+  }
+  return count;
+}
+
 void SendLedger::submit(const void* nbl, Send send) {
   // An NBL comes back before the protocol may send it again; if it did not, the old entry's
   // frames stay counted as outstanding under the new one.

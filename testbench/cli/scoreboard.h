@@ -27,6 +27,8 @@ class Scoreboard {
   uint64_t corrupt() const { return corrupt_; }
   // Expected and not received yet.
   uint64_t outstanding() const { return outstanding_; }
+  // Of these frames, how many are expected and not received yet (each counted once).
+  uint64_t outstanding_among(std::span<const std::vector<uint8_t>> frames) const;
 
  private:
   std::map<std::vector<uint8_t>, uint64_t> pending_;

@@ -71,7 +71,10 @@ nlohmann::json to_json(const RunSummary& s) {
                     {"hang_checks", s.lifecycle.hang_checks},
                     {"resets", s.lifecycle.resets},
                     {"oid_requests", s.lifecycle.oid_requests},
-                    {"oid_failures", s.lifecycle.oid_failures}};
+                    {"oid_failures", s.lifecycle.oid_failures},
+                    {"halts_under_traffic", s.lifecycle.halts_under_traffic},
+                    {"link_flaps", s.lifecycle.link_flaps},
+                    {"isrs_before_register_returned", s.lifecycle.isrs_before_register_returned}};
   json per_cpu = json::array();
   for (const auto& c : s.per_cpu) {
     per_cpu.push_back({{"cpu", c.cpu}, {"isr", c.isr}, {"dpc", c.dpc}, {"busy_ns", c.busy_ns}});

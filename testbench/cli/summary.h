@@ -54,6 +54,9 @@ struct RunSummary {
   struct Lifecycle {
     uint64_t pauses = 0, restarts = 0, hang_checks = 0, resets = 0;
     uint64_t oid_requests = 0, oid_failures = 0;
+    // Mid-traffic events (the scenario's traffic_event / early_interrupt): halts while the link
+    // still delivered, link flaps, and ISR calls before NdisMRegisterInterruptEx returned.
+    uint64_t halts_under_traffic = 0, link_flaps = 0, isrs_before_register_returned = 0;
   } lifecycle;
   std::vector<CpuStats> per_cpu;
   Histogram irq_to_isr, isr_to_dpc;

@@ -17,10 +17,29 @@ namespace {
 #define NICSIM_SWEEP_PACKETS 120  // 0: the scenario's own count
 #endif
 
-const char* const kScenarios[] = {"default", "intx-shared",  "single-cpu", "many-cpus",
-                                  "burst",   "small-frames", "throttled",  "lifecycle"};
+const char* const kScenarios[] = {
+    "default",         "intx-shared", "single-cpu", "many-cpus",          "burst",
+    "small-frames",    "throttled",   "lifecycle",  "halt-under-traffic", "reset-under-traffic",
+    "early-interrupt", "link-flap"};
 
 const char* const kIrqModes[] = {"msix", "intx"};
+
+// Positive controls of the mid-traffic scenarios: the event happened, with traffic in flight.
+void CheckTrafficEvent(const std::string& scenario, const std::string& irq_mode,
+                       const nlohmann::json& summary) {
+  const auto& lifecycle = summary["lifecycle"];
+  const auto& dropped = summary["packets"]["dropped"];
+  if (scenario == "halt-under-traffic") {
+    EXPECT_EQ(lifecycle["halts_under_traffic"], 1);
+    EXPECT_GT(dropped.value("halt", 0u), 0u) << "no receive was in flight at the halt";
+  } else if (scenario == "reset-under-traffic") {
+    EXPECT_EQ(lifecycle["resets"], 1);
+  } else if (scenario == "link-flap") {
+    EXPECT_EQ(lifecycle["link_flaps"], 1);
+  } else if (scenario == "early-interrupt" && irq_mode == "intx") {
+    EXPECT_GE(lifecycle["isrs_before_register_returned"].get<uint64_t>(), 1u);
+  }
+}
 
 class CleanRun : public ::testing::TestWithParam<std::tuple<const char*, const char*, int>> {};
 
@@ -54,6 +73,7 @@ TEST_P(CleanRun, NoViolationsNothingLost) {
     }
     EXPECT_GE(cpus_with_dpcs, 2);
   }
+  CheckTrafficEvent(scenario, irq_mode, run.summary);
   if (std::string(scenario) == "lifecycle") {
     // Positive control: the adapter really was paused, restarted and reset, and answered OIDs.
     const auto& lifecycle = run.summary["lifecycle"];

@@ -571,6 +571,105 @@ TEST(InterruptRules, IRQL_NOT_RESTORED_Silent) {
   EXPECT_NO_VIOLATIONS(b);
 }
 
+// A device with a soft reset (CTRL.RESET, bit 3 at 0x08), mask set 0x18 and clear 0x20, and one
+// MSI-X vector control (bit 0 at 0x100) described to the NDIS layer.
+constexpr uint32_t kCtrl = 0x08, kCtrlReset = 0x8, kMaskClear = 0x20, kVectorControl = 0x100;
+void DescribeResetAndMasks(Bench& b, Fragment& f, std::vector<ULONG> targets) {
+  b.describe(f, targets);
+  AdapterResources resources;
+  resources.message_cpus.assign(targets.begin(), targets.end());
+  resources.interrupt_mask_offsets = {kMaskRegister, kMaskClear};
+  resources.interrupt_mask_set = kMaskRegister;
+  resources.interrupt_mask_clear = kMaskClear;
+  using Cutoff = AdapterResources::InterruptCutoff;
+  resources.interrupt_cutoffs = {{kCtrl, kCtrlReset, Cutoff::Kind::kSoftReset},
+                                 {kVectorControl, 0x1, Cutoff::Kind::kMessageMask}};
+  b.kernel.set_resources(resources);
+}
+unsigned ResetsWritten(const Bench& b) {
+  unsigned resets = 0;
+  for (const auto& a : b.registers.accesses)
+    if (a.write && a.offset == kCtrl && (a.value & kCtrlReset)) ++resets;
+  return resets;
+}
+
+TEST(InterruptRules, DEVICE_RESET_WHILE_ENABLED_TriggersOnResetWhileUnmasked) {
+  Bench b;
+  Fragment f;
+  DescribeResetAndMasks(b, f, {});
+  b.kernel.run_passive(0, "initialize", [&] {
+    b.connect(f);
+    Synchronize(f.interrupt, 0, [&] {
+      NdisWriteRegisterUlong(f.reg(kMaskRegister), 0x3);  // unmasked, as it should be
+      return TRUE;
+    });
+    NdisWriteRegisterUlong(f.reg(kCtrl), kCtrlReset);  // the mistake: not masked first
+  });
+  b.run(50'000);
+  const auto& v = EXPECT_VIOLATION(b, "DEVICE_RESET_WHILE_ENABLED");
+  EXPECT_EQ(v.cpu, 0);
+  EXPECT_EQ(v.object, "register 0x0008");
+  EXPECT_NE(v.message.find("0x3"), std::string::npos) << v.message;
+}
+
+TEST(InterruptRules, DEVICE_RESET_WHILE_ENABLED_TriggersOnVectorMaskFromDpc) {
+  Bench b;
+  Fragment f;
+  DescribeResetAndMasks(b, f, {1});
+  f.isr = [&](PBOOLEAN q, PULONG) {
+    NdisWriteRegisterUlong(f.reg(kMaskClear), 0x1);
+    *q = TRUE;
+    return TRUE;
+  };
+  f.dpc = [&](ULONG, PVOID) {
+    Synchronize(f.interrupt, 0, [&] {
+      NdisWriteRegisterUlong(f.reg(kMaskRegister), 0x1);
+      return TRUE;
+    });
+    NdisWriteRegisterUlong(f.reg(kVectorControl), 0x1);  // masks the vector outside synchronize
+  };
+  b.kernel.run_passive(0, "register", [&] { b.connect(f); });
+  b.fire(f, 0, 5'000);
+  b.run();
+  const auto& v = EXPECT_VIOLATION(b, "DEVICE_RESET_WHILE_ENABLED");
+  EXPECT_EQ(v.cpu, 1);
+  EXPECT_EQ(v.object, "register 0x0100");
+}
+
+// Reset while registered but nothing unmasked yet, inside synchronize while unmasked, after
+// masking through synchronize, and after deregistration; a vector unmasked (control written 0):
+// all legal, and all ran.
+TEST(InterruptRules, DEVICE_RESET_WHILE_ENABLED_SilentInSyncWhenMaskedAndAfterDeregister) {
+  Bench b;
+  Fragment f;
+  DescribeResetAndMasks(b, f, {});
+  b.kernel.run_passive(0, "lifecycle", [&] {
+    b.connect(f);
+    NdisWriteRegisterUlong(f.reg(kCtrl), kCtrlReset);  // registered, nothing unmasked yet
+    NdisWriteRegisterUlong(f.reg(kVectorControl), 0);  // unmasks a vector: not a cutoff
+    auto set_mask = [&](uint32_t reg, ULONG causes) {
+      Synchronize(f.interrupt, 0, [&] {
+        NdisWriteRegisterUlong(f.reg(reg), causes);
+        return TRUE;
+      });
+    };
+    set_mask(kMaskRegister, 0x3);
+    Synchronize(f.interrupt, 0, [&] {
+      NdisWriteRegisterUlong(f.reg(kCtrl), kCtrlReset);  // inside synchronize
+      return TRUE;
+    });
+    set_mask(kMaskRegister, 0x3);
+    set_mask(kMaskClear, 0x3);
+    NdisWriteRegisterUlong(f.reg(kCtrl), kCtrlReset);  // masked first
+    set_mask(kMaskRegister, 0x1);
+    NdisMDeregisterInterruptEx(f.interrupt);
+    NdisWriteRegisterUlong(f.reg(kCtrl), kCtrlReset);  // after deregistration
+  });
+  b.run(50'000);
+  EXPECT_NO_VIOLATIONS(b);
+  EXPECT_EQ(ResetsWritten(b), 4u);  // positive control: every reset ran
+}
+
 TEST(InterruptRules, REGISTER_IRQL_Triggers) {
   Bench b;
   NDIS_SPIN_LOCK lock{};
