@@ -16,14 +16,22 @@ ULONG High(ULONG64 value) { return static_cast<ULONG>(value >> 32); }
 
 }  // namespace
 
+// Once the device is gone, no access reaches the bus: a read answers what the bus would
+// (all-ones) and a write goes nowhere.
 ULONG NICReadRegister(MP_ADAPTER* adapter, ULONG offset) {
+  if (MPDeviceRemoved(adapter)) return kAllOnes;
   ULONG value = 0;
   NdisReadRegisterUlong(Register(adapter, offset), &value);
   return value;
 }
 
 VOID NICWriteRegister(MP_ADAPTER* adapter, ULONG offset, ULONG value) {
+  if (MPDeviceRemoved(adapter)) return;
   NdisWriteRegisterUlong(Register(adapter, offset), value);
+}
+
+bool NICMarkRemoved(MP_ADAPTER* adapter) {
+  return InterlockedExchange(&adapter->DeviceRemoved, 1) == 0;
 }
 
 // Runs at PASSIVE_LEVEL (initialize). The ID word must carry our magic and major version.
