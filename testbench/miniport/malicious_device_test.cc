@@ -23,8 +23,10 @@
 #include "nic_regs.h"
 #include "rtl/nic_device.h"
 #include "sim/axi_memory_slave.h"
+#include "sim/link_partner.h"
 #include "sim/monitors/cycle_monitor.h"
 #include "sim/monitors/register_writes.h"
+#include "sim/nic_domain.h"
 #include "sim/platform.h"
 #include "testbench/cli/send_chains.h"
 
@@ -212,7 +214,15 @@ struct DriverBench {
     return out;
   }
 
-  // Runs on a CPU at PASSIVE_LEVEL: OID_GEN_RCV_ERROR as the protocol queries it.
+  // Runs on a CPU at PASSIVE_LEVEL once the adapter runs: the link partner sends the frames.
+  void start_rx(const std::vector<Frame>& frames) {
+    ASSERT_EQ(kernel.adapter_state(), ndis::AdapterState::kRunning);
+    const uint64_t start = platform.nic_cycle() + 10;
+    for (const Frame& frame : frames) platform.nic().link().send(frame, false, start);
+    (void)platform.mmio().read32(nic_regs::ID);  // wakes an idle clock domain
+  }
+
+  // Runs on a CPU at PASSIVE_LEVEL: a 64-bit counter OID as the protocol queries it.
   ULONG64 query_ulong64(NDIS_OID oid) {
     ULONG64 value = 0;
     NDIS_OID_REQUEST request{};
@@ -225,7 +235,7 @@ struct DriverBench {
     return value;
   }
 
-  std::string violations() const {
+  std::string violations() {
     std::string text;
     for (const auto& v : platform.violations().all())
       text += v.rule + " " + v.object + ": " + v.message + "\n";
@@ -246,31 +256,29 @@ TEST(MaliciousDevice, HostileRxWritebacksAreCountedAndRecycled) {
   bench.platform.nic().add_dma_observer(&hostile);
   constexpr unsigned kFrames = 300;  // more than a ring: recycled buffers are used again
   const std::vector<Frame> sent = DriverBench::frames(kFrames);
-  for (const Frame& frame : sent) bench.platform.nic().link().send(frame);
 
   ULONG64 rcv_error = 0;
   NDIS_STATISTICS_INFO stats{};
   bench.kernel.initialize_adapter(0, 0);
-  bench.kernel.run_passive(
-      1, "protocol",
-      [&] {
-        bench.platform.current_cpu().block_until(
-            [&] {
-              return bench.received.size() + hostile.corrupted() >= kFrames ||
-                     bench.platform.stopped();
-            },
-            2'000);
-        rcv_error = bench.query_ulong64(OID_GEN_RCV_ERROR);
-        NDIS_OID_REQUEST request{};
-        request.Header = {NDIS_OBJECT_TYPE_DEFAULT, NDIS_OID_REQUEST_REVISION_1, sizeof request};
-        request.RequestType = NdisRequestQueryStatistics;
-        request.DATA.QUERY_INFORMATION.Oid = OID_GEN_STATISTICS;
-        request.DATA.QUERY_INFORMATION.InformationBuffer = &stats;
-        request.DATA.QUERY_INFORMATION.InformationBufferLength = sizeof stats;
-        EXPECT_EQ(bench.kernel.oid_request(&request), NDIS_STATUS_SUCCESS);
-      },
-      1'000);
-  ASSERT_TRUE(bench.platform.run_until_passive_done(20'000'000)) << bench.violations();
+  bench.kernel.run_passive(0, "protocol", [&] {
+    bench.start_rx(sent);
+    bench.platform.current_cpu().block_until(
+        [&] {
+          return bench.received.size() + hostile.corrupted() >= kFrames || bench.platform.stopped();
+        },
+        2'000);
+    rcv_error = bench.query_ulong64(OID_GEN_RCV_ERROR);
+    NDIS_OID_REQUEST request{};
+    request.Header = {NDIS_OBJECT_TYPE_DEFAULT, NDIS_OID_REQUEST_REVISION_1, sizeof request};
+    request.RequestType = NdisRequestQueryStatistics;
+    request.DATA.QUERY_INFORMATION.Oid = OID_GEN_STATISTICS;
+    request.DATA.QUERY_INFORMATION.InformationBuffer = &stats;
+    request.DATA.QUERY_INFORMATION.InformationBufferLength = sizeof stats;
+    EXPECT_EQ(bench.kernel.oid_request(&request), NDIS_STATUS_SUCCESS);
+  });
+  ASSERT_TRUE(bench.platform.run_until_passive_done(20'000'000))
+      << std::hex << bench.kernel.initialize_status() << std::dec << " received "
+      << bench.received.size() << " " << bench.violations();
   bench.kernel.halt_adapter(0, bench.platform.now_ns());
   ASSERT_TRUE(bench.platform.run_until_passive_done(5'000'000));
 
@@ -303,15 +311,12 @@ TEST(MaliciousDevice, HonestWritebacksCountNothing) {
   bench.platform.nic().add_monitor(&honest);
   bench.platform.nic().add_dma_observer(&honest);
   constexpr unsigned kFrames = 120;
-  for (const Frame& frame : DriverBench::frames(kFrames)) bench.platform.nic().link().send(frame);
   bench.kernel.initialize_adapter(0, 0);
-  bench.kernel.run_passive(
-      1, "protocol",
-      [&] {
-        bench.platform.current_cpu().block_until(
-            [&] { return bench.received.size() >= kFrames || bench.platform.stopped(); }, 2'000);
-      },
-      1'000);
+  bench.kernel.run_passive(0, "protocol", [&] {
+    bench.start_rx(DriverBench::frames(kFrames));
+    bench.platform.current_cpu().block_until(
+        [&] { return bench.received.size() >= kFrames || bench.platform.stopped(); }, 2'000);
+  });
   ASSERT_TRUE(bench.platform.run_until_passive_done(20'000'000));
   bench.kernel.halt_adapter(0, bench.platform.now_ns());
   ASSERT_TRUE(bench.platform.run_until_passive_done(5'000'000));
@@ -345,34 +350,34 @@ RemovalRun RunRemoval(bool notify) {
   const std::vector<Frame> frames = DriverBench::frames(40);
   RemovalRun run;
   bench.kernel.initialize_adapter(0, 0);
-  bench.kernel.run_passive(
-      1, "protocol",
-      [&] {
-        chains.open();
-        for (const Frame& frame : frames) {
-          const Frame* one[] = {&frame};
-          PNET_BUFFER_LIST nbl = chains.build(one);
-          ASSERT_NE(nbl, nullptr);
-          bench.kernel.send_net_buffer_lists(nbl, 0);
-          ++run.sends;
-        }
-      },
-      50'000);
-  constexpr uint64_t kRemovalNs = 100'000;
-  bench.kernel.run_passive(
-      0, "bus",
-      [&] {
-        mmio.remove();
-        if (notify) bench.kernel.surprise_remove(0, bench.platform.now_ns());
-      },
-      kRemovalNs);
-  if (!notify) {
-    bench.kernel.check_for_hang(0, kRemovalNs + 10'000);
-  }
+  bench.kernel.run_passive(0, "protocol", [&] {
+    ASSERT_EQ(bench.kernel.adapter_state(), ndis::AdapterState::kRunning);
+    chains.open();
+    for (const Frame& frame : frames) {
+      const Frame* one[] = {&frame};
+      PNET_BUFFER_LIST nbl = chains.build(one);
+      ASSERT_NE(nbl, nullptr);
+      bench.kernel.send_net_buffer_lists(nbl, 0);
+      ++run.sends;
+    }
+  });
+  // Once every send is in: the device leaves the bus; PnP says so, or a later hang check finds it.
+  bench.kernel.run_passive(1, "bus", [&] {
+    bench.platform.current_cpu().block_until(
+        [&] { return run.sends == frames.size() || bench.platform.stopped(); }, 1'000);
+    bench.platform.current_cpu().block_for(5'000);
+    mmio.remove();
+    const uint64_t now = bench.platform.now_ns();
+    if (notify) {
+      bench.kernel.surprise_remove(1, now);
+    } else {
+      bench.kernel.check_for_hang(1, now + 10'000);
+    }
+  });
   EXPECT_TRUE(bench.platform.run_until_passive_done(10'000'000));
   // NDIS halted it without the testbench's halt; the protocol frees what came back.
   bench.kernel.run_passive(
-      1, "protocol-unbind",
+      0, "protocol-unbind",
       [&] {
         for (PNET_BUFFER_LIST nbl : bench.completed) chains.release(nbl);
         chains.close();
