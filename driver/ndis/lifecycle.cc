@@ -315,6 +315,11 @@ void MiniportLifecycle::finish_halt(NDIS_HALT_ACTION action) {
                  "halt returned with its interrupt still registered");
 }
 
+// As IoWorkItems: another CPU than the caller's, so a caller that waits does not block it.
+unsigned MiniportLifecycle::work_item_cpu() {
+  return core_.on_cpu() ? (core_.cpu().index() + 1) % core_.platform().num_cpus() : 0;
+}
+
 void MiniportLifecycle::surprise_remove(unsigned cpu_index, uint64_t at_ns) {
   remove_adapter(cpu_index, at_ns, true);
 }
@@ -323,7 +328,7 @@ NDIS_STATUS MiniportLifecycle::request_removal(NDIS_HANDLE adapter, const CallSi
   if (!core_.enter_call(at)) return NDIS_STATUS_FAILURE;
   if (!core_.check_not_dirql("NdisMRemoveMiniport", at)) return NDIS_STATUS_FAILURE;
   if (!find_adapter(adapter) || !adapter_->initialized) return NDIS_STATUS_FAILURE;
-  remove_adapter(core_.cpu().index(), core_.platform().now_ns(), false);
+  remove_adapter(work_item_cpu(), core_.platform().now_ns(), false);
   return NDIS_STATUS_SUCCESS;
 }
 
@@ -430,7 +435,7 @@ void MiniportLifecycle::request_reset(NDIS_HANDLE adapter, const CallSite& at) {
   if (!core_.check_not_dirql("NdisMResetMiniport", at)) return;
   if (!find_adapter(adapter) || !adapter_->initialized || adapter_->removing) return;
   core_.platform().start_passive(
-      core_.cpu().index(), "NdisResetWorkItem", [this] { run_reset(); }, core_.platform().now_ns());
+      work_item_cpu(), "NdisResetWorkItem", [this] { run_reset(); }, core_.platform().now_ns());
 }
 
 bool MiniportLifecycle::reset_in_progress() const { return adapter_ && adapter_->reset_pending; }

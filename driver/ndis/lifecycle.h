@@ -67,11 +67,11 @@ class MiniportLifecycle {
   void indicate_receive(NDIS_HANDLE adapter, PNET_BUFFER_LIST nbls, ULONG count, ULONG flags,
                         const CallSite& at);
   void send_complete(NDIS_HANDLE adapter, PNET_BUFFER_LIST nbls, ULONG flags, const CallSite& at);
-  // NdisMResetMiniport: MiniportResetEx runs later, in a work item (a passive thread on the
-  // calling CPU).
+  // NdisMResetMiniport: MiniportResetEx runs later, in a work item (a passive thread on the CPU
+  // after the caller's).
   void request_reset(NDIS_HANDLE adapter, const CallSite& at);
   // NdisMRemoveMiniport: the adapter is paused and halted (NdisHaltDeviceFailed) later, on a
-  // passive thread of the calling CPU.
+  // passive thread of the CPU after the caller's.
   NDIS_STATUS request_removal(NDIS_HANDLE adapter, const CallSite& at);
 
   // --- NDIS's side (the testbench drives it through Kernel) -----------------------------------
@@ -134,6 +134,7 @@ class MiniportLifecycle {
   void finish_halt(NDIS_HALT_ACTION action = NdisHaltDeviceDisabled);
   // Surprise removal (surprise) or NdisMRemoveMiniport: notify, pause, halt; on a passive thread.
   void remove_adapter(unsigned cpu, uint64_t at_ns, bool surprise);
+  unsigned work_item_cpu();  // where NDIS's own work items run
   size_t outstanding_sends() const;
 
   VerifierCore& core_;

@@ -159,12 +159,13 @@ class RemovableMmio final : public sim::MmioPort {
 // The reference miniport on the reference NIC: 2 CPUs, 2 queues, MSI-X; the protocol returns
 // every receive at once and records every send completion.
 struct DriverBench {
-  explicit DriverBench(unsigned queues = 2) : platform(platform_config()), kernel(platform) {
+  explicit DriverBench(unsigned cpus = 2, unsigned queues = 2)
+      : platform(platform_config(cpus)), kernel(platform) {
     const sim::DeviceDescription& device = rtl::nic_device_description();
     platform.nic().add_standard_monitors(device);
     ndis::AdapterResources resources;
     resources.bar0_length = device.bar0_bytes;
-    for (unsigned m = 0; m <= queues; ++m) resources.message_cpus.push_back(m % 2);
+    for (unsigned m = 0; m <= queues; ++m) resources.message_cpus.push_back(m % queues);
     resources.interrupt_mask_offsets = {device.mask_set, device.mask_clear};
     kernel.set_resources(resources);
     kernel.set_keywords({{"*NumRssQueues", std::to_string(queues)}});
@@ -190,9 +191,9 @@ struct DriverBench {
     EXPECT_EQ(DriverEntry(nullptr, nullptr), NDIS_STATUS_SUCCESS);
   }
 
-  static sim::PlatformConfig platform_config() {
+  static sim::PlatformConfig platform_config(unsigned cpus) {
     sim::PlatformConfig config;
-    config.cpus = 2;
+    config.cpus = cpus;
     config.schedule.seed = 7;
     config.device = [] { return rtl::make_nic_device(); };
     return config;
@@ -325,6 +326,53 @@ TEST(MaliciousDevice, HonestWritebacksCountNothing) {
   EXPECT_EQ(bench.received.size(), kFrames);
   EXPECT_EQ(MpCounters().RxBadDescriptors, 0u);
   EXPECT_EQ(MpCounters().RxIndicated, kFrames);
+  EXPECT_TRUE(bench.platform.violations().all().empty()) << bench.violations();
+}
+
+// The device reports a failed DMA transaction (ICR DMA_ERR, raised here through ICS as the NIC
+// raises it on an error response): the driver counts it, asks NDIS for a reset
+// (NdisMResetMiniport), and receives again after the reset.
+TEST(MaliciousDevice, DmaErrorCauseIsCountedAndResetsTheAdapter) {
+  // 4 CPUs: the misc vector's DPC on CPU 0, NDIS's reset work item on CPU 1, the driver's on
+  // CPU 2; the protocol waits on CPU 3 (a CPU's passive threads run one after the other).
+  DriverBench bench(4);
+  constexpr unsigned kFrames = 60;
+  size_t before_error = 0;
+  bool saw_reset = false;
+  bench.kernel.initialize_adapter(0, 0);
+  bench.kernel.run_passive(3, "protocol", [&] {
+    auto& cpu = bench.platform.current_cpu();
+    cpu.block_until(
+        [&] {
+          return bench.kernel.adapter_state() == ndis::AdapterState::kRunning ||
+                 bench.platform.stopped();
+        },
+        1'000);
+    bench.start_rx(DriverBench::frames(kFrames));
+    cpu.block_until([&] { return bench.received.size() >= kFrames || bench.platform.stopped(); },
+                    2'000);
+    before_error = bench.received.size();
+    bench.platform.mmio().write32(nic_regs::ICS, nic_regs::ICR_DMA_ERR);
+    cpu.block_until([&] { return MpCounters().DmaErrors > 0 || bench.platform.stopped(); }, 1'000);
+    // NDIS runs MiniportResetEx from its work item; the driver's own work item completes it.
+    cpu.block_until(
+        [&] {
+          saw_reset = saw_reset || bench.kernel.reset_in_progress();
+          return (saw_reset && !bench.kernel.reset_in_progress()) || bench.platform.stopped();
+        },
+        500);
+    bench.start_rx(DriverBench::frames(kFrames));
+    cpu.block_until(
+        [&] { return bench.received.size() >= 2 * kFrames || bench.platform.stopped(); }, 2'000);
+  });
+  ASSERT_TRUE(bench.platform.run_until_passive_done(20'000'000)) << bench.violations();
+  bench.kernel.halt_adapter(0, bench.platform.now_ns());
+  ASSERT_TRUE(bench.platform.run_until_passive_done(5'000'000));
+  EXPECT_EQ(before_error, kFrames);
+  EXPECT_EQ(MpCounters().DmaErrors, 1u);
+  EXPECT_EQ(MpCounters().ResetsRequested, 1u);
+  EXPECT_TRUE(saw_reset);
+  EXPECT_EQ(bench.received.size(), 2 * kFrames) << "receives work again after the reset";
   EXPECT_TRUE(bench.platform.violations().all().empty()) << bench.violations();
 }
 
