@@ -28,6 +28,8 @@ inline constexpr NDIS_OID kSupportedOids[] = {OID_GEN_SUPPORTED_LIST,
                                               OID_GEN_STATISTICS,
                                               OID_GEN_XMIT_OK,
                                               OID_GEN_RCV_OK,
+                                              OID_GEN_XMIT_ERROR,
+                                              OID_GEN_RCV_ERROR,
                                               OID_GEN_VENDOR_DESCRIPTION,
                                               OID_802_3_PERMANENT_ADDRESS,
                                               OID_802_3_CURRENT_ADDRESS,
@@ -166,7 +168,13 @@ struct MP_ADAPTER {
   ULONG SavedCause;
 
   ULONG InterruptsClaimed;  // ISR-shared like SavedCause: the ISRs' claims, for the hang check
-  ULONG HangCheckClaims;    // InterruptsClaimed at the last MPCheckForHangEx (only it touches it)
+  ULONG IsrBadCauses;       // ISR-shared like SavedCause: cause reads with bits ICR does not define
+  // The device is gone (surprise removal, or a register read all-ones where it cannot): set once
+  // with InterlockedExchange, read as a volatile (marked) load at any IRQL. From then on no
+  // register access reaches the device (nic_hw.cc) and sends fail at once.
+  volatile LONG DeviceRemoved;
+  volatile LONG RemovalHandled;  // MPDeviceGone ran: sends failed, NdisMRemoveMiniport asked
+  ULONG HangCheckClaims;  // InterruptsClaimed at the last MPCheckForHangEx (only it touches it)
 
   BOOLEAN Halting;     // under Lock
   ULONG DpcsInFlight;  // under Lock
@@ -197,6 +205,8 @@ struct MP_ADAPTER {
 };
 
 inline bool HasBug(const MP_ADAPTER* adapter, DriverBug bug) { return adapter->Bug == bug; }
+inline bool MPDeviceRemoved(const MP_ADAPTER* adapter) { return adapter->DeviceRemoved != 0; }
+inline constexpr ULONG kAllOnes = 0xFFFFFFFFu;  // what a read of a device that is gone returns
 DriverCounters& MpMutableCounters();
 
 // nic_hw.cc: registers and rings
@@ -213,6 +223,8 @@ VOID NICFreeRings(MP_ADAPTER* adapter);
 VOID NICProgramRings(MP_ADAPTER* adapter);
 VOID NICProgramInterrupts(MP_ADAPTER* adapter, PIO_INTERRUPT_MESSAGE_INFO info);
 ULONG NICVectorCauses(const MP_ADAPTER* adapter, ULONG message_id);
+// Any IRQL. Marks the device gone; true for the caller that marked it.
+bool NICMarkRemoved(MP_ADAPTER* adapter);
 
 // mp_config.cc
 // Reads the keywords into the adapter; NDIS_STATUS_INVALID_PARAMETER for a value out of range.
@@ -228,6 +240,8 @@ VOID MPDisableInterruptsSync(MP_ADAPTER* adapter, ULONG causes);
 VOID MPForgetPendingCauses(MP_ADAPTER* adapter);
 // Runs at IRQL <= DISPATCH_LEVEL: InterruptsClaimed, read under the interrupt lock.
 ULONG MPInterruptsClaimed(MP_ADAPTER* adapter);
+// Runs at IRQL <= DISPATCH_LEVEL: IsrBadCauses, read under the interrupt lock.
+ULONG MPIsrBadCauses(MP_ADAPTER* adapter);
 
 // mp_lifecycle.cc
 MINIPORT_PAUSE MPPause;
@@ -242,6 +256,9 @@ MINIPORT_DEVICE_PNP_EVENT_NOTIFY MPDevicePnPEventNotify;
 VOID MPDataPathDone(MP_ADAPTER* adapter, ULONG sends, ULONG receives);
 // Runs at PASSIVE_LEVEL; takes Lock. Returns once no DPC is in MPDpcWorkBody any more.
 VOID MPWaitForDpcs(MP_ADAPTER* adapter);
+// Runs at IRQL <= DISPATCH_LEVEL (dispatch says which); takes SendLock. The device is gone: marks
+// it, fails every send it will never finish, and (asked, the first time) NdisMRemoveMiniport.
+VOID MPDeviceGone(MP_ADAPTER* adapter, bool dispatch, bool ask_removal);
 
 // mp_oid.cc
 MINIPORT_OID_REQUEST MPOidRequest;
@@ -260,6 +277,9 @@ MINIPORT_SEND_NET_BUFFER_LISTS MPSendNetBufferLists;
 MINIPORT_PROCESS_SG_LIST MPProcessSendSgList;
 VOID MPHandleSendComplete(MP_ADAPTER* adapter, ULONG queue);
 VOID MPCompleteSendsAtIsr(MP_ADAPTER* adapter, ULONG queue);
-VOID MPAbortAllSends(MP_ADAPTER* adapter);
+// Runs at IRQL <= DISPATCH_LEVEL (dispatch says which), the device no longer reading the rings
+// (reset, halt, or gone); takes SendLock. Completes every frame on a ring or a wait list with
+// status; returns how many frames.
+ULONG MPAbortAllSends(MP_ADAPTER* adapter, NDIS_STATUS status, bool dispatch);
 
 }  // namespace nicsim::miniport

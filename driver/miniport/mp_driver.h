@@ -16,6 +16,14 @@ struct DriverCounters {
   ULONG64 TxCompleted = 0;
   ULONG64 TxErrors = 0;    // device rejected (ERR) or invalid length
   ULONG64 TxRingFull = 0;  // NBLs parked on the wait list because the ring was full
+  // What the device got wrong, and what the driver did about it (each value was checked and the
+  // descriptor recycled, never used).
+  ULONG64 TxBadWritebacks = 0;     // TX write-backs with status bits the device does not define
+  ULONG64 IsrBadCauses = 0;        // interrupt cause reads with undefined bits (counted at halt)
+  ULONG64 DmaErrors = 0;           // DMA_ERR causes taken
+  ULONG64 ResetsRequested = 0;     // NdisMResetMiniport calls (after a DMA error)
+  ULONG64 DeviceRemovals = 0;      // the device was found gone (all-ones reads, surprise removal)
+  ULONG64 SendsFailedRemoved = 0;  // send frames failed because the device was gone
 };
 
 const DriverCounters& MpCounters();

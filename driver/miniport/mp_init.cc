@@ -224,9 +224,10 @@ VOID MPHaltEx(NDIS_HANDLE context, NDIS_HALT_ACTION) {
     // freed memory should the (reset, masked) device ever interrupt again.
     return;
   }
+  MpMutableCounters().IsrBadCauses += MPIsrBadCauses(adapter);
   NdisMDeregisterInterruptEx(adapter->InterruptHandle);
   adapter->InterruptRegistered = FALSE;
-  if (!locks_freed_early) MPAbortAllSends(adapter);
+  if (!locks_freed_early) MPAbortAllSends(adapter, NDIS_STATUS_SEND_ABORTED, false);
   MPFreeAdapter(adapter, !locks_freed_early);
 }
 

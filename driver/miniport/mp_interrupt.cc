@@ -50,11 +50,30 @@ BOOLEAN MPReadClaimsSync(NDIS_HANDLE context) {
   return TRUE;
 }
 
+// Runs at DIRQL under the interrupt lock.
+BOOLEAN MPReadBadCausesSync(NDIS_HANDLE context) {
+  auto* read = static_cast<MP_CLAIMS_CONTEXT*>(context);
+  read->Claimed = read->Adapter->IsrBadCauses;
+  return TRUE;
+}
+
 // Bug variant only (isr-synchronizes): the ISR saving its cause through synchronize.
 BOOLEAN MPSaveCauseSync(NDIS_HANDLE context) {
   auto* sync = static_cast<MP_SYNC_CONTEXT*>(context);
   sync->Adapter->SavedCause |= sync->Causes;
   return TRUE;
+}
+
+// Runs at DIRQL. The cause register as read, made safe to use: all-ones means the device is gone
+// (ICR defines 19 bits; the device is marked removed and nothing is claimed), and bits ICR does
+// not define are counted and dropped.
+ULONG MPValidatedCause(MP_ADAPTER* adapter, ULONG icr) {
+  if (icr == kAllOnes) {
+    NICMarkRemoved(adapter);
+    return 0;
+  }
+  if (icr & ~kAllCauses) ++adapter->IsrBadCauses;
+  return icr & kAllCauses;
 }
 
 // Runs at DIRQL. Common part of both ISRs: mask, read the pending causes among `causes`,
@@ -65,6 +84,9 @@ BOOLEAN MPSaveCauseSync(NDIS_HANDLE context) {
 // Line-based: the level stays high while any unmasked cause is pending, so masking exactly the
 // claimed causes is enough.
 ULONG MPClaimCauses(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool message_based) {
+  // Gone: nothing pending is ours (the line may be another device's), and the device is not
+  // touched. A DPC would only find the same.
+  if (MPDeviceRemoved(adapter)) return 0;
   if (HasBug(adapter, DriverBug::kIsrStalls)) NdisStallExecution(30);
   if (HasBug(adapter, DriverBug::kIsrTakesSpinLock)) NdisAcquireSpinLock(&adapter->Lock);
   const bool mask = !HasBug(adapter, DriverBug::kIsrNoMask);
@@ -72,10 +94,11 @@ ULONG MPClaimCauses(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool me
   ULONG cause = 0;
   if (message_based) {
     if (mask) NICWriteRegister(adapter, nic_regs::IMC, causes);
-    cause = NICReadRegister(adapter, nic_regs::ICR) & causes & adapter->EnabledCauses;
+    const ULONG icr = MPValidatedCause(adapter, NICReadRegister(adapter, nic_regs::ICR));
+    cause = icr & causes & adapter->EnabledCauses;
   } else {
-    const ULONG icr = NICReadRegister(adapter, nic_regs::ICR);
-    const ULONG ims = NICReadRegister(adapter, nic_regs::IMS);
+    const ULONG icr = MPValidatedCause(adapter, NICReadRegister(adapter, nic_regs::ICR));
+    const ULONG ims = icr != 0 ? NICReadRegister(adapter, nic_regs::IMS) : 0;
     cause = icr & ims & causes;
     if (cause != 0 && mask) NICWriteRegister(adapter, nic_regs::IMC, cause);
   }
@@ -116,6 +139,20 @@ VOID MPReenable(MP_ADAPTER* adapter, ULONG message_id, ULONG causes) {
   }
 }
 
+// Runs at DISPATCH_LEVEL; takes Lock. A DMA transaction of the device failed (an error response
+// to a descriptor fetch, a frame read or a write-back): what it read or wrote may be lost, so the
+// rings are no longer known to match the driver's view. Counted, and recovered the way a hang is:
+// NdisMResetMiniport (NDIS 6.30) has NDIS call MiniportResetEx, whose work item resets the device
+// and starts every ring over. Not requested again while a reset is already under way.
+VOID MPHandleDmaError(MP_ADAPTER* adapter) {
+  NdisDprAcquireSpinLock(&adapter->Lock);
+  ++MpMutableCounters().DmaErrors;
+  const bool request = !adapter->Resetting && !adapter->Halting;
+  if (request) ++MpMutableCounters().ResetsRequested;
+  NdisDprReleaseSpinLock(&adapter->Lock);
+  if (request) NdisMResetMiniport(adapter->AdapterHandle);
+}
+
 // Runs at DISPATCH_LEVEL. Fetches `causes` from SavedCause, does the work, re-enables last:
 // the whole vector when message-based (its ISR masked all of it), else what it fetched. A DPC
 // that started paused leaves the receive rings alone (MPRestart drains them).
@@ -133,6 +170,11 @@ VOID MPDpcWorkBody(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool mes
   const ULONG fetched = sync.Causes | adapter->DpcCarry[slot];
   adapter->DpcCarry[slot] = 0;
   if (fetched == 0) return;  // nothing was pending for this DPC
+  if (MPDeviceRemoved(adapter)) {
+    MPDeviceGone(adapter, true, true);  // the ISR read all-ones: fail the sends, ask for removal
+    return;
+  }
+  if (fetched & nic_regs::ICR_DMA_ERR) MPHandleDmaError(adapter);
   const ULONG reenable = message_based ? (causes & adapter->EnabledCauses) : fetched;
   // Bug variant: unmasked before the rings are drained, a cause interrupts again at once; on a
   // line that is another CPU, whose DPC drains the same ring alongside this one.
@@ -303,6 +345,12 @@ BOOLEAN MPForgetCausesSync(NDIS_HANDLE context) {
 VOID MPForgetPendingCauses(MP_ADAPTER* adapter) {
   NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, 0, MPForgetCausesSync, adapter);
   for (ULONG& carry : adapter->DpcCarry) carry = 0;
+}
+
+ULONG MPIsrBadCauses(MP_ADAPTER* adapter) {
+  MP_CLAIMS_CONTEXT read{adapter, 0};
+  NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, 0, MPReadBadCausesSync, &read);
+  return read.Claimed;
 }
 
 ULONG MPInterruptsClaimed(MP_ADAPTER* adapter) {

@@ -61,12 +61,38 @@ NDIS_STATUS MPRestart(NDIS_HANDLE context, PNDIS_MINIPORT_RESTART_PARAMETERS) {
   return NDIS_STATUS_SUCCESS;
 }
 
+VOID MPDeviceGone(MP_ADAPTER* adapter, bool dispatch, bool ask_removal) {
+  NICMarkRemoved(adapter);
+  if (InterlockedExchange(&adapter->RemovalHandled, 1) != 0) return;
+  // The device will finish nothing: every send it holds fails now, so the pause NDIS sends before
+  // the halt can complete. (Receives need nothing: those up come back through the return path.)
+  const ULONG failed = MPAbortAllSends(adapter, NDIS_STATUS_FAILURE, dispatch);
+  if (dispatch) {
+    NdisDprAcquireSpinLock(&adapter->Lock);
+  } else {
+    NdisAcquireSpinLock(&adapter->Lock);
+  }
+  ++MpMutableCounters().DeviceRemovals;
+  MpMutableCounters().SendsFailedRemoved += failed;
+  if (dispatch) {
+    NdisDprReleaseSpinLock(&adapter->Lock);
+  } else {
+    NdisReleaseSpinLock(&adapter->Lock);
+  }
+  // Found by the driver, not told by PnP: NDIS is asked to take the adapter away (pause, halt).
+  if (ask_removal) (void)NdisMRemoveMiniport(adapter->AdapterHandle);
+}
+
 // MiniportCheckForHangEx. Runs at IRQL <= DISPATCH_LEVEL; takes Lock and the interrupt lock. A
-// device that reads all-ones is gone; one that took no interrupt since the last check while sends
+// device that reads all-ones is gone: no reset brings it back, so the driver fails its sends and
+// asks NDIS to remove the adapter. One that took no interrupt since the last check while sends
 // wait for their completion lost an interrupt for good (NDIS resets it).
 BOOLEAN MPCheckForHangEx(NDIS_HANDLE context) {
   auto* adapter = static_cast<MP_ADAPTER*>(context);
-  if (NICReadRegister(adapter, nic_regs::ID) == 0xFFFFFFFFu) return TRUE;
+  if (NICReadRegister(adapter, nic_regs::ID) == kAllOnes) {
+    MPDeviceGone(adapter, KeGetCurrentIrql() == DISPATCH_LEVEL, true);
+    return FALSE;
+  }
   NdisAcquireSpinLock(&adapter->Lock);
   const bool sends_waiting = adapter->TxOutstanding != 0;
   NdisReleaseSpinLock(&adapter->Lock);
@@ -93,7 +119,7 @@ VOID MPResetWorkItem(PVOID context, NDIS_HANDLE) {
   if (!reset_first) NICWriteRegister(adapter, nic_regs::CTRL, nic_regs::CTRL_RESET);
   NICWaitForIdle(adapter);
   MPForgetPendingCauses(adapter);
-  MPAbortAllSends(adapter);
+  MPAbortAllSends(adapter, NDIS_STATUS_SEND_ABORTED, false);
   NICProgramRings(adapter);
   MPRepostRxBuffers(adapter);
   NICProgramInterrupts(adapter, adapter->Msix ? adapter->MessageInfo : nullptr);
@@ -133,8 +159,14 @@ VOID MPShutdownEx(NDIS_HANDLE context, NDIS_SHUTDOWN_ACTION) {
   NICWriteRegister(adapter, nic_regs::CTRL, nic_regs::CTRL_RESET);
 }
 
-// MiniportDevicePnPEventNotify. Runs at PASSIVE_LEVEL. Surprise removal is handled by the
-// hostile-world work; other events need nothing here.
-VOID MPDevicePnPEventNotify(NDIS_HANDLE, PNET_DEVICE_PNP_EVENT) {}
+// MiniportDevicePnPEventNotify. Runs at PASSIVE_LEVEL. Surprise removal: the hardware is not
+// there any more. Noted (no register access from now on), and every send it holds fails now;
+// NDIS pauses and halts the adapter next (NdisHaltDeviceSurpriseRemoved). Other events (power
+// profile) need nothing here.
+VOID MPDevicePnPEventNotify(NDIS_HANDLE context, PNET_DEVICE_PNP_EVENT event) {
+  auto* adapter = static_cast<MP_ADAPTER*>(context);
+  if (!event || event->DevicePnPEvent != NdisDevicePnPEventSurpriseRemoved) return;
+  MPDeviceGone(adapter, false, false);
+}
 
 }  // namespace nicsim::miniport

@@ -45,7 +45,7 @@ NDIS_STATUS QueryStatistics(PNDIS_OID_REQUEST request) {
       NDIS_STATISTICS_FLAGS_VALID_DIRECTED_FRAMES_XMIT | NDIS_STATISTICS_FLAGS_VALID_XMIT_ERROR;
   const DriverCounters& counters = MpCounters();
   stats.ifHCInUcastPkts = counters.RxIndicated;
-  stats.ifInErrors = counters.RxBadDescriptors;
+  stats.ifInErrors = counters.RxBadDescriptors;  // write-backs that failed validation
   stats.ifHCOutUcastPkts = counters.TxCompleted;
   stats.ifOutErrors = counters.TxErrors;
   return Answer(request, &stats, sizeof(stats));
@@ -88,6 +88,11 @@ NDIS_STATUS Query(MP_ADAPTER* adapter, PNDIS_OID_REQUEST request) {
       return AnswerUlong64(request, counters.TxCompleted - counters.TxErrors);
     case OID_GEN_RCV_OK:
       return AnswerUlong64(request, counters.RxIndicated);
+    // Errors include what the device got wrong: write-backs that failed validation.
+    case OID_GEN_XMIT_ERROR:
+      return AnswerUlong64(request, counters.TxErrors);
+    case OID_GEN_RCV_ERROR:
+      return AnswerUlong64(request, counters.RxBadDescriptors);
     case OID_GEN_VENDOR_DESCRIPTION:
       return Answer(request, kVendorDescription, sizeof(kVendorDescription));
     case OID_802_3_PERMANENT_ADDRESS:

@@ -20,6 +20,22 @@ ULONG RxStatus(ULONG64 writeback) {
   return DescField(writeback, nic_regs::DESC_RX_STATUS_SHIFT, nic_regs::DESC_RX_STATUS_MASK);
 }
 
+// The RX write-back status bits the device defines (DD, EOP).
+constexpr ULONG kRxStatusDefined = nic_regs::DESC_STATUS_DD | nic_regs::DESC_STATUS_EOP;
+constexpr ULONG kMinRxFrame = 14;  // an Ethernet header: the EtherType is read from it
+static_assert(nic_regs::kMaxFrame <= kBufferBytes, "a frame of kMaxFrame fits a buffer");
+
+// Whether a write-back the device finished (DD set) describes a frame the driver may use: one
+// whole frame (EOP), no status bit the device does not define, and a length that is a frame and
+// fits the posted buffer. Anything else is counted (RxBadDescriptors) and its buffer re-posted.
+bool MPRxWritebackValid(ULONG64 writeback) {
+  const ULONG status = RxStatus(writeback);
+  const ULONG length =
+      DescField(writeback, nic_regs::DESC_RX_LEN_SHIFT, nic_regs::DESC_RX_LEN_MASK);
+  return (status & nic_regs::DESC_STATUS_EOP) && !(status & ~kRxStatusDefined) &&
+         length >= kMinRxFrame && length <= nic_regs::kMaxFrame && length <= kBufferBytes;
+}
+
 // Caller holds RcvLock. Gives the buffer to the device at the tail; the caller rings the doorbell.
 bool MPPostRxBuffer(MP_ADAPTER* adapter, MP_RX_RING& ring, MP_RX_BUFFER* buffer) {
   const ULONG slot = ring.NextToUse;
@@ -180,10 +196,7 @@ bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue, LONGLONG deadline, PULONG
     if (!MPReserveIndication(adapter)) break;
     ++handled;
     if (*budget > 0 && *budget != NDIS_INDICATE_ALL_NBLS) --*budget;
-    const ULONG length =
-        DescField(writeback, nic_regs::DESC_RX_LEN_SHIFT, nic_regs::DESC_RX_LEN_MASK);
-    const bool good =
-        (status & nic_regs::DESC_STATUS_EOP) && length >= 14 && length <= nic_regs::kMaxFrame;
+    const bool good = MPRxWritebackValid(writeback);
     NdisDprAcquireSpinLock(&adapter->RcvLock);
     MP_RX_BUFFER* buffer = ring.Slot[slot];
     ring.Slot[slot] = nullptr;

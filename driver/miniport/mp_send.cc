@@ -13,6 +13,9 @@ namespace {
 
 PUCHAR TxDesc(MP_TX_RING& ring, ULONG slot) { return ring.DescVa + slot * kDescBytes; }
 
+// The TX write-back status bits the device defines (DD, ERR).
+constexpr ULONG kTxStatusDefined = nic_regs::DESC_STATUS_DD | nic_regs::DESC_STATUS_ERR;
+
 // Caller holds SendLock.
 ULONG TxFree(const MP_TX_RING& ring) { return kTxRingEntries - 1 - ring.InUse; }
 
@@ -127,7 +130,8 @@ bool MPPostTx(MP_ADAPTER* adapter, MP_TX_RING& ring, PNET_BUFFER nb, NblQueue& d
 // frames are done at once. Returns true when any was posted.
 bool MPPostWaiting(MP_ADAPTER* adapter, MP_TX_RING& ring, NblQueue& done) {
   bool posted = false;
-  while (ring.WaitHead && TxFree(ring) > 0) {
+  // Gone: MPDeviceGone fails what is parked (it takes SendLock after marking the device).
+  while (ring.WaitHead && TxFree(ring) > 0 && !MPDeviceRemoved(adapter)) {
     PNET_BUFFER nb = ring.WaitNextNb;
     PNET_BUFFER_LIST nbl = ring.WaitHead;
     ring.WaitNextNb = NET_BUFFER_NEXT_NB(nb);
@@ -144,6 +148,23 @@ bool MPPostWaiting(MP_ADAPTER* adapter, MP_TX_RING& ring, NblQueue& done) {
     posted |= MPPostTx(adapter, ring, nb, done);
   }
   return posted;
+}
+
+// Caller holds SendLock. Completes the frames of every parked NBL with status; returns how many.
+ULONG MPFailParked(MP_TX_RING& ring, NDIS_STATUS status, NblQueue& done) {
+  ULONG frames = 0;
+  while (ring.WaitHead) {
+    PNET_BUFFER_LIST nbl = ring.WaitHead;
+    PNET_BUFFER first = ring.WaitNextNb;
+    ring.WaitHead = NET_BUFFER_LIST_NEXT_NBL(nbl);  // before MPFrameDone relinks nbl
+    ring.WaitNextNb = ring.WaitHead ? NET_BUFFER_LIST_FIRST_NB(ring.WaitHead) : nullptr;
+    for (PNET_BUFFER nb = first; nb; nb = NET_BUFFER_NEXT_NB(nb)) {
+      MPFrameDone(nbl, status, done);
+      ++frames;
+    }
+  }
+  ring.WaitTail = nullptr;
+  return frames;
 }
 
 // Caller holds SendLock. Parks an NBL; its frames go on the ring in order.
@@ -168,6 +189,10 @@ VOID MPReapTx(MP_ADAPTER* adapter, MP_TX_RING& ring, NblQueue& done) {
     const ULONG status =
         DescField(writeback, nic_regs::DESC_TX_STATUS_SHIFT, nic_regs::DESC_TX_STATUS_MASK);
     if (!(status & nic_regs::DESC_STATUS_DD)) break;
+    // Bits the device does not define: the write-back cannot be trusted, the frame counts as
+    // failed (the descriptor is still done: the ring moves on).
+    const bool undefined = (status & ~kTxStatusDefined) != 0;
+    if (undefined) ++MpMutableCounters().TxBadWritebacks;
     MP_TX_SLOT taken = ring.Slot[slot];
     ring.Slot[slot] = MP_TX_SLOT{};
     ring.NextToClean = (slot + 1) % kTxRingEntries;
@@ -178,7 +203,7 @@ VOID MPReapTx(MP_ADAPTER* adapter, MP_TX_RING& ring, NblQueue& done) {
       NicsimSyncBufferForCpu(ring.BufferBlockVa + slot * kBufferBytes,
                              NET_BUFFER_DATA_LENGTH(taken.Nb));
     }
-    const bool error = (status & nic_regs::DESC_STATUS_ERR) != 0;
+    const bool error = (status & nic_regs::DESC_STATUS_ERR) != 0 || undefined;
     if (error) ++MpMutableCounters().TxErrors;
     ++MpMutableCounters().TxCompleted;
     MPFrameDone(MPNbNbl(taken.Nb), error ? NDIS_STATUS_FAILURE : NDIS_STATUS_SUCCESS, done);
@@ -228,10 +253,13 @@ VOID MPSendNetBufferLists(NDIS_HANDLE context, PNET_BUFFER_LIST nbls, NDIS_PORT_
   for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = NET_BUFFER_LIST_NEXT_NBL(nbl)) ++count;
   acquire(&adapter->Lock);
   adapter->TxOutstanding += count;  // each comes back through MPCompleteList
-  const NDIS_STATUS refuse = adapter->Halting     ? NDIS_STATUS_RESET_IN_PROGRESS
-                             : adapter->Paused    ? NDIS_STATUS_PAUSED
-                             : adapter->Resetting ? NDIS_STATUS_RESET_IN_PROGRESS
-                                                  : NDIS_STATUS_SUCCESS;
+  // A device that is gone will never send: fail at once (NDIS_STATUS_FAILURE, as for any send
+  // the hardware could not do), so nothing waits on it.
+  const NDIS_STATUS refuse = MPDeviceRemoved(adapter) ? NDIS_STATUS_FAILURE
+                             : adapter->Halting       ? NDIS_STATUS_RESET_IN_PROGRESS
+                             : adapter->Paused        ? NDIS_STATUS_PAUSED
+                             : adapter->Resetting     ? NDIS_STATUS_RESET_IN_PROGRESS
+                                                      : NDIS_STATUS_SUCCESS;
   if (!lock_outside || refuse != NDIS_STATUS_SUCCESS) release(&adapter->Lock);
   NblQueue done;
   if (refuse != NDIS_STATUS_SUCCESS) {
@@ -291,6 +319,9 @@ VOID MPSendNetBufferLists(NDIS_HANDLE context, PNET_BUFFER_LIST nbls, NDIS_PORT_
   if (MPPostWaiting(adapter, ring, done)) {
     NICWriteRegister(adapter, nic_regs::TX_TAIL(queue), ring.NextToUse);
   }
+  // Gone since the check above (MPDeviceGone may have failed the ring already): nothing would
+  // ever post what is parked.
+  if (MPDeviceRemoved(adapter)) MPFailParked(ring, NDIS_STATUS_FAILURE, done);
 
   if (lock_outside) {
     adapter->StatSendsAccepted += accepted;  // already under Lock (the outer one)
@@ -352,11 +383,17 @@ VOID MPCompleteSendsAtIsr(MP_ADAPTER* adapter, ULONG queue) {
   }
 }
 
-// Runs at PASSIVE_LEVEL in halt and reset, after the device is reset; takes SendLock. Aborts every
-// frame still on a ring or a wait list, freeing the SG lists of those on a ring.
-VOID MPAbortAllSends(MP_ADAPTER* adapter) {
+// Runs at PASSIVE_LEVEL in halt and reset, after the device is reset, or at DISPATCH_LEVEL
+// (dispatch) on a surprise removal; takes SendLock. Fails every frame still on a ring or a wait
+// list with status, freeing the SG lists of those on a ring; returns how many frames.
+ULONG MPAbortAllSends(MP_ADAPTER* adapter, NDIS_STATUS status, bool dispatch) {
   NblQueue aborted;
-  NdisAcquireSpinLock(&adapter->SendLock);
+  ULONG frames = 0;
+  if (dispatch) {
+    NdisDprAcquireSpinLock(&adapter->SendLock);
+  } else {
+    NdisAcquireSpinLock(&adapter->SendLock);
+  }
   for (ULONG q = 0; q < adapter->NumQueues; ++q) {
     MP_TX_RING& ring = adapter->Tx[q];
     for (ULONG slot = 0; slot < kTxRingEntries; ++slot) {
@@ -369,27 +406,22 @@ VOID MPAbortAllSends(MP_ADAPTER* adapter) {
       if (taken.Bounced)
         NicsimSyncBufferForCpu(ring.BufferBlockVa + slot * kBufferBytes,
                                NET_BUFFER_DATA_LENGTH(taken.Nb));
-      MPFrameDone(MPNbNbl(taken.Nb), NDIS_STATUS_SEND_ABORTED, aborted);
+      MPFrameDone(MPNbNbl(taken.Nb), status, aborted);
+      ++frames;
     }
     ring.NextToClean = ring.NextToUse = ring.InUse = 0;
-    while (ring.WaitHead) {
-      PNET_BUFFER_LIST nbl = ring.WaitHead;
-      PNET_BUFFER first = ring.WaitNextNb;
-      ring.WaitHead = NET_BUFFER_LIST_NEXT_NBL(nbl);  // before MPFrameDone relinks nbl
-      ring.WaitNextNb = ring.WaitHead ? NET_BUFFER_LIST_FIRST_NB(ring.WaitHead) : nullptr;
-      for (PNET_BUFFER nb = first; nb; nb = NET_BUFFER_NEXT_NB(nb)) {
-        MPFrameDone(nbl, NDIS_STATUS_SEND_ABORTED, aborted);
-      }
-    }
-    ring.WaitTail = nullptr;
+    frames += MPFailParked(ring, status, aborted);
   }
-  if (HasBug(adapter, DriverBug::kAbortCompletesUnderLock)) {
-    MPCompleteList(adapter, aborted, NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);  // the mistake
+  const bool under_lock = HasBug(adapter, DriverBug::kAbortCompletesUnderLock);
+  if (under_lock) MPCompleteList(adapter, aborted, NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);
+  if (dispatch) {
+    NdisDprReleaseSpinLock(&adapter->SendLock);
+  } else {
     NdisReleaseSpinLock(&adapter->SendLock);
-    return;
   }
-  NdisReleaseSpinLock(&adapter->SendLock);
-  MPCompleteList(adapter, aborted, 0);
+  if (!under_lock)
+    MPCompleteList(adapter, aborted, dispatch ? NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL : 0);
+  return frames;
 }
 
 }  // namespace nicsim::miniport

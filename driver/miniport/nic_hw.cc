@@ -16,14 +16,22 @@ ULONG High(ULONG64 value) { return static_cast<ULONG>(value >> 32); }
 
 }  // namespace
 
+// Once the device is gone, no access reaches the bus: a read answers what the bus would
+// (all-ones) and a write goes nowhere.
 ULONG NICReadRegister(MP_ADAPTER* adapter, ULONG offset) {
+  if (MPDeviceRemoved(adapter)) return kAllOnes;
   ULONG value = 0;
   NdisReadRegisterUlong(Register(adapter, offset), &value);
   return value;
 }
 
 VOID NICWriteRegister(MP_ADAPTER* adapter, ULONG offset, ULONG value) {
+  if (MPDeviceRemoved(adapter)) return;
   NdisWriteRegisterUlong(Register(adapter, offset), value);
+}
+
+bool NICMarkRemoved(MP_ADAPTER* adapter) {
+  return InterlockedExchange(&adapter->DeviceRemoved, 1) == 0;
 }
 
 // Runs at PASSIVE_LEVEL (initialize). The ID word must carry our magic and major version.
@@ -45,6 +53,7 @@ NDIS_STATUS NICCheckIdentity(MP_ADAPTER* adapter) {
 // Runs at IRQL <= DISPATCH_LEVEL after a soft reset. A DMA burst already on the bus still
 // completes: the rings and buffers it reads may be freed or re-posted only once it has.
 VOID NICWaitForIdle(MP_ADAPTER* adapter) {
+  if (MPDeviceRemoved(adapter)) return;  // a removed device reads all-ones: BUSY forever
   for (ULONG polls = 0; polls < kIdlePolls; ++polls) {
     if (!(NICReadRegister(adapter, nic_regs::STATUS) & nic_regs::STATUS_BUSY)) return;
     NdisStallExecution(1);

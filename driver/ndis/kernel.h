@@ -120,6 +120,12 @@ class Kernel {
     lifecycle_.shutdown_adapter(cpu, at_ns);
   }
   void unload_driver(unsigned cpu, uint64_t at_ns = 0) { lifecycle_.unload_driver(cpu, at_ns); }
+  // The platform lost the device (surprise removal): on cpu's passive thread at at_ns, NDIS calls
+  // MiniportDevicePnPEventNotify(NdisDevicePnPEventSurpriseRemoved), pauses the adapter and halts
+  // it (NdisHaltDeviceSurpriseRemoved). The caller makes the device read all-ones and go quiet.
+  void surprise_remove(unsigned cpu = 0, uint64_t at_ns = 0) {
+    lifecycle_.surprise_remove(cpu, at_ns);
+  }
   // The same on the calling CPU thread at PASSIVE_LEVEL (a testbench thread acting as NDIS).
   void run_pause() { lifecycle_.run_pause(); }
   void run_restart() { lifecycle_.run_restart(); }

@@ -285,13 +285,19 @@ void MiniportLifecycle::halt_adapter(unsigned cpu_index, uint64_t at_ns) {
 
 void MiniportLifecycle::run_halt() {
   if (!adapter_ || !adapter_->initialized) return;
+  if (adapter_->removing) {  // a removal halts it: wait for that
+    core_.cpu().block_until([&] { return !adapter_->initialized || core_.platform().stopped(); },
+                            1'000);
+    return;
+  }
+  adapter_->removing = true;
   // NDIS halts only a paused adapter: pause a running one first.
   if (adapter_->state == AdapterState::kRunning) run_pause();
   if (adapter_->state == AdapterState::kPausing) wait_for_state(AdapterState::kPaused, 5'000'000);
   finish_halt();
 }
 
-void MiniportLifecycle::finish_halt() {
+void MiniportLifecycle::finish_halt(NDIS_HALT_ACTION action) {
   for (const void* request : adapter_->pending_oids) {
     (void)request;
     core_.report("OID_NOT_COMPLETED", "MiniportOidRequest", CallSite::current(),
@@ -300,13 +306,57 @@ void MiniportLifecycle::finish_halt() {
   }
   adapter_->pending_oids.clear();
   adapter_->state = AdapterState::kHalting;
-  run_serialized("MiniportHaltEx",
-                 [&] { driver_.HaltHandlerEx(adapter_->context, NdisHaltDeviceDisabled); });
+  run_serialized("MiniportHaltEx", [&] { driver_.HaltHandlerEx(adapter_->context, action); });
   adapter_->initialized = false;
   adapter_->state = AdapterState::kHalted;
   if (interrupts_.registered_for(adapter_.get()))
     core_.report("HALT_WITHOUT_DEREGISTER", "MiniportHaltEx", CallSite::current(),
                  "halt returned with its interrupt still registered");
+}
+
+// As IoWorkItems: another CPU than the caller's, so a caller that waits does not block it.
+unsigned MiniportLifecycle::work_item_cpu() {
+  return core_.on_cpu() ? (core_.cpu().index() + 1) % core_.platform().num_cpus() : 0;
+}
+
+void MiniportLifecycle::surprise_remove(unsigned cpu_index, uint64_t at_ns) {
+  remove_adapter(cpu_index, at_ns, true);
+}
+
+NDIS_STATUS MiniportLifecycle::request_removal(NDIS_HANDLE adapter, const CallSite& at) {
+  if (!core_.enter_call(at)) return NDIS_STATUS_FAILURE;
+  if (!core_.check_not_dirql("NdisMRemoveMiniport", at)) return NDIS_STATUS_FAILURE;
+  if (!find_adapter(adapter) || !adapter_->initialized) return NDIS_STATUS_FAILURE;
+  remove_adapter(work_item_cpu(), core_.platform().now_ns(), false);
+  return NDIS_STATUS_SUCCESS;
+}
+
+// As NDIS removes an adapter: a surprise removal is announced to the miniport first (it must stop
+// touching the device and fail what the device will never finish), then NDIS pauses it (the
+// pause waits for the sends) and halts it. A reset in progress is let finish first.
+void MiniportLifecycle::remove_adapter(unsigned cpu_index, uint64_t at_ns, bool surprise) {
+  core_.platform().start_passive(
+      cpu_index, surprise ? "NdisSurpriseRemoval" : "NdisMRemoveMiniport",
+      [this, surprise] {
+        if (!adapter_ || !adapter_->initialized || adapter_->removing) return;
+        adapter_->removing = true;
+        if (surprise && driver_.DevicePnPEventNotifyHandler) {
+          NET_DEVICE_PNP_EVENT event{};
+          fill_header(event, NDIS_OBJECT_TYPE_DEFAULT, 1);
+          event.PortNumber = NDIS_DEFAULT_PORT_NUMBER;
+          event.DevicePnPEvent = NdisDevicePnPEventSurpriseRemoved;
+          run_serialized("MiniportDevicePnPEventNotify",
+                         [&] { driver_.DevicePnPEventNotifyHandler(adapter_->context, &event); });
+        }
+        core_.cpu().block_until(
+            [&] { return !adapter_->reset_pending || core_.platform().stopped(); }, 1'000);
+        if (adapter_->state == AdapterState::kRunning) run_pause();
+        if (adapter_->state == AdapterState::kPausing)
+          wait_for_state(AdapterState::kPaused, 5'000'000);
+        if (!adapter_->initialized) return;  // halted meanwhile
+        finish_halt(surprise ? NdisHaltDeviceSurpriseRemoved : NdisHaltDeviceFailed);
+      },
+      at_ns);
 }
 
 NDIS_STATUS MiniportLifecycle::oid_request(PNDIS_OID_REQUEST request) {
@@ -377,6 +427,14 @@ void MiniportLifecycle::run_reset() {
   if (!adapter_->reset_pending)
     report_completed_and_returned("MiniportResetEx", "NdisMResetComplete");
   adapter_->reset_pending = false;
+}
+
+void MiniportLifecycle::request_reset(NDIS_HANDLE adapter, const CallSite& at) {
+  if (!core_.enter_call(at)) return;
+  if (!core_.check_not_dirql("NdisMResetMiniport", at)) return;
+  if (!find_adapter(adapter) || !adapter_->initialized || adapter_->removing) return;
+  core_.platform().start_passive(
+      work_item_cpu(), "NdisResetWorkItem", [this] { run_reset(); }, core_.platform().now_ns());
 }
 
 bool MiniportLifecycle::reset_in_progress() const { return adapter_ && adapter_->reset_pending; }

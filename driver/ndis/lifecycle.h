@@ -67,6 +67,12 @@ class MiniportLifecycle {
   void indicate_receive(NDIS_HANDLE adapter, PNET_BUFFER_LIST nbls, ULONG count, ULONG flags,
                         const CallSite& at);
   void send_complete(NDIS_HANDLE adapter, PNET_BUFFER_LIST nbls, ULONG flags, const CallSite& at);
+  // NdisMResetMiniport: MiniportResetEx runs later, in a work item (a passive thread on the CPU
+  // after the caller's).
+  void request_reset(NDIS_HANDLE adapter, const CallSite& at);
+  // NdisMRemoveMiniport: the adapter is paused and halted (NdisHaltDeviceFailed) later, on a
+  // passive thread of the CPU after the caller's.
+  NDIS_STATUS request_removal(NDIS_HANDLE adapter, const CallSite& at);
 
   // --- NDIS's side (the testbench drives it through Kernel) -----------------------------------
   void set_protocol(ProtocolHooks hooks) { protocol_ = std::move(hooks); }
@@ -82,6 +88,10 @@ class MiniportLifecycle {
   void reset_adapter(unsigned cpu, uint64_t at_ns);
   void shutdown_adapter(unsigned cpu, uint64_t at_ns);
   void unload_driver(unsigned cpu, uint64_t at_ns);
+  // The bus lost the device: MiniportDevicePnPEventNotify(NdisDevicePnPEventSurpriseRemoved),
+  // then pause and halt (NdisHaltDeviceSurpriseRemoved), on cpu's passive thread at at_ns.
+  void surprise_remove(unsigned cpu, uint64_t at_ns);
+  bool removal_started() const { return adapter_ && adapter_->removing; }
   void run_pause();
   void run_restart();
   void run_check_for_hang();
@@ -110,6 +120,7 @@ class MiniportLifecycle {
     bool pause_pending = false;    // MiniportPause returned NDIS_STATUS_PENDING
     bool restart_pending = false;  // MiniportRestart returned NDIS_STATUS_PENDING
     bool reset_pending = false;    // MiniportResetEx returned NDIS_STATUS_PENDING
+    bool removing = false;         // halt, surprise removal or NdisMRemoveMiniport under way
     std::set<const void*> pending_oids;
     std::set<const void*> sent_while_paused;  // must complete with NDIS_STATUS_PAUSED
     UINT check_for_hang_s = 0;
@@ -122,7 +133,10 @@ class MiniportLifecycle {
   void finish_pause(const CallSite& at);
   // A handler that completed its operation (completion) and also returned a status.
   void report_completed_and_returned(const char* handler, const char* completion);
-  void finish_halt();
+  void finish_halt(NDIS_HALT_ACTION action = NdisHaltDeviceDisabled);
+  // Surprise removal (surprise) or NdisMRemoveMiniport: notify, pause, halt; on a passive thread.
+  void remove_adapter(unsigned cpu, uint64_t at_ns, bool surprise);
+  unsigned work_item_cpu();  // where NDIS's own work items run
   size_t outstanding_sends() const;
 
   VerifierCore& core_;

@@ -195,6 +195,12 @@ VOID NicsimNdisMResetComplete(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS Sta
                               BOOLEAN AddressingReset, NICSIM_CALL_SITE_PARAMS) {
   K().lifecycle().reset_complete(MiniportAdapterHandle, Status, AddressingReset, WHERE);
 }
+VOID NicsimNdisMResetMiniport(NDIS_HANDLE MiniportAdapterHandle, NICSIM_CALL_SITE_PARAMS) {
+  K().lifecycle().request_reset(MiniportAdapterHandle, WHERE);
+}
+NDIS_STATUS NicsimNdisMRemoveMiniport(NDIS_HANDLE MiniportHandle, NICSIM_CALL_SITE_PARAMS) {
+  return K().lifecycle().request_removal(MiniportHandle, WHERE);
+}
 VOID NicsimNdisMIndicateStatusEx(NDIS_HANDLE MiniportAdapterHandle,
                                  PNDIS_STATUS_INDICATION StatusIndication,
                                  NICSIM_CALL_SITE_PARAMS) {

@@ -165,6 +165,7 @@ typedef struct _C_ADAPTER {
   _Guarded_by_(FilterLock) ULONG PacketFilter;
   ULONG Lookahead;
   BOOLEAN SurpriseRemoved;
+  LONG volatile RemovalRequested; /* NdisMRemoveMiniport called */
   UCHAR MacAddress[6];
 } C_ADAPTER, *PC_ADAPTER;
 
@@ -1849,8 +1850,16 @@ _Use_decl_annotations_
 _IRQL_requires_(DISPATCH_LEVEL)
 BOOLEAN CDriverCheckForHang(NDIS_HANDLE MiniportAdapterContext) {
   PC_ADAPTER a = (PC_ADAPTER)MiniportAdapterContext;
-  /* Hung: sends outstanding while the housekeeping timer stopped ticking. */
-  return a->SurpriseRemoved ? FALSE : (BOOLEAN)(a->OutstandingSends > 0 && a->TimerTicks == 0);
+  /* Gone: no reset helps; NDIS is asked once to take the adapter away. */
+  if (a->SurpriseRemoved) {
+    if (InterlockedExchange(&a->RemovalRequested, 1) == 0)
+      (void)NdisMRemoveMiniport(a->AdapterHandle);
+    return FALSE;
+  }
+  /* Hung: sends outstanding while the housekeeping timer stopped ticking. The reset is asked for
+   * through NdisMResetMiniport, as returning TRUE would (NDIS queues MiniportResetEx). */
+  if (a->OutstandingSends > 0 && a->TimerTicks == 0) NdisMResetMiniport(a->AdapterHandle);
+  return FALSE;
 }
 
 /* Reset: pulse the device's reset, finish in a KDPC (NdisMResetComplete). */

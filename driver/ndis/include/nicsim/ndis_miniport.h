@@ -541,6 +541,10 @@ VOID NicsimNdisMResetComplete(NDIS_HANDLE MiniportAdapterHandle, NDIS_STATUS Sta
                               BOOLEAN AddressingReset, NICSIM_CALL_SITE_PARAMS);
 VOID NicsimNdisMIndicateStatusEx(NDIS_HANDLE MiniportAdapterHandle,
                                  PNDIS_STATUS_INDICATION StatusIndication, NICSIM_CALL_SITE_PARAMS);
+/* IRQL <= DISPATCH_LEVEL. NDIS calls MiniportResetEx later, from a work item (NDIS 6.30). */
+VOID NicsimNdisMResetMiniport(NDIS_HANDLE MiniportAdapterHandle, NICSIM_CALL_SITE_PARAMS);
+/* IRQL <= DISPATCH_LEVEL. NDIS pauses the adapter and halts it with NdisHaltDeviceFailed later. */
+NDIS_STATUS NicsimNdisMRemoveMiniport(NDIS_HANDLE MiniportHandle, NICSIM_CALL_SITE_PARAMS);
 
 #define NdisMRegisterMiniportDriver(DriverObject, RegistryPath, MiniportDriverContext,           \
                                     MiniportDriverCharacteristics, NdisMiniportDriverHandle)     \
@@ -562,6 +566,10 @@ VOID NicsimNdisMIndicateStatusEx(NDIS_HANDLE MiniportAdapterHandle,
   NicsimNdisMResetComplete((MiniportAdapterHandle), (Status), (AddressingReset), NICSIM_CALL_SITE)
 #define NdisMIndicateStatusEx(MiniportAdapterHandle, StatusIndication) \
   NicsimNdisMIndicateStatusEx((MiniportAdapterHandle), (StatusIndication), NICSIM_CALL_SITE)
+#define NdisMResetMiniport(MiniportAdapterHandle) \
+  NicsimNdisMResetMiniport((MiniportAdapterHandle), NICSIM_CALL_SITE)
+#define NdisMRemoveMiniport(MiniportHandle) \
+  NicsimNdisMRemoveMiniport((MiniportHandle), NICSIM_CALL_SITE)
 
 NICSIM_EXTERN_C_END
 
