@@ -132,6 +132,7 @@ class Kernel {
   void run_check_for_hang() { lifecycle_.run_check_for_hang(); }
   void run_reset() { lifecycle_.run_reset(); }
   void run_halt() { lifecycle_.run_halt(); }
+  void run_surprise_removal() { lifecycle_.run_removal(true); }
   bool reset_in_progress() const { return lifecycle_.reset_in_progress(); }
   // Call on a CPU thread: MiniportOidRequest / MiniportCancelSend. A pended OID completes
   // through ProtocolHooks::oid_complete.

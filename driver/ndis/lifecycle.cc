@@ -337,26 +337,26 @@ NDIS_STATUS MiniportLifecycle::request_removal(NDIS_HANDLE adapter, const CallSi
 void MiniportLifecycle::remove_adapter(unsigned cpu_index, uint64_t at_ns, bool surprise) {
   core_.platform().start_passive(
       cpu_index, surprise ? "NdisSurpriseRemoval" : "NdisMRemoveMiniport",
-      [this, surprise] {
-        if (!adapter_ || !adapter_->initialized || adapter_->removing) return;
-        adapter_->removing = true;
-        if (surprise && driver_.DevicePnPEventNotifyHandler) {
-          NET_DEVICE_PNP_EVENT event{};
-          fill_header(event, NDIS_OBJECT_TYPE_DEFAULT, 1);
-          event.PortNumber = NDIS_DEFAULT_PORT_NUMBER;
-          event.DevicePnPEvent = NdisDevicePnPEventSurpriseRemoved;
-          run_serialized("MiniportDevicePnPEventNotify",
-                         [&] { driver_.DevicePnPEventNotifyHandler(adapter_->context, &event); });
-        }
-        core_.cpu().block_until(
-            [&] { return !adapter_->reset_pending || core_.platform().stopped(); }, 1'000);
-        if (adapter_->state == AdapterState::kRunning) run_pause();
-        if (adapter_->state == AdapterState::kPausing)
-          wait_for_state(AdapterState::kPaused, 5'000'000);
-        if (!adapter_->initialized) return;  // halted meanwhile
-        finish_halt(surprise ? NdisHaltDeviceSurpriseRemoved : NdisHaltDeviceFailed);
-      },
-      at_ns);
+      [this, surprise] { run_removal(surprise); }, at_ns);
+}
+
+void MiniportLifecycle::run_removal(bool surprise) {
+  if (!adapter_ || !adapter_->initialized || adapter_->removing) return;
+  adapter_->removing = true;
+  if (surprise && driver_.DevicePnPEventNotifyHandler) {
+    NET_DEVICE_PNP_EVENT event{};
+    fill_header(event, NDIS_OBJECT_TYPE_DEFAULT, 1);
+    event.PortNumber = NDIS_DEFAULT_PORT_NUMBER;
+    event.DevicePnPEvent = NdisDevicePnPEventSurpriseRemoved;
+    run_serialized("MiniportDevicePnPEventNotify",
+                   [&] { driver_.DevicePnPEventNotifyHandler(adapter_->context, &event); });
+  }
+  core_.cpu().block_until([&] { return !adapter_->reset_pending || core_.platform().stopped(); },
+                          1'000);
+  if (adapter_->state == AdapterState::kRunning) run_pause();
+  if (adapter_->state == AdapterState::kPausing) wait_for_state(AdapterState::kPaused, 5'000'000);
+  if (!adapter_->initialized) return;  // halted meanwhile
+  finish_halt(surprise ? NdisHaltDeviceSurpriseRemoved : NdisHaltDeviceFailed);
 }
 
 NDIS_STATUS MiniportLifecycle::oid_request(PNDIS_OID_REQUEST request) {

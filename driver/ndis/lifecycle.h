@@ -98,6 +98,8 @@ class MiniportLifecycle {
   void run_reset();
   // On a passive thread: pauses a running adapter (waiting for the pause), then MiniportHaltEx.
   void run_halt();
+  // On a passive thread: surprise_remove's (surprise) or NdisMRemoveMiniport's work.
+  void run_removal(bool surprise);
   bool reset_in_progress() const;
   NDIS_STATUS oid_request(PNDIS_OID_REQUEST request);
   void cancel_send(PVOID cancel_id);
