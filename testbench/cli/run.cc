@@ -105,7 +105,10 @@ struct Bench {
   }
 
   Frame take_tx_frame(uint64_t index) {
-    while (tx_stream->made() <= index) tx_ahead.emplace(tx_stream->made(), tx_stream->next());
+    while (tx_stream->made() <= index) {
+      const uint64_t made = tx_stream->made();
+      tx_ahead.emplace(made, tx_stream->next());
+    }
     auto node = tx_ahead.extract(index);
     return std::move(node.mapped());
   }
