@@ -37,7 +37,23 @@ TEST_P(LockOrderStall, STALL_TriggersOrDeadlockEndsTheRunPromptly) {
   EXPECT_TRUE(stop.rfind("DEADLOCK", 0) == 0 || stop.rfind("STALL", 0) == 0) << stop;
 }
 
-INSTANTIATE_TEST_SUITE_P(Seeds, LockOrderStall, ::testing::Values(2, 3));
+INSTANTIATE_TEST_SUITE_P(Seeds, LockOrderStall, ::testing::Values(2, 3, 10));
+
+// Seed 10: the lock cycle closes while one of its CPUs is preempted, so no acquire sees it; every
+// CPU ends up spinning and the device goes quiet. STALL names each spinner's lock and holder.
+TEST(RunEnd, STALL_TriggersWhenEveryCpuSpinsOnLockOrderDpcVsSend) {
+  const auto run = run_nicsim({"--driver-bug", "lock-order-dpc-vs-send", "--seed", "10", "-q"});
+  ASSERT_TRUE(run.has_rule("STALL")) << run.violations_text();
+  std::string message;
+  for (const auto& v : run.summary["violations"])
+    if (v["rule"] == "STALL") message = v["message"].get<std::string>();
+  EXPECT_NE(message.find("spinning in passive sender"), std::string::npos) << message;
+  EXPECT_NE(message.find("on SendLock (at driver/miniport/mp_send.cc:"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("held by CPU "), std::string::npos) << message;
+  EXPECT_NE(message.find("DPCs queued: "), std::string::npos) << message;
+  EXPECT_LT(sim_ns(run), 2'000'000u);
+}
 
 // The reference driver through pauses, a reset and timed waits: the watch runs and stays silent.
 TEST(RunEnd, STALL_SilentOnTheReferenceDriverThroughTheLifecycle) {
