@@ -267,12 +267,12 @@ void NicDomain::deliver() {
   if (intx_changed_) {
     intx_changed_ = false;
     intc_.drive_line(config_.intx_line, "nic", intx_level_);
-    interrupt_cycles_.push_back(k);
+    if (config_.record_interrupt_cycles) interrupt_cycles_.push_back(k);
     ++stats_.interrupts;
   }
   for (const MsiMessage& message : pending_messages_) {
     intc_.on_message(message.address, message.data);
-    interrupt_cycles_.push_back(k);
+    if (config_.record_interrupt_cycles) interrupt_cycles_.push_back(k);
     ++stats_.interrupts;
   }
   pending_messages_.clear();

@@ -48,6 +48,7 @@ struct NicDomainConfig {
   unsigned intx_line = 0;               // the interrupt controller line INTx drives
   unsigned reset_cycles = 8;            // rst held high for the first cycles
   uint64_t max_batch_cycles = 1 << 16;  // bounds a batch when nothing else is pending
+  bool record_interrupt_cycles = true;  // false: interrupt_cycles() stays empty (long runs)
 };
 
 struct NicDomainStats {

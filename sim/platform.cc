@@ -92,6 +92,7 @@ Platform::Platform(const PlatformConfig& config) : config_(config) {
     nic_config.memory = config_.memory;
     nic_config.seed = config_.schedule.seed;
     nic_config.intx_line = config_.intx_line;
+    nic_config.record_interrupt_cycles = false;  // nothing reads them here: flat memory
     // A failed RTL assertion ends the run at once, as a DEADLOCK does: the device's state after
     // it means nothing.
     impl_->nic = std::make_unique<NicDomain>("nic", config_.device(), nic_config, impl_->memory,

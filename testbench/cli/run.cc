@@ -146,6 +146,7 @@ struct Bench {
   // frees its completed sends.
   void return_deferred() {
     maybe_pulse_sharer();
+    check_link_frames();  // so the link partner and the scoreboard hold only frames in flight
     if (send_chains) {
       auto completed = std::move(completed_sends);
       completed_sends.clear();
