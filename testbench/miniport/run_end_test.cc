@@ -63,19 +63,25 @@ TEST(RunEnd, STALL_SilentOnTheReferenceDriverThroughTheLifecycle) {
   EXPECT_EQ(run.summary["stop_reason"].get<std::string>(), "");
 }
 
-// Progress lines need a run over 2 s of wall time: 1500 packets take longer than that.
+// Progress lines need a run over 2 s of wall time: 6000 packets take longer than that.
 TEST(RunEnd, ProgressLinesOnStderrWithTheProgressFlag) {
-  const auto run = run_nicsim({"--packets", "1500", "--progress", "-q"});
+  const auto run = run_nicsim({"--packets", "6000", "--progress"});
   EXPECT_EQ(run.exit_code, 0) << run.violations_text();
   ASSERT_GT(run.summary["sim"]["wall_s"].get<double>(), 2.5) << "too fast to show progress";
   EXPECT_NE(run.output.find("[nicsim] "), std::string::npos) << run.output;
   EXPECT_NE(run.output.find(" ms simulated, "), std::string::npos) << run.output;
-  EXPECT_NE(run.output.find("/1500 packets, "), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("/6000 packets, "), std::string::npos) << run.output;
   EXPECT_NE(run.output.find(" packets/s, ETA "), std::string::npos) << run.output;
 }
 
+TEST(RunEnd, QuietTurnsProgressLinesOff) {
+  const auto run = run_nicsim({"--packets", "6000", "--progress", "-q"});
+  EXPECT_EQ(run.exit_code, 0) << run.violations_text();
+  EXPECT_EQ(run.output.find("[nicsim] "), std::string::npos) << run.output;
+}
+
 TEST(RunEnd, NoProgressLinesWhenStderrIsNoTerminal) {
-  const auto run = run_nicsim({"--packets", "1500"});
+  const auto run = run_nicsim({"--packets", "6000"});
   EXPECT_EQ(run.exit_code, 0) << run.violations_text();
   EXPECT_EQ(run.output.find("[nicsim] "), std::string::npos) << run.output;
 }
