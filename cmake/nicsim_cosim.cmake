@@ -15,7 +15,8 @@
 # The register map generator writes <name>_regs_pkg.sv (compiled before RTL_SOURCES),
 # <name>_regs_c.h and <name>_regs.h (on the driver's include path) into the build tree. The
 # driver defines DriverEntry and, if it has bug variants, NicsimDriverBugs (<nicsim_driver_bugs.h>).
-# Expects NICSIM_REGS_GEN, NICSIM_EMBED_TEXT, NICSIM_HOST_PROBES_SV and the nicsim:: targets.
+# Expects NICSIM_REGS_GEN, NICSIM_EMBED_TEXT, NICSIM_HOST_PROBES_SV, NICSIM_VERILATED_OUTPUT_H and
+# the nicsim:: targets.
 
 set(NICSIM_COSIM_TEMPLATE ${CMAKE_CURRENT_LIST_DIR}/nicsim_design.cc.in)
 
@@ -54,6 +55,13 @@ endfunction()
 
 # Verilator's arguments for every co-simulated model: fast, with the design's assertions in.
 set(NICSIM_VERILATOR_ARGS -O3 --x-assign fast --x-initial fast --assert -Wno-fatal)
+
+# Routes what a model prints through sim/verilated_output.h (NICSIM_VERILATED_OUTPUT_H), so that an
+# assertion that fails in it becomes an RTL_ASSERTION finding naming the assertion.
+function(nicsim_capture_verilated_output target)
+  target_compile_definitions(${target} PRIVATE VL_PRINTF=nicsim_verilated_printf)
+  target_compile_options(${target} PRIVATE "SHELL:-include ${NICSIM_VERILATED_OUTPUT_H}")
+endfunction()
 
 # A .f file lists one source per line relative to the file; // starts a comment. Editing it
 # re-runs CMake (Verilator's file list is made at configure time).
@@ -146,6 +154,7 @@ function(nicsim_add_cosim)
       SOURCES ${regs}/${device_name}_regs_pkg.sv ${rtl_sources} ${NICSIM_HOST_PROBES_SV}
       PREFIX ${model_class}
       VERILATOR_ARGS ${NICSIM_VERILATOR_ARGS} -Wno-MULTITOP ${ARG_RTL_ARGS})
+    nicsim_capture_verilated_output(${model})
     # Generated code and the Verilator runtime: not the design's warnings to fix.
     target_compile_options(${model} PRIVATE -w)
     target_include_directories(${model} SYSTEM PUBLIC

@@ -33,7 +33,7 @@ install(FILES ${PROJECT_SOURCE_DIR}/sim/trace/nicsim_host_probes.sv DESTINATION 
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/nicsimConfig.cmake.in
                               ${PROJECT_BINARY_DIR}/nicsimConfig.cmake
                               INSTALL_DESTINATION ${NICSIM_INSTALL_CMAKEDIR}
-                              PATH_VARS CMAKE_INSTALL_DATADIR)
+                              PATH_VARS CMAKE_INSTALL_DATADIR CMAKE_INSTALL_INCLUDEDIR)
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/nicsimConfigVersion.cmake
                                  VERSION 0.2.0 COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/nicsimConfig.cmake ${PROJECT_BINARY_DIR}/nicsimConfigVersion.cmake

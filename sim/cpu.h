@@ -70,11 +70,15 @@ class Cpu {
   virtual void busy(uint64_t ns) = 0;
 
   // Spins at the current IRQL until try_acquire() is true. Interrupts above the current IRQL
-  // still preempt the spin. Returns the simulated ns spent spinning.
-  virtual uint64_t spin_until(const std::function<bool()>& try_acquire) = 0;
+  // still preempt the spin. Returns the simulated ns spent spinning. until_ns: the spin ends by
+  // then at the latest (a busy wait such as NdisStallExecution), 0: only another CPU can end it.
+  virtual uint64_t spin_until(const std::function<bool()>& try_acquire, uint64_t until_ns = 0) = 0;
 
   // Blocks the current passive thread for ns; the CPU serves interrupts and DPCs meanwhile.
   virtual void block_for(uint64_t ns) = 0;
+  // Like block_for, but a poll: the thread only looks whether others moved, so the wait is no
+  // event of its own for the stall watch (STALL).
+  virtual void poll_for(uint64_t ns) = 0;
   // Blocks the current passive thread until ready() is true (re-checked every poll_ns).
   virtual void block_until(const std::function<bool()>& ready, uint64_t poll_ns = 100) = 0;
 };

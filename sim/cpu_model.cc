@@ -35,6 +35,22 @@ std::string_view to_string(CpuContext context) {
   return "unknown";
 }
 
+std::string_view to_string(CpuModel::Wait wait) {
+  switch (wait) {
+    case CpuModel::Wait::kRunning:
+      return "running";
+    case CpuModel::Wait::kIdle:
+      return "idle";
+    case CpuModel::Wait::kTimed:
+      return "waiting for a time";
+    case CpuModel::Wait::kPoll:
+      return "polling";
+    case CpuModel::Wait::kSpin:
+      return "spinning";
+  }
+  return "unknown";
+}
+
 void resume_on_whole_ns() {
   const uint64_t offset = now_ps() % kPsPerNs;
   if (offset != 0)
@@ -83,6 +99,7 @@ void CpuModel::thread_main() {
       continue;
     }
     // Idle: nothing is polled; wake() or the next passive start time resumes the thread.
+    wait_ = passive_.empty() ? Wait::kIdle : Wait::kTimed;
     wait_for_wake(passive_.empty() ? 0 : passive_.front().at_ns - now_ns);
   }
 }
@@ -90,6 +107,11 @@ void CpuModel::thread_main() {
 void CpuModel::resumed() { last_resumed = this; }
 
 void CpuModel::wait_ns(uint64_t ns) {
+  wait_ = Wait::kRunning;
+  sleep_ns(ns);
+}
+
+void CpuModel::sleep_ns(uint64_t ns) {
   if (ns > 0) sc_core::wait(sc_core::sc_time(static_cast<double>(ns), sc_core::SC_NS));
   resumed();
 }
@@ -124,6 +146,7 @@ void CpuModel::run_isr(const PendingInterrupt& interrupt) {
   set_irql(interrupt.dirql);
   wait_ns(entry_ns());
   ++isrs_run_;
+  ++progress_;
   services_.intc->dispatch(interrupt, index_);
   if (irql_ != interrupt.dirql) {
     report("IRQL_NOT_RESTORED", "ISR " + interrupt.name + " returned at IRQL " +
@@ -144,6 +167,7 @@ void CpuModel::run_dpc() {
   set_irql(kDispatchLevel);
   wait_ns(entry_ns());
   ++dpcs_run_;
+  ++progress_;
   dpc->run();
   if (irql_ != kDispatchLevel) {
     report("IRQL_NOT_RESTORED", "DPC " + dpc->name() + " returned at IRQL " +
@@ -157,7 +181,9 @@ void CpuModel::run_passive() {
   PassiveWork work = std::move(passive_.front());
   passive_.pop_front();
   push_frame(CpuContext::kPassive, work.name, kPassiveLevel);
+  ++progress_;
   work.fn();
+  ++progress_;
   if (irql_ != kPassiveLevel) {
     report("IRQL_NOT_RESTORED", "passive thread " + work.name + " returned at IRQL " +
                                     std::to_string(irql_) + ", entered at PASSIVE_LEVEL");
@@ -205,21 +231,28 @@ void CpuModel::run_frame(CpuContext context, std::string_view routine, Irql irql
 }
 
 void CpuModel::yield(Cost cost) {
+  ++progress_;
   wait_ns(cost_ns(cost) + services_.schedule->jitter_ns(index_));
   if (services_.trace) services_.trace->record(index_, now_ps() / kPsPerNs);
   deliver();
 }
 
-void CpuModel::busy(uint64_t ns) { wait_ns(ns); }
+void CpuModel::busy(uint64_t ns) {
+  ++progress_;
+  wait_ns(ns);
+}
 
-uint64_t CpuModel::spin_until(const std::function<bool()>& try_acquire) {
+uint64_t CpuModel::spin_until(const std::function<bool()>& try_acquire, uint64_t until_ns) {
   uint64_t spent = 0;
   const uint64_t step = std::max<uint64_t>(1, services_.costs->spin_iteration_ns);
+  const Wait spin = until_ns ? Wait::kTimed : Wait::kSpin;
   while (!try_acquire()) {
-    wait_ns(step);
+    wait_ = spin;
+    sleep_ns(step);
     spent += step;
     deliver();  // interrupts above the current IRQL preempt the spin; at DISPATCH no DPCs
   }
+  wait_ = Wait::kRunning;
   spin_ns_ += spent;
   return spent;
 }
@@ -230,6 +263,18 @@ void CpuModel::block_for(uint64_t ns) {
     deliver();
     const uint64_t now_ns = now_ps() / kPsPerNs;
     if (now_ns >= deadline) return;
+    wait_ = Wait::kTimed;
+    wait_for_wake(deadline - now_ns);
+  }
+}
+
+void CpuModel::poll_for(uint64_t ns) {
+  const uint64_t deadline = now_ps() / kPsPerNs + ns;
+  for (;;) {
+    deliver();
+    const uint64_t now_ns = now_ps() / kPsPerNs;
+    if (now_ns >= deadline) return;
+    wait_ = Wait::kPoll;
     wait_for_wake(deadline - now_ns);
   }
 }
@@ -239,8 +284,21 @@ void CpuModel::block_until(const std::function<bool()>& ready, uint64_t poll_ns)
   for (;;) {
     deliver();
     if (ready()) return;
+    wait_ = Wait::kPoll;
     wait_for_wake(poll_ns);
   }
+}
+
+std::vector<std::string> CpuModel::queued_dpc_names() const {
+  std::vector<std::string> names;
+  for (const Dpc* dpc : dpcs_) names.push_back(dpc->name());
+  return names;
+}
+
+std::vector<std::string> CpuModel::queued_passive_names() const {
+  std::vector<std::string> names;
+  for (const PassiveWork& work : passive_) names.push_back(work.name);
+  return names;
 }
 
 bool CpuModel::queue_dpc(Dpc& dpc) {

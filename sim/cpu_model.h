@@ -37,6 +37,15 @@ class CpuModel : public sc_core::sc_module, public Cpu {
     std::function<void()> passive_finished;  // after each passive work item returns
   };
 
+  // What the CPU's thread waits in now, for the stall watch (sim/stall_watch.h).
+  enum class Wait : uint8_t {
+    kRunning,  // charging the time of work it does (a yield, busy time, a routine's entry)
+    kIdle,     // nothing to run until something wakes it
+    kTimed,    // a wait that ends by itself at a known time (block_for, a passive start time)
+    kPoll,     // a passive thread re-checking a condition others must change
+    kSpin,     // spinning until another CPU releases what it waits for
+  };
+
   struct Frame {
     CpuContext context;
     std::string routine;
@@ -61,8 +70,9 @@ class CpuModel : public sc_core::sc_module, public Cpu {
                  const std::function<void()>& fn) override;
   void yield(Cost cost = Cost::kNdisCall) override;
   void busy(uint64_t ns) override;
-  uint64_t spin_until(const std::function<bool()>& try_acquire) override;
+  uint64_t spin_until(const std::function<bool()>& try_acquire, uint64_t until_ns = 0) override;
   void block_for(uint64_t ns) override;
+  void poll_for(uint64_t ns) override;
   void block_until(const std::function<bool()>& ready, uint64_t poll_ns = 100) override;
 
   // Platform side.
@@ -76,6 +86,11 @@ class CpuModel : public sc_core::sc_module, public Cpu {
   uint64_t isrs_run() const { return isrs_run_; }
   uint64_t dpcs_run() const { return dpcs_run_; }
   uint64_t spin_ns() const { return spin_ns_; }
+  Wait wait() const { return wait_; }
+  // Counts what moves the run on: routines entered and left, NDIS calls, busy time.
+  uint64_t progress() const { return progress_; }
+  std::vector<std::string> queued_dpc_names() const;
+  std::vector<std::string> queued_passive_names() const;
 
  private:
   struct PassiveWork {
@@ -86,7 +101,8 @@ class CpuModel : public sc_core::sc_module, public Cpu {
 
   void thread_main();
   void resumed();
-  void wait_ns(uint64_t ns);
+  void wait_ns(uint64_t ns);   // charges work time
+  void sleep_ns(uint64_t ns);  // lets time pass in whatever wait the thread is in
   // Waits for wake() or timeout_ns (0: no timeout), then realigns to a whole ns.
   void wait_for_wake(uint64_t timeout_ns);
   void deliver();
@@ -112,6 +128,10 @@ class CpuModel : public sc_core::sc_module, public Cpu {
   uint64_t isrs_run_ = 0;
   uint64_t dpcs_run_ = 0;
   uint64_t spin_ns_ = 0;
+  Wait wait_ = Wait::kIdle;
+  uint64_t progress_ = 0;
 };
+
+std::string_view to_string(CpuModel::Wait wait);
 
 }  // namespace nicsim::sim

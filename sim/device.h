@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 
 #include "sim/device_ports.h"
 
@@ -24,6 +25,13 @@ struct HostProbePorts {
   uint8_t* violation = nullptr;
 };
 
+// An assertion in the device's RTL that failed (RTL_ASSERTION): what the simulator said of it.
+struct AssertionFailure {
+  std::string message;  // the assertion's own message ("RX head would pass its tail")
+  std::string scope;    // the module instance it sits in ("nic.nic_sim_top.nic.csr...")
+  std::string where;    // its source "file.sv:line", "" when unknown
+};
+
 class Device {
  public:
   virtual ~Device() = default;
@@ -37,6 +45,9 @@ class Device {
   virtual void eval_edge(DevicePorts& ports, uint64_t time_ps) = 0;
   // The interrupt line as the last edge left it.
   virtual bool intx() const = 0;
+  // An assertion that failed while evaluating the last edge (taken: the next call returns
+  // nullopt until another fails). Models without assertions keep the default.
+  virtual std::optional<AssertionFailure> take_assertion_failure() { return std::nullopt; }
 
   // --- tracing hook (the wave tracer and the host probes) ---
   virtual VerilatedContext& context() = 0;

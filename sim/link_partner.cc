@@ -84,6 +84,28 @@ void LinkPartner::send(Frame frame, bool bad, uint64_t not_before) {
   rx_queue_.push_back({std::move(frame), bad, not_before});
 }
 
+void LinkPartner::set_source(FrameSource next) {
+  source_ = std::move(next);
+  refill();
+}
+
+void LinkPartner::refill() {
+  while (source_ && rx_queue_.size() < 2) {
+    std::optional<Frame> frame = source_();
+    if (!frame) {
+      source_ = nullptr;
+      return;
+    }
+    send(std::move(*frame));
+  }
+}
+
+std::vector<Frame> LinkPartner::take_received() {
+  std::vector<Frame> frames = std::move(received_);
+  received_.clear();
+  return frames;
+}
+
 void LinkPartner::send_traffic(const TrafficSpec& spec) {
   gap_cycles_ = spec.gap_cycles;
   for (auto& frame : generate_frames(spec)) send(std::move(frame), false, spec.start_cycle);
@@ -175,6 +197,7 @@ void LinkPartner::on_edge(uint64_t cycle, const DevicePorts& p) {
       rx_active_ = false;
       rx_free_cycle_ = cycle + 1 + gap_cycles_;
       ++frames_sent_;
+      refill();
     }
   }
   if (p.tx.tvalid && p.tx.tready) {

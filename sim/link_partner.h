@@ -7,7 +7,9 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,6 +52,10 @@ class LinkPartner {
   // Queues every packet of a pcap file. Throws std::runtime_error on a missing or bad file.
   void send_pcap(const std::string& path, unsigned gap_cycles = 0);
   void set_gap_cycles(unsigned gap) { gap_cycles_ = gap; }
+  // Frames made on demand (traffic too large to hold): pulled whenever fewer than two are
+  // queued, each after the one before it as if all had been queued at once; nullopt ends it.
+  using FrameSource = std::function<std::optional<Frame>()>;
+  void set_source(FrameSource next);
   uint64_t frames_sent() const { return frames_sent_; }
   // Queued frames that never reached the device: lost on a down link or after the device left.
   uint64_t frames_lost_on_wire() const { return frames_lost_on_wire_; }
@@ -72,6 +78,8 @@ class LinkPartner {
   // Scoreboard: frames the NIC should transmit, in order.
   void expect(Frame frame);
   const std::vector<Frame>& received() const { return received_; }
+  // Moves out the frames received since the last call, so a long run does not keep them all.
+  std::vector<Frame> take_received();
   uint64_t matched() const { return matched_; }
   uint64_t mismatches() const { return mismatches_; }      // received frame differs from expected
   uint64_t unexpected() const { return unexpected_; }      // received with nothing expected
@@ -102,6 +110,7 @@ class LinkPartner {
   };
   void drive_rx(AxiStreamPorts& rx);
   void finish_tx_frame(uint64_t cycle);
+  void refill();
 
   unsigned beat_bytes_;
   std::deque<Pending> rx_queue_;
@@ -114,6 +123,7 @@ class LinkPartner {
   FaultInjector* faults_ = nullptr;
   bool link_up_ = true;
   uint64_t tx_dropped_link_down_ = 0;
+  FrameSource source_;
 
   unsigned tx_bp_percent_ = 0;
   uint64_t tx_bp_seed_ = 0;

@@ -42,6 +42,16 @@ class InterruptViewUpdate final : public CycleMonitor {
   InterruptView& view_;
 };
 
+// A transfer on any of the device's interfaces this edge: the device is doing something.
+bool any_handshake(const DevicePorts& p) {
+  const AxiLitePorts& r = p.regs;
+  const Axi4Ports& d = p.dma;
+  return (r.awvalid && r.awready) || (r.wvalid && r.wready) || (r.bvalid && r.bready) ||
+         (r.arvalid && r.arready) || (r.rvalid && r.rready) || (d.awvalid && d.awready) ||
+         (d.wvalid && d.wready) || (d.bvalid && d.bready) || (d.arvalid && d.arready) ||
+         (d.rvalid && d.rready) || (p.tx.tvalid && p.tx.tready) || (p.rx.tvalid && p.rx.tready);
+}
+
 }  // namespace
 
 NicDomain::NicDomain(sc_core::sc_module_name name, std::unique_ptr<Device> device,
@@ -145,12 +155,18 @@ bool NicDomain::idle() const {
          slave_->idle() && !link_->busy(cycle_) && !intx_changed_ && pending_messages_.empty();
 }
 
+bool NicDomain::work_pending() const {
+  return !idle() || link_->next_due_cycle() != std::numeric_limits<uint64_t>::max();
+}
+
 void NicDomain::clock_thread() {
   // sc_time_to_pending_activity() does not count threads still in the initialization phase: a
   // first batch from there could run up to max_batch_cycles ahead of CPUs that act at t = 0.
   // From the first delta on, every thread initialized before has reached its first wait.
   sc_core::wait(sc_core::SC_ZERO_TIME);
   for (;;) {
+    // After a failed RTL assertion the model's state means nothing: no more edges.
+    if (assertion_failed_) sc_core::wait(stopped_event_);
     const uint64_t now = sc_core::sc_time_stamp().value();
     uint64_t limit = now;
     if (config_.batching) {
@@ -193,6 +209,22 @@ void NicDomain::clock_thread() {
     }
     wait_until_ps(edge_time_ps(cycle_));
   }
+}
+
+void NicDomain::report_assertion(uint64_t cycle, const AssertionFailure& failure) {
+  assertion_failed_ = true;
+  ++stats_.assertion_failures;
+  Violation v;
+  v.rule = "RTL_ASSERTION";
+  v.severity = Severity::kError;
+  v.object = failure.scope.empty() ? "device" : failure.scope;
+  v.where = failure.where.empty() ? "device RTL" : failure.where;
+  v.cycle = cycle;
+  v.sim_ns = edge_time_ps(cycle) / kPsPerNs;
+  v.message = "assertion failed" + (failure.scope.empty() ? "" : " in " + failure.scope) +
+              (failure.where.empty() ? "" : " (" + failure.where + ")") + " at NIC cycle " +
+              std::to_string(cycle) + ", " + std::to_string(v.sim_ns) + " ns: " + failure.message;
+  if (report_) report_(std::move(v));
 }
 
 bool NicDomain::stamp_from_edge(Violation& violation) const {
@@ -252,16 +284,19 @@ bool NicDomain::step() {
     link_->drive(k, ports_);
   }
   device_->eval_edge(ports_, edge_time_ps(k));
+  if (auto failure = device_->take_assertion_failure()) report_assertion(k, *failure);
   slave_->on_edge(k, ports_);
   if (!in_reset) {
     bridge_->on_edge(ports_);
     link_->on_edge(k, ports_);
   }
+  if (any_handshake(ports_)) ++stats_.transfer_cycles;
   for (CycleMonitor* monitor : monitors_) monitor->on_cycle(k, ports_);
   if (edge_hook_) edge_hook_(k, edge_time_ps(k));
   in_edge_ = false;
   ++cycle_;
   ++stats_.cycles_evaluated;
+  if (assertion_failed_) return true;  // ends the batch: the clock thread stops here
 
   bool visible = bridge_->completed();
   bool intx = device_->intx();
@@ -300,7 +335,7 @@ void NicDomain::deliver() {
   if (intx_changed_) {
     intx_changed_ = false;
     intc_.drive_line(config_.intx_line, "nic", intx_level_);
-    interrupt_cycles_.push_back(k);
+    if (config_.record_interrupt_cycles) interrupt_cycles_.push_back(k);
     ++stats_.interrupts;
   }
   if (storm_changed_) {
@@ -309,7 +344,7 @@ void NicDomain::deliver() {
   }
   for (const MsiMessage& message : pending_messages_) {
     intc_.on_message(message.address, message.data);
-    interrupt_cycles_.push_back(k);
+    if (config_.record_interrupt_cycles) interrupt_cycles_.push_back(k);
     ++stats_.interrupts;
   }
   pending_messages_.clear();

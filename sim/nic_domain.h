@@ -51,6 +51,7 @@ struct NicDomainConfig {
   unsigned reset_cycles = 8;            // rst held high for the first cycles
   uint64_t max_batch_cycles = 1 << 16;  // bounds a batch when nothing else is pending
   FaultPlan faults;                     // injected at the pins (sim/faults), seeded from seed
+  bool record_interrupt_cycles = true;  // false: interrupt_cycles() stays empty (long runs)
 };
 
 struct NicDomainStats {
@@ -59,6 +60,8 @@ struct NicDomainStats {
   uint64_t batches = 0;           // wake-ups that evaluated at least one edge
   uint64_t interrupts = 0;        // MSI-X messages and INTx level changes delivered
   uint64_t mmio_transactions = 0;
+  uint64_t transfer_cycles = 0;     // edges with a transfer on some interface (progress)
+  uint64_t assertion_failures = 0;  // RTL assertions that failed (the first ends the run)
 };
 
 // Called after each evaluated edge with its cycle and its time (for a wave tracer).
@@ -119,6 +122,9 @@ class NicDomain : public sc_core::sc_module {
   bool stamp_from_edge(Violation& violation) const;
 
   const NicDomainStats& stats() const { return stats_; }
+  // Something is under way or due (not quiescent, a frame still to come from the link): the
+  // device will act without the host. A device without the quiescent port always has.
+  bool work_pending() const;
   // Cycle of every interrupt delivered (MSI-X message or INTx change), in order.
   const std::vector<uint64_t>& interrupt_cycles() const { return interrupt_cycles_; }
 
@@ -131,6 +137,8 @@ class NicDomain : public sc_core::sc_module {
   bool removal_due(uint64_t cycle) const;
   void deliver();
   bool idle() const;
+  // RTL_ASSERTION for an assertion that failed on edge cycle; the domain evaluates no more edges.
+  void report_assertion(uint64_t cycle, const AssertionFailure& failure);
 
   NicDomainConfig config_;
   HostMemory& memory_;
@@ -154,6 +162,8 @@ class NicDomain : public sc_core::sc_module {
   DevicePorts ports_;
   uint64_t cycle_ = 0;
   bool in_edge_ = false;  // step() is evaluating edge cycle_
+  bool assertion_failed_ = false;
+  sc_core::sc_event stopped_event_;  // never notified: where the thread rests after a failure
   bool intx_level_ = false;
   bool intx_changed_ = false;
   bool storm_level_ = false;  // shared-line-storm: the other device's output on the line

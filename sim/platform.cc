@@ -11,6 +11,7 @@
 #include "sim/interrupt_controller_impl.h"
 #include "sim/nic_domain.h"
 #include "sim/schedule.h"
+#include "sim/stall_watch.h"
 
 namespace nicsim::sim {
 namespace {
@@ -36,7 +37,9 @@ struct Platform::Impl {
   uint64_t passive_outstanding = 0;
   bool pause_when_passive_done = false;
   ClockTiming nic_timing{4000, 2000};
-  std::unique_ptr<NicDomain> nic;  // last: it refers to memory and intc
+  std::unique_ptr<NicDomain> nic;  // it refers to memory and intc
+  StallWatch::Hooks stall_hooks;
+  std::unique_ptr<StallWatch> stall_watch;  // last: it refers to the CPUs and the NIC
 };
 
 Platform::Platform(const PlatformConfig& config) : config_(config) {
@@ -94,9 +97,21 @@ Platform::Platform(const PlatformConfig& config) : config_(config) {
     nic_config.seed = config_.schedule.seed;
     nic_config.intx_line = config_.intx_line;
     nic_config.faults = config_.faults;
-    impl_->nic =
-        std::make_unique<NicDomain>("nic", config_.device(), nic_config, impl_->memory,
-                                    *impl_->intc, [this](Violation v) { report(std::move(v)); });
+    nic_config.record_interrupt_cycles = false;  // nothing reads them here: flat memory
+    // A failed RTL assertion ends the run at once, as a DEADLOCK does: the device's state after
+    // it means nothing.
+    impl_->nic = std::make_unique<NicDomain>("nic", config_.device(), nic_config, impl_->memory,
+                                             *impl_->intc, [this](Violation v) {
+                                               const bool assertion = v.rule == "RTL_ASSERTION";
+                                               std::string reason = "RTL_ASSERTION: " + v.message;
+                                               report(std::move(v));
+                                               if (assertion) stop(std::move(reason));
+                                             });
+  }
+  if (config_.stall_check_ns > 0) {
+    impl_->stall_watch =
+        std::make_unique<StallWatch>("stall_watch", *this, impl_->cpus, impl_->nic.get(),
+                                     config_.stall_check_ns, impl_->stall_hooks);
   }
 }
 
@@ -186,6 +201,18 @@ void Platform::report(Violation violation) {
   if (violation.cycle == 0) violation.cycle = nic_cycle();
   violations_.report(violation);
   for (HostObserver* observer : observers_) observer->on_violation(violation);
+}
+
+void Platform::add_pending_probe(std::function<bool()> probe) {
+  impl_->stall_hooks.pending.push_back(std::move(probe));
+}
+
+void Platform::set_spin_describer(std::function<std::string(unsigned cpu)> describe) {
+  impl_->stall_hooks.describe = std::move(describe);
+}
+
+uint64_t Platform::stall_checks() const {
+  return impl_->stall_watch ? impl_->stall_watch->checks() : 0;
 }
 
 void Platform::add_observer(HostObserver* observer) { observers_.push_back(observer); }

@@ -31,6 +31,8 @@ struct PlatformConfig {
   MemoryConfig memory;
   unsigned intx_line = 0;  // the INTx line the NIC drives
   FaultPlan faults;        // injected at the device's pins (sim/faults), seeded from the seed
+  // The stall watch (sim/stall_watch.h, STALL) checks this often; 0: off.
+  uint64_t stall_check_ns = 0;
   // Builds the device model (sim/device.h) the NIC clock domain evaluates; empty: a host without
   // a device, for host-side tests.
   std::function<std::unique_ptr<Device>()> device;
@@ -74,6 +76,12 @@ class Platform {
 
   // Reports a violation stamped with the current CPU (if any), IRQL, context, time and cycle.
   void report(Violation violation);
+
+  // For the stall watch, from the layers above: a probe saying an event of theirs is pending (an
+  // armed timer), and what a spinning CPU waits on ("SendLock, held by CPU 0 ...", or "").
+  void add_pending_probe(std::function<bool()> probe);
+  void set_spin_describer(std::function<std::string(unsigned cpu)> describe);
+  uint64_t stall_checks() const;  // checks the watch made (0 when it is off)
 
   void add_observer(HostObserver* observer);
   const std::vector<HostObserver*>& observers() const { return observers_; }

@@ -16,8 +16,10 @@
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "sim/device.h"
+#include "sim/verilated_output.h"
 
 namespace nicsim::sim {
 namespace verilated {
@@ -108,6 +110,41 @@ std::span<uint32_t> words_of(Wide& port) {
   return {port.data(), sizeof(port) / sizeof(uint32_t)};
 }
 
+// The failed assertion in what the model printed: Verilator's "[t] %Error: file.sv:12: Assertion
+// failed in scope: message" line, else the last "%Error" line; without nicsim's output capture
+// compiled into the model, only that one failed.
+inline AssertionFailure assertion_from_output(const std::vector<std::string>& lines, bool hooked) {
+  AssertionFailure failure;
+  const std::string* error = nullptr;
+  for (const auto& line : lines) {
+    if (line.find("Assertion failed in ") != std::string::npos) {
+      error = &line;
+      break;
+    }
+    if (!error && line.find("%Error") != std::string::npos) error = &line;
+  }
+  if (!error) {
+    failure.message = hooked ? "an assertion failed (no message)"
+                             : "an assertion failed (the model prints its message on stdout: "
+                               "build it with nicsim_capture_verilated_output to name it here)";
+    return failure;
+  }
+  std::string text = *error;
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  if (auto at = text.find("%Error: "); at != std::string::npos) text = text.substr(at + 8);
+  const std::string failed = "Assertion failed in ";
+  if (auto at = text.find(": " + failed); at != std::string::npos) {
+    failure.where = text.substr(0, at);
+    std::string rest = text.substr(at + 2 + failed.size());
+    const auto colon = rest.find(": ");
+    failure.scope = rest.substr(0, colon);
+    failure.message = colon == std::string::npos ? "" : rest.substr(colon + 2);
+  } else {
+    failure.message = text;
+  }
+  return failure;
+}
+
 }  // namespace verilated
 
 // One contract port: present (with a Verilated port type) and within the widths allowed.
@@ -195,6 +232,10 @@ class VerilatedDevice : public Device {
   explicit VerilatedDevice(const char* name = "nic")
       : context_(std::make_unique<VerilatedContext>()) {
     context_->traceEverOn(true);  // before time 0, so a wave tracer can attach later
+    // A failed assertion ($error, $stop) sets gotError instead of aborting the process: it is
+    // taken after the edge as an AssertionFailure (RTL_ASSERTION), its text not echoed.
+    context_->fatalOnError(false);
+    verilated_output::capture().echo_errors = false;
     top_ = std::make_unique<Top>(context_.get(), name);
     shape_.reg_addr_bits = bits<decltype(top_->s_axil_awaddr)>;
     shape_.dma_data_bits = bits<decltype(top_->m_axi_wdata)>;
@@ -248,6 +289,8 @@ class VerilatedDevice : public Device {
   }
 
   void eval_edge(DevicePorts& p, uint64_t time_ps) override {
+    // Verilator's $stop handling reads the thread's context: make it this model's.
+    Verilated::threadContextp(context_.get());
     write_inputs(p);
     top_->clk = 0;
     top_->eval();  // settles outputs that depend on this cycle's inputs
@@ -258,6 +301,16 @@ class VerilatedDevice : public Device {
   }
 
   bool intx() const override { return top_->intx; }
+
+  std::optional<AssertionFailure> take_assertion_failure() override {
+    if (!context_->gotError()) return std::nullopt;
+    auto& output = verilated_output::capture();
+    AssertionFailure failure = verilated::assertion_from_output(output.lines, output.hooked);
+    output.lines.clear();
+    context_->gotError(false);
+    context_->gotFinish(false);
+    return failure;
+  }
 
   VerilatedContext& context() override { return *context_; }
   void trace(VerilatedFstC& fst, int levels) override {

@@ -32,6 +32,12 @@ Kernel::Kernel(sim::Platform& platform, VerifierConfig config)
     core_.set_sync_edges(race_.get());
   }
   g_current = this;
+  // The stall watch (STALL): an armed timer is an event pending; a spin names its lock.
+  platform.add_pending_probe(
+      [this, installed = core_.installed()] { return installed() && sync_.timers.any_set(); });
+  platform.set_spin_describer([this, installed = core_.installed()](unsigned cpu) {
+    return installed() ? locks_.describe_spin(cpu) : std::string();
+  });
 }
 
 Kernel::~Kernel() {

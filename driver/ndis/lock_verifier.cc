@@ -204,6 +204,12 @@ std::string LockVerifier::describe_holder(const LockState& lock) const {
          lock.acquired_where + ")";
 }
 
+std::string LockVerifier::describe_spin(unsigned cpu) const {
+  if (cpu >= cpus_.size() || cpus_[cpu].spins.empty()) return "";
+  const LockSpin& spin = cpus_[cpu].spins.back();
+  return spin.lock->name + " (at " + spin.where + "), held by " + describe_holder(*spin.lock);
+}
+
 void LockVerifier::deadlock(std::string message, const std::string& object, const CallSite& at) {
   core_.report("DEADLOCK", object, at, message);
   core_.platform().stop("DEADLOCK: " + message);

@@ -88,6 +88,8 @@ class LockVerifier final : public HeldLocks {
   // Walks the wait-for chain from this CPU spinning on lock; true (DEADLOCK reported) on a cycle.
   bool wait_cycle(const LockState& lock, const CallSite& at);
   std::string describe_holder(const LockState& lock) const;
+  // What cpu spins on, for a STALL report: "SendLock (at ...), held by CPU 0 ...", or "".
+  std::string describe_spin(unsigned cpu) const;
   // Reports DEADLOCK and stops the run (it would hang on Windows).
   void deadlock(std::string message, const std::string& object, const CallSite& at);
   void notify_lock(unsigned cpu, sim::LockEvent event, const LockState& lock);

@@ -109,6 +109,11 @@ BOOLEAN TimerObjects::set(NDIS_HANDLE handle, LONGLONG due_time, LONG period_ms,
   return was_set;
 }
 
+bool TimerObjects::any_set() const {
+  return std::any_of(timers_.begin(), timers_.end(),
+                     [](const auto& timer) { return timer->allocated && timer->set; });
+}
+
 void TimerObjects::expire(Timer& timer) {
   if (!timer.set || core_.platform().stopped()) return;
   if (timer.period_ns > 0)

@@ -29,6 +29,8 @@ class TimerObjects {
               const CallSite& at);
   BOOLEAN cancel(NDIS_HANDLE handle, const CallSite& at);
   void free(NDIS_HANDLE handle, const CallSite& at);
+  // Some timer is set: its expiry is an event pending (the stall watch).
+  bool any_set() const;
 
  private:
   struct Timer;

@@ -16,7 +16,7 @@ void Waits::stall(uint64_t us, const CallSite& at) {
   // A busy wait that interrupts above the current IRQL still preempt.
   const uint64_t until = core_.platform().now_ns() + us * 1000;
   core_.cpu().spin_until(
-      [&] { return core_.platform().stopped() || core_.platform().now_ns() >= until; });
+      [&] { return core_.platform().stopped() || core_.platform().now_ns() >= until; }, until);
 }
 
 LONGLONG Waits::system_time(const CallSite& at) {
@@ -63,7 +63,7 @@ BOOLEAN Waits::wait_event(PNDIS_EVENT event, UINT ms, const CallSite& at) {
     // Spin (bounded: a wait forever at raised IRQL would hang the run) instead of blocking.
     const uint64_t cap = core_.platform().now_ns() + 1'000'000;
     if (!event->Signaled)
-      core_.cpu().spin_until([&] { return done() || core_.platform().now_ns() >= cap; });
+      core_.cpu().spin_until([&] { return done() || core_.platform().now_ns() >= cap; }, cap);
     return event->Signaled;
   }
   if (!done()) core_.cpu().block_until(done);

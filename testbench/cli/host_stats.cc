@@ -30,10 +30,10 @@ void HostStats::on_frame(unsigned cpu, sim::CpuContext context, std::string_view
       ++c.dpc;
       ++dpcs_;
       if (line_based_ && global_isr_pending_) {
-        isr_to_dpc_.push_back(cycle - global_isr_cycle_);
+        ++isr_to_dpc_[cycle - global_isr_cycle_];
         global_isr_pending_ = false;
       } else if (!line_based_ && c.isr_pending) {
-        isr_to_dpc_.push_back(cycle - c.isr_cycle);
+        ++isr_to_dpc_[cycle - c.isr_cycle];
         c.isr_pending = false;
       }
     }
@@ -53,7 +53,7 @@ void HostStats::fill(RunSummary& s) const {
     s.per_cpu.push_back({i, cpus_[i].isr, cpus_[i].dpc, cpus_[i].busy_ns});
   }
   s.irq_to_isr = Histogram::of(platform_.intc().irq_to_isr_cycles());
-  s.isr_to_dpc = Histogram::of(isr_to_dpc_);
+  s.isr_to_dpc = Histogram::of_counts(isr_to_dpc_);
 }
 
 }  // namespace nicsim::cli

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <vector>
 
 #include "sim/host_observer.h"
@@ -36,7 +37,7 @@ class HostStats : public sim::HostObserver {
   bool global_isr_pending_ = false;
   uint64_t global_isr_cycle_ = 0;
   uint64_t raised_ = 0, isr_calls_ = 0, dpcs_ = 0;
-  std::vector<uint64_t> isr_to_dpc_;
+  std::map<uint64_t, uint64_t> isr_to_dpc_;  // latency in cycles -> how often
 };
 
 }  // namespace nicsim::cli

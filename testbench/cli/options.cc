@@ -244,6 +244,10 @@ std::string validate(const Design& design, const Options& options, RunConfig& ou
     return "--max-sim-time " + (text.empty() ? "\"\"" : text) + ": " + sim_time_problem(text);
   }
   out.max_sim_ns = *max_ns;
+  // The default limit never cuts a scenario's packets short: it grows with their count.
+  constexpr uint64_t kDefaultSimNsPerPacket = 10'000;
+  if (!options.max_sim_time_given)
+    out.max_sim_ns = std::max(out.max_sim_ns, out.scenario.packets * kDefaultSimNsPerPacket);
   if (!options.pcap_in.empty()) {
     if (auto error = check_pcap_in(options.pcap_in); !error.empty()) return error;
   }
@@ -271,6 +275,7 @@ std::string validate(const Design& design, const Options& options, RunConfig& ou
   out.pcap_out = options.pcap_out;
   out.summary_path = options.summary_path;
   out.quiet = options.quiet;
+  out.progress = options.progress;
   out.monitors = !options.no_monitors;
   out.race_check = !options.no_race_check;
   out.race_suppressions = options.race_suppressions;
@@ -312,8 +317,10 @@ ParseOutcome parse_command_line(const Design& design, int argc, const char* cons
                  "replay this pcap's frames into the NIC's receive side");
   app.add_option("--pcap-out", options.pcap_out, "write the frames that crossed the link");
   app.add_option("--summary", options.summary_path, "write the JSON summary here");
-  app.add_option("--max-sim-time", options.max_sim_time, "simulated time limit, e.g. 10ms")
-      ->capture_default_str();
+  CLI::Option* max_sim_time =
+      app.add_option("--max-sim-time", options.max_sim_time,
+                     "simulated time limit, e.g. 10ms (default: 20ms, or 10us per packet if more)")
+          ->capture_default_str();
   app.add_option("--waves", options.waves_path,
                  "write a wave of the RTL and the host: FILE.fst (GTKWave) or FILE.vcd");
   app.add_option("--waves-window", options.waves_window,
@@ -341,6 +348,9 @@ ParseOutcome parse_command_line(const Design& design, int argc, const char* cons
   app.add_option("--race-suppressions", options.race_suppressions,
                  "ThreadSanitizer-format suppressions (race:PATTERN lines) for DATA_RACE");
   app.add_flag("-q,--quiet", options.quiet, "no human summary on stdout");
+  app.add_flag(
+      "--progress", options.progress,
+      "a progress line on stderr every second (runs over 2 s) even when it is no terminal");
 
   ParseOutcome outcome;
   try {
@@ -353,6 +363,7 @@ ParseOutcome parse_command_line(const Design& design, int argc, const char* cons
     outcome.exit_code = 2;
     return outcome;
   }
+  options.max_sim_time_given = max_sim_time->count() > 0;
   if (options.list_scenarios) {
     for (const auto& s : design.scenarios) {
       std::printf("%-14s %2u cpus %u queues %-4s %5llu packets  %s\n", s.name.c_str(), s.cpus,

@@ -27,9 +27,11 @@ struct Options {
   std::string pcap_out;
   std::string summary_path;
   std::string max_sim_time = "20ms";
+  bool max_sim_time_given = false;  // false: the default, which grows with the packet count
   bool list_scenarios = false;
   bool list_driver_bugs = false;
   bool quiet = false;
+  bool progress = false;  // progress lines on stderr even when it is not a terminal
   bool no_monitors = false;
   bool no_race_check = false;
   std::string race_suppressions;  // a ThreadSanitizer suppressions file
@@ -54,6 +56,7 @@ struct RunConfig {
   std::string summary_path;
   uint64_t max_sim_ns = 20'000'000;
   bool quiet = false;
+  bool progress = false;
   bool monitors = true;    // the NIC's protocol and interrupt monitors check every cycle
   bool race_check = true;  // the driver's instrumented accesses are checked (DATA_RACE)
   std::string race_suppressions;

@@ -6,7 +6,9 @@
 #include <chrono>
 #include <cstdio>
 #include <deque>
+#include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <span>
 #include <string>
@@ -31,9 +33,10 @@
 namespace nicsim::cli {
 namespace {
 
-constexpr uint64_t kPollNs = 2'000;                  // testbench threads look around this often
-constexpr uint64_t kQuietNs = 300'000;               // no progress this long: the rest is lost
-constexpr unsigned kMaxOutstandingSends = 64;        // per sender thread
+constexpr uint64_t kPollNs = 2'000;            // testbench threads look around this often
+constexpr uint64_t kQuietNs = 300'000;         // no progress this long: the rest is lost
+constexpr uint64_t kStallCheckNs = 10'000;     // STALL: no progress this long, nothing pending
+constexpr unsigned kMaxOutstandingSends = 64;  // per sender thread
 constexpr uint64_t kLifecyclePauseAfterNs = 60'000;  // lifecycle: traffic before the pause
 constexpr uint64_t kLifecyclePausedNs = 30'000;      // lifecycle: how long it stays paused
 constexpr uint64_t kLifecycleTimeoutNs = 2'000'000;
@@ -47,8 +50,16 @@ struct Bench {
   sim::LinkPartner& link;
   std::mt19937_64 rng;
 
-  std::vector<Frame> rx_frames;  // link -> NIC
-  std::vector<Frame> tx_frames;  // driver -> link
+  // Link -> NIC: the pcap's frames, or generated ones made as the link partner pulls them.
+  std::vector<Frame> rx_pcap;
+  std::optional<FrameStream> rx_stream;
+  uint64_t rx_total = 0, rx_pulled = 0;
+  sim::FrameLimits rx_limits{0, ~0u};
+  // Driver -> link: made in order as the senders take them (each takes every senders-th); one
+  // made for another sender waits here until that sender takes it.
+  std::optional<FrameStream> tx_stream;
+  std::map<uint64_t, Frame> tx_ahead;
+  uint64_t tx_total = 0;
   uint64_t rx_expected_runt = 0, rx_expected_oversize = 0;
   Scoreboard rx_board, tx_board;
 
@@ -67,21 +78,36 @@ struct Bench {
   // The scenario's mid-traffic event.
   bool halt_requested = false;  // the protocols stop sending: NDIS is about to halt the adapter
   bool halted = false;
-  uint64_t rx_missing_at_halt = 0;    // receives not indicated when the halt began
-  size_t rx_sent_by_reset_end = 0;    // link frames sent when the mid-traffic reset completed
+  uint64_t rx_missing_at_halt = 0;  // receives not indicated when the halt began
+  // Receives pending when the mid-traffic reset completed (delivered by then, or queued).
+  std::optional<Scoreboard::Pending> rx_pending_at_reset_end;
   bool device_counters_read = false;  // a halt read them last (its reset clears them)
+  bool removal_handled = false;       // the device left the bus and NDIS removed the adapter
   bool initialized = false;
   bool traffic_done = false;
   std::chrono::steady_clock::time_point wall_start = std::chrono::steady_clock::now();
   double last_progress_print = 0;
 
   uint64_t progress() const {
-    return rx_board.received() + rx_board.corrupt() + sends.completed_frames() +
+    return rx_board.received() + rx_board.corrupt() + sends.completed_frames() + link_rx_checked +
            link.received().size();
   }
 
   // Adds the device's drop and send-error counters to what was read so far: a reset clears them,
   // so they are read before one and again at the end.
+  // Acting as NDIS's PnP manager on whichever testbench thread sees it first: once the device is
+  // gone (--fault surprise-removal), the protocols stop sending and NDIS removes the adapter
+  // (MiniportDevicePnPEventNotify, pause, halt). True once the device is gone.
+  bool device_gone() {
+    if (!device_removed(platform)) return false;
+    if (!removal_handled) {
+      removal_handled = true;
+      halt_requested = true;
+      kernel.run_surprise_removal();
+    }
+    return true;
+  }
+
   void add_device_counters() {
     if (device_removed(platform)) return;  // its registers read all-ones: no counts
     for (const auto& counter : design.device.error_counters)
@@ -93,10 +119,35 @@ struct Bench {
   }
 
   void check_link_frames() {
-    const auto& frames = link.received();
-    for (; link_rx_checked < frames.size(); ++link_rx_checked) {
-      tx_board.receive(frames[link_rx_checked]);
+    for (const Frame& frame : link.take_received()) {
+      tx_board.receive(frame);
+      ++link_rx_checked;
     }
+  }
+
+  // The next frame for the link partner, expected on the receive side unless the device's
+  // frame limits make it a runt or oversize drop.
+  std::optional<Frame> next_rx_frame() {
+    if (rx_pulled == rx_total) return std::nullopt;
+    Frame frame = rx_stream ? rx_stream->next() : std::move(rx_pcap[rx_pulled]);
+    ++rx_pulled;
+    if (frame.size() < rx_limits.min_frame) {
+      ++rx_expected_runt;
+    } else if (frame.size() > rx_limits.max_frame) {
+      ++rx_expected_oversize;
+    } else {
+      rx_board.expect(frame);
+    }
+    return frame;
+  }
+
+  Frame take_tx_frame(uint64_t index) {
+    while (tx_stream->made() <= index) {
+      const uint64_t made = tx_stream->made();
+      tx_ahead.emplace(made, tx_stream->next());
+    }
+    auto node = tx_ahead.extract(index);
+    return std::move(node.mapped());
   }
 
   // intx-shared: a second device on the NIC's line, asserting it now and then. Its ISR claims
@@ -133,6 +184,7 @@ struct Bench {
   // frees its completed sends.
   void return_deferred() {
     maybe_pulse_sharer();
+    check_link_frames();  // so the link partner and the scoreboard hold only frames in flight
     if (send_chains) {
       auto completed = std::move(completed_sends);
       completed_sends.clear();
@@ -148,17 +200,26 @@ struct Bench {
     kernel.return_net_buffer_lists(head, 0);
   }
 
+  // After 2 s of wall time, about once a second: simulated time, packets done, rate, ETA. On a
+  // terminal the line redraws itself; elsewhere (--progress) each is a line of its own.
   void print_progress() {
-    if (config.quiet || !isatty(STDERR_FILENO)) return;
+    if (!progress_lines) return;
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-    if (wall < 1.0 || wall - last_progress_print < 0.5) return;
+    if (wall < 2.0 || wall - last_progress_print < 1.0) return;
     last_progress_print = wall;
-    std::fprintf(stderr, "\r[nicsim] %8.1f us simulated, rx %llu/%zu, tx %llu/%zu  ",
-                 platform.now_ns() / 1000.0, static_cast<unsigned long long>(rx_board.received()),
-                 rx_frames.size(), static_cast<unsigned long long>(tx_board.received()),
-                 tx_frames.size());
+    const uint64_t done = rx_board.received() + link_rx_checked;
+    const uint64_t total = rx_total + tx_total;
+    const double rate = done / wall;
+    const double eta = rate > 0 ? (total - std::min(total, done)) / rate : 0;
+    std::fprintf(stderr,
+                 "%s[nicsim] %.3f ms simulated, %llu/%llu packets, %.0f packets/s, ETA %.0f s%s",
+                 progress_on_terminal ? "\r" : "", platform.now_ns() / 1e6,
+                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
+                 rate, eta, progress_on_terminal ? "  " : "\n");
+    progress_printed = true;
   }
+  bool progress_lines = false, progress_on_terminal = false, progress_printed = false;
 };
 
 // Runs at PASSIVE_LEVEL on its CPU: sends its share of the TX frames in chains of 1..tx_burst
@@ -167,8 +228,9 @@ void run_sender(Bench& bench, unsigned sender, unsigned senders) {
   auto& cpu = bench.platform.current_cpu();
   std::mt19937_64 rng(bench.config.seed * 1000003ull + sender);
   const unsigned burst = std::max(1u, bench.config.scenario.tx_burst);
-  size_t next = sender;
-  while (next < bench.tx_frames.size() && !bench.platform.stopped() && !bench.halt_requested) {
+  uint64_t next = sender;
+  while (next < bench.tx_total && !bench.platform.stopped() && !bench.halt_requested) {
+    if (sender == 0) bench.print_progress();
     // As a protocol: no sends while the adapter is not running (NDIS pauses protocols first),
     // nor while it resets (the protocol holds them until the reset ends).
     cpu.block_until(
@@ -176,21 +238,23 @@ void run_sender(Bench& bench, unsigned sender, unsigned senders) {
           return (bench.outstanding_per_sender[sender] < kMaxOutstandingSends &&
                   bench.kernel.adapter_state() == ndis::AdapterState::kRunning &&
                   !bench.kernel.reset_in_progress()) ||
-                 bench.platform.stopped() || bench.halt_requested;
+                 bench.platform.stopped() || bench.halt_requested || device_removed(bench.platform);
         },
         kPollNs);
-    if (bench.halt_requested) break;
+    if (bench.device_gone() || bench.halt_requested) break;
     const unsigned chain = 1 + static_cast<unsigned>(rng() % burst);
-    std::vector<std::pair<PNET_BUFFER_LIST, std::vector<const Frame*>>> built;
-    for (unsigned i = 0; i < chain && next < bench.tx_frames.size(); ++i) {
-      std::vector<const Frame*> frames;
+    std::vector<std::pair<PNET_BUFFER_LIST, std::vector<Frame>>> built;
+    for (unsigned i = 0; i < chain && next < bench.tx_total; ++i) {
       const unsigned count = bench.send_chains->next_frame_count();
-      for (unsigned f = 0; f < count && next < bench.tx_frames.size(); ++f, next += senders)
-        frames.push_back(&bench.tx_frames[next]);
+      std::vector<Frame> batch;  // copied into the NBL's buffers by build()
+      for (unsigned f = 0; f < count && next < bench.tx_total; ++f, next += senders)
+        batch.push_back(bench.take_tx_frame(next));
+      std::vector<const Frame*> frames;
+      for (const Frame& frame : batch) frames.push_back(&frame);
       PNET_BUFFER_LIST nbl = bench.send_chains->build(frames);
       if (!nbl && bench.platform.stopped()) break;  // the run ended: NDIS refuses new calls
       if (!nbl) throw std::runtime_error("the testbench could not allocate a send NBL");
-      built.emplace_back(nbl, std::move(frames));
+      built.emplace_back(nbl, std::move(batch));
     }
     if (built.empty()) break;
     // Building the chain yielded: NDIS may have started a pause meanwhile. No send after that,
@@ -208,7 +272,7 @@ void run_sender(Bench& bench, unsigned sender, unsigned senders) {
     PNET_BUFFER_LIST head = nullptr, tail = nullptr;
     for (const auto& [nbl, frames] : built) {
       bench.sends.submit(nbl, {static_cast<unsigned>(frames.size()), sender});
-      for (const Frame* frame : frames) bench.tx_board.expect(*frame);
+      for (const Frame& frame : frames) bench.tx_board.expect(frame);
       (tail ? NET_BUFFER_LIST_NEXT_NBL(tail) : head) = nbl;
       tail = nbl;
       ++bench.outstanding_per_sender[sender];
@@ -263,7 +327,7 @@ void pause_and_restart(Bench& bench) {
   while (bench.kernel.adapter_state() != ndis::AdapterState::kPaused && !bench.platform.stopped() &&
          bench.platform.now_ns() < until) {
     bench.return_deferred();
-    cpu.block_for(kPollNs);
+    cpu.poll_for(kPollNs);
   }
   cpu.block_for(kLifecyclePausedNs);
   bench.kernel.run_restart();
@@ -307,7 +371,7 @@ void reset_under_traffic(Bench& bench) {
                bench.platform.now_ns() >= until;
       },
       kPollNs);
-  bench.rx_sent_by_reset_end = bench.link.frames_sent();
+  bench.rx_pending_at_reset_end = bench.rx_board.pending();
 }
 
 // Runs at PASSIVE_LEVEL on the controller's CPU: the link partner's link goes down and comes back.
@@ -325,7 +389,7 @@ void flap_link(Bench& bench) {
 // --packets still has traffic in flight).
 void run_traffic_event(Bench& bench) {
   const uint64_t until = bench.platform.now_ns() + bench.config.scenario.traffic_event_after_ns;
-  const uint64_t third = (bench.rx_frames.size() + bench.tx_frames.size()) / 3;
+  const uint64_t third = (bench.rx_total + bench.tx_total) / 3;
   bench.platform.current_cpu().block_until(
       [&] {
         return bench.platform.now_ns() >= until || bench.progress() >= third ||
@@ -374,7 +438,8 @@ void run_controller(Bench& bench) {
     bench.connect_sharer();
   }
   const uint64_t start = bench.platform.nic_cycle() + 10;
-  for (const auto& frame : bench.rx_frames) bench.link.send(frame, false, start);
+  if (auto first = bench.next_rx_frame()) bench.link.send(std::move(*first), false, start);
+  bench.link.set_source([&bench] { return bench.next_rx_frame(); });
   (void)bench.platform.mmio().read32(bench.design.device.id.offset);  // wakes an idle clock domain
 
   bench.send_chains = std::make_unique<SendChains>(bench.config.seed ^ 0x5E4Dull);
@@ -410,26 +475,26 @@ void run_controller(Bench& bench) {
     bench.print_progress();
     // Frames a fault lost on the wire (sim/faults) never reach the device.
     const uint64_t wire_lost = rx_frames_lost_on_wire(bench.platform);
-    const bool rx_done = bench.link.frames_sent() + wire_lost == bench.rx_frames.size() &&
+    const bool rx_done = bench.link.frames_sent() + wire_lost == bench.rx_total &&
                          bench.rx_board.received() + bench.rx_expected_runt +
                                  bench.rx_expected_oversize + wire_lost >=
-                             bench.rx_frames.size();
+                             bench.rx_total;
     // Frames of failed sends never reach the link: they are accounted for by their failure.
     const bool tx_done = bench.senders_running == 0 && bench.sends.outstanding_sends() == 0 &&
                          bench.tx_board.outstanding() <= bench.sends.failed_frames();
     if ((rx_done && tx_done) || bench.platform.stopped()) break;
-    // Halted: nothing more is indicated; the sends all came back before the halt.
-    if (bench.halted && bench.senders_running == 0) break;
+    // Halted (or removed): nothing more is indicated; the sends all came back before the halt.
+    if ((bench.halted || bench.device_gone()) && bench.senders_running == 0) break;
     const uint64_t progress = bench.progress();
     if (progress != last_progress) {
       last_progress = progress;
       last_change_ns = bench.platform.now_ns();
     } else if (bench.senders_running == 0 &&
-               bench.link.frames_sent() + wire_lost == bench.rx_frames.size() &&
+               bench.link.frames_sent() + wire_lost == bench.rx_total &&
                bench.platform.now_ns() - last_change_ns > kQuietNs) {
       break;  // nothing moves any more: what is missing is lost
     }
-    cpu.block_for(kPollNs);
+    cpu.poll_for(kPollNs);
   }
   bench.return_deferred();
   if (lifecycle && !bench.platform.stopped()) {
@@ -555,6 +620,7 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   sim::PlatformConfig pc;
   pc.cpus = sc.cpus;
   pc.schedule.seed = config.seed;
+  pc.stall_check_ns = kStallCheckNs;
   pc.device = design.make_device;
   pc.faults = config.faults;
   sim::Platform platform(pc);
@@ -588,26 +654,20 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   const uint64_t rx_count = sc.packets * sc.rx_percent / 100;
   if (!config.pcap_in.empty()) {
     try {
-      for (auto& frame : sim::read_pcap(config.pcap_in))
-        bench.rx_frames.push_back(std::move(frame));
+      bench.rx_pcap = sim::read_pcap(config.pcap_in);
     } catch (const std::exception& e) {
       throw InputError("--pcap-in " + config.pcap_in + ": " + e.what());
     }
+    bench.rx_total = bench.rx_pcap.size();
   } else {
-    bench.rx_frames = make_frames(rx_count, sc.min_frame, sc.max_frame, config.seed, 0);
+    bench.rx_stream.emplace(rx_count, sc.min_frame, sc.max_frame, config.seed, 0);
+    bench.rx_total = rx_count;
   }
-  bench.tx_frames = make_frames(sc.packets - std::min(sc.packets, rx_count), sc.min_frame,
-                                sc.max_frame, config.seed, 1);
-  const sim::FrameLimits limits = device.link.value_or(sim::FrameLimits{0, ~0u});
-  for (const auto& frame : bench.rx_frames) {
-    if (frame.size() < limits.min_frame) {
-      ++bench.rx_expected_runt;
-    } else if (frame.size() > limits.max_frame) {
-      ++bench.rx_expected_oversize;
-    } else {
-      bench.rx_board.expect(frame);
-    }
-  }
+  bench.tx_total = sc.packets - std::min(sc.packets, rx_count);
+  bench.tx_stream.emplace(bench.tx_total, sc.min_frame, sc.max_frame, config.seed, 1);
+  bench.rx_limits = device.link.value_or(sim::FrameLimits{0, ~0u});
+  bench.progress_lines = !config.quiet && (config.progress || isatty(STDERR_FILENO));
+  bench.progress_on_terminal = isatty(STDERR_FILENO);
   bench.outstanding_per_sender.assign(sc.cpus, 0);
   link.set_gap_cycles(sc.rx_gap_cycles);
   if (!config.pcap_out.empty()) {
@@ -727,7 +787,7 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   }
   const double wall_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  if (!config.quiet && isatty(STDERR_FILENO) && wall_s > 1.0) std::fprintf(stderr, "\n");
+  if (bench.progress_printed && bench.progress_on_terminal) std::fprintf(stderr, "\n");
   std::vector<std::string> output_errors;
   if (!config.pcap_out.empty()) {
     if (auto error = link.close_pcap(); !error.empty())
@@ -743,7 +803,7 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   s.irq_mode = std::string(to_string(sc.irq_mode));
   s.monitors = config.monitors;
   s.driver_bug = config.driver_bug_name;
-  s.rx_sent = bench.rx_frames.size();
+  s.rx_sent = bench.rx_total;
   s.rx_received = bench.rx_board.received();
   s.tx_sent = bench.sends.submitted_frames();
   s.tx_received = bench.tx_board.received();
@@ -768,8 +828,8 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
     if (count) s.tx_device_errors[reason] = count;
   }
   // What is missing and no count accounts for; every term is at most what it is taken from.
-  const uint64_t rx_missing =
-      bench.rx_board.outstanding() + bench.rx_expected_runt + bench.rx_expected_oversize;
+  const uint64_t rx_missing = bench.rx_board.outstanding() + bench.rx_expected_runt +
+                              bench.rx_expected_oversize + (bench.rx_total - bench.rx_pulled);
   const uint64_t tx_missing = bench.tx_board.outstanding();
   // Frames of failed sends that never reached the link are not lost: their send came back failed.
   // Expected failures (a fault the scenario injects) are counted outcomes; the others are
@@ -787,9 +847,10 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   const uint64_t rx_missing_undropped = rx_missing - std::min(rx_missing, rx_dropped);
   if (bench.halted)
     excuse("halt", std::min(rx_missing_undropped, bench.rx_missing_at_halt), rx_excused);
-  if (bench.rx_sent_by_reset_end) {
-    const std::span<const Frame> before(bench.rx_frames.data(), bench.rx_sent_by_reset_end);
-    excuse("reset", std::min(rx_missing_undropped, bench.rx_board.outstanding_among(before)),
+  if (bench.rx_pending_at_reset_end) {
+    excuse("reset",
+           std::min(rx_missing_undropped,
+                    bench.rx_board.still_outstanding(*bench.rx_pending_at_reset_end)),
            rx_excused);
   }
   const uint64_t tx_missing_unfailed = tx_missing - std::min(tx_missing, s.tx_failed);

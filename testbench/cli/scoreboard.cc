@@ -1,5 +1,7 @@
 #include "testbench/cli/scoreboard.h"
 
+#include <algorithm>
+
 namespace nicsim::cli {
 
 void Scoreboard::expect(std::span<const uint8_t> frame) {
@@ -20,12 +22,11 @@ bool Scoreboard::receive(std::span<const uint8_t> frame) {
   return true;
 }
 
-uint64_t Scoreboard::outstanding_among(std::span<const std::vector<uint8_t>> frames) const {
-  std::map<std::vector<uint8_t>, uint64_t> seen;
+uint64_t Scoreboard::still_outstanding(const Pending& earlier) const {
   uint64_t count = 0;
-  for (const auto& frame : frames) {
+  for (const auto& [frame, copies] : earlier) {
     auto it = pending_.find(frame);
-    if (it != pending_.end() && seen[frame]++ < it->second) ++count;
+    if (it != pending_.end()) count += std::min(copies, it->second);
   }
   return count;
 }

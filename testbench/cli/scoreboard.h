@@ -27,11 +27,14 @@ class Scoreboard {
   uint64_t corrupt() const { return corrupt_; }
   // Expected and not received yet.
   uint64_t outstanding() const { return outstanding_; }
-  // Of these frames, how many are expected and not received yet (each counted once).
-  uint64_t outstanding_among(std::span<const std::vector<uint8_t>> frames) const;
+  // The frames expected and not received yet, as copies per frame (a snapshot for later).
+  using Pending = std::map<std::vector<uint8_t>, uint64_t>;
+  const Pending& pending() const { return pending_; }
+  // Of the frames pending in an earlier snapshot, how many are still pending now.
+  uint64_t still_outstanding(const Pending& earlier) const;
 
  private:
-  std::map<std::vector<uint8_t>, uint64_t> pending_;
+  Pending pending_;
   uint64_t expected_total_ = 0, received_ = 0, corrupt_ = 0, outstanding_ = 0;
 };
 

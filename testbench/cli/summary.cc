@@ -7,15 +7,34 @@
 
 namespace nicsim::cli {
 
-Histogram Histogram::of(std::vector<uint64_t> samples) {
+Histogram Histogram::of(const std::vector<uint64_t>& samples) {
+  std::map<uint64_t, uint64_t> counts;
+  for (uint64_t sample : samples) ++counts[sample];
+  return of_counts(counts);
+}
+
+Histogram Histogram::of_counts(const std::map<uint64_t, uint64_t>& counts) {
   Histogram h;
-  if (samples.empty()) return h;
-  std::sort(samples.begin(), samples.end());
-  h.count = samples.size();
-  h.min = samples.front();
-  h.max = samples.back();
-  h.median = samples[(samples.size() - 1) / 2];
-  h.p99 = samples[std::min(samples.size() - 1, (samples.size() * 99) / 100)];
+  for (const auto& [value, count] : counts) h.count += count;
+  if (h.count == 0) return h;
+  h.min = counts.begin()->first;
+  h.max = counts.rbegin()->first;
+  // The values at these ranks of the sorted samples.
+  const uint64_t median_rank = (h.count - 1) / 2;
+  const uint64_t p99_rank = std::min(h.count - 1, (h.count * 99) / 100);
+  uint64_t seen = 0;
+  bool median_found = false;
+  for (const auto& [value, count] : counts) {
+    seen += count;
+    if (!median_found && seen > median_rank) {
+      h.median = value;
+      median_found = true;
+    }
+    if (seen > p99_rank) {
+      h.p99 = value;
+      break;
+    }
+  }
   return h;
 }
 

@@ -15,7 +15,9 @@ namespace nicsim::cli {
 // min, median, p99, max of a sample set (all 0 when empty).
 struct Histogram {
   uint64_t count = 0, min = 0, median = 0, p99 = 0, max = 0;
-  static Histogram of(std::vector<uint64_t> samples);
+  static Histogram of(const std::vector<uint64_t>& samples);
+  // From how often each value occurred (bounded memory however long the run).
+  static Histogram of_counts(const std::map<uint64_t, uint64_t>& counts);
 };
 
 struct CpuStats {
