@@ -62,6 +62,19 @@ def load(path):
     return spec, constants, blocks
 
 
+def check_overlaps(blocks):
+    """Every 32-bit register, of every block instance, at an address no other register has."""
+    owner = {}
+    for block in blocks:
+        for index in range(block["count"]):
+            for reg in block["registers"]:
+                address = block["base"] + index * block["stride"] + reg["offset"]
+                name = f"{block['name']}[{index}].{reg['name']}" if block["array"] else reg["name"]
+                if address in owner:
+                    raise SpecError(f"blocks: {name} at {address:#x} overlaps {owner[address]}")
+                owner[address] = name
+
+
 def descriptor_flags(spec):
     """Status and command bit constants: every plain number beside the TX and RX layouts."""
     return [(k, v) for k, v in spec["descriptors"].items() if k not in DESCRIPTOR_KINDS]
@@ -588,6 +601,7 @@ def main():
     try:
         spec, constants, blocks = load(source)
         check_descriptors(spec, constants)
+        check_overlaps(blocks)
         if spec.get("sv_package_descriptors") and "DESC_BYTES" in constants:
             ring_entry_shift(constants)
         if "device" in spec:
