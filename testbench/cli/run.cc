@@ -83,6 +83,7 @@ struct Bench {
   std::optional<Scoreboard::Pending> rx_pending_at_reset_end;
   bool device_counters_read = false;  // a halt read them last (its reset clears them)
   bool removal_handled = false;       // the device left the bus and NDIS removed the adapter
+  bool return_at_once = false;        // the protocol returns receives as they come up
   bool initialized = false;
   bool traffic_done = false;
   std::chrono::steady_clock::time_point wall_start = std::chrono::steady_clock::now();
@@ -103,6 +104,10 @@ struct Bench {
     if (!removal_handled) {
       removal_handled = true;
       halt_requested = true;
+      // NDIS's pause waits for the receives up: this thread runs it, so give them all back now
+      // and what is indicated from here on at once.
+      return_at_once = true;
+      return_deferred();
       kernel.run_surprise_removal();
     }
     return true;
@@ -687,7 +692,7 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
     }
     // Low on resources: the protocol has copied the data and the NBLs are the miniport's again.
     if (flags & NDIS_RECEIVE_FLAGS_RESOURCES) return;
-    if (return_rng() % 2 == 0) {
+    if (bench.return_at_once || return_rng() % 2 == 0) {
       kernel.return_net_buffer_lists(
           nbls, (flags & NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL) ? NDIS_RETURN_FLAGS_DISPATCH_LEVEL : 0);
     } else {

@@ -235,20 +235,23 @@ TEST(Faults, SurpriseRemoval_FramesAreExcusedAndHaltEndsTheRun) {
   EXPECT_GT(run.summary["packets"]["dropped"]["surprise-removal"].get<uint64_t>(), 0u);
 }
 
-// DISABLED until the driver handles surprise removal (driver-hardening's work): removed before
-// the traffic, the reference driver keeps its sends forever and the run hits --max-sim-time
-// (SEND_NOT_COMPLETED). Expected: it sees the all-ones reads, fails its sends and halts cleanly.
-TEST(Faults, DISABLED_SurpriseRemovalBeforeTraffic_DriverFailsSendsAndHalts) {
+// Removed while the driver initializes (it takes about 260 us): no frame ever moves, every one
+// is the removal's, and NDIS's removal (PnP notification, pause, halt) ends the run cleanly.
+TEST(Faults, SurpriseRemovalDuringInitialize_RunEndsCleanly) {
   const auto run = RunWithFault({"--fault", "surprise-removal:100us"});
   ExpectClean(run);
+  EXPECT_EQ(Injections(run, "surprise-removal"), 1u);
+  EXPECT_EQ(run.summary["packets"]["lost"], 0);
+  EXPECT_GT(run.summary["packets"]["dropped"]["surprise-removal"].get<uint64_t>(), 0u);
 }
 
-// DISABLED likewise: on a shared line the reference ISR reads ICR as all-ones after the removal
-// and claims interrupts that are not its own (ISR_CLAIMED_NOT_OURS, true by the fault, and a
-// DATA_RACE on the paths that follows). Expected: an all-ones ICR is no cause; the run is clean.
-TEST(Faults, DISABLED_SurpriseRemovalOnASharedLine_IsrDeclinesAllOnes) {
+// On a shared line the ISR reads ICR as all-ones after the removal: no cause of its own, so it
+// claims nothing (no ISR_CLAIMED_NOT_OURS); the sends it had fail, as a removal explains.
+TEST(Faults, SurpriseRemovalOnASharedLine_IsrDeclinesAllOnes) {
   const auto run = RunWithFault({"--scenario", "intx-shared", "--fault", "surprise-removal:300us"});
   ExpectClean(run);
+  EXPECT_EQ(run.summary["packets"]["lost"], 0);
+  EXPECT_GT(run.summary["packets"]["tx"]["failed_expected"].get<uint64_t>(), 0u);
 }
 
 }  // namespace
