@@ -416,6 +416,7 @@ void MiniportLifecycle::reset_adapter(unsigned cpu_index, uint64_t at_ns) {
 void MiniportLifecycle::run_reset() {
   if (!adapter_initialized() || !driver_.ResetHandlerEx || adapter_->reset_pending) return;
   adapter_->reset_pending = true;
+  indicate_reset(NDIS_STATUS_RESET_START);
   BOOLEAN addressing_reset = FALSE;
   NDIS_STATUS status = NDIS_STATUS_FAILURE;
   const sim::Irql before = core_.cpu().irql();
@@ -427,6 +428,17 @@ void MiniportLifecycle::run_reset() {
   if (!adapter_->reset_pending)
     report_completed_and_returned("MiniportResetEx", "NdisMResetComplete");
   adapter_->reset_pending = false;
+  indicate_reset(NDIS_STATUS_RESET_END);
+}
+
+// NDIS tells the bound protocols that a reset starts and ends (NDIS_STATUS_RESET_START/_END).
+void MiniportLifecycle::indicate_reset(NDIS_STATUS code) {
+  if (!protocol_.status) return;
+  NDIS_STATUS_INDICATION indication{};
+  fill_header(indication, NDIS_OBJECT_TYPE_STATUS_INDICATION, NDIS_STATUS_INDICATION_REVISION_1);
+  indication.SourceHandle = adapter_.get();
+  indication.StatusCode = code;
+  protocol_.status(indication);
 }
 
 void MiniportLifecycle::request_reset(NDIS_HANDLE adapter, const CallSite& at) {
@@ -451,6 +463,7 @@ void MiniportLifecycle::reset_complete(NDIS_HANDLE adapter, NDIS_STATUS, BOOLEAN
     return;
   }
   a->reset_pending = false;
+  indicate_reset(NDIS_STATUS_RESET_END);
 }
 
 void MiniportLifecycle::cancel_send(PVOID cancel_id) {

@@ -100,6 +100,7 @@ class MiniportLifecycle {
   void run_halt();
   // On a passive thread: surprise_remove's (surprise) or NdisMRemoveMiniport's work.
   void run_removal(bool surprise);
+  void indicate_reset(NDIS_STATUS code);
   bool reset_in_progress() const;
   NDIS_STATUS oid_request(PNDIS_OID_REQUEST request);
   void cancel_send(PVOID cancel_id);

@@ -84,6 +84,7 @@ struct Bench {
   bool device_counters_read = false;  // a halt read them last (its reset clears them)
   bool removal_handled = false;       // the device left the bus and NDIS removed the adapter
   bool return_at_once = false;        // the protocol returns receives as they come up
+  bool traffic_flowing = true;        // until the controller has seen the traffic end
   bool initialized = false;
   bool traffic_done = false;
   std::chrono::steady_clock::time_point wall_start = std::chrono::steady_clock::now();
@@ -111,6 +112,19 @@ struct Bench {
       kernel.run_surprise_removal();
     }
     return true;
+  }
+
+  // Any reset (the scenario's, or one the driver asks for through NdisMResetMiniport) clears the
+  // device's counters and loses the receives in its rings: NDIS's RESET_START and RESET_END
+  // status indications read the counters first and excuse, at the end, what is pending then.
+  void on_reset_status(NDIS_STATUS code) {
+    if (code == NDIS_STATUS_RESET_START) add_device_counters();
+    if (code != NDIS_STATUS_RESET_END || !traffic_flowing) return;
+    if (!rx_pending_at_reset_end) rx_pending_at_reset_end.emplace();
+    for (const auto& [frame, copies] : rx_board.pending()) {
+      uint64_t& kept = (*rx_pending_at_reset_end)[frame];
+      kept = std::max(kept, copies);
+    }
   }
 
   void add_device_counters() {
@@ -345,7 +359,8 @@ void pause_and_restart(Bench& bench) {
 void halt_under_traffic(Bench& bench) {
   auto& cpu = bench.platform.current_cpu();
   bench.halt_requested = true;
-  bench.rx_missing_at_halt = bench.rx_board.outstanding();
+  // Not indicated yet: expected and not received, or not even made yet (made as the link pulls).
+  bench.rx_missing_at_halt = bench.rx_board.outstanding() + (bench.rx_total - bench.rx_pulled);
   bench.kernel.run_pause();
   ++bench.lifecycle.pauses;
   const uint64_t until = bench.platform.now_ns() + kLifecycleTimeoutNs;
@@ -366,8 +381,7 @@ void halt_under_traffic(Bench& bench) {
 // waited for. The device's counters are read first: the reset clears them.
 void reset_under_traffic(Bench& bench) {
   auto& cpu = bench.platform.current_cpu();
-  bench.add_device_counters();
-  bench.kernel.run_reset();
+  bench.kernel.run_reset();  // NDIS's RESET_START/_END read the counters and excuse the losses
   ++bench.lifecycle.resets;
   const uint64_t until = bench.platform.now_ns() + kLifecycleTimeoutNs;
   cpu.block_until(
@@ -376,7 +390,6 @@ void reset_under_traffic(Bench& bench) {
                bench.platform.now_ns() >= until;
       },
       kPollNs);
-  bench.rx_pending_at_reset_end = bench.rx_board.pending();
 }
 
 // Runs at PASSIVE_LEVEL on the controller's CPU: the link partner's link goes down and comes back.
@@ -502,11 +515,8 @@ void run_controller(Bench& bench) {
     cpu.poll_for(kPollNs);
   }
   bench.return_deferred();
-  if (lifecycle && !bench.platform.stopped()) {
-    bench.add_device_counters();  // the reset clears them
-    bench.device_counters_read = true;
-    check_and_reset(bench);
-  }
+  bench.traffic_flowing = false;  // a reset from here on loses nothing in flight
+  if (lifecycle && !bench.platform.stopped()) check_and_reset(bench);
   bench.disconnect_sharer();
   if (!bench.device_counters_read) bench.add_device_counters();
   bench.traffic_done = true;
@@ -703,6 +713,9 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
         nbl = next;
       }
     }
+  };
+  hooks.status = [&](const NDIS_STATUS_INDICATION& indication) {
+    bench.on_reset_status(indication.StatusCode);
   };
   hooks.send_complete = [&](PNET_BUFFER_LIST nbls, ULONG) {
     sim::Cpu& cpu = platform.current_cpu();

@@ -131,8 +131,9 @@ TEST(Faults, DISABLED_MsixDrop_DriverRecoversEveryFrame) {
 }
 
 // An error response still carries memory's data (reads) or lands (writes): the NIC raises
-// ICR.DMA_ERR and counts each one in STAT_DMA_ERR (the summary's faults.device_errors.dma);
-// the frames are intact.
+// ICR.DMA_ERR and counts each one in STAT_DMA_ERR (the summary's faults.device_errors.dma, read
+// before each reset clears it). The driver counts it and resets the adapter (NdisMResetMiniport):
+// the sends the reset aborts or refuses are expected, the receives it loses excused.
 TEST(Faults, DmaReadError_NicCountsEveryErrorAndDriverStaysClean) {
   const auto run = RunWithFault({"--fault", "dma-read-error"});
   ExpectClean(run);
@@ -140,6 +141,7 @@ TEST(Faults, DmaReadError_NicCountsEveryErrorAndDriverStaysClean) {
   EXPECT_GT(injected, 0u);
   // Counted per beat: a burst answered with an error has at least one.
   EXPECT_GE(run.summary["faults"]["device_errors"]["dma"].get<uint64_t>(), injected);
+  EXPECT_GT(run.summary["packets"]["tx"]["failed_expected"].get<uint64_t>(), 0u);  // it reset
 }
 
 TEST(Faults, DmaWriteError_NicCountsEveryErrorAndDriverStaysClean) {
