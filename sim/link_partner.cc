@@ -161,6 +161,7 @@ void LinkPartner::drive(uint64_t cycle, DevicePorts& p) {
       rx_free_cycle_ =
           cycle + (rx_queue_.front().frame.size() + beat_bytes_ - 1) / beat_bytes_ + gap_cycles_;
       rx_queue_.pop_front();
+      refill();
     } else {
       rx_active_ = true;
       if (faults_) faults_->note_traffic(cycle);

@@ -63,14 +63,14 @@ TEST(RunEnd, STALL_SilentOnTheReferenceDriverThroughTheLifecycle) {
   EXPECT_EQ(run.summary["stop_reason"].get<std::string>(), "");
 }
 
-// Progress lines need a run over 2 s of wall time: 6000 packets take longer than that.
+// Progress lines need a run over 2 s of wall time: 20000 packets take several times that.
 TEST(RunEnd, ProgressLinesOnStderrWithTheProgressFlag) {
-  const auto run = run_nicsim({"--packets", "6000", "--progress"});
+  const auto run = run_nicsim({"--packets", "20000", "--progress"});
   EXPECT_EQ(run.exit_code, 0) << run.violations_text();
   ASSERT_GT(run.summary["sim"]["wall_s"].get<double>(), 2.5) << "too fast to show progress";
   EXPECT_NE(run.output.find("[nicsim] "), std::string::npos) << run.output;
   EXPECT_NE(run.output.find(" ms simulated, "), std::string::npos) << run.output;
-  EXPECT_NE(run.output.find("/6000 packets, "), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("/20000 packets, "), std::string::npos) << run.output;
   EXPECT_NE(run.output.find(" packets/s, ETA "), std::string::npos) << run.output;
 }
 
