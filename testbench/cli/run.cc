@@ -10,7 +10,6 @@
 #include <memory>
 #include <optional>
 #include <random>
-#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -95,8 +94,6 @@ struct Bench {
            link.received().size();
   }
 
-  // Adds the device's drop and send-error counters to what was read so far: a reset clears them,
-  // so they are read before one and again at the end.
   // Acting as NDIS's PnP manager on whichever testbench thread sees it first: once the device is
   // gone (--fault surprise-removal), the protocols stop sending and NDIS removes the adapter
   // (MiniportDevicePnPEventNotify, pause, halt). True once the device is gone.
@@ -127,6 +124,8 @@ struct Bench {
     }
   }
 
+  // Adds the device's error, drop and send-error counters to what was read so far: a reset clears
+  // them, so they are read before one and again at the end.
   void add_device_counters() {
     if (device_removed(platform)) return;  // its registers read all-ones: no counts
     for (const auto& counter : design.device.error_counters)
@@ -334,20 +333,40 @@ void query_oids(Bench& bench) {
   if (bench.kernel.oid_request(&set) != NDIS_STATUS_SUCCESS) ++bench.lifecycle.oid_failures;
 }
 
+// Runs at PASSIVE_LEVEL on the controller's CPU: NDIS pauses the adapter. The pause completes once
+// the receives up are back, so the protocol keeps returning them meanwhile.
+void pause_returning_receives(Bench& bench) {
+  bench.kernel.run_pause();
+  ++bench.lifecycle.pauses;
+  const uint64_t until = bench.platform.now_ns() + kLifecycleTimeoutNs;
+  while (bench.kernel.adapter_state() != ndis::AdapterState::kPaused && !bench.platform.stopped() &&
+         bench.platform.now_ns() < until) {
+    bench.return_deferred();
+    bench.platform.current_cpu().poll_for(kPollNs);
+  }
+}
+
+// Runs at PASSIVE_LEVEL on the controller's CPU: MiniportResetEx, waited for. NDIS's
+// RESET_START/_END indications read the device's counters and excuse what a reset in mid-traffic
+// loses (Bench::on_reset_status).
+void reset_and_wait(Bench& bench) {
+  bench.kernel.run_reset();
+  ++bench.lifecycle.resets;
+  const uint64_t until = bench.platform.now_ns() + kLifecycleTimeoutNs;
+  bench.platform.current_cpu().block_until(
+      [&] {
+        return !bench.kernel.reset_in_progress() || bench.platform.stopped() ||
+               bench.platform.now_ns() >= until;
+      },
+      kPollNs);
+}
+
 // Runs at PASSIVE_LEVEL on the controller's CPU: pause in mid-traffic (frames keep arriving from
 // the link and wait in the rings), then restart.
 void pause_and_restart(Bench& bench) {
   auto& cpu = bench.platform.current_cpu();
   cpu.block_for(kLifecyclePauseAfterNs);
-  bench.kernel.run_pause();
-  ++bench.lifecycle.pauses;
-  // The pause completes once the receives up are back: keep returning them meanwhile.
-  const uint64_t until = bench.platform.now_ns() + kLifecycleTimeoutNs;
-  while (bench.kernel.adapter_state() != ndis::AdapterState::kPaused && !bench.platform.stopped() &&
-         bench.platform.now_ns() < until) {
-    bench.return_deferred();
-    cpu.poll_for(kPollNs);
-  }
+  pause_returning_receives(bench);
   cpu.block_for(kLifecyclePausedNs);
   bench.kernel.run_restart();
   ++bench.lifecycle.restarts;
@@ -357,39 +376,16 @@ void pause_and_restart(Bench& bench) {
 // delivers. The protocols stop sending, the pause lets the sends in flight complete (returning
 // receives meanwhile), then MiniportHaltEx runs with receive DMA going on.
 void halt_under_traffic(Bench& bench) {
-  auto& cpu = bench.platform.current_cpu();
   bench.halt_requested = true;
   // Not indicated yet: expected and not received, or not even made yet (made as the link pulls).
   bench.rx_missing_at_halt = bench.rx_board.outstanding() + (bench.rx_total - bench.rx_pulled);
-  bench.kernel.run_pause();
-  ++bench.lifecycle.pauses;
-  const uint64_t until = bench.platform.now_ns() + kLifecycleTimeoutNs;
-  while (bench.kernel.adapter_state() != ndis::AdapterState::kPaused && !bench.platform.stopped() &&
-         bench.platform.now_ns() < until) {
-    bench.return_deferred();
-    cpu.block_for(kPollNs);
-  }
+  pause_returning_receives(bench);
   bench.return_deferred();
   bench.add_device_counters();  // the halt resets the device, and them with it
   bench.device_counters_read = true;
   bench.kernel.run_halt();
   ++bench.lifecycle.halts_under_traffic;
   bench.halted = true;
-}
-
-// Runs at PASSIVE_LEVEL on the controller's CPU: MiniportResetEx while sends and receives flow,
-// waited for. The device's counters are read first: the reset clears them.
-void reset_under_traffic(Bench& bench) {
-  auto& cpu = bench.platform.current_cpu();
-  bench.kernel.run_reset();  // NDIS's RESET_START/_END read the counters and excuse the losses
-  ++bench.lifecycle.resets;
-  const uint64_t until = bench.platform.now_ns() + kLifecycleTimeoutNs;
-  cpu.block_until(
-      [&] {
-        return !bench.kernel.reset_in_progress() || bench.platform.stopped() ||
-               bench.platform.now_ns() >= until;
-      },
-      kPollNs);
 }
 
 // Runs at PASSIVE_LEVEL on the controller's CPU: the link partner's link goes down and comes back.
@@ -419,7 +415,7 @@ void run_traffic_event(Bench& bench) {
       halt_under_traffic(bench);
       break;
     case TrafficEvent::kReset:
-      reset_under_traffic(bench);
+      reset_and_wait(bench);
       break;
     case TrafficEvent::kLinkFlap:
       flap_link(bench);
@@ -431,18 +427,9 @@ void run_traffic_event(Bench& bench) {
 
 // Runs at PASSIVE_LEVEL once the traffic is done: a hang check, then a reset, waited for.
 void check_and_reset(Bench& bench) {
-  auto& cpu = bench.platform.current_cpu();
   bench.kernel.run_check_for_hang();
   ++bench.lifecycle.hang_checks;
-  bench.kernel.run_reset();
-  ++bench.lifecycle.resets;
-  const uint64_t until = bench.platform.now_ns() + kLifecycleTimeoutNs;
-  cpu.block_until(
-      [&] {
-        return !bench.kernel.reset_in_progress() || bench.platform.stopped() ||
-               bench.platform.now_ns() >= until;
-      },
-      kPollNs);
+  reset_and_wait(bench);
 }
 
 // Runs at PASSIVE_LEVEL on CPU 0 after initialize: starts the traffic, waits until every frame
@@ -488,8 +475,7 @@ void run_controller(Bench& bench) {
 
   uint64_t last_progress = ~0ull, last_change_ns = bench.platform.now_ns();
   for (;;) {
-    bench.return_deferred();
-    bench.check_link_frames();
+    bench.return_deferred();  // and checks the frames the link received
     bench.print_progress();
     // Frames a fault lost on the wire (sim/faults) never reach the device.
     const uint64_t wire_lost = rx_frames_lost_on_wire(bench.platform);
