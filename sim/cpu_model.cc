@@ -94,6 +94,7 @@ void CpuModel::thread_main() {
   for (;;) {
     deliver();
     const uint64_t now_ns = now_ps() / kPsPerNs;
+    if (passive_.empty() && services_.passive_free) services_.passive_free(index_);
     if (!passive_.empty() && passive_.front().at_ns <= now_ns) {
       run_passive();
       continue;
@@ -182,7 +183,9 @@ void CpuModel::run_passive() {
   passive_.pop_front();
   push_frame(CpuContext::kPassive, work.name, kPassiveLevel);
   ++progress_;
+  passive_running_ = true;
   work.fn();
+  passive_running_ = false;
   ++progress_;
   if (irql_ != kPassiveLevel) {
     report("IRQL_NOT_RESTORED", "passive thread " + work.name + " returned at IRQL " +

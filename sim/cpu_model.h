@@ -35,6 +35,8 @@ class CpuModel : public sc_core::sc_module, public Cpu {
     const std::vector<HostObserver*>* observers = nullptr;
     std::function<void(Violation)> report;
     std::function<void()> passive_finished;  // after each passive work item returns
+    // The CPU's passive level is free (no thread running or queued): it may take pooled work.
+    std::function<void(unsigned cpu)> passive_free;
   };
 
   // What the CPU's thread waits in now, for the stall watch (sim/stall_watch.h).
@@ -79,6 +81,8 @@ class CpuModel : public sc_core::sc_module, public Cpu {
   bool queue_dpc(Dpc& dpc);   // false when dpc is already queued (coalesced)
   bool remove_dpc(Dpc& dpc);  // false when dpc is not in this CPU's queue
   void start_passive(std::string name, std::function<void()> fn, uint64_t at_ns);
+  // No passive thread runs or waits to: work started now would run at once.
+  bool passive_free() const { return !passive_running_ && passive_.empty(); }
   void wake();  // something now targets this CPU
 
   const std::vector<Frame>& frames() const { return frames_; }
@@ -123,6 +127,7 @@ class CpuModel : public sc_core::sc_module, public Cpu {
   std::vector<Frame> frames_;
   std::deque<Dpc*> dpcs_;
   std::deque<PassiveWork> passive_;
+  bool passive_running_ = false;
   sc_core::sc_event wake_event_;
   sc_core::sc_process_handle thread_;
   uint64_t isrs_run_ = 0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <stdexcept>
 #include <systemc>
 
@@ -33,6 +34,11 @@ struct Platform::Impl {
   ScheduleTrace trace;
   HostMemory memory;
   std::unique_ptr<InterruptControllerImpl> intc;
+  struct PooledWork {
+    std::string name;
+    std::function<void()> fn;
+  };
+  std::deque<PooledWork> worker_pool;  // work items no CPU was free for yet
   std::vector<std::unique_ptr<CpuModel>> cpus;
   uint64_t passive_outstanding = 0;
   bool pause_when_passive_done = false;
@@ -81,6 +87,12 @@ Platform::Platform(const PlatformConfig& config) : config_(config) {
   services.report = [this](Violation violation) { report(std::move(violation)); };
   services.passive_finished = [this] {
     if (--impl_->passive_outstanding == 0 && impl_->pause_when_passive_done) sc_core::sc_pause();
+  };
+  services.passive_free = [this](unsigned cpu) {
+    if (impl_->worker_pool.empty()) return;
+    Impl::PooledWork work = std::move(impl_->worker_pool.front());
+    impl_->worker_pool.pop_front();
+    impl_->cpus[cpu]->start_passive(std::move(work.name), std::move(work.fn), 0);
   };
   for (unsigned i = 0; i < config_.cpus; ++i) {
     const std::string name = "cpu" + std::to_string(i);
@@ -184,6 +196,18 @@ void Platform::start_passive(unsigned cpu, std::string name, std::function<void(
   }
   ++impl_->passive_outstanding;
   impl_->cpus[cpu]->start_passive(std::move(name), std::move(fn), at_ns);
+}
+
+void Platform::start_worker(unsigned preferred_cpu, std::string name, std::function<void()> fn) {
+  ++impl_->passive_outstanding;
+  const size_t cpus = impl_->cpus.size();
+  for (size_t i = 0; i < cpus; ++i) {
+    CpuModel& cpu = *impl_->cpus[(preferred_cpu + i) % cpus];
+    if (!cpu.passive_free()) continue;
+    cpu.start_passive(std::move(name), std::move(fn), 0);
+    return;
+  }
+  impl_->worker_pool.push_back({std::move(name), std::move(fn)});
 }
 
 bool Platform::passive_done() const { return impl_->passive_outstanding == 0; }

@@ -73,6 +73,10 @@ class Platform {
   bool remove_dpc(Dpc& dpc);
   // Starts fn as a passive-level thread on cpu at at_ns (run in order per CPU).
   void start_passive(unsigned cpu, std::string name, std::function<void()> fn, uint64_t at_ns = 0);
+  // Starts fn now on a system worker thread, as Windows runs work items: on the first CPU from
+  // preferred_cpu whose passive level is free, else on the first one to become free (a passive
+  // thread that waits, like the testbench's controller, never holds a work item up).
+  void start_worker(unsigned preferred_cpu, std::string name, std::function<void()> fn);
 
   // Reports a violation stamped with the current CPU (if any), IRQL, context, time and cycle.
   void report(Violation violation);

@@ -238,6 +238,13 @@ VOID MPDisableInterruptsSync(MP_ADAPTER* adapter, ULONG causes);
 // carried before the device was reset (their DPCs bailed out), since the reset re-enables every
 // cause and the rings start over.
 VOID MPForgetPendingCauses(MP_ADAPTER* adapter);
+// Runs at DISPATCH_LEVEL; takes Lock. The rings no longer match the driver's view (a DMA error,
+// a write-back out of place): counts `reason` and has NDIS reset the adapter (NdisMResetMiniport).
+VOID MPRequestReset(MP_ADAPTER* adapter, ULONG64 DriverCounters::*reason);
+// Runs at IRQL <= DISPATCH_LEVEL, from the hang check: raises again every queue cause no ISR or
+// DPC holds, so that work a lost interrupt message or a write-back landing after its interrupt
+// left in a ring is picked up. Returns the causes raised.
+ULONG MPRaiseIdleCauses(MP_ADAPTER* adapter);
 // Runs at IRQL <= DISPATCH_LEVEL: InterruptsClaimed, read under the interrupt lock.
 ULONG MPInterruptsClaimed(MP_ADAPTER* adapter);
 // Runs at IRQL <= DISPATCH_LEVEL: IsrBadCauses, read under the interrupt lock.

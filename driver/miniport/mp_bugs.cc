@@ -85,13 +85,17 @@ extern "C" const NICSIM_DRIVER_BUG NicsimDriverBugs[] = {
     {"register-before-mask", "REGISTER_BEFORE_READY",
      "initialize connects the interrupt before masking and resetting a device left asserting",
      "early-interrupt"},
+    {"rx-tail-rewind-on-pause", "RTL_ASSERTION",
+     "pause takes the posted receive buffers back by writing RX_TAIL = RX_HEAD while the NIC may "
+     "be filling the buffer at the head",
+     "lifecycle"},
     {nullptr, nullptr, nullptr, nullptr},
 };
 
 namespace nicsim::miniport {
 
 static_assert(std::size(NicsimDriverBugs) ==
-                  static_cast<size_t>(DriverBug::kRegisterBeforeMask) + 1,
+                  static_cast<size_t>(DriverBug::kRxTailRewindOnPause) + 1,
               "NicsimDriverBugs and DriverBug list the same variants in the same order");
 
 std::span<const NICSIM_DRIVER_BUG> DriverBugTable() {

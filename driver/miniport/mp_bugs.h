@@ -58,6 +58,8 @@ enum class DriverBug : ULONG {
   kAbortCompletesUnderLock,  // reset completes the sends it aborted while holding SendLock
   kHaltFlagUnlocked,         // halt sets Halting without Lock; the DPC reads it under Lock
   kRegisterBeforeMask,       // initialize connects the interrupt before masking the device
+  // The NIC's own assertions:
+  kRxTailRewindOnPause,  // pause takes the posted receive buffers back: RX_TAIL onto the head
 };
 
 // NicsimDriverBugs without its terminator.

@@ -9,6 +9,20 @@
 #include "mp_adapter.h"
 
 namespace nicsim::miniport {
+
+// Runs at DISPATCH_LEVEL; takes Lock. The rings are no longer known to match the driver's view:
+// counted under `reason`, and recovered the way a hang is: NdisMResetMiniport (NDIS 6.30) has NDIS
+// call MiniportResetEx, whose work item resets the device and starts every ring over. Not requested
+// again while a reset is already under way.
+VOID MPRequestReset(MP_ADAPTER* adapter, ULONG64 DriverCounters::*reason) {
+  NdisDprAcquireSpinLock(&adapter->Lock);
+  ++(MpMutableCounters().*reason);
+  const bool request = !adapter->Resetting && !adapter->Halting;
+  if (request) ++MpMutableCounters().ResetsRequested;
+  NdisDprReleaseSpinLock(&adapter->Lock);
+  if (request) NdisMResetMiniport(adapter->AdapterHandle);
+}
+
 namespace {
 
 MP_ADAPTER* AdapterOf(NDIS_HANDLE context) { return static_cast<MP_ADAPTER*>(context); }
@@ -54,6 +68,24 @@ BOOLEAN MPReadClaimsSync(NDIS_HANDLE context) {
 BOOLEAN MPReadBadCausesSync(NDIS_HANDLE context) {
   auto* read = static_cast<MP_CLAIMS_CONTEXT*>(context);
   read->Claimed = read->Adapter->IsrBadCauses;
+  return TRUE;
+}
+
+// Runs at DIRQL under the interrupt lock. Raises again the causes in ctx->Causes that are
+// unmasked (no ISR or DPC holds them): masked, set (ICS) and unmasked, so that each one's condition
+// rises and the device sends its vector's message anew (line-based: asserts the line). Out: the
+// causes raised.
+BOOLEAN MPRaiseIdleCausesSync(NDIS_HANDLE context) {
+  auto* sync = static_cast<MP_SYNC_CONTEXT*>(context);
+  MP_ADAPTER* adapter = sync->Adapter;
+  const ULONG ims = NICReadRegister(adapter, nic_regs::IMS);
+  const ULONG idle = sync->Causes & ims & adapter->EnabledCauses & ~adapter->CausesMaskedBySync;
+  sync->Causes = idle;
+  if (idle == 0 || ims == kAllOnes) return TRUE;
+  ++MpMutableCounters().HangCheckRaises;
+  NICWriteRegister(adapter, nic_regs::IMC, idle);
+  NICWriteRegister(adapter, nic_regs::ICS, idle);
+  NICWriteRegister(adapter, nic_regs::IMS, idle);
   return TRUE;
 }
 
@@ -139,20 +171,6 @@ VOID MPReenable(MP_ADAPTER* adapter, ULONG message_id, ULONG causes) {
   }
 }
 
-// Runs at DISPATCH_LEVEL; takes Lock. A DMA transaction of the device failed (an error response
-// to a descriptor fetch, a frame read or a write-back): what it read or wrote may be lost, so the
-// rings are no longer known to match the driver's view. Counted, and recovered the way a hang is:
-// NdisMResetMiniport (NDIS 6.30) has NDIS call MiniportResetEx, whose work item resets the device
-// and starts every ring over. Not requested again while a reset is already under way.
-VOID MPHandleDmaError(MP_ADAPTER* adapter) {
-  NdisDprAcquireSpinLock(&adapter->Lock);
-  ++MpMutableCounters().DmaErrors;
-  const bool request = !adapter->Resetting && !adapter->Halting;
-  if (request) ++MpMutableCounters().ResetsRequested;
-  NdisDprReleaseSpinLock(&adapter->Lock);
-  if (request) NdisMResetMiniport(adapter->AdapterHandle);
-}
-
 // Runs at DISPATCH_LEVEL. Fetches `causes` from SavedCause, does the work, re-enables last:
 // the whole vector when message-based (its ISR masked all of it), else what it fetched. A DPC
 // that started paused leaves the receive rings alone (MPRestart drains them).
@@ -174,7 +192,9 @@ VOID MPDpcWorkBody(MP_ADAPTER* adapter, ULONG causes, ULONG message_id, bool mes
     MPDeviceGone(adapter, true, true);  // the ISR read all-ones: fail the sends, ask for removal
     return;
   }
-  if (fetched & nic_regs::ICR_DMA_ERR) MPHandleDmaError(adapter);
+  // A DMA transaction failed (an error response to a descriptor fetch, a frame read or a
+  // write-back): what it read or wrote may be lost.
+  if (fetched & nic_regs::ICR_DMA_ERR) MPRequestReset(adapter, &DriverCounters::DmaErrors);
   const ULONG reenable = message_based ? (causes & adapter->EnabledCauses) : fetched;
   // Bug variant: unmasked before the rings are drained, a cause interrupts again at once; on a
   // line that is another CPU, whose DPC drains the same ring alongside this one.
@@ -345,6 +365,12 @@ BOOLEAN MPForgetCausesSync(NDIS_HANDLE context) {
 VOID MPForgetPendingCauses(MP_ADAPTER* adapter) {
   NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, 0, MPForgetCausesSync, adapter);
   for (ULONG& carry : adapter->DpcCarry) carry = 0;
+}
+
+ULONG MPRaiseIdleCauses(MP_ADAPTER* adapter) {
+  MP_SYNC_CONTEXT sync{adapter, adapter->EnabledCauses & ~nic_regs::ICR_DMA_ERR};
+  NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, 0, MPRaiseIdleCausesSync, &sync);
+  return sync.Causes;
 }
 
 ULONG MPIsrBadCauses(MP_ADAPTER* adapter) {

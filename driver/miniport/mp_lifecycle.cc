@@ -45,6 +45,13 @@ NDIS_STATUS MPPause(NDIS_HANDLE context, PNDIS_MINIPORT_PAUSE_PARAMETERS) {
   // here would push this one out before a DPC's read could be checked against it.
   adapter->Paused = TRUE;
   NdisReleaseSpinLock(&adapter->Lock);
+  if (HasBug(adapter, DriverBug::kRxTailRewindOnPause)) {
+    // The mistake, a bring-up shortcut: "stop the receive rings" by handing back no buffer at
+    // all, the tail moved onto the device's head, while the NIC may be filling the buffer there.
+    for (ULONG q = 0; q < adapter->NumQueues; ++q)
+      NICWriteRegister(adapter, nic_regs::RX_TAIL(q),
+                       NICReadRegister(adapter, nic_regs::RX_HEAD(q)));
+  }
   return idle ? NDIS_STATUS_SUCCESS : NDIS_STATUS_PENDING;
 }
 
@@ -55,6 +62,13 @@ NDIS_STATUS MPRestart(NDIS_HANDLE context, PNDIS_MINIPORT_RESTART_PARAMETERS) {
   NdisAcquireSpinLock(&adapter->Lock);
   adapter->Paused = FALSE;
   NdisReleaseSpinLock(&adapter->Lock);
+  if (HasBug(adapter, DriverBug::kRxTailRewindOnPause)) {
+    for (ULONG q = 0; q < adapter->NumQueues; ++q) {  // the buffers handed over again
+      NdisAcquireSpinLock(&adapter->RcvLock);
+      NICWriteRegister(adapter, nic_regs::RX_TAIL(q), adapter->Rx[q].NextToUse);
+      NdisReleaseSpinLock(&adapter->RcvLock);
+    }
+  }
   ULONG receive_causes = 0;
   for (ULONG q = 0; q < adapter->NumQueues; ++q) receive_causes |= RxCause(q);
   NICWriteRegister(adapter, nic_regs::ICS, receive_causes);
@@ -85,8 +99,10 @@ VOID MPDeviceGone(MP_ADAPTER* adapter, bool dispatch, bool ask_removal) {
 
 // MiniportCheckForHangEx. Runs at IRQL <= DISPATCH_LEVEL; takes Lock and the interrupt lock. A
 // device that reads all-ones is gone: no reset brings it back, so the driver fails its sends and
-// asks NDIS to remove the adapter. One that took no interrupt since the last check while sends
-// wait for their completion lost an interrupt for good (NDIS resets it).
+// asks NDIS to remove the adapter. Otherwise it raises every idle queue cause again, as watchdogs
+// do (ixgbe's check-hang task): a lost message or a write-back that landed after its interrupt
+// leaves work in a ring that no DPC would come for. A device that took no interrupt since the
+// last check while sends wait for their completion is hung for good (NDIS resets it).
 BOOLEAN MPCheckForHangEx(NDIS_HANDLE context) {
   auto* adapter = static_cast<MP_ADAPTER*>(context);
   if (NICReadRegister(adapter, nic_regs::ID) == kAllOnes) {
@@ -95,7 +111,9 @@ BOOLEAN MPCheckForHangEx(NDIS_HANDLE context) {
   }
   NdisAcquireSpinLock(&adapter->Lock);
   const bool sends_waiting = adapter->TxOutstanding != 0;
+  const bool stopping = adapter->Halting || adapter->Resetting || adapter->Paused;
   NdisReleaseSpinLock(&adapter->Lock);
+  if (!stopping) (void)MPRaiseIdleCauses(adapter);
   const ULONG claimed = MPInterruptsClaimed(adapter);
   const bool silent = claimed == adapter->HangCheckClaims;
   adapter->HangCheckClaims = claimed;

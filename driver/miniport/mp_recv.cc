@@ -36,6 +36,31 @@ bool MPRxWritebackValid(ULONG64 writeback) {
          length >= kMinRxFrame && length <= nic_regs::kMaxFrame && length <= kBufferBytes;
 }
 
+// The NIC's steering hash of a frame (nic_regs.json "steering": the first 40 bytes as 64-bit
+// little-endian beats, h = rotl32(h, 7) ^ low ^ high from 0x9E3779B9). The driver is built against
+// the register header only, as any driver is, so it carries the datasheet's algorithm itself.
+ULONG MPSteeringHash(const UCHAR* frame, ULONG length) {
+  ULONG hash = 0x9E3779B9u;
+  const ULONG hashed = length < 40 ? length : 40;
+  for (ULONG beat = 0; beat * 8 < hashed; ++beat) {
+    ULONG64 word = 0;
+    for (ULONG byte = 0; byte < 8 && beat * 8 + byte < hashed; ++byte)
+      word |= static_cast<ULONG64>(frame[beat * 8 + byte]) << (8 * byte);
+    hash = ((hash << 7) | (hash >> 25)) ^ static_cast<ULONG>(word) ^ static_cast<ULONG>(word >> 32);
+  }
+  return hash;
+}
+
+// Whether a valid write-back describes the frame in this buffer: its hash is the frame's. One the
+// device wrote into the wrong slot describes another slot's frame.
+bool MPWritebackIsThisFrames(const MP_RX_BUFFER* buffer, ULONG64 writeback) {
+  const ULONG length =
+      DescField(writeback, nic_regs::DESC_RX_LEN_SHIFT, nic_regs::DESC_RX_LEN_MASK);
+  const ULONG hash =
+      DescField(writeback, nic_regs::DESC_RX_HASH_SHIFT, nic_regs::DESC_RX_HASH_MASK);
+  return MPSteeringHash(buffer->Va, length) == hash;
+}
+
 // Caller holds RcvLock. Gives the buffer to the device at the tail; the caller rings the doorbell.
 bool MPPostRxBuffer(MP_ADAPTER* adapter, MP_RX_RING& ring, MP_RX_BUFFER* buffer) {
   const ULONG slot = ring.NextToUse;
@@ -97,13 +122,19 @@ bool MPIndicateBuffer(MP_ADAPTER* adapter, ULONG queue, MP_RX_BUFFER* buffer, UL
     (void)NicsimReadSharedUlong(buffer->Va);  // peeks at the header before taking it back
   }
   NicsimSyncBufferForCpu(buffer->Va, kBufferBytes);
-  if (!good) {
+  const bool misplaced = good && !MPWritebackIsThisFrames(buffer, writeback);
+  if (!good || misplaced) {
     MP_RX_RING& ring = adapter->Rx[queue];
     NdisDprAcquireSpinLock(&adapter->RcvLock);
+    if (misplaced) {  // counted as indicated when it looked valid
+      --MpMutableCounters().RxIndicated;
+      ++MpMutableCounters().RxBadDescriptors;
+    }
     if (MPPostRxBuffer(adapter, ring, buffer)) {
       NICWriteRegister(adapter, nic_regs::RX_TAIL(queue), ring.NextToUse);
     }
     NdisDprReleaseSpinLock(&adapter->RcvLock);
+    if (misplaced) MPRequestReset(adapter, &DriverCounters::MisplacedWritebacks);
     return false;
   }
   if (!HasBug(adapter, DriverBug::kRxPlainReadBeforeTakeBack)) {
@@ -132,6 +163,15 @@ bool MPIndicateBuffer(MP_ADAPTER* adapter, ULONG queue, MP_RX_BUFFER* buffer, UL
   NdisMIndicateReceiveNetBufferLists(adapter->AdapterHandle, nbl, NDIS_DEFAULT_PORT_NUMBER, 1,
                                      NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL);
   return true;
+}
+
+// The device finishes slots in ring order, so a done slot after one that is not means the
+// latter's write-back went elsewhere: the ring is broken. The slot is read again after its
+// successor, since its write-back lands first.
+bool MPRxOutOfOrder(MP_RX_RING& ring, ULONG slot) {
+  const ULONG next = (slot + 1) % kRxRingEntries;
+  if (!(RxStatus(*RxStatusWord(ring, next)) & nic_regs::DESC_STATUS_DD)) return false;
+  return !(RxStatus(*RxStatusWord(ring, slot)) & nic_regs::DESC_STATUS_DD);
 }
 
 // Bug variant drain-ring-under-lock: "saves an interrupt" by polling the head register under
@@ -186,6 +226,7 @@ bool MPHandleReceive(MP_ADAPTER* adapter, ULONG queue, LONGLONG deadline, PULONG
     const ULONG status = RxStatus(writeback);
     if (!(status & nic_regs::DESC_STATUS_DD)) {
       if (poll && MPPollUnderLock(adapter, ring, queue, slot)) continue;
+      if (MPRxOutOfOrder(ring, slot)) MPRequestReset(adapter, &DriverCounters::MisplacedWritebacks);
       break;
     }
     if (handled > 0 && !poll &&

@@ -179,16 +179,28 @@ VOID MPParkNbl(MP_TX_RING& ring, PNET_BUFFER_LIST nbl) {
   ring.WaitTail = nbl;
 }
 
+ULONG TxStatus(MP_TX_RING& ring, ULONG slot) {
+  const ULONG64 writeback = *reinterpret_cast<const volatile ULONG64*>(
+      TxDesc(ring, slot) + DescWordOffset(nic_regs::DESC_TX_STATUS_QWORD));
+  return DescField(writeback, nic_regs::DESC_TX_STATUS_SHIFT, nic_regs::DESC_TX_STATUS_MASK);
+}
+
+// The device finishes slots in ring order: a done slot after one that is not (read again after
+// its successor, whose write-back lands later) means the latter's write-back went elsewhere.
+bool MPTxOutOfOrder(MP_TX_RING& ring, ULONG slot) {
+  const ULONG next = (slot + 1) % kTxRingEntries;
+  if (next == ring.NextToUse || !(TxStatus(ring, next) & nic_regs::DESC_STATUS_DD)) return false;
+  return !(TxStatus(ring, slot) & nic_regs::DESC_STATUS_DD);
+}
+
 // Caller holds SendLock (or, in a bug variant, runs at DIRQL). Takes finished descriptors off
 // the ring (giving them back to InUse), frees their SG lists and validates the write-back status.
-VOID MPReapTx(MP_ADAPTER* adapter, MP_TX_RING& ring, NblQueue& done) {
+// True when the ring is broken (a write-back out of order): the caller has the adapter reset.
+bool MPReapTx(MP_ADAPTER* adapter, MP_TX_RING& ring, NblQueue& done) {
   while (ring.NextToClean != ring.NextToUse) {
     const ULONG slot = ring.NextToClean;
-    const ULONG64 writeback = *reinterpret_cast<const volatile ULONG64*>(
-        TxDesc(ring, slot) + DescWordOffset(nic_regs::DESC_TX_STATUS_QWORD));
-    const ULONG status =
-        DescField(writeback, nic_regs::DESC_TX_STATUS_SHIFT, nic_regs::DESC_TX_STATUS_MASK);
-    if (!(status & nic_regs::DESC_STATUS_DD)) break;
+    const ULONG status = TxStatus(ring, slot);
+    if (!(status & nic_regs::DESC_STATUS_DD)) return MPTxOutOfOrder(ring, slot);
     // Bits the device does not define: the write-back cannot be trusted, the frame counts as
     // failed (the descriptor is still done: the ring moves on).
     const bool undefined = (status & ~kTxStatusDefined) != 0;
@@ -208,6 +220,7 @@ VOID MPReapTx(MP_ADAPTER* adapter, MP_TX_RING& ring, NblQueue& done) {
     ++MpMutableCounters().TxCompleted;
     MPFrameDone(MPNbNbl(taken.Nb), error ? NDIS_STATUS_FAILURE : NDIS_STATUS_SUCCESS, done);
   }
+  return false;
 }
 
 // Every NBL MiniportSendNetBufferLists took comes back through here.
@@ -349,9 +362,9 @@ VOID MPHandleSendComplete(MP_ADAPTER* adapter, ULONG queue) {
   // Bug variant: "only this DPC reaps this ring", so it reaps before taking SendLock, which the
   // send path holds to post on the same ring (InUse, NextToUse) from another CPU.
   const bool reap_unlocked = HasBug(adapter, DriverBug::kTxRingCounterRace);
-  if (reap_unlocked) MPReapTx(adapter, ring, done);
+  bool broken = reap_unlocked && MPReapTx(adapter, ring, done);
   NdisDprAcquireSpinLock(&adapter->SendLock);
-  if (!reap_unlocked) MPReapTx(adapter, ring, done);
+  if (!reap_unlocked) broken = MPReapTx(adapter, ring, done);
   if (MPPostWaiting(adapter, ring, done)) {
     NICWriteRegister(adapter, nic_regs::TX_TAIL(queue), ring.NextToUse);
   }
@@ -365,6 +378,7 @@ VOID MPHandleSendComplete(MP_ADAPTER* adapter, ULONG queue) {
   }
   NdisDprReleaseSpinLock(&adapter->SendLock);
   MPCompleteList(adapter, done, NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);
+  if (broken) MPRequestReset(adapter, &DriverCounters::MisplacedWritebacks);
   // Bug variant send-completed-twice: the batch's tail, handed back already, completed again.
   if (HasBug(adapter, DriverBug::kSendCompletedTwice) && done.tail) {
     NdisMSendNetBufferListsComplete(adapter->AdapterHandle, done.tail,
@@ -376,7 +390,7 @@ VOID MPHandleSendComplete(MP_ADAPTER* adapter, ULONG queue) {
 // accounting, which would need one).
 VOID MPCompleteSendsAtIsr(MP_ADAPTER* adapter, ULONG queue) {
   NblQueue done;
-  MPReapTx(adapter, adapter->Tx[queue], done);
+  (void)MPReapTx(adapter, adapter->Tx[queue], done);
   if (done.head) {
     NdisMSendNetBufferListsComplete(adapter->AdapterHandle, done.head,
                                     NDIS_SEND_COMPLETE_FLAGS_DISPATCH_LEVEL);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -36,6 +37,9 @@ struct AdapterResources {
     Kind kind = Kind::kSoftReset;
   };
   std::vector<InterruptCutoff> interrupt_cutoffs;
+  // Runs just before a driver write that resets the device (a kSoftReset cutoff) reaches it, on
+  // the writing CPU: the state the reset clears (the testbench's counters) is read here.
+  std::function<void()> before_device_reset;
 };
 
 }  // namespace nicsim::ndis

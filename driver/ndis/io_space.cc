@@ -212,7 +212,9 @@ void IoSpace::check_control_write(uint32_t offset, uint32_t lanes, uint32_t valu
                        "causes " +
                        hex32(enabled_causes_) +
                        " are unmasked: the ISR may run against the device meanwhile");
-    if (cutoff.kind == Kind::kSoftReset) enabled_causes_ = 0;
+    if (cutoff.kind != Kind::kSoftReset) continue;
+    enabled_causes_ = 0;
+    if (resources_.before_device_reset) resources_.before_device_reset();
   }
   if (resources_.interrupt_mask_set && offset == *resources_.interrupt_mask_set)
     enabled_causes_ |= value & lanes;

@@ -445,8 +445,7 @@ void MiniportLifecycle::request_reset(NDIS_HANDLE adapter, const CallSite& at) {
   if (!core_.enter_call(at)) return;
   if (!core_.check_not_dirql("NdisMResetMiniport", at)) return;
   if (!find_adapter(adapter) || !adapter_->initialized || adapter_->removing) return;
-  core_.platform().start_passive(
-      work_item_cpu(), "NdisResetWorkItem", [this] { run_reset(); }, core_.platform().now_ns());
+  core_.platform().start_worker(work_item_cpu(), "NdisResetWorkItem", [this] { run_reset(); });
 }
 
 bool MiniportLifecycle::reset_in_progress() const { return adapter_ && adapter_->reset_pending; }

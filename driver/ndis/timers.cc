@@ -314,18 +314,16 @@ void IoWorkItems::queue(NDIS_HANDLE handle, NDIS_IO_WORKITEM_ROUTINE routine, PV
     return;
   }
   item->queued = true;
-  // Another CPU than the caller's, so a caller that waits for the item does not block it.
+  // Preferably another CPU than the caller's, so a caller that waits for the item does not
+  // block it.
   const unsigned cpus = core_.platform().num_cpus();
   const unsigned cpu = core_.on_cpu() ? (core_.cpu().index() + 1) % cpus : 0;
   core_.release(item);
-  core_.run_passive(
-      cpu, item->name,
-      [this, item, routine, context] {
-        core_.acquire(item);
-        item->queued = false;
-        if (item->allocated) routine(context, item);
-      },
-      core_.platform().now_ns());
+  core_.run_worker(cpu, item->name, [this, item, routine, context] {
+    core_.acquire(item);
+    item->queued = false;
+    if (item->allocated) routine(context, item);
+  });
 }
 
 void IoWorkItems::free(NDIS_HANDLE handle, const CallSite& at) {

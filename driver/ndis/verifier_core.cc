@@ -148,4 +148,10 @@ void VerifierCore::run_passive(unsigned cpu_index, std::string name, std::functi
       [this, name, fn = std::move(fn)] { run_callback(name, fn, CallbackKind::kPassive); }, at_ns);
 }
 
+void VerifierCore::run_worker(unsigned preferred_cpu, std::string name, std::function<void()> fn) {
+  platform_.start_worker(preferred_cpu, name, [this, name, fn = std::move(fn)] {
+    run_callback(name, fn, CallbackKind::kPassive);
+  });
+}
+
 }  // namespace nicsim::ndis

@@ -151,6 +151,8 @@ class VerifierCore {
                     CallbackKind kind = CallbackKind::kPassive);
   // The same on cpu's passive thread at at_ns.
   void run_passive(unsigned cpu, std::string name, std::function<void()> fn, uint64_t at_ns);
+  // The same on a system worker thread, now (sim::Platform::start_worker).
+  void run_worker(unsigned preferred_cpu, std::string name, std::function<void()> fn);
 
  private:
   sim::Platform& platform_;

@@ -271,11 +271,12 @@ std::string validate(const Design& design, const Options& options, RunConfig& ou
   if (auto error = sim::parse_fault_plan(options.faults, out.faults); !error.empty()) return error;
   // A removed device fails the sends it had: every failure status is the fault's doing.
   if (out.faults.has(sim::FaultKind::kSurpriseRemoval)) out.scenario.expect.any_send_failed = true;
-  // A DMA error response is the device's report that it could not finish a transfer: a driver
-  // resets it (the reference one through NdisMResetMiniport), aborting the sends it had and
-  // refusing those that come meanwhile.
+  // A DMA error response is the device's report that it could not finish a transfer, and a
+  // write-back out of place breaks a ring: a driver resets the device (the reference one through
+  // NdisMResetMiniport), aborting the sends it had and refusing those that come meanwhile.
   if (out.faults.has(sim::FaultKind::kDmaReadError) ||
-      out.faults.has(sim::FaultKind::kDmaWriteError)) {
+      out.faults.has(sim::FaultKind::kDmaWriteError) ||
+      out.faults.has(sim::FaultKind::kWritebackBadIndex)) {
     auto& statuses = out.scenario.expect.send_failed_statuses;
     statuses.push_back(static_cast<uint32_t>(NDIS_STATUS_SEND_ABORTED));
     statuses.push_back(static_cast<uint32_t>(NDIS_STATUS_RESET_IN_PROGRESS));

@@ -80,7 +80,7 @@ struct Bench {
   uint64_t rx_missing_at_halt = 0;  // receives not indicated when the halt began
   // Receives pending when the mid-traffic reset completed (delivered by then, or queued).
   std::optional<Scoreboard::Pending> rx_pending_at_reset_end;
-  bool device_counters_read = false;  // a halt read them last (its reset clears them)
+  bool device_counters_read = false;  // for good: later resets clear nothing counted
   bool removal_handled = false;       // the device left the bus and NDIS removed the adapter
   bool return_at_once = false;        // the protocol returns receives as they come up
   bool traffic_flowing = true;        // until the controller has seen the traffic end
@@ -111,11 +111,12 @@ struct Bench {
     return true;
   }
 
-  // Any reset (the scenario's, or one the driver asks for through NdisMResetMiniport) clears the
-  // device's counters and loses the receives in its rings: NDIS's RESET_START and RESET_END
-  // status indications read the counters first and excuse, at the end, what is pending then.
+  // Any reset (the scenario's, or one the driver asks for through NdisMResetMiniport) loses the
+  // receives in the device's rings: at NDIS's RESET_END status indication, what is pending then
+  // is excused at the end. (A device without a described soft reset has its counters read at
+  // RESET_START; otherwise they are read as the driver resets it.)
   void on_reset_status(NDIS_STATUS code) {
-    if (code == NDIS_STATUS_RESET_START) add_device_counters();
+    if (code == NDIS_STATUS_RESET_START && !design.device.soft_reset) add_device_counters();
     if (code != NDIS_STATUS_RESET_END || !traffic_flowing) return;
     if (!rx_pending_at_reset_end) rx_pending_at_reset_end.emplace();
     for (const auto& [frame, copies] : rx_board.pending()) {
@@ -381,9 +382,10 @@ void halt_under_traffic(Bench& bench) {
   bench.rx_missing_at_halt = bench.rx_board.outstanding() + (bench.rx_total - bench.rx_pulled);
   pause_returning_receives(bench);
   bench.return_deferred();
-  bench.add_device_counters();  // the halt resets the device, and them with it
+  if (!bench.design.device.soft_reset) bench.add_device_counters();
+  bench.device_counters_read = !bench.design.device.soft_reset;
+  bench.kernel.run_halt();  // its device reset reads them (before_device_reset)
   bench.device_counters_read = true;
-  bench.kernel.run_halt();
   ++bench.lifecycle.halts_under_traffic;
   bench.halted = true;
 }
@@ -474,6 +476,7 @@ void run_controller(Bench& bench) {
   if (controller_sends) run_sender(bench, 0, senders);
 
   uint64_t last_progress = ~0ull, last_change_ns = bench.platform.now_ns();
+  bool hang_checked = false;  // since the last progress
   for (;;) {
     bench.return_deferred();  // and checks the frames the link received
     bench.print_progress();
@@ -493,10 +496,18 @@ void run_controller(Bench& bench) {
     if (progress != last_progress) {
       last_progress = progress;
       last_change_ns = bench.platform.now_ns();
+      hang_checked = false;
     } else if (bench.senders_running == 0 &&
                bench.link.frames_sent() + wire_lost == bench.rx_total &&
                bench.platform.now_ns() - last_change_ns > kQuietNs) {
-      break;  // nothing moves any more: what is missing is lost
+      // NDIS calls MiniportCheckForHangEx every CheckForHangTimeInSeconds; the quiet stretch
+      // stands for that period. Once per stretch: if nothing moves after it either, what is
+      // missing is lost.
+      if (hang_checked || bench.halted || bench.device_gone()) break;
+      hang_checked = true;
+      bench.kernel.run_check_for_hang();
+      ++bench.lifecycle.hang_checks;
+      last_change_ns = bench.platform.now_ns();
     }
     cpu.poll_for(kPollNs);
   }
@@ -505,6 +516,7 @@ void run_controller(Bench& bench) {
   if (lifecycle && !bench.platform.stopped()) check_and_reset(bench);
   bench.disconnect_sharer();
   if (!bench.device_counters_read) bench.add_device_counters();
+  bench.device_counters_read = true;  // the final halt's reset clears nothing counted since
   bench.traffic_done = true;
 }
 
@@ -738,6 +750,11 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   resources.interrupt_mask_set = device.mask_set;
   resources.interrupt_mask_clear = device.mask_clear;
   resources.interrupt_cutoffs = interrupt_cutoffs(device);
+  // The device's counters, read before every reset the driver gives it clears them (until the
+  // traffic is done and they were read for good).
+  resources.before_device_reset = [&bench] {
+    if (!bench.device_counters_read) bench.add_device_counters();
+  };
   kernel.set_resources(resources);
   // What NdisReadConfiguration answers: the queue count as the standard *NumRssQueues, the
   // scenario's keywords, the selected bug variant, then the --config file (later duplicates win).
@@ -816,7 +833,9 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   s.tx_failed = bench.sends.failed_frames();
   s.sent = s.rx_sent + s.tx_sent;
   s.received = s.rx_received + s.tx_received;
-  s.corrupt = bench.rx_board.corrupt() + bench.tx_board.corrupt();
+  s.rx_corrupt = bench.rx_board.corrupt();
+  s.tx_corrupt = bench.tx_board.corrupt();
+  s.corrupt = s.rx_corrupt + s.tx_corrupt;
   uint64_t rx_dropped = 0;
   for (const auto& [reason, count] : bench.nic_drops) {
     if (count) s.dropped[reason] = count;

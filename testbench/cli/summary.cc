@@ -65,21 +65,23 @@ nlohmann::json to_json(const RunSummary& s) {
   json failed_statuses = json::object(), device_errors = json::object();
   for (const auto& [status, count] : s.tx_failed_statuses) failed_statuses[status] = count;
   for (const auto& [reason, count] : s.tx_device_errors) device_errors[reason] = count;
-  j["packets"] = {{"sent", s.sent},
-                  {"received", s.received},
-                  {"dropped", dropped},
-                  {"lost", s.lost},
-                  {"corrupt", s.corrupt},
-                  {"rx", {{"sent", s.rx_sent}, {"received", s.rx_received}}},
-                  {"tx",
-                   {{"sent", s.tx_sent},
-                    {"received", s.tx_received},
-                    {"completed", s.tx_completed},
-                    {"failed_sends", s.tx_failed_sends},
-                    {"failed", s.tx_failed},
-                    {"failed_expected", s.tx_failed_expected},
-                    {"failed_statuses", failed_statuses},
-                    {"device_errors", device_errors}}}};
+  j["packets"] = {
+      {"sent", s.sent},
+      {"received", s.received},
+      {"dropped", dropped},
+      {"lost", s.lost},
+      {"corrupt", s.corrupt},
+      {"rx", {{"sent", s.rx_sent}, {"received", s.rx_received}, {"corrupt", s.rx_corrupt}}},
+      {"tx",
+       {{"sent", s.tx_sent},
+        {"received", s.tx_received},
+        {"corrupt", s.tx_corrupt},
+        {"completed", s.tx_completed},
+        {"failed_sends", s.tx_failed_sends},
+        {"failed", s.tx_failed},
+        {"failed_expected", s.tx_failed_expected},
+        {"failed_statuses", failed_statuses},
+        {"device_errors", device_errors}}}};
   j["faults"] = s.faults.is_null() ? nlohmann::json::object() : s.faults;
   j["interrupts"] = {{"raised", s.interrupts_raised},
                      {"isr_calls", s.isr_calls},

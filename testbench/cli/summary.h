@@ -40,6 +40,7 @@ struct RunSummary {
   // Packets in both directions; every sent frame is received or dropped (with a reason) or lost.
   uint64_t sent = 0, received = 0, lost = 0, corrupt = 0;
   uint64_t rx_sent = 0, rx_received = 0, tx_sent = 0, tx_received = 0;
+  uint64_t rx_corrupt = 0, tx_corrupt = 0;  // indicated up / seen on the link
   // Frames whose send NBL came back (any status); send NBLs that came back failed, the frames
   // they carried (some may have crossed the link: the status is per NBL) and those of the ones
   // the scenario expects; the failed frames by NDIS status name, and the device's send error

@@ -64,6 +64,7 @@ void RaceDetector::add_region(const void* base, size_t bytes, RegionInfo info) {
   auto it = regions_.lower_bound(begin);
   if (it != regions_.begin() && std::prev(it)->second->end > begin) --it;
   while (it != regions_.end() && it->first < end) it = regions_.erase(it);
+  forget(begin, end);
   auto region = std::make_unique<Region>();
   region->begin = begin;
   region->end = end;
@@ -74,8 +75,18 @@ void RaceDetector::add_region(const void* base, size_t bytes, RegionInfo info) {
 }
 
 void RaceDetector::remove_region(const void* base) {
-  regions_.erase(reinterpret_cast<uintptr_t>(base));
+  auto it = regions_.find(reinterpret_cast<uintptr_t>(base));
+  if (it == regions_.end()) return;
+  forget(it->second->begin, it->second->end);
+  regions_.erase(it);
   last_region_ = nullptr;
+}
+
+// Freed memory takes its locks, events and NBLs with it: without this a long run keeps one clock
+// per NBL it ever saw, and a new object at a reused address inherits an old one's history.
+void RaceDetector::forget(uintptr_t begin, uintptr_t end) {
+  syncs_.erase(syncs_.lower_bound(begin), syncs_.lower_bound(end));
+  atomic_syncs_.erase(atomic_syncs_.lower_bound(begin), atomic_syncs_.lower_bound(end));
 }
 
 RaceDetector::Region* RaceDetector::find_region(uintptr_t address) {
@@ -252,7 +263,7 @@ void RaceDetector::fence(int order) {
 void RaceDetector::acquire(const void* sync) {
   ContextNow now;
   if (!context_source_(now)) return;
-  auto it = syncs_.find(sync);
+  auto it = syncs_.find(reinterpret_cast<uintptr_t>(sync));
   if (it != syncs_.end()) context_of(now).clock.join(it->second);
 }
 
@@ -260,7 +271,7 @@ void RaceDetector::release(const void* sync) {
   ContextNow now;
   if (!context_source_(now)) return;
   Context& context = context_of(now);
-  auto [it, fresh] = syncs_.try_emplace(sync, VectorClock(slots_));
+  auto [it, fresh] = syncs_.try_emplace(reinterpret_cast<uintptr_t>(sync), VectorClock(slots_));
   (void)fresh;
   it->second.join(context.clock);
   context.clock.tick(now.slot);

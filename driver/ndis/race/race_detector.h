@@ -15,7 +15,6 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -120,6 +119,7 @@ class RaceDetector {
   uint64_t accesses() const { return accesses_; }         // every hook call
   uint64_t accesses_checked() const { return checked_; }  // those in tracked memory
   size_t regions() const { return regions_.size(); }
+  size_t sync_clocks() const { return syncs_.size() + atomic_syncs_.size(); }
 
  private:
   struct Cell;
@@ -131,6 +131,7 @@ class RaceDetector {
     VectorClock acquire_pending;  // what relaxed loads saw since the last acquire fence
   };
 
+  void forget(uintptr_t begin, uintptr_t end);
   Region* find_region(uintptr_t address);
   Word& word_of(Region& region, uintptr_t word_address);
   void check_word(Region& region, uintptr_t word_address, uint8_t mask, bool write, bool atomic,
@@ -143,9 +144,10 @@ class RaceDetector {
   FindingSink sink_;
   SharedAccessHook shared_hook_;
   std::vector<Context> contexts_;
-  std::unordered_map<const void*, VectorClock> syncs_;       // objects
-  std::unordered_map<uintptr_t, VectorClock> atomic_syncs_;  // atomically accessed words
-  std::map<uintptr_t, std::unique_ptr<Region>> regions_;     // by base address
+  // Ordered by address so that freeing memory forgets the sync clocks that lived in it.
+  std::map<uintptr_t, VectorClock> syncs_;                // objects
+  std::map<uintptr_t, VectorClock> atomic_syncs_;         // atomically accessed words
+  std::map<uintptr_t, std::unique_ptr<Region>> regions_;  // by base address
   Region* last_region_ = nullptr;
   std::unordered_set<uint64_t> reported_;  // hashed (kind, pc, pc) pairs
   uintptr_t pc_base_ = 0;
