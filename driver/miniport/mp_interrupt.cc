@@ -368,7 +368,9 @@ VOID MPForgetPendingCauses(MP_ADAPTER* adapter) {
 }
 
 ULONG MPRaiseIdleCauses(MP_ADAPTER* adapter) {
-  MP_SYNC_CONTEXT sync{adapter, adapter->EnabledCauses & ~nic_regs::ICR_DMA_ERR};
+  ULONG queue_causes = 0;  // raising a misc cause (link, DMA error) would report an event
+  for (ULONG q = 0; q < adapter->NumQueues; ++q) queue_causes |= QueueCauses(q);
+  MP_SYNC_CONTEXT sync{adapter, queue_causes};
   NdisMSynchronizeWithInterruptEx(adapter->InterruptHandle, 0, MPRaiseIdleCausesSync, &sync);
   return sync.Causes;
 }
