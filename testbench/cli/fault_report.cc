@@ -44,6 +44,9 @@ FaultExcuses fault_excuses(sim::Platform& platform, uint64_t rx_missing, uint64_
   // Frames a down link swallowed never reached the device nor the link partner.
   const sim::FaultCounts& flap = faults->counts(sim::FaultKind::kLinkFlap);
   excuse(sim::FaultKind::kLinkFlap, flap.rx_frames_lost, flap.tx_frames_lost);
+  // A write-back reporting more than its buffer costs its frame: the driver must drop it.
+  const sim::FaultCounts& length = faults->counts(sim::FaultKind::kWritebackCorruptLength);
+  excuse(sim::FaultKind::kWritebackCorruptLength, length.rx_frames_lost, 0);
   // A removed device takes every frame it had not delivered with it, both ways.
   if (platform.nic().removed()) excuse(sim::FaultKind::kSurpriseRemoval, rx_missing, tx_missing);
   return excuses;
