@@ -62,6 +62,12 @@ FaultInjector::FaultInjector(FaultPlan plan, uint64_t seed) : plan_(std::move(pl
     windows_[index(kind)].offset = kWindowEarliest + rng(kind)() % kWindowSpread;
   }
   if (const Fault* removal = plan_.find(FaultKind::kSurpriseRemoval)) removal_ns_ = removal->param;
+  const FaultScript& script = plan_.script;
+  for (const ScriptedWriteBack& edit : script.write_backs)
+    scripted_write_backs_.emplace(std::pair{edit.receive, edit.nth}, edit);
+  for (const ScriptedRead& edit : script.reads)
+    scripted_reads_.emplace(std::pair{edit.offset, edit.nth}, edit);
+  for (const ScriptedMessage& edit : script.messages) scripted_messages_.emplace(edit.nth, edit);
 }
 
 bool FaultInjector::chance(FaultKind kind, unsigned one_in) {
@@ -91,6 +97,7 @@ std::vector<MsiMessage> FaultInjector::filter_messages(uint64_t cycle,
                                                        std::vector<MsiMessage> written) {
   std::vector<MsiMessage> now;
   for (const MsiMessage& message : written) {
+    if (script_message(cycle, message, now)) continue;
     if (chance(FaultKind::kMsixDrop, kDropOneIn)) {
       ++counts_[index(FaultKind::kMsixDrop)].injections;
       continue;
@@ -109,6 +116,33 @@ std::vector<MsiMessage> FaultInjector::filter_messages(uint64_t cycle,
     }
   }
   return now;
+}
+
+bool FaultInjector::script_message(uint64_t cycle, const MsiMessage& message,
+                                   std::vector<MsiMessage>& now) {
+  if (scripted_messages_.empty()) return false;
+  const auto edit = scripted_messages_.find(messages_seen_++);
+  if (edit == scripted_messages_.end()) return false;
+  ++script_counts_.messages;
+  const ScriptedMessage& fate = edit->second;
+  if (fate.fate == MessageFate::kDelay) held_.emplace(cycle + fate.cycles, message);
+  if (fate.fate == MessageFate::kDuplicate) {
+    now.push_back(message);
+    held_.emplace(cycle + fate.cycles, message);
+  }
+  return true;
+}
+
+uint32_t FaultInjector::register_read(uint32_t offset, uint32_t value) {
+  if (scripted_reads_.empty()) return value;
+  const uint32_t nth = reads_seen_[offset]++;
+  const auto [first, last] = scripted_reads_.equal_range({offset, nth});
+  for (auto edit = first; edit != last; ++edit) {
+    ++script_counts_.reads;
+    const ScriptedRead& read = edit->second;
+    value = read.op == ScriptOp::kSet ? read.value : value ^ read.value;
+  }
+  return value;
 }
 
 std::vector<MsiMessage> FaultInjector::take_due_messages(uint64_t cycle) {
@@ -158,7 +192,7 @@ WriteBackFate FaultInjector::write_back_fate(uint64_t burst, uint64_t lane_base,
                                              std::span<uint8_t> lanes, uint64_t strobes) {
   WriteBackFate fate{0, lane_base};
   if (!locate_ || !acts_on_write_backs() || strobes == 0) return fate;
-  if (has(FaultKind::kWritebackCorruptLength)) {
+  if (has(FaultKind::kWritebackCorruptLength) || !scripted_write_backs_.empty()) {
     // Every slot the beat's enabled lanes reach, from the first.
     const uint64_t end = lane_base + std::min<uint64_t>(lanes.size(), 64);
     uint64_t at = lane_base + static_cast<unsigned>(std::countr_zero(strobes));
@@ -166,6 +200,7 @@ WriteBackFate FaultInjector::write_back_fate(uint64_t burst, uint64_t lane_base,
       const std::optional<DescriptorSlot> covered = locate_(at);
       if (!covered) break;
       corrupt_length(burst, *covered, lane_base, lanes, strobes);
+      script_write_back(burst, *covered, lane_base, lanes, strobes);
       at = covered->address() + covered->stride;
     }
   }
@@ -215,6 +250,38 @@ void FaultInjector::corrupt_length(uint64_t burst, const DescriptorSlot& slot, u
     }
   }
   if (length_value_) write_field(field, *length_value_, slot.address(), lane_base, lanes, strobes);
+}
+
+void FaultInjector::script_write_back(uint64_t burst, const DescriptorSlot& slot,
+                                      uint64_t lane_base, std::span<uint8_t> lanes,
+                                      uint64_t strobes) {
+  if (scripted_write_backs_.empty() || !slot.ring) return;
+  if (burst != numbered_burst_) {
+    numbered_burst_ = burst;
+    numbered_.clear();
+  }
+  const bool receive = slot.ring->buffer.has_value();
+  uint32_t nth = 0;
+  const auto seen = std::find_if(numbered_.begin(), numbered_.end(), [&](const auto& numbered) {
+    return std::get<0>(numbered) == slot.ring && std::get<1>(numbered) == slot.index;
+  });
+  if (seen != numbered_.end()) {
+    nth = std::get<2>(*seen);
+  } else {
+    nth = write_backs_seen_[receive ? 0 : 1]++;
+    numbered_.emplace_back(slot.ring, slot.index, nth);
+  }
+  const auto [first, last] = scripted_write_backs_.equal_range({receive, nth});
+  for (auto edit = first; edit != last; ++edit) {
+    const ScriptedWriteBack& byte = edit->second;
+    if (byte.offset >= slot.stride) continue;
+    const uint64_t address = slot.address() + byte.offset;
+    if (address < lane_base || address - lane_base >= lanes.size()) continue;
+    const size_t lane = address - lane_base;
+    if (!(strobes >> lane & 1)) continue;
+    lanes[lane] = byte.op == ScriptOp::kSet ? byte.value : lanes[lane] ^ byte.value;
+    ++script_counts_.write_back_bytes;
+  }
 }
 
 void FaultInjector::count_link_down_loss(bool rx) {

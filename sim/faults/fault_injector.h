@@ -1,8 +1,9 @@
 // Injects a FaultPlan where the platform meets the device's pins: the interrupt messages and the
 // INTx level the device shows the host (NicDomain), DMA responses (AxiMemorySlave), frames on the
-// wire (LinkPartner) and, after a surprise removal, the device itself (NicDomain, MmioBridge).
-// Every fault draws from its own generator seeded from the run seed and its name, in simulation
-// order, so the same seed and plan inject the same faults at the same cycles.
+// wire (LinkPartner), register reads (MmioBridge) and, after a surprise removal, the device itself
+// (NicDomain, MmioBridge). Every fault draws from its own generator seeded from the run seed and
+// its name, in simulation order, so the same seed and plan inject the same faults at the same
+// cycles. The plan's script (fault_script.h) acts at the same places, exactly where it says.
 #pragma once
 
 #include <array>
@@ -13,6 +14,8 @@
 #include <optional>
 #include <random>
 #include <span>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "sim/axi_memory_slave.h"
@@ -88,7 +91,7 @@ class FaultInjector {
   // --- descriptor write-backs (the memory slave) ---
   bool acts_on_write_backs() const {
     return has(FaultKind::kWritebackDelay) || has(FaultKind::kWritebackBadIndex) ||
-           has(FaultKind::kWritebackCorruptLength);
+           has(FaultKind::kWritebackCorruptLength) || !plan_.script.write_backs.empty();
   }
   void set_slot_locator(SlotLocator locate) { locate_ = std::move(locate); }
   // A beat of write burst `burst` whose byte lanes start at lane_base (lanes[i] lands at
@@ -96,6 +99,15 @@ class FaultInjector {
   // rewrite the enabled lanes in place.
   WriteBackFate write_back_fate(uint64_t burst, uint64_t lane_base, std::span<uint8_t> lanes,
                                 uint64_t strobes);
+
+  // --- register reads (the MMIO bridge) ---
+  bool acts_on_reads() const { return !plan_.script.reads.empty(); }
+  // The 32-bit word the device answered a read of the register at a BAR0 offset with: what the
+  // CPU gets instead.
+  uint32_t register_read(uint32_t offset, uint32_t value);
+
+  // What the plan's script did so far.
+  const ScriptCounts& script_counts() const { return script_counts_; }
 
   // --- the wire (the link partner) ---
   // A frame starts on the link at cycle; the first one anchors the fault windows.
@@ -132,6 +144,11 @@ class FaultInjector {
   // writeback-corrupt-length on the part of one slot's write-back a beat carries.
   void corrupt_length(uint64_t burst, const DescriptorSlot& slot, uint64_t lane_base,
                       std::span<uint8_t> lanes, uint64_t strobes);
+  // The script's edits of one slot's write-back, on the part of it a beat carries.
+  void script_write_back(uint64_t burst, const DescriptorSlot& slot, uint64_t lane_base,
+                         std::span<uint8_t> lanes, uint64_t strobes);
+  // The script's fate for a message; false when it has none for it.
+  bool script_message(uint64_t cycle, const MsiMessage& message, std::vector<MsiMessage>& now);
 
   FaultPlan plan_;
   std::array<std::mt19937_64, kKinds> rngs_;
@@ -149,6 +166,18 @@ class FaultInjector {
   uint64_t length_burst_ = kNever;
   uint64_t length_slot_ = kNever;
   std::optional<uint64_t> length_value_;
+  // The script, by its events: write-backs by (receive, nth), reads by (offset, nth), messages
+  // by nth; and how many of each the device made so far.
+  std::multimap<std::pair<bool, uint32_t>, ScriptedWriteBack> scripted_write_backs_;
+  std::multimap<std::pair<uint32_t, uint32_t>, ScriptedRead> scripted_reads_;
+  std::map<uint32_t, ScriptedMessage> scripted_messages_;  // the first edit of an nth counts
+  std::array<uint32_t, 2> write_backs_seen_{};             // [receive], [other]
+  std::map<uint32_t, uint32_t> reads_seen_;                // by offset
+  uint32_t messages_seen_ = 0;
+  // The slots the current write burst wrote into, each with its write-back's number.
+  uint64_t numbered_burst_ = kNever;
+  std::vector<std::tuple<const RingCause*, uint32_t, uint32_t>> numbered_;  // ring, slot, nth
+  ScriptCounts script_counts_;
 };
 
 }  // namespace nicsim::sim

@@ -67,7 +67,15 @@ nlohmann::json fault_report(sim::Platform& platform,
   }
   nlohmann::json errors = nlohmann::json::object();
   for (const auto& [reason, count] : device_errors) errors[reason] = count;
-  return {{"injected", injected}, {"device_errors", errors}};
+  nlohmann::json report = {{"injected", injected}, {"device_errors", errors}};
+  const sim::FaultInjector* faults = injector(platform);
+  if (faults && !faults->plan().script.empty()) {
+    const sim::ScriptCounts& done = faults->script_counts();
+    report["script"] = {{"write_back_bytes", done.write_back_bytes},
+                        {"reads", done.reads},
+                        {"messages", done.messages}};
+  }
+  return report;
 }
 
 }  // namespace nicsim::cli

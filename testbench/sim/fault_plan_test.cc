@@ -234,6 +234,98 @@ TEST(FaultInjector, WritebackCorruptLengthLeavesRingsWithoutTheFieldAlone) {
   EXPECT_EQ(injector.counts(FaultKind::kWritebackCorruptLength).injections, 0u);
 }
 
+FaultPlan ScriptPlan(FaultScript script) {
+  FaultPlan plan;
+  plan.script = std::move(script);
+  return plan;
+}
+
+TEST(FaultScript, MessagesAreDroppedDuplicatedOrDelayedByTheirNumber) {
+  FaultScript script;
+  script.messages = {{2, MessageFate::kDrop, 0},
+                     {5, MessageFate::kDuplicate, 10},
+                     {7, MessageFate::kDelay, 30},
+                     {7, MessageFate::kDrop, 0}};  // a second fate for one message is ignored
+  FaultInjector injector(ScriptPlan(script), 1);
+  std::vector<std::pair<uint64_t, uint32_t>> delivered;  // cycle, message number
+  for (uint64_t cycle = 0; cycle < 200; ++cycle) {
+    std::vector<MsiMessage> written;
+    if (cycle % 10 == 0) written.push_back({0xFEE00000, static_cast<uint32_t>(cycle / 10)});
+    for (const MsiMessage& m : injector.filter_messages(cycle, written))
+      delivered.push_back({cycle, m.data});
+    for (const MsiMessage& m : injector.take_due_messages(cycle))
+      delivered.push_back({cycle, m.data});
+  }
+  // In a cycle, the messages written then come before those held back until then.
+  const std::vector<std::pair<uint64_t, uint32_t>> expected = {
+      {0, 0},    {10, 1},   {30, 3},   {40, 4},   {50, 5},   {60, 6},   {60, 5},
+      {80, 8},   {90, 9},   {100, 10}, {100, 7},  {110, 11}, {120, 12}, {130, 13},
+      {140, 14}, {150, 15}, {160, 16}, {170, 17}, {180, 18}, {190, 19}};
+  EXPECT_EQ(delivered, expected);
+  EXPECT_EQ(injector.script_counts().messages, 3u);
+}
+
+TEST(FaultScript, RegisterReadsChangeOnlyTheNthReadOfTheirRegister) {
+  FaultScript script;
+  script.reads = {{0x10, 1, ScriptOp::kSet, 0xA5A5A5A5},
+                  {0x10, 1, ScriptOp::kXor, 0xFF},
+                  {0x20, 0, ScriptOp::kXor, 0x3}};
+  FaultInjector injector(ScriptPlan(script), 1);
+  EXPECT_TRUE(injector.acts_on_reads());
+  EXPECT_EQ(injector.register_read(0x10, 7), 7u);
+  EXPECT_EQ(injector.register_read(0x14, 7), 7u);           // another register: its own count
+  EXPECT_EQ(injector.register_read(0x10, 7), 0xA5A5A55Au);  // set, then xor, in script order
+  EXPECT_EQ(injector.register_read(0x10, 7), 7u);
+  EXPECT_EQ(injector.register_read(0x20, 1), 2u);
+  EXPECT_EQ(injector.script_counts().reads, 3u);
+  EXPECT_FALSE(FaultInjector(ScriptPlan({}), 1).acts_on_reads());
+}
+
+// Write-backs are numbered per kind, once per burst and slot, however many beats carry them;
+// an edit changes a byte only where the beat's enabled lanes write it.
+TEST(FaultScript, WriteBackBytesChangeInTheNthWriteBackOfTheirKind) {
+  RingCause receive = ReceiveRing(0);
+  RingCause transmit;  // no buffer: not a receive ring
+  FaultScript script;
+  script.write_backs = {{true, 1, 9, ScriptOp::kSet, 0x77},
+                        {true, 1, 3, ScriptOp::kXor, 0xFF},
+                        {false, 0, 8, ScriptOp::kXor, 0x01},
+                        {true, 2, 40, ScriptOp::kSet, 1},
+                        {true, 2, 12, ScriptOp::kSet, 0x55}};
+  FaultInjector injector(ScriptPlan(script), 1);
+  ASSERT_TRUE(injector.acts_on_write_backs());
+  bool transmit_ring = false;
+  injector.set_slot_locator([&](uint64_t address) -> std::optional<DescriptorSlot> {
+    if (address < 0x1000 || address >= 0x1080) return std::nullopt;
+    return DescriptorSlot{0x1000,
+                          8,
+                          16,
+                          static_cast<uint32_t>((address - 0x1000) / 16),
+                          transmit_ring ? &transmit : &receive,
+                          transmit_ring ? 0u : 2048u};
+  });
+  // Writes a descriptor of zeros back in two 8-byte beats; returns what lands.
+  const auto write_back = [&](uint64_t burst, uint64_t slot, uint64_t second_strobes) {
+    std::array<uint8_t, 16> descriptor{};
+    const uint64_t address = 0x1000 + slot * 16;
+    injector.write_back_fate(burst, address, std::span(descriptor).first(8), 0xFF);
+    injector.write_back_fate(burst, address + 8, std::span(descriptor).last(8), second_strobes);
+    return descriptor;
+  };
+  EXPECT_EQ(write_back(0, 0, 0xFF), (std::array<uint8_t, 16>{}));  // receive 0: no edit
+  std::array<uint8_t, 16> second{};
+  second[3] = 0xFF;
+  second[9] = 0x77;
+  EXPECT_EQ(write_back(1, 1, 0xFF), second);  // receive 1
+  std::array<uint8_t, 16> third{};
+  EXPECT_EQ(write_back(2, 2, 0x0F), third);  // receive 2: byte 12's lane is not written
+  transmit_ring = true;
+  std::array<uint8_t, 16> sent{};
+  sent[8] = 0x01;
+  EXPECT_EQ(write_back(3, 3, 0xFF), sent);  // transmit 0
+  EXPECT_EQ(injector.script_counts().write_back_bytes, 3u);
+}
+
 TEST(FaultInjector, WindowsStartAtASeededCycleAndWakeTheClockDomain) {
   FaultPlan plan;
   ASSERT_EQ(parse_fault_plan({"intx-stuck"}, plan), "");
