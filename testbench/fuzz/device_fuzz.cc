@@ -255,7 +255,8 @@ void show_child_log() {
 
 // The child's sanitizer reports exit with their own code; UBSan stops at the first. SystemC
 // switches the simulated CPUs' stacks under ASan's feet, so its fake stack (clang's default
-// detect_stack_use_after_return) would take live frames of another stack for dead and reuse them.
+// detect_stack_use_after_return) would take live frames of another stack for dead and reuse them
+// (regressions/device/empty_input_asan_fake_stack: the first input run showed it).
 // Allocation stacks of 5 frames make a run about a fifth faster than 30; replay a regression
 // with ASAN_OPTIONS=malloc_context_size=30 for more.
 extern "C" const char* __asan_default_options() {
