@@ -13,9 +13,12 @@
 // sanitizer reported (exit 77, set below), the run threw (exit 3), or it ran longer than
 // NICSIM_DEVICE_FUZZ_SECONDS of wall time (default 20: a hang; a normal run takes well under a
 // second). A rule the hostile device makes fire (exit 1, a violation or a lost frame) is the
-// checker at work, not a finding; so is a run that ends on STALL or its simulated-time limit,
-// which the summary reports like any rule. What the child writes to stderr is shown with a
-// finding only; NICSIM_DEVICE_FUZZ_VERBOSE=1 shows it always, with each run's summary.
+// checker at work, not a finding; so is a run that ends on STALL or its simulated-time limit:
+// one dropped message already stalls a queue of the reference driver until the limit (it has no
+// watchdog, fault_test.cc's msix-drop), and the summary reports both like any rule. A run that
+// does not end in wall time escaped the simulated clock: that hang is the testbench's or the
+// driver's own. What the child writes to stderr is shown with a finding only;
+// NICSIM_DEVICE_FUZZ_VERBOSE=1 shows it always, with each run's summary.
 //
 // Input: two header bytes, then records of 8 bytes (at most 64), decoded by decode_input.
 #include <signal.h>
