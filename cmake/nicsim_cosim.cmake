@@ -23,8 +23,9 @@ set(NICSIM_COSIM_TEMPLATE ${CMAKE_CURRENT_LIST_DIR}/nicsim_design.cc.in)
 # Race checking (README "Race detection"): driver code is compiled with the compiler's
 # -fsanitize=thread instrumentation, and nicsim's runtime (driver/ndis/race) answers its hooks
 # with the simulated CPUs' happens-before. Only compile flags: the program never links libtsan.
-# Off under NICSIM_SANITIZE, whose AddressSanitizer cannot share a translation unit with it.
-if(NICSIM_SANITIZE)
+# Off under NICSIM_SANITIZE and NICSIM_FUZZ, whose AddressSanitizer cannot share a translation
+# unit with it.
+if(NICSIM_SANITIZE OR NICSIM_FUZZ)
   set(NICSIM_RACE_INSTRUMENTATION OFF)
 endif()
 option(NICSIM_RACE_INSTRUMENTATION "Instrument driver code for nicsim's race checker" ON)

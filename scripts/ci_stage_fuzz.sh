@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# CI stage: builds the libFuzzer targets alone (fuzz preset: clang-16, ASan + UBSan, in build-fuzz)
-# and runs the `fuzz` label: each target fuzzes its seeds and regressions for 60 s, two at a time.
-# Arguments go to ctest (e.g. -R pcap).
+# CI stage: builds the libFuzzer targets and what the device target runs (fuzz preset: clang-16,
+# ASan + UBSan, in build-fuzz) and runs the `fuzz` label: each target fuzzes its seeds and
+# regressions for 60 s, two at a time. Arguments go to ctest (e.g. -R pcap).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NICSIM_PRESET=fuzz scripts/setup.sh --install-only

@@ -3,7 +3,8 @@
 #   scripts/setup.sh                   the default preset (NICSIM_PRESET=asan|fuzz picks another)
 #   scripts/setup.sh --install-only    packages only: the CI stage scripts build what they run
 # The fuzz preset also needs clang and its libFuzzer runtime; no other preset installs them. Clang 16:
-# <ndis.h> uses std::source_location, which libstdc++ 12 gives clang only from version 15 on.
+# <ndis.h> uses std::source_location, which libstdc++ 12 gives clang only from version 15 on. Its
+# device fuzzer builds the platform and the NIC model too (Verilator, SystemC), not the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,8 +21,8 @@ packages=(cmake ninja-build g++ python3 pkg-config verilator libsystemc-dev zlib
           libcli11-dev nlohmann-json3-dev libpcap-dev libdw-dev gtkwave tshark)
 case "$preset" in
   default | asan) ;;
-  fuzz) packages=(cmake ninja-build g++ python3 pkg-config libcli11-dev nlohmann-json3-dev libpcap-dev libdw-dev
-                  clang-16 libclang-rt-16-dev) ;;
+  fuzz) packages=(cmake ninja-build g++ python3 pkg-config verilator libsystemc-dev zlib1g-dev libcli11-dev
+                  nlohmann-json3-dev libpcap-dev libdw-dev clang-16 libclang-rt-16-dev) ;;
   *) echo "scripts/setup.sh: unknown preset '$preset' (want default, asan or fuzz)" >&2; exit 2 ;;
 esac
 missing=()

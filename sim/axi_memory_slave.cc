@@ -145,10 +145,12 @@ void AxiMemorySlave::write_beat(uint64_t cycle, WriteBurst& burst, const WideWor
     messages_.push_back({lane_base + lane, data.lane32(lane / 4)});
     return;
   }
-  uint8_t bytes[WideWord::kMaxBytes];
-  data.get_bytes(first, std::span(bytes, last - first + 1));
+  uint8_t lanes[WideWord::kMaxBytes];
+  data.get_bytes(0, std::span(lanes, bus_bytes_));
+  const uint8_t* bytes = lanes + first;
   if (faults_ && faults_->acts_on_write_backs()) {
-    const WriteBackFate fate = faults_->write_back_fate(burst.id, lane_base);
+    const WriteBackFate fate =
+        faults_->write_back_fate(burst.id, lane_base, std::span(lanes, bus_bytes_), strobes);
     if (fate.delay) {
       late_writes_.push_back({cycle + fate.delay, fate.address,
                               std::vector<uint8_t>(bytes, bytes + last - first + 1), strobes,

@@ -119,6 +119,11 @@ RingCause read_ring(const Reader& ring, size_t index) {
   out.tail = ring.optional_u32("tail");
   out.head = ring.optional_u32("head");
   if (ring.has("buffer")) out.buffer = read_buffer(ring.at("buffer"), out.descriptor_bytes);
+  if (ring.has("written_length")) {
+    const Reader length = ring.at("written_length");
+    if (!out.buffer) length.invalid("a written-back length needs the ring's buffer");
+    out.written_length = read_descriptor_field(length, out.descriptor_bytes);
+  }
   return out;
 }
 

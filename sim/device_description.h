@@ -63,6 +63,8 @@ struct RingCause {
   std::optional<uint32_t> tail;      // the doorbell: one past the last slot handed over
   std::optional<uint32_t> head;      // the device's next slot (a write moves it)
   std::optional<RingBuffer> buffer;  // what each descriptor points the device at
+  // Where a write-back reports the bytes the device stored in that buffer (a receive ring).
+  std::optional<DescriptorField> written_length;
 };
 
 // The frame lengths (without FCS) the NIC receives; shorter or longer ones it drops and counts.

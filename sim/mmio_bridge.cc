@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "sim/faults/fault_injector.h"
+
 namespace nicsim::sim {
 
 MmioBridge::MmioBridge(const DeviceShape& shape)
@@ -50,6 +52,10 @@ void MmioBridge::on_edge(const DevicePorts& ports) {
   Waiter* waiter = waiters_.front();
   waiters_.pop_front();
   waiter->result = done->data;
+  if (faults_ && !done->write) {
+    const auto offset = static_cast<uint32_t>(done->address & ~uint64_t{3});
+    waiter->result = faults_->register_read(offset, done->data);
+  }
   completed_ = waiter;
   ++transactions_;
 }

@@ -13,6 +13,8 @@
 
 namespace nicsim::sim {
 
+class FaultInjector;
+
 class MmioBridge : public MmioPort {
  public:
   explicit MmioBridge(const DeviceShape& shape);
@@ -45,6 +47,9 @@ class MmioBridge : public MmioPort {
 
   uint64_t transactions() const { return transactions_; }
 
+  // Lets the fault layer change what register reads return (a scripted device); not owned.
+  void set_faults(FaultInjector* faults) { faults_ = faults; }
+
  private:
   struct Waiter {
     uint32_t result = 0;
@@ -60,6 +65,7 @@ class MmioBridge : public MmioPort {
   Waiter* completed_ = nullptr;
   sc_core::sc_event request_event_;
   uint64_t transactions_ = 0;
+  FaultInjector* faults_ = nullptr;
 };
 
 }  // namespace nicsim::sim

@@ -81,6 +81,7 @@ NicDomain::NicDomain(sc_core::sc_module_name name, std::unique_ptr<Device> devic
     faults_ = std::make_unique<FaultInjector>(config_.faults, config_.seed);
     slave_->set_faults(faults_.get());
     link_->set_faults(faults_.get());
+    if (faults_->acts_on_reads()) bridge_->set_faults(faults_.get());
   }
 
   SC_HAS_PROCESS(NicDomain);

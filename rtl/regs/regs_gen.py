@@ -412,7 +412,7 @@ class DeviceChecker:
         for i, ring in enumerate(node["ring_causes"]):
             rkey = f"{key}.ring_causes[{i}]"
             self.keys(rkey, ring, ("cause", "block", "base_lo", "base_hi", "size", "descriptor"),
-                      ("size_unit", "tail", "head", "buffer"))
+                      ("size_unit", "tail", "head", "buffer", "written_length"))
             self.field_of(f"{rkey}.cause", cause, ring["cause"])
             self.block(f"{rkey}.block", ring["block"])
             for role in ("base_lo", "base_hi", "size", "tail", "head"):
@@ -424,6 +424,8 @@ class DeviceChecker:
                 self.fail(f"{rkey}.size_unit", ring["size_unit"], "is neither \"entries\" nor \"bytes\"")
             if "buffer" in ring:
                 self.check_buffer(f"{rkey}.buffer", ring["buffer"], ring["descriptor"])
+            if "written_length" in ring:
+                self.check_written_length(f"{rkey}.written_length", ring)
 
     def descriptor_field(self, key, kind, name):
         fields = self.spec_descriptors.get(kind, [])
@@ -443,6 +445,14 @@ class DeviceChecker:
             self.fail(f"{key}.size", size, f"is neither a number, a constant nor a field of descriptor {kind}")
         if self.number(f"{key}.size", size) <= 0:
             self.fail(f"{key}.size", size, "is not a positive number of bytes")
+
+    def check_written_length(self, key, ring):
+        """The field a write-back reports the bytes stored in the buffer with: only a ring that
+        hands the device a buffer has one."""
+        name = ring["written_length"]
+        if "buffer" not in ring:
+            self.fail(key, name, "needs the ring's buffer (the length is of what the device stored there)")
+        self.descriptor_field(key, ring["descriptor"], name)
 
     def check_messages(self, key, node):
         """Returns how many vectors the messages can signal."""
@@ -534,6 +544,8 @@ class DeviceResolver:
                         resolved[role] = self.offset(ring[role], i)
                 if "buffer" in ring:
                     resolved["buffer"] = self.buffer(ring["buffer"], ring["descriptor"])
+                if "written_length" in ring:
+                    resolved["written_length"] = self.descriptor_field(ring["descriptor"], ring["written_length"])
                 rings.append(resolved)
         interrupts["rings"] = rings
         ident = device["id"]

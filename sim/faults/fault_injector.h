@@ -1,8 +1,9 @@
 // Injects a FaultPlan where the platform meets the device's pins: the interrupt messages and the
 // INTx level the device shows the host (NicDomain), DMA responses (AxiMemorySlave), frames on the
-// wire (LinkPartner) and, after a surprise removal, the device itself (NicDomain, MmioBridge).
-// Every fault draws from its own generator seeded from the run seed and its name, in simulation
-// order, so the same seed and plan inject the same faults at the same cycles.
+// wire (LinkPartner), register reads (MmioBridge) and, after a surprise removal, the device itself
+// (NicDomain, MmioBridge). Every fault draws from its own generator seeded from the run seed and
+// its name, in simulation order, so the same seed and plan inject the same faults at the same
+// cycles. The plan's script (fault_script.h) acts at the same places, exactly where it says.
 #pragma once
 
 #include <array>
@@ -12,9 +13,13 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <span>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "sim/axi_memory_slave.h"
+#include "sim/device_description.h"
 #include "sim/faults/fault_plan.h"
 
 namespace nicsim::sim {
@@ -23,12 +28,16 @@ namespace nicsim::sim {
 struct DescriptorSlot {
   uint64_t ring_base = 0;
   uint32_t slots = 0, stride = 0, index = 0;
+  const RingCause* ring = nullptr;  // the ring as the description declares it
+  uint64_t buffer_bytes = 0;        // the buffer the device took with this slot (0: none known)
+  uint64_t address() const { return ring_base + uint64_t{index} * stride; }
 };
 // The slot a device write at an address falls in, if any (sim/monitors/ring_ownership.h).
 using SlotLocator = std::function<std::optional<DescriptorSlot>(uint64_t address)>;
 
 // What a write-back fault does to one beat of a device write: land it `delay` cycles late and/or
-// at another address (another slot of the same ring).
+// at another address (another slot of the same ring). Its bytes may be rewritten as well
+// (write_back_fate changes them in place).
 struct WriteBackFate {
   uint64_t delay = 0;
   uint64_t address = 0;
@@ -81,11 +90,24 @@ class FaultInjector {
 
   // --- descriptor write-backs (the memory slave) ---
   bool acts_on_write_backs() const {
-    return has(FaultKind::kWritebackDelay) || has(FaultKind::kWritebackBadIndex);
+    return has(FaultKind::kWritebackDelay) || has(FaultKind::kWritebackBadIndex) ||
+           has(FaultKind::kWritebackCorruptLength) || !plan_.script.write_backs.empty();
   }
   void set_slot_locator(SlotLocator locate) { locate_ = std::move(locate); }
-  // A beat of write burst `burst` for the beat address: unchanged unless it is a write-back.
-  WriteBackFate write_back_fate(uint64_t burst, uint64_t address);
+  // A beat of write burst `burst` whose byte lanes start at lane_base (lanes[i] lands at
+  // lane_base + i where strobes has bit i): unchanged unless it is a write-back. A fault may
+  // rewrite the enabled lanes in place.
+  WriteBackFate write_back_fate(uint64_t burst, uint64_t lane_base, std::span<uint8_t> lanes,
+                                uint64_t strobes);
+
+  // --- register reads (the MMIO bridge) ---
+  bool acts_on_reads() const { return !plan_.script.reads.empty(); }
+  // The 32-bit word the device answered a read of the register at a BAR0 offset with: what the
+  // CPU gets instead.
+  uint32_t register_read(uint32_t offset, uint32_t value);
+
+  // What the plan's script did so far.
+  const ScriptCounts& script_counts() const { return script_counts_; }
 
   // --- the wire (the link partner) ---
   // A frame starts on the link at cycle; the first one anchors the fault windows.
@@ -119,6 +141,14 @@ class FaultInjector {
   bool chance(FaultKind kind, unsigned one_in);
   bool in_window(FaultKind kind, uint64_t cycle) const;
   uint8_t error_response(FaultKind kind, uint64_t cycle);
+  // writeback-corrupt-length on the part of one slot's write-back a beat carries.
+  void corrupt_length(uint64_t burst, const DescriptorSlot& slot, uint64_t lane_base,
+                      std::span<uint8_t> lanes, uint64_t strobes);
+  // The script's edits of one slot's write-back, on the part of it a beat carries.
+  void script_write_back(uint64_t burst, const DescriptorSlot& slot, uint64_t lane_base,
+                         std::span<uint8_t> lanes, uint64_t strobes);
+  // The script's fate for a message; false when it has none for it.
+  bool script_message(uint64_t cycle, const MsiMessage& message, std::vector<MsiMessage>& now);
 
   FaultPlan plan_;
   std::array<std::mt19937_64, kKinds> rngs_;
@@ -131,6 +161,23 @@ class FaultInjector {
   SlotLocator locate_;
   uint64_t fate_burst_ = kNever;  // the burst the last bad-index choice was made for
   uint32_t fate_shift_ = 0;       // slots it moves that burst's write-back by (0: none)
+  // The write-back (burst and slot) the last corrupt-length choice was made for, and the length
+  // it writes there (none: left alone), so a field split over two beats gets one value.
+  uint64_t length_burst_ = kNever;
+  uint64_t length_slot_ = kNever;
+  std::optional<uint64_t> length_value_;
+  // The script, by its events: write-backs by (receive, nth), reads by (offset, nth), messages
+  // by nth; and how many of each the device made so far.
+  std::multimap<std::pair<bool, uint32_t>, ScriptedWriteBack> scripted_write_backs_;
+  std::multimap<std::pair<uint32_t, uint32_t>, ScriptedRead> scripted_reads_;
+  std::map<uint32_t, ScriptedMessage> scripted_messages_;  // the first edit of an nth counts
+  std::array<uint32_t, 2> write_backs_seen_{};             // [receive], [other]
+  std::map<uint32_t, uint32_t> reads_seen_;                // by offset
+  uint32_t messages_seen_ = 0;
+  // The slots the current write burst wrote into, each with its write-back's number.
+  uint64_t numbered_burst_ = kNever;
+  std::vector<std::tuple<const RingCause*, uint32_t, uint32_t>> numbered_;  // ring, slot, nth
+  ScriptCounts script_counts_;
 };
 
 }  // namespace nicsim::sim

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/faults/fault_script.h"
+
 namespace nicsim::sim {
 
 enum class FaultKind : uint8_t {
@@ -51,9 +53,10 @@ struct Fault {
 
 struct FaultPlan {
   std::vector<Fault> faults;
+  FaultScript script;  // exact edits besides the named faults (no flag: the device fuzzer's)
   const Fault* find(FaultKind kind) const;
   bool has(FaultKind kind) const { return find(kind) != nullptr; }
-  bool empty() const { return faults.empty(); }
+  bool empty() const { return faults.empty() && script.empty(); }
 };
 
 // Parses one NAME[:PARAM]. On bad input returns nullopt and sets error to a message naming the

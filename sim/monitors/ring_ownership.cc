@@ -162,8 +162,14 @@ std::optional<DescriptorSlot> RingOwnership::descriptor_slot(uint64_t address) c
   for (unsigned r = 0; r < rings_.size(); ++r) {
     uint32_t first = 0, last = 0;
     if (!slots_of(r, address, 1, first, last)) continue;
-    return DescriptorSlot{slot_address(r, 0), static_cast<uint32_t>(rings_[r].slots.size()),
-                          device_.rings[r].descriptor_bytes, first};
+    DescriptorSlot slot{slot_address(r, 0), static_cast<uint32_t>(rings_[r].slots.size()),
+                        device_.rings[r].descriptor_bytes, first, &device_.rings[r]};
+    const Slot& state = rings_[r].slots[first];
+    if (state.has_buffer) {
+      if (auto buffer = buffers_.find(state.buffer); buffer != buffers_.end())
+        slot.buffer_bytes = buffer->second.bytes;
+    }
+    return slot;
   }
   return std::nullopt;
 }

@@ -44,6 +44,9 @@ FaultExcuses fault_excuses(sim::Platform& platform, uint64_t rx_missing, uint64_
   // Frames a down link swallowed never reached the device nor the link partner.
   const sim::FaultCounts& flap = faults->counts(sim::FaultKind::kLinkFlap);
   excuse(sim::FaultKind::kLinkFlap, flap.rx_frames_lost, flap.tx_frames_lost);
+  // A write-back reporting more than its buffer costs its frame: the driver must drop it.
+  const sim::FaultCounts& length = faults->counts(sim::FaultKind::kWritebackCorruptLength);
+  excuse(sim::FaultKind::kWritebackCorruptLength, length.rx_frames_lost, 0);
   // A removed device takes every frame it had not delivered with it, both ways.
   if (platform.nic().removed()) excuse(sim::FaultKind::kSurpriseRemoval, rx_missing, tx_missing);
   return excuses;
@@ -64,7 +67,15 @@ nlohmann::json fault_report(sim::Platform& platform,
   }
   nlohmann::json errors = nlohmann::json::object();
   for (const auto& [reason, count] : device_errors) errors[reason] = count;
-  return {{"injected", injected}, {"device_errors", errors}};
+  nlohmann::json report = {{"injected", injected}, {"device_errors", errors}};
+  const sim::FaultInjector* faults = injector(platform);
+  if (faults && !faults->plan().script.empty()) {
+    const sim::ScriptCounts& done = faults->script_counts();
+    report["script"] = {{"write_back_bytes", done.write_back_bytes},
+                        {"reads", done.reads},
+                        {"messages", done.messages}};
+  }
+  return report;
 }
 
 }  // namespace nicsim::cli

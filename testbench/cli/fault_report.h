@@ -32,7 +32,8 @@ struct FaultExcuses {
 FaultExcuses fault_excuses(sim::Platform& platform, uint64_t rx_missing, uint64_t tx_missing);
 
 // The summary's `faults`: {"injected": [{fault, text, injections, rx_frames_lost,
-// tx_frames_lost}], "device_errors": {reason: count}}.
+// tx_frames_lost}], "device_errors": {reason: count}}, and with a script, "script":
+// {write_back_bytes, reads, messages}: its edits that found their event.
 nlohmann::json fault_report(sim::Platform& platform,
                             const std::map<std::string, uint64_t>& device_errors);
 

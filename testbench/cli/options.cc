@@ -124,6 +124,18 @@ std::string sim_time_problem(const std::string& text) {
   return "want a positive time like 10ms, 500us";
 }
 
+// A fault that acts on a role the device does not declare would inject nothing: refused.
+std::string check_faults_fit(const Design& design, const sim::FaultPlan& plan) {
+  const sim::Fault* corrupt = plan.find(sim::FaultKind::kWritebackCorruptLength);
+  if (!corrupt) return "";
+  for (const sim::RingCause& ring : design.device.rings) {
+    if (ring.written_length && ring.tail) return "";
+  }
+  return "--fault " + corrupt->text + ": device " + design.device.name +
+         " declares no receive ring with a written-back length and a tail (ring_causes[]." +
+         "written_length and .tail in its description, sim/DEVICE_CONTRACT.md)";
+}
+
 // --list-faults: NAME[:PARAM] and what it does, one a line.
 void print_fault_list() {
   for (const sim::FaultInfo& info : sim::fault_catalog()) {
@@ -269,6 +281,7 @@ std::string validate(const Design& design, const Options& options, RunConfig& ou
     if (auto error = check_writable(flag, *path); !error.empty()) return error;
   }
   if (auto error = sim::parse_fault_plan(options.faults, out.faults); !error.empty()) return error;
+  if (auto error = check_faults_fit(design, out.faults); !error.empty()) return error;
   // A removed device fails the sends it had: every failure status is the fault's doing.
   if (out.faults.has(sim::FaultKind::kSurpriseRemoval)) out.scenario.expect.any_send_failed = true;
   // A DMA error response is the device's report that it could not finish a transfer, and a

@@ -200,6 +200,20 @@ TEST(Faults, WritebackBadIndex_DriverNeverPassesUpAMisplacedWriteback) {
   }
 }
 
+// A receive write-back that reports more bytes than its buffer holds: the driver checks every
+// length (14 bytes up to the buffer), counts a bad one and posts the buffer again, so the frame
+// is lost and never passed up. The scoreboard excuses exactly the frames the fault cost: with
+// nothing lost, the frames missing are the injections, one each.
+TEST(Faults, WritebackCorruptLength_DriverDropsEveryBadLengthAndStaysClean) {
+  const auto run = RunWithFault({"--fault", "writeback-corrupt-length"});
+  ExpectClean(run);
+  const auto& corrupt = Injected(run, "writeback-corrupt-length");
+  const uint64_t injected = Injections(run, "writeback-corrupt-length");
+  EXPECT_GT(injected, 0u);
+  EXPECT_EQ(corrupt["rx_frames_lost"], injected);
+  EXPECT_EQ(run.summary["packets"]["dropped"]["writeback-corrupt-length"], injected);
+}
+
 // After the removal every register reads all-ones and the device does nothing: the frames it
 // had are excused (dropped["surprise-removal"]), failed sends are expected, and halt ends it.
 TEST(Faults, SurpriseRemoval_FramesAreExcusedAndHaltEndsTheRun) {

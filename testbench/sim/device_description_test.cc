@@ -9,7 +9,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
+#include <utility>
 
 #include "nic_regs.h"
 #include "sim/host_memory.h"
@@ -106,6 +108,10 @@ TEST(DeviceDescription, ExampleNicResolvesToOneMsiVectorAndByteSizedRings) {
   EXPECT_EQ(d.rings[1].tail, 0x2818u);  // RDT
   ASSERT_TRUE(d.rings[1].buffer);
   EXPECT_EQ(d.rings[1].buffer->bytes, 2048u);
+  EXPECT_FALSE(d.rings[0].written_length);
+  ASSERT_TRUE(d.rings[1].written_length);  // RX.LEN: bits 15:0 of word 1
+  EXPECT_EQ(d.rings[1].written_length->qword, 1u);
+  EXPECT_EQ(d.rings[1].written_length->width, 16u);
 }
 
 nlohmann::json ReferenceJson() {
@@ -158,7 +164,7 @@ TEST(DeviceDescription, MissingKeyAndMoreVectorsThanMessagesAreRefused) {
 TEST(DeviceDescription, RingsWithoutOwnershipRolesStillLoad) {
   auto resolved = ReferenceJson();
   for (auto& ring : resolved["interrupts"]["rings"]) {
-    for (const char* key : {"name", "tail", "head", "buffer"}) ring.erase(key);
+    for (const char* key : {"name", "tail", "head", "buffer", "written_length"}) ring.erase(key);
   }
   const auto d = DeviceDescription::from_json(resolved);
   ASSERT_EQ(d.rings.size(), 2 * nic_regs::kMaxQueues);
@@ -190,29 +196,82 @@ TEST(DeviceDescription, DescriptorFieldReadsItsBits) {
   EXPECT_EQ((DescriptorField{1, 32, 32}.read(std::span(descriptor, 12))), 0u);  // past the end
 }
 
-// regs_gen.py checks the ownership roles against the map: a tail that is no register of the
-// ring's block exits 2 and names the key.
-TEST(DeviceDescription, GeneratorRejectsATailThatIsNoRegister) {
+// Runs regs_gen.py on the reference map changed by edit; returns its exit status and output.
+std::pair<int, std::string> GenerateEdited(const std::string& name,
+                                           const std::function<void(nlohmann::json&)>& edit) {
   std::ifstream in(NIC_REGS_SPEC);
   auto spec = nlohmann::json::parse(in);
-  spec["device"]["interrupts"]["ring_causes"][1]["tail"] = "RX_DOORBELL";
-  const std::string dir = ::testing::TempDir() + "regs_gen_tail";
+  edit(spec);
+  const std::string dir = ::testing::TempDir() + name;
   std::filesystem::create_directories(dir);
   std::ofstream(dir + "/bad.json") << spec.dump();
   const std::string command =
       std::string(PYTHON) + " " + REGS_GEN + " " + dir + "/bad.json " + dir + "/out 2>&1";
   FILE* pipe = popen(command.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
+  if (!pipe) return {-1, "popen failed"};
   std::string output;
   char chunk[256];
   while (fgets(chunk, sizeof chunk, pipe)) output += chunk;
   const int status = pclose(pipe);
-  ASSERT_TRUE(WIFEXITED(status)) << output;
-  EXPECT_EQ(WEXITSTATUS(status), 2) << output;
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+// regs_gen.py checks the ownership roles against the map: a tail that is no register of the
+// ring's block exits 2 and names the key.
+TEST(DeviceDescription, GeneratorRejectsATailThatIsNoRegister) {
+  const auto [status, output] = GenerateEdited("regs_gen_tail", [](nlohmann::json& spec) {
+    spec["device"]["interrupts"]["ring_causes"][1]["tail"] = "RX_DOORBELL";
+  });
+  EXPECT_EQ(status, 2) << output;
   EXPECT_NE(output.find("device.interrupts.ring_causes[1].tail: \"RX_DOORBELL\" is not a register "
                         "of block QUEUE"),
             std::string::npos)
       << output;
+}
+
+// A written-back length must be a field of the ring's descriptor, on a ring with a buffer.
+TEST(DeviceDescription, GeneratorRejectsAWrittenLengthItCannotPlace) {
+  const auto [status, output] = GenerateEdited("regs_gen_length", [](nlohmann::json& spec) {
+    spec["device"]["interrupts"]["ring_causes"][1]["written_length"] = "SIZE";
+  });
+  EXPECT_EQ(status, 2) << output;
+  EXPECT_NE(output.find("device.interrupts.ring_causes[1].written_length: \"SIZE\" is not a field "
+                        "of descriptor RX"),
+            std::string::npos)
+      << output;
+  const auto [no_buffer, why] = GenerateEdited("regs_gen_length_buffer", [](nlohmann::json& spec) {
+    spec["device"]["interrupts"]["ring_causes"][1].erase("buffer");
+  });
+  EXPECT_EQ(no_buffer, 2) << why;
+  EXPECT_NE(why.find("device.interrupts.ring_causes[1].written_length: \"LEN\" needs the ring's "
+                     "buffer"),
+            std::string::npos)
+      << why;
+}
+
+// The resolved form: the reference NIC's receive rings report the length in RX.LEN.
+TEST(DeviceDescription, ReceiveRingsDeclareTheirWrittenLength) {
+  const auto d = DeviceDescription::load(NIC_DEVICE_JSON);
+  unsigned with_length = 0;
+  for (const RingCause& ring : d.rings) {
+    if (!ring.written_length) continue;
+    ++with_length;
+    EXPECT_TRUE(ring.buffer) << ring.name;
+    EXPECT_EQ(ring.written_length->qword, nic_regs::DESC_RX_LEN_QWORD);
+    EXPECT_EQ(ring.written_length->shift, nic_regs::DESC_RX_LEN_SHIFT);
+    EXPECT_EQ(ring.written_length->width, 16u);
+  }
+  EXPECT_EQ(with_length, nic_regs::kMaxQueues);
+  auto resolved = ReferenceJson();
+  resolved["interrupts"]["rings"][9].erase("buffer");
+  try {
+    DeviceDescription::from_json(resolved);
+    FAIL() << "accepted a written-back length without a buffer";
+  } catch (const DeviceDescriptionError& error) {
+    EXPECT_STREQ(error.what(),
+                 "interrupts.rings[9].written_length: a written-back length needs the ring's "
+                 "buffer");
+  }
 }
 
 TEST(DeviceDescription, LoadNamesTheFileItCannotUse) {

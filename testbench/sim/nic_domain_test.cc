@@ -9,6 +9,7 @@
 
 #include "host_test_util.h"
 #include "nic_test_bench.h"
+#include "sim/faults/fault_injector.h"
 #include "sim/monitors/axi4_protocol.h"
 #include "sim/monitors/axi4lite_protocol.h"
 #include "sim/monitors/axis_protocol.h"
@@ -38,6 +39,27 @@ TEST(NicDomain, ReadsTheIdRegisterThroughMmio) {
   EXPECT_GT(returned_ps, 0u);
   EXPECT_EQ(returned_ps % 1000, 0u);
   EXPECT_EQ(bench.nic->stats().mmio_transactions, 1u);
+}
+
+// A fault script's register reads: the CPU gets the scripted value of the nth read of that
+// register (a byte read takes its lanes from it), every other read what the device answered.
+TEST(NicDomain, ScriptedReadsReplaceWhatTheDeviceAnswered) {
+  NicDomainConfig config;
+  config.faults.script.reads = {{nic_regs::ID, 1, ScriptOp::kSet, 0xFFFFFFFF},
+                                {nic_regs::ID, 2, ScriptOp::kXor, 0x00FF0000},
+                                {nic_regs::ID, 4, ScriptOp::kSet, 0x12345678}};
+  NicBench bench(config);
+  std::vector<uint32_t> reads;
+  spawn_driver([&] {
+    for (int i = 0; i < 4; ++i) reads.push_back(bench.nic->mmio().read32(nic_regs::ID));
+    reads.push_back(bench.nic->mmio().read(nic_regs::ID + 1, 1));
+  });
+  run_for_ns(20'000);
+  const uint32_t id = nic_regs::ID_RESET_VALUE;
+  const std::vector<uint32_t> expected = {id, 0xFFFFFFFF, id ^ 0x00FF0000, id, 0x56};
+  EXPECT_EQ(reads, expected);
+  ASSERT_NE(bench.nic->faults(), nullptr);
+  EXPECT_EQ(bench.nic->faults()->script_counts().reads, 3u);
 }
 
 // A host thread declared after the NIC: SystemC initializes it after the clock thread.
