@@ -44,15 +44,21 @@ TEST(RaceDetector, FreeingMemoryForgetsTheSyncClocksInIt) {
 
 // A new object at a freed one's address does not inherit its history: a write before the old
 // lock's release and a read after an acquire of the new lock are not ordered.
-TEST(RaceDetector, DATA_RACE_TriggersWhenOnlyAFreedLocksHistoryWouldOrderTheAccesses) {
-  TwoContexts t;
-  alignas(8) std::array<uint8_t, 64> lock_block{};
-  alignas(8) std::array<uint8_t, 8> shared{};
+// The passive context writes shared, then releases the lock in lock_block.
+void WriteThenRelease(TwoContexts& t, std::array<uint8_t, 8>& shared,
+                      std::array<uint8_t, 64>& lock_block) {
   t.detector.add_region(shared.data(), shared.size(), {"pool", "here.c", 2, 0});
   t.detector.add_region(lock_block.data(), lock_block.size(), {"pool", "here.c", 3, 0});
   t.run_as(0);
   t.detector.access(shared.data(), 4, true, false, kPc);
   t.detector.release(lock_block.data());
+}
+
+TEST(RaceDetector, DATA_RACE_TriggersWhenOnlyAFreedLocksHistoryWouldOrderTheAccesses) {
+  TwoContexts t;
+  alignas(8) std::array<uint8_t, 64> lock_block{};
+  alignas(8) std::array<uint8_t, 8> shared{};
+  WriteThenRelease(t, shared, lock_block);
   t.detector.remove_region(lock_block.data());
   t.detector.add_region(lock_block.data(), lock_block.size(), {"pool", "here.c", 4, 0});
   t.run_as(1);
@@ -67,11 +73,7 @@ TEST(RaceDetector, DATA_RACE_SilentWhenTheLockThatOrdersTheAccessesLivesOn) {
   TwoContexts t;
   alignas(8) std::array<uint8_t, 64> lock_block{};
   alignas(8) std::array<uint8_t, 8> shared{};
-  t.detector.add_region(shared.data(), shared.size(), {"pool", "here.c", 2, 0});
-  t.detector.add_region(lock_block.data(), lock_block.size(), {"pool", "here.c", 3, 0});
-  t.run_as(0);
-  t.detector.access(shared.data(), 4, true, false, kPc);
-  t.detector.release(lock_block.data());
+  WriteThenRelease(t, shared, lock_block);
   t.run_as(1);
   t.detector.acquire(lock_block.data());
   t.detector.access(shared.data(), 4, false, false, kPc + 4);
