@@ -11,6 +11,7 @@
 #include "sim/cpu_model.h"
 #include "sim/interrupt_controller_impl.h"
 #include "sim/nic_domain.h"
+#include "sim/preemption_coverage.h"
 #include "sim/schedule.h"
 #include "sim/stall_watch.h"
 
@@ -46,6 +47,7 @@ struct Platform::Impl {
   std::unique_ptr<NicDomain> nic;  // it refers to memory and intc
   StallWatch::Hooks stall_hooks;
   std::unique_ptr<StallWatch> stall_watch;  // last: it refers to the CPUs and the NIC
+  std::unique_ptr<PreemptionCoverage> preemptions;
 };
 
 Platform::Platform(const PlatformConfig& config) : config_(config) {
@@ -77,6 +79,9 @@ Platform::Platform(const PlatformConfig& config) : config_(config) {
   impl_->intc = std::make_unique<InterruptControllerImpl>(config_.cpus, std::move(hooks));
 
   impl_->memory.set_reporter([this](Violation violation) { report(std::move(violation)); });
+
+  impl_->preemptions = std::make_unique<PreemptionCoverage>(coverage_, config_.cpus);
+  add_observer(impl_->preemptions.get());
 
   CpuModel::Services services;
   services.costs = &config_.costs;

@@ -11,6 +11,7 @@
 
 #include "sim/cpu.h"
 #include "sim/faults/fault_plan.h"
+#include "sim/functional_coverage.h"
 #include "sim/host_config.h"
 #include "sim/host_memory.h"
 #include "sim/host_observer.h"
@@ -62,6 +63,8 @@ class Platform {
   NicDomain& nic();  // aborts with a message when built without a device
   bool has_nic() const;
   ViolationLog& violations() { return violations_; }
+  // The run's functional coverage bins; the platform counts preemptions, the layers above the rest.
+  FunctionalCoverage& coverage() { return coverage_; }
 
   uint64_t now_ns() const;
   uint64_t nic_cycle() const;  // NIC clock edges at or before now
@@ -113,6 +116,7 @@ class Platform {
  private:
   PlatformConfig config_;
   ViolationLog violations_;
+  FunctionalCoverage coverage_;
   std::vector<HostObserver*> observers_;
   std::string stop_reason_;
   std::function<std::string()> stop_poll_;

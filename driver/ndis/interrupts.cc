@@ -13,6 +13,15 @@ namespace nicsim::ndis {
 namespace {
 
 constexpr sim::Irql kDeviceIrql = sim::kFirstDeviceIrql + 2;
+
+// Functional coverage of the DPCs: the path that carries work past the receive budget, and one
+// message's (or the line's) DPC running on two CPUs at once.
+constexpr std::string_view kBudgetCarried = "DPC carried work past its budget";
+constexpr std::string_view kTwoCpus = "DPC ran on two CPUs at once";
+std::string dpc_bin(bool message_based, std::string_view what) {
+  return std::string("dpc/") + (message_based ? "message-based " : "line-based ") +
+         std::string(what);
+}
 // A line high at connection reaches a CPU within this; registration waits no longer for its ISR.
 constexpr uint64_t kLineDeliveryBoundNs = 20'000;
 
@@ -34,6 +43,7 @@ struct Interrupts::Interrupt : InterruptStatus {
   std::vector<sim::Irql> dirql;            // per message
   std::vector<LockState*> locks;           // per message (one when synchronized with all)
   std::vector<std::vector<DpcSlot>> dpcs;  // [message][cpu]
+  std::vector<unsigned> dpcs_running;      // per message: its DPCs running now, on any CPU
   unsigned running = 0;                    // ISRs and DPCs running now
   uint64_t isr_calls = 0;
   ULONG message_count() const { return static_cast<ULONG>(dirql.size()); }
@@ -50,6 +60,9 @@ struct Interrupts::Interrupt : InterruptStatus {
 Interrupts::Interrupts(VerifierCore& core, LockVerifier& locks, const AdapterResources& resources,
                        std::function<bool(NDIS_HANDLE)> is_adapter)
     : core_(core), locks_(locks), resources_(resources), is_adapter_(std::move(is_adapter)) {
+  for (bool message_based : {false, true})
+    for (std::string_view what : {kBudgetCarried, kTwoCpus})
+      core_.platform().coverage().declare(dpc_bin(message_based, what));
   core_.set_call_hook([this] {
     if (probe_) check_interrupt_liveness();
   });
@@ -108,6 +121,7 @@ NDIS_STATUS Interrupts::register_interrupt(NDIS_HANDLE adapter, NDIS_HANDLE cont
     interrupt.locks.push_back(&locks_.new_lock(
         interrupt.name + (one_lock ? "" : "." + std::to_string(m)) + ".InterruptLock", true));
   interrupt.dpcs.resize(messages);
+  interrupt.dpcs_running.assign(messages, 0);
   for (ULONG m = 0; m < messages; ++m) {
     interrupt.dpcs[m].resize(cpus);
     for (unsigned c = 0; c < cpus; ++c)
@@ -279,6 +293,8 @@ void Interrupts::run_dpc(Interrupt& interrupt, ULONG message_id, unsigned cpu_in
   NDIS_RECEIVE_THROTTLE_PARAMETERS throttle{};
   throttle.MaxNblsToIndicate = core_.config().dpc_receive_budget;
   core_.push_scope(slot.dpc->name(), CallbackKind::kDpc, &interrupt);
+  if (++interrupt.dpcs_running[message_id] == 2)
+    core_.platform().coverage().hit(dpc_bin(interrupt.message_based, kTwoCpus));
   if (interrupt.message_based)
     interrupt.chars.MessageInterruptDpcHandler(interrupt.context, message_id, context, &throttle,
                                                nullptr);
@@ -287,7 +303,10 @@ void Interrupts::run_dpc(Interrupt& interrupt, ULONG message_id, unsigned cpu_in
   core_.pop_scope(at);
   core_.release(&interrupt);
   interrupt.running--;
+  interrupt.dpcs_running[message_id]--;
   last_serviced_ns_ = core_.platform().now_ns();
+  if (throttle.MoreNblsPending)
+    core_.platform().coverage().hit(dpc_bin(interrupt.message_based, kBudgetCarried));
   if (throttle.MoreNblsPending && interrupt.registered && !interrupt.deregistering)
     queue_one_dpc(interrupt, message_id, cpu_index, context);
 }
@@ -302,6 +321,11 @@ KAFFINITY Interrupts::queue_dpc(NDIS_HANDLE handle, ULONG message_id, KAFFINITY 
     return 0;
   }
   if (interrupt->deregistering) return 0;  // a DPC in flight during the drain: no new ones
+  // A DPC that queues its own interrupt's DPC again carries its work past its budget by hand.
+  const auto& scopes = core_.scopes();
+  if (!scopes.empty() && scopes.back().kind == CallbackKind::kDpc &&
+      scopes.back().interrupt == interrupt)
+    core_.platform().coverage().hit(dpc_bin(interrupt->message_based, kBudgetCarried));
   if (this_cpu) mask = KAFFINITY{1} << core_.cpu().index();
   KAFFINITY queued = 0;
   for (unsigned c = 0; c < core_.platform().num_cpus() && c < 64; ++c)
