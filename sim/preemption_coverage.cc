@@ -40,8 +40,7 @@ PreemptionCoverage::PreemptionCoverage(FunctionalCoverage& coverage, unsigned cp
                                 "ISRs on its CPU");
 }
 
-void PreemptionCoverage::on_frame(unsigned cpu, CpuContext context, std::string_view,
-                                  bool enter) {
+void PreemptionCoverage::on_frame(unsigned cpu, CpuContext context, std::string_view, bool enter) {
   if (cpu >= cpus_.size()) return;
   PerCpu& state = cpus_[cpu];
   if (!enter) {
@@ -59,8 +58,9 @@ void PreemptionCoverage::on_lock(unsigned cpu, LockEvent event, unsigned lock_id
   if (cpu >= cpus_.size()) return;
   PerCpu& state = cpus_[cpu];
   if (event == LockEvent::kAcquired) {
-    const bool below_dirql = !state.frames.empty() && (state.frames.back() == CpuContext::kPassive ||
-                                                       state.frames.back() == CpuContext::kDpc);
+    const bool below_dirql =
+        !state.frames.empty() &&
+        (state.frames.back() == CpuContext::kPassive || state.frames.back() == CpuContext::kDpc);
     if (below_dirql) ++state.spin_locks[lock_id];
     return;
   }

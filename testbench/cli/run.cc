@@ -24,6 +24,7 @@
 #include "testbench/cli/fault_report.h"
 #include "testbench/cli/host_stats.h"
 #include "testbench/cli/ndis_status.h"
+#include "testbench/cli/run_coverage.h"
 #include "testbench/cli/scoreboard.h"
 #include "testbench/cli/send_chains.h"
 #include "testbench/cli/stop_signals.h"
@@ -93,6 +94,12 @@ struct Bench {
     return rx_board.received() + rx_board.corrupt() + sends.completed_frames() + link_rx_checked +
            link.received().size();
   }
+  // Frames are still to arrive: at the host (receives) or on the link (sends).
+  bool traffic_in_flight() const {
+    const uint64_t arrived =
+        rx_board.received() + rx_board.corrupt() + link_rx_checked + link.received().size();
+    return arrived < rx_total + tx_total;
+  }
 
   // Acting as NDIS's PnP manager on whichever testbench thread sees it first: once the device is
   // gone (--fault surprise-removal), the protocols stop sending and NDIS removes the adapter
@@ -101,6 +108,7 @@ struct Bench {
     if (!device_removed(platform)) return false;
     if (!removal_handled) {
       removal_handled = true;
+      if (traffic_in_flight()) platform.coverage().hit(kRemovalUnderTraffic);
       halt_requested = true;
       // NDIS's pause waits for the receives up: this thread runs it, so give them all back now
       // and what is indicated from here on at once.
@@ -116,6 +124,8 @@ struct Bench {
   // is excused at the end. (A device without a described soft reset has its counters read at
   // RESET_START; otherwise they are read as the driver resets it.)
   void on_reset_status(NDIS_STATUS code) {
+    if (code == NDIS_STATUS_RESET_START && traffic_in_flight())
+      platform.coverage().hit(kResetUnderTraffic);
     if (code == NDIS_STATUS_RESET_START && !design.device.soft_reset) add_device_counters();
     if (code != NDIS_STATUS_RESET_END || !traffic_flowing) return;
     if (!rx_pending_at_reset_end) rx_pending_at_reset_end.emplace();
@@ -365,6 +375,7 @@ void reset_and_wait(Bench& bench) {
 // Runs at PASSIVE_LEVEL on the controller's CPU: pause in mid-traffic (frames keep arriving from
 // the link and wait in the rings), then restart.
 void pause_and_restart(Bench& bench) {
+  if (bench.traffic_in_flight()) bench.platform.coverage().hit(kPauseUnderTraffic);
   auto& cpu = bench.platform.current_cpu();
   cpu.block_for(kLifecyclePauseAfterNs);
   pause_returning_receives(bench);
@@ -377,6 +388,7 @@ void pause_and_restart(Bench& bench) {
 // delivers. The protocols stop sending, the pause lets the sends in flight complete (returning
 // receives meanwhile), then MiniportHaltEx runs with receive DMA going on.
 void halt_under_traffic(Bench& bench) {
+  if (bench.traffic_in_flight()) bench.platform.coverage().hit(kHaltUnderTraffic);
   bench.halt_requested = true;
   // Not indicated yet: expected and not received, or not even made yet (made as the link pulls).
   bench.rx_missing_at_halt = bench.rx_board.outstanding() + (bench.rx_total - bench.rx_pulled);
@@ -392,6 +404,7 @@ void halt_under_traffic(Bench& bench) {
 
 // Runs at PASSIVE_LEVEL on the controller's CPU: the link partner's link goes down and comes back.
 void flap_link(Bench& bench) {
+  if (bench.traffic_in_flight()) bench.platform.coverage().hit(kLinkChangeUnderTraffic);
   auto& cpu = bench.platform.current_cpu();
   bench.link.set_link_up(false);
   cpu.block_for(bench.config.scenario.traffic_event_ns);
@@ -664,6 +677,7 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   sim::LinkPartner& link = platform.nic().link();
   attach_faults(platform, device);
   Bench bench{design, config, platform, kernel, link, std::mt19937_64(config.seed)};
+  declare_run_bins(platform.coverage(), design, sc);
   const uint64_t rx_count = sc.packets * sc.rx_percent / 100;
   if (!config.pcap_in.empty()) {
     try {
@@ -923,6 +937,9 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
     const auto stats = race->stats();
     s.race_check = {true, stats.accesses, stats.accesses_checked, stats.races, stats.suppressed};
   }
+  count_device_causes(platform.coverage(), bench.nic_errors, bench.nic_drops,
+                      bench.nic_send_errors);
+  s.coverage = coverage_json(platform.coverage());
   s.violations = platform.violations().all();
   s.cycles = platform.nic_cycle();
   s.sim_ns = platform.now_ns();

@@ -83,6 +83,7 @@ nlohmann::json to_json(const RunSummary& s) {
         {"failed_statuses", failed_statuses},
         {"device_errors", device_errors}}}};
   j["faults"] = s.faults.is_null() ? nlohmann::json::object() : s.faults;
+  j["coverage"] = s.coverage.is_null() ? nlohmann::json::object() : s.coverage;
   j["interrupts"] = {{"raised", s.interrupts_raised},
                      {"isr_calls", s.isr_calls},
                      {"dpcs", s.dpcs},
@@ -176,6 +177,10 @@ void print_human_summary(const RunSummary& s, std::ostream& out) {
         << (s.race_check.suppressed ? ", " + std::to_string(s.race_check.suppressed) + " suppressed"
                                     : std::string())
         << "\n";
+  if (s.coverage.contains("bins_hit"))
+    out << "  functional coverage: " << s.coverage["bins_hit"].get<uint64_t>() << " of "
+        << s.coverage["bins_reachable"].get<uint64_t>()
+        << " reachable bins hit (the summary JSON's coverage lists them)\n";
   if (!s.stop_reason.empty()) out << "  stopped: " << s.stop_reason << "\n";
   if (s.violations.empty()) {
     out << "  violations: none\n";

@@ -51,6 +51,8 @@ struct RunSummary {
   std::map<std::string, uint64_t> dropped;
   // The faults injected (--fault) and the device's error counters (testbench/cli/fault_report.h).
   nlohmann::json faults;
+  // Functional coverage bins (testbench/cli/run_coverage.h coverage_json).
+  nlohmann::json coverage;
   uint64_t interrupts_raised = 0, isr_calls = 0, dpcs = 0;
   uint64_t sharer_claims = 0;  // intx-shared: interrupts the other device on the line claimed
   // What the testbench asked of the adapter as NDIS would (the lifecycle scenario).
