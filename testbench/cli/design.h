@@ -8,6 +8,7 @@
 #include <nicsim_driver_bugs.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,6 +34,8 @@ struct Design {
   // --driver-bug NAME selects driver_bugs[i]; the driver reads i + 1 as NicsimDriverBug.
   std::vector<DriverBugVariant> driver_bugs;
   std::vector<Scenario> scenarios;  // the first is the default
+  // Functional coverage bins this design cannot reach, and why (the scenarios' document).
+  std::map<std::string, std::string> unreachable_coverage;
 };
 
 // NicsimDriverBugs up to its NULL-named end; empty for nullptr (a driver without variants).

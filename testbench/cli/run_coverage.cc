@@ -41,6 +41,8 @@ void declare_run_bins(sim::FunctionalCoverage& coverage, const Design& design,
     coverage.declare(device_bin("drop", counter.reason));
   for (const auto& counter : design.device.send_error_counters)
     coverage.declare(device_bin("send error", counter.reason));
+  for (const auto& [bin, reason] : design.unreachable_coverage)
+    coverage.declare_unreachable(bin, reason);
 }
 
 void count_device_causes(sim::FunctionalCoverage& coverage,

@@ -186,6 +186,19 @@ std::vector<Scenario> parse_scenarios(const nlohmann::json& document) {
   return out;
 }
 
+std::map<std::string, std::string> parse_unreachable_coverage(const nlohmann::json& document) {
+  std::map<std::string, std::string> out;
+  if (!document.is_object() || !document.contains("unreachable_coverage")) return out;
+  const auto& bins = document.at("unreachable_coverage");
+  if (!bins.is_object()) fail("unreachable_coverage", bins, "is not an object of bin: reason");
+  for (const auto& [bin, reason] : bins.items()) {
+    if (!reason.is_string() || reason.get<std::string>().empty())
+      fail("unreachable_coverage." + bin, reason, "is not a reason (a non-empty string)");
+    out[bin] = reason.get<std::string>();
+  }
+  return out;
+}
+
 const Scenario* find_scenario(const std::vector<Scenario>& scenarios, std::string_view name) {
   for (const auto& scenario : scenarios) {
     if (scenario.name == name) return &scenario;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
@@ -68,6 +69,10 @@ struct Scenario {
 // optional. "expect": {"send_failed": true | false | ["NDIS_STATUS_...", ...]}. Throws
 // std::invalid_argument naming the key path and the value.
 std::vector<Scenario> parse_scenarios(const nlohmann::json& document);
+// The document's optional "unreachable_coverage": {"group/bin": "why this design never reaches
+// it", ...}: functional coverage bins the report lists as unreachable, with the reason. Throws
+// std::invalid_argument naming the key path and the value.
+std::map<std::string, std::string> parse_unreachable_coverage(const nlohmann::json& document);
 // nullptr when no scenario has that name.
 const Scenario* find_scenario(const std::vector<Scenario>& scenarios, std::string_view name);
 

@@ -63,6 +63,26 @@ TEST(ScenariosJson, BadEntriesNameTheKeyAndTheValue) {
             std::string::npos);
 }
 
+TEST(ScenariosJson, UnreachableCoverageNamesEachBinsReason) {
+  const auto bins = parse_unreachable_coverage(nlohmann::json::parse(
+      R"({"scenarios": [{"name": "a"}], "unreachable_coverage": {"dpc/x": "no such path"}})"));
+  ASSERT_EQ(bins.size(), 1u);
+  EXPECT_EQ(bins.at("dpc/x"), "no such path");
+  EXPECT_TRUE(parse_unreachable_coverage(nlohmann::json::parse(R"({"scenarios": []})")).empty());
+  auto error = [](const char* text) {
+    try {
+      parse_unreachable_coverage(nlohmann::json::parse(text));
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(error(R"({"unreachable_coverage": {"dpc/x": ""}})").find("unreachable_coverage.dpc/x"),
+            std::string::npos);
+  EXPECT_NE(error(R"({"unreachable_coverage": ["dpc/x"]})").find("is not an object"),
+            std::string::npos);
+}
+
 TEST(ScenariosJson, TrafficEventsAndEarlyInterrupt) {
   const auto list = parse_scenarios(nlohmann::json::parse(R"({"scenarios": [
       {"name": "plain"},

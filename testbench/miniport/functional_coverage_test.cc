@@ -37,6 +37,8 @@ TEST(FunctionalCoverage, DefaultRunCountsItsConfigurationAndPreemptions) {
   ASSERT_TRUE(coverage["unreachable"].contains("preemption/isr over sync"));
   EXPECT_FALSE(coverage["unreachable"]["preemption/isr over sync"].get<std::string>().empty());
   EXPECT_EQ(bin(run, "preemption/isr over sync"), 0u);
+  // The design's own (testbench/reference/scenarios.json unreachable_coverage).
+  EXPECT_TRUE(coverage["unreachable"].contains("dpc/message-based DPC ran on two CPUs at once"));
 }
 
 TEST(FunctionalCoverage, SmallFramesOverIntxCarriesTheLineBasedDpcPastItsBudget) {
