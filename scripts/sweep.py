@@ -24,8 +24,12 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_NICSIM = os.path.join(REPO, "build", "testbench", "cli", "nicsim")
+HERE = os.path.dirname(os.path.abspath(__file__))
+# Installed, bin/nicsim-sweep sits beside bin/nicsim; in the repository, scripts/ beside build/.
+DEFAULT_NICSIM = next((p for p in (os.path.join(HERE, "nicsim"),
+                                   os.path.join(os.path.dirname(HERE), "build", "testbench", "cli",
+                                                "nicsim")) if os.path.isfile(p)),
+                      os.path.join(os.path.dirname(HERE), "build", "testbench", "cli", "nicsim"))
 IRQ_MODES = ("msix", "msi", "intx")
 # The sweep sets these per case; an extra argument naming one would make the replay lie.
 RESERVED_ARGS = ("--scenario", "--seed", "--irq-mode", "--cpus", "--queues", "--summary",
@@ -43,9 +47,9 @@ def parse_seeds(text):
     """'1-100', '7' or '1-10,50,90-99' -> the seeds in order, no duplicates."""
     seeds = []
     for part in text.split(","):
-        low, _, high = part.strip().partition("-")
+        low, dash, high = part.strip().partition("-")
         try:
-            first, last = int(low), int(high or low)
+            first, last = int(low), int(high if dash else low)
         except ValueError:
             raise UsageError(f"--seeds '{text}': '{part}' is not N or A-B")
         if first < 0 or last < first:
@@ -129,13 +133,17 @@ def all_cases(matrix):
     return cases
 
 
-def nicsim_args(case, extra):
+def config_args(case):
     args = ["--scenario", case["scenario"], "--irq-mode", case["irq"]]
     if case["cpus"] is not None:
         args += ["--cpus", str(case["cpus"])]
     if case["queues"] is not None:
         args += ["--queues", str(case["queues"])]
-    return args + ["--seed", str(case["seed"])] + list(extra)
+    return args
+
+
+def nicsim_args(case, extra):
+    return config_args(case) + ["--seed", str(case["seed"])] + list(extra)
 
 
 # ----------------------------------------------------------------------------- running
@@ -394,7 +402,7 @@ def report(summary, out_dir):
     for e in summary["errors_by_case"]:
         sys.stderr.write(f"  error {e['name']}: {e['error']}\n")
     if refused:
-        configs = sorted({f"--scenario {e['scenario']} --irq-mode {e['irq']}" for e in refused})
+        configs = list(dict.fromkeys(shlex.join(config_args(e)) for e in refused))
         sys.stderr.write("sweep: the matrix holds combinations nicsim refuses: "
                          + "; ".join(configs) + "\n")
         return 2
@@ -483,8 +491,9 @@ def parse_command_line(argv):
     parser = argparse.ArgumentParser(prog="sweep.py", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run a seed range over a scenario matrix")
-    run.add_argument("--nicsim", default=DEFAULT_NICSIM, help="the nicsim program (default: "
-                     "build/testbench/cli/nicsim of this repository)")
+    run.add_argument("--nicsim", default=DEFAULT_NICSIM,
+                     help="the nicsim program (default: nicsim beside this script when "
+                     "installed, else build/testbench/cli/nicsim of the repository)")
     run.add_argument("--seeds", required=True, help="1-100, or a list: 1-10,42")
     run.add_argument("--scenario", action="append", help="repeatable (default: every scenario "
                      "nicsim --list-scenarios prints)")
