@@ -454,11 +454,23 @@ def read_shard(shard_dir):
         raise UsageError(f"shard '{shard_dir}': cannot read {path}: {e}")
 
 
+def missing_shards(summaries):
+    """': missing shard 1/4, 3/4' when the shards given name their count, else ''."""
+    given = [parse_shard(s["shard"]) for s in summaries if s.get("shard")]
+    counts = {n for _, n in given}
+    if len(counts) != 1:
+        return ""
+    n = counts.pop()
+    absent = sorted(set(range(n)) - {i for i, _ in given})
+    return ": missing shard " + ", ".join(f"{i}/{n}" for i in absent) if absent else ""
+
+
 def command_merge(opts):
     shards = [(d, read_shard(d)) for d in opts.shard_dirs]
     matrix = shards[0][1]["matrix"]
     for shard_dir, summary in shards[1:]:
-        if summary["matrix"] != matrix:
+        # The program's path may differ between machines; the matrix may not.
+        if dict(summary["matrix"], nicsim=None) != dict(matrix, nicsim=None):
             raise UsageError(f"shard '{shard_dir}': its matrix differs from "
                              f"'{shards[0][0]}' (another nicsim, seed range or arguments)")
     results, seen = [], set()
@@ -475,13 +487,27 @@ def command_merge(opts):
     missing = matrix["total_cases"] - len(seen)
     if missing:
         sys.stderr.write(f"sweep merge: {missing} of {matrix['total_cases']} cases are in none "
-                         f"of the shards given (a shard's output missing?)\n")
+                         f"of the shards given{missing_shards(s for _, s in shards)}\n")
     results.sort(key=lambda r: r["index"])
     wall_s = max(s["wall_s"] for _, s in shards)  # the shards ran side by side
     summary = write_outputs(opts.out, matrix, results, wall_s, None,
                             any(s.get("interrupted") for _, s in shards))
     summary_code = report(summary, opts.out)
     return summary_code if summary_code or not missing else 1
+
+
+def cores():
+    """The cores this process may run on (a Slurm or cgroup allocation), not the machine's."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def default_nicsim():
+    """DEFAULT_NICSIM, relative when under the working folder: a replay command to paste."""
+    relative = os.path.relpath(DEFAULT_NICSIM)
+    return relative if not relative.startswith("..") else DEFAULT_NICSIM
 
 
 def parse_command_line(argv):
@@ -491,7 +517,7 @@ def parse_command_line(argv):
     parser = argparse.ArgumentParser(prog="sweep.py", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run a seed range over a scenario matrix")
-    run.add_argument("--nicsim", default=DEFAULT_NICSIM,
+    run.add_argument("--nicsim", default=default_nicsim(),
                      help="the nicsim program (default: nicsim beside this script when "
                      "installed, else build/testbench/cli/nicsim of the repository)")
     run.add_argument("--seeds", required=True, help="1-100, or a list: 1-10,42")
@@ -500,8 +526,8 @@ def parse_command_line(argv):
     run.add_argument("--irq-mode", default="msix,intx", help="comma list (default msix,intx)")
     run.add_argument("--cpus", help="comma list, a spread (default: the scenario's own)")
     run.add_argument("--queues", help="comma list, a spread (default: the scenario's own)")
-    run.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                     help="nicsim processes at once (default: one per core)")
+    run.add_argument("--jobs", type=int, default=cores(),
+                     help="nicsim processes at once (default: one per core this process may use)")
     run.add_argument("--shard", help="i/N, i from 0: run the cases whose index %% N == i")
     run.add_argument("--timeout", type=float, help="seconds a run may take (default: no limit)")
     run.add_argument("--out", required=True, help="output folder")
