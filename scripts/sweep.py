@@ -34,6 +34,7 @@ IRQ_MODES = ("msix", "msi", "intx")
 # The sweep sets these per case; an extra argument naming one would make the replay lie.
 RESERVED_ARGS = ("--scenario", "--seed", "--irq-mode", "--cpus", "--queues", "--summary",
                  "-q", "--quiet")
+ERRORS_SHOWN = 10  # on stderr; summary.json has them all
 PROGRESS_PERIOD_S = 10.0  # stderr is no terminal: one line this often, not one per case
 
 
@@ -155,6 +156,8 @@ def run_case(case, matrix, out_dir):
     summary_path = os.path.join(out_dir, rel_json)
     result = dict(case, replay=shlex.join([matrix["nicsim"]] + args), exit_code=None,
                   status="error", error=None, run_json=None)
+    if os.path.exists(summary_path):
+        os.remove(summary_path)  # a crash must not pass off an earlier sweep's result as its own
     start = time.monotonic()
     try:
         p = subprocess.run([matrix["nicsim"]] + args + ["-q", "--summary", summary_path],
@@ -377,8 +380,8 @@ def write_outputs(out_dir, matrix, results, wall_s, shard, interrupted=False):
         "violations": group_violations(results, runs),
         "packet_failures": {"cases": len(packet_failures),
                             "first": case_ref(packet_failures[0]) if packet_failures else None},
-        "errors_by_case": [dict(case_ref(r), error=r["error"]) for r in results
-                           if r["status"] == "error"],
+        "errors_by_case": [dict(case_ref(r), error=r["error"], exit_code=r["exit_code"])
+                           for r in results if r["status"] == "error"],
         "results": results,
     }
     coverage = merge_coverage(runs.values())
@@ -398,9 +401,12 @@ def report(summary, out_dir):
     for rule, group in summary["violations"].items():
         sys.stderr.write(f"  {rule}: {group['count']} in {group['cases']} case(s), first "
                          f"{group['first']['name']}: {group['first']['replay']}\n")
-    refused = [e for e in summary["errors_by_case"] if "refused" in e["error"]]
-    for e in summary["errors_by_case"]:
+    errors = summary["errors_by_case"]
+    for e in errors[:ERRORS_SHOWN]:
         sys.stderr.write(f"  error {e['name']}: {e['error']}\n")
+    if len(errors) > ERRORS_SHOWN:
+        sys.stderr.write(f"  ... {len(errors) - ERRORS_SHOWN} more errors in summary.json\n")
+    refused = [e for e in errors if e["exit_code"] == 2]
     if refused:
         configs = list(dict.fromkeys(shlex.join(config_args(e)) for e in refused))
         sys.stderr.write("sweep: the matrix holds combinations nicsim refuses: "
