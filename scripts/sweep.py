@@ -419,30 +419,45 @@ def report(summary, out_dir):
 
 # ----------------------------------------------------------------------------- commands
 
-def command_run(opts, extra):
-    nicsim = opts.nicsim
-    if not (os.path.isfile(nicsim) and os.access(nicsim, os.X_OK)):
-        raise UsageError(f"--nicsim '{nicsim}': no such executable (build it: cmake --build build "
-                         f"--target nicsim)")
-    known = list_scenarios(nicsim)
-    for name in opts.scenario or []:
-        if name not in known:
-            raise UsageError(f"--scenario '{name}': not one of {', '.join(known)}")
+def make_output_folder(out):
+    try:
+        os.makedirs(os.path.join(out, "runs"), exist_ok=True)
+    except OSError as e:
+        raise UsageError(f"--out '{out}': {e.strerror}")
+
+
+def build_matrix(opts, extra):
+    """The matrix from the options, each value checked (the cheap ones before nicsim runs)."""
     if opts.jobs < 1:
         raise UsageError(f"--jobs '{opts.jobs}': at least 1")
+    if opts.timeout is not None and opts.timeout <= 0:
+        raise UsageError(f"--timeout '{opts.timeout}': seconds, more than 0")
     check_extra_args(extra)
     parse_seeds(opts.seeds)
-    shard = parse_shard(opts.shard) if opts.shard else None
-    matrix = {"nicsim": nicsim, "scenarios": list(dict.fromkeys(opts.scenario or known)),
+    matrix = {"nicsim": opts.nicsim, "scenarios": None,
               "irq_modes": parse_irq_modes(opts.irq_mode),
               "cpus": parse_counts(opts.cpus, "--cpus") if opts.cpus else None,
               "queues": parse_counts(opts.queues, "--queues") if opts.queues else None,
               "seeds": opts.seeds, "extra_args": extra, "timeout_s": opts.timeout}
+    if not (os.path.isfile(opts.nicsim) and os.access(opts.nicsim, os.X_OK)):
+        raise UsageError(f"--nicsim '{opts.nicsim}': no such executable (build it: "
+                         f"cmake --build build --target nicsim)")
+    known = list_scenarios(opts.nicsim)
+    for name in opts.scenario or []:
+        if name not in known:
+            raise UsageError(f"--scenario '{name}': not one of {', '.join(known)}")
+    matrix["scenarios"] = list(dict.fromkeys(opts.scenario or known))
+    return matrix
+
+
+def command_run(opts, extra):
+    shard = parse_shard(opts.shard) if opts.shard else None
+    matrix = build_matrix(opts, extra)
     cases = all_cases(matrix)
     matrix["total_cases"] = len(cases)
     if shard:
         cases = [c for c in cases if c["index"] % shard[1] == shard[0]]
-    os.makedirs(os.path.join(opts.out, "runs"), exist_ok=True)
+    make_output_folder(opts.out)
     label = f"sweep {opts.shard}: " if shard else "sweep: "
     start = time.monotonic()
     results, interrupted = run_all(cases, matrix, opts.out, opts.jobs, label)
@@ -480,7 +495,7 @@ def command_merge(opts):
             raise UsageError(f"shard '{shard_dir}': its matrix differs from "
                              f"'{shards[0][0]}' (another nicsim, seed range or arguments)")
     results, seen = [], set()
-    os.makedirs(os.path.join(opts.out, "runs"), exist_ok=True)
+    make_output_folder(opts.out)
     for shard_dir, summary in shards:
         for result in summary["results"]:
             if result["index"] in seen:
