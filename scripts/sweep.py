@@ -439,7 +439,7 @@ def build_matrix(opts, extra):
               "cpus": parse_counts(opts.cpus, "--cpus") if opts.cpus else None,
               "queues": parse_counts(opts.queues, "--queues") if opts.queues else None,
               "seeds": opts.seeds, "extra_args": extra, "timeout_s": opts.timeout}
-    if not (os.path.isfile(opts.nicsim) and os.access(opts.nicsim, os.X_OK)):
+    if not shutil.which(opts.nicsim):  # a path, or a name PATH finds
         raise UsageError(f"--nicsim '{opts.nicsim}': no such executable (build it: "
                          f"cmake --build build --target nicsim)")
     known = list_scenarios(opts.nicsim)
@@ -526,7 +526,11 @@ def cores():
 
 
 def default_nicsim():
-    """DEFAULT_NICSIM, relative when under the working folder: a replay command to paste."""
+    """DEFAULT_NICSIM as short as it stays runnable, for replay commands to paste: `nicsim` when
+    PATH finds that one, relative when under the working folder."""
+    on_path = shutil.which("nicsim")
+    if on_path and os.path.samefile(on_path, DEFAULT_NICSIM):
+        return "nicsim"
     relative = os.path.relpath(DEFAULT_NICSIM)
     return relative if not relative.startswith("..") else DEFAULT_NICSIM
 
