@@ -120,6 +120,43 @@ class Failure(TempDir):
         self.assertEqual(without_timing(again), without_timing(first))  # same cpu, ns, message
 
 
+# Stands in for a nicsim whose runs report functional coverage (summary["coverage"]).
+FAKE_NICSIM_WITH_COVERAGE = """#!{python}
+import json, sys
+args = sys.argv[1:]
+if "--list-scenarios" in args:
+    print("default  4 cpus 4 queues msix  400 packets  the fake's one scenario")
+    sys.exit(0)
+seed = int(args[args.index("--seed") + 1])
+bins = {{"isr_over_dpc": seed % 2, "dpc_budget_carry": 1, "never": 0, "halt_in_traffic": 0}}
+with open(args[args.index("--summary") + 1], "w") as f:
+    json.dump({{"seed": seed, "violations": [], "packets": {{"lost": 0, "corrupt": 0}},
+               "coverage": {{"bins": bins, "unreachable": {{"halt_in_traffic": "no halt here"}}}}}}, f)
+"""
+
+
+class Coverage(TempDir):
+    def test_bins_summed_over_runs_and_shards(self):
+        fake = self.path("fake-nicsim")
+        with open(fake, "w") as f:
+            f.write(FAKE_NICSIM_WITH_COVERAGE.format(python=sys.executable))
+        os.chmod(fake, 0o755)
+        matrix = ["--nicsim", fake, "--irq-mode", "msix", "--seeds", "1-5", "--jobs", "2"]
+        self.assertEqual(sweep("run", *matrix, "--out", self.path("whole"))[0], 0)
+        for i in range(2):
+            self.assertEqual(sweep("run", *matrix, "--shard", f"{i}/2",
+                                   "--out", self.path(f"shard{i}"))[0], 0)
+        self.assertEqual(sweep("merge", "--out", self.path("merged"),
+                               self.path("shard0"), self.path("shard1"))[0], 0)
+        whole = json_content(self.path("whole", "summary.json"))["coverage"]
+        self.assertEqual(whole["runs"], 5)
+        self.assertEqual(whole["bins"], {"dpc_budget_carry": 5, "halt_in_traffic": 0,
+                                         "isr_over_dpc": 3, "never": 0})
+        self.assertEqual(whole["never_hit"], ["never"])
+        self.assertEqual(whole["unreachable"], {"halt_in_traffic": "no halt here"})
+        self.assertEqual(json_content(self.path("merged", "summary.json"))["coverage"], whole)
+
+
 class BadValues(TempDir):
     def assert_usage_error(self, value, *args):
         code, err = sweep("run", "--nicsim", NICSIM, "--out", self.path("out"), *args)
