@@ -263,7 +263,8 @@ def failure_headline(run):
     """'RULE at where' of the first violation, or the scoreboard's verdict."""
     violations = run.get("violations") or []
     if violations:
-        return f"{violations[0]['rule']} at {violations[0].get('where', '?')}", violations[0]["rule"]
+        first = violations[0]
+        return f"{first['rule']} at {first.get('where', '?')}", first["rule"]
     packets = run.get("packets", {})
     return (f"PACKETS: {packets.get('lost', 0)} lost, {packets.get('corrupt', 0)} corrupt",
             "PACKETS")
@@ -275,8 +276,8 @@ def failure_text(run, result):
     if violations:
         lines.append(f"{len(violations)} violation(s):")
     for v in violations:
-        lines.append(f"  {v.get('severity', '?')} {v['rule']} at {v.get('where', '?')} "
-                     f"(cpu {v.get('cpu', '?')}, {v.get('sim_ns', '?')} ns): {v.get('message', '')}")
+        lines.append(f"  {v.get('severity', '?')} {v['rule']} at {v.get('where', '?')} (cpu "
+                     f"{v.get('cpu', '?')}, {v.get('sim_ns', '?')} ns): {v.get('message', '')}")
     packets = run.get("packets", {})
     if packets.get("lost") or packets.get("corrupt"):
         lines.append(f"packets: {packets.get('lost', 0)} lost, {packets.get('corrupt', 0)} corrupt")

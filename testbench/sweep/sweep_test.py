@@ -130,8 +130,9 @@ if "--list-scenarios" in args:
 seed = int(args[args.index("--seed") + 1])
 bins = {{"isr_over_dpc": seed % 2, "dpc_budget_carry": 1, "never": 0, "halt_in_traffic": 0}}
 with open(args[args.index("--summary") + 1], "w") as f:
+    coverage = {{"bins": bins, "unreachable": {{"halt_in_traffic": "no halt here"}}}}
     json.dump({{"seed": seed, "violations": [], "packets": {{"lost": 0, "corrupt": 0}},
-               "coverage": {{"bins": bins, "unreachable": {{"halt_in_traffic": "no halt here"}}}}}}, f)
+               "coverage": coverage}}, f)
 """
 
 
