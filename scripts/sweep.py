@@ -121,13 +121,13 @@ def config_name(scenario, irq, cpus, queues):
 
 def all_cases(matrix):
     """Every case of the matrix in its fixed order; a case's index is its place here."""
-    cases = []
+    cases, seeds = [], parse_seeds(matrix["seeds"])
     for scenario in matrix["scenarios"]:
         for irq in matrix["irq_modes"]:
             for cpus in matrix["cpus"] or [None]:
                 for queues in matrix["queues"] or [None]:
                     config = config_name(scenario, irq, cpus, queues)
-                    for seed in parse_seeds(matrix["seeds"]):
+                    for seed in seeds:
                         cases.append({"index": len(cases), "name": f"{config}.seed{seed}",
                                       "config": config, "scenario": scenario, "irq": irq,
                                       "cpus": cpus, "queues": queues, "seed": seed})
