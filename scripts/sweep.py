@@ -487,6 +487,15 @@ def missing_shards(summaries):
     return ": missing shard " + ", ".join(f"{i}/{n}" for i in absent) if absent else ""
 
 
+def copy_run(shard_dir, run_json, out):
+    try:
+        shutil.copyfile(os.path.join(shard_dir, run_json), os.path.join(out, run_json))
+    except shutil.SameFileError:
+        pass  # merged into one of the shards' own folders
+    except OSError as e:
+        raise UsageError(f"shard '{shard_dir}': {run_json}: {e.strerror}")
+
+
 def command_merge(opts):
     shards = [(d, read_shard(d)) for d in opts.shard_dirs]
     matrix = shards[0][1]["matrix"]
@@ -494,7 +503,7 @@ def command_merge(opts):
         # The program's path may differ between machines; the matrix may not.
         if dict(summary["matrix"], nicsim=None) != dict(matrix, nicsim=None):
             raise UsageError(f"shard '{shard_dir}': its matrix differs from "
-                             f"'{shards[0][0]}' (another nicsim, seed range or arguments)")
+                             f"'{shards[0][0]}' (other scenarios, seeds or arguments)")
     results, seen = [], set()
     make_output_folder(opts.out)
     for shard_dir, summary in shards:
@@ -504,8 +513,7 @@ def command_merge(opts):
             seen.add(result["index"])
             results.append(result)
             if result.get("run_json"):
-                shutil.copyfile(os.path.join(shard_dir, result["run_json"]),
-                                os.path.join(opts.out, result["run_json"]))
+                copy_run(shard_dir, result["run_json"], opts.out)
     missing = matrix["total_cases"] - len(seen)
     if missing:
         sys.stderr.write(f"sweep merge: {missing} of {matrix['total_cases']} cases are in none "
