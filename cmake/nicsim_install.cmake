@@ -42,3 +42,9 @@ install(FILES ${PROJECT_BINARY_DIR}/nicsimConfig.cmake ${PROJECT_BINARY_DIR}/nic
               ${PROJECT_SOURCE_DIR}/cmake/nicsim_design.cc.in
               ${PROJECT_SOURCE_DIR}/cmake/embed_text.cmake
         DESTINATION ${NICSIM_INSTALL_CMAKEDIR})
+
+# The reference program and the sweep beside it: bin/nicsim-sweep runs bin/nicsim unless told
+# another (README "Sweeps").
+install(TARGETS nicsim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(PROGRAMS ${PROJECT_SOURCE_DIR}/scripts/sweep.py DESTINATION ${CMAKE_INSTALL_BINDIR}
+        RENAME nicsim-sweep)
