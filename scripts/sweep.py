@@ -3,11 +3,13 @@
 JUnit file, one merged summary and each run's JSON summary (README "Sweeps").
 
   sweep.py run [--nicsim PATH] --seeds 1-100 [--scenario NAME]... [--irq-mode msix,intx]
-               [--cpus 1,4,16] [--queues 1,4,8] [--jobs N] [--shard i/N] --out DIR
+               [--cpus 1,4,16] [--queues 1,4,8] [--fault none --fault dma-read-error ...]
+               [--jobs N] [--shard i/N] --out DIR
                [-- EXTRA NICSIM ARGS...]
   sweep.py merge --out DIR SHARD_DIR...
 
-The cases are scenario x irq mode x cpus x queues x seed in that order (seed fastest); shard i/N
+The cases are scenario x irq mode x cpus x queues x fault x seed in that order (seed fastest);
+shard i/N
 (i from 0 to N-1) runs the cases whose index % N == i, so shards share nothing and `merge` puts
 them back in case order. Exit codes: 0 every case passed; 1 a case failed or could not run;
 2 bad usage, including a combination of the matrix that nicsim refuses (the message names it).
@@ -32,8 +34,8 @@ DEFAULT_NICSIM = next((p for p in (os.path.join(HERE, "nicsim"),
                       os.path.join(os.path.dirname(HERE), "build", "testbench", "cli", "nicsim"))
 IRQ_MODES = ("msix", "msi", "intx")
 # The sweep sets these per case; an extra argument naming one would make the replay lie.
-RESERVED_ARGS = ("--scenario", "--seed", "--irq-mode", "--cpus", "--queues", "--summary",
-                 "-q", "--quiet")
+RESERVED_ARGS = ("--scenario", "--seed", "--irq-mode", "--cpus", "--queues", "--fault",
+                 "--summary", "-q", "--quiet")
 ERRORS_SHOWN = 10  # on stderr; summary.json has them all
 PROGRESS_PERIOD_S = 10.0  # stderr is no terminal: one line this often, not one per case
 
@@ -93,6 +95,14 @@ def parse_irq_modes(text):
     return modes
 
 
+def parse_faults(values):
+    """The fault spread; nicsim itself refuses an unknown fault (the case is an error)."""
+    for value in values:
+        if not value or value != value.strip() or "," in value:
+            raise UsageError(f"--fault '{value}': one NAME[:PARAM] (or none) per --fault")
+    return list(dict.fromkeys(values))
+
+
 def check_extra_args(extra):
     for arg in extra:
         if arg.split("=", 1)[0] in RESERVED_ARGS:
@@ -110,12 +120,14 @@ def list_scenarios(nicsim):
 
 # ----------------------------------------------------------------------------- the case list
 
-def config_name(scenario, irq, cpus, queues):
+def config_name(scenario, irq, cpus, queues, fault=None):
     parts = [scenario, irq]
     if cpus is not None:
         parts.append(f"c{cpus}")
     if queues is not None:
         parts.append(f"q{queues}")
+    if fault is not None:
+        parts.append(fault.replace(":", "-"))
     return ".".join(parts)
 
 
@@ -126,11 +138,13 @@ def all_cases(matrix):
         for irq in matrix["irq_modes"]:
             for cpus in matrix["cpus"] or [None]:
                 for queues in matrix["queues"] or [None]:
-                    config = config_name(scenario, irq, cpus, queues)
-                    for seed in seeds:
-                        cases.append({"index": len(cases), "name": f"{config}.seed{seed}",
-                                      "config": config, "scenario": scenario, "irq": irq,
-                                      "cpus": cpus, "queues": queues, "seed": seed})
+                    for fault in matrix.get("faults") or [None]:
+                        config = config_name(scenario, irq, cpus, queues, fault)
+                        for seed in seeds:
+                            cases.append({"index": len(cases), "name": f"{config}.seed{seed}",
+                                          "config": config, "scenario": scenario, "irq": irq,
+                                          "cpus": cpus, "queues": queues, "fault": fault,
+                                          "seed": seed})
     return cases
 
 
@@ -140,6 +154,8 @@ def config_args(case):
         args += ["--cpus", str(case["cpus"])]
     if case["queues"] is not None:
         args += ["--queues", str(case["queues"])]
+    if case.get("fault") not in (None, "none"):
+        args += ["--fault", case["fault"]]
     return args
 
 
@@ -325,8 +341,8 @@ def write_junit(path, results, runs, wall_s):
 
 
 def case_ref(result):
-    return {key: result[key] for key in ("name", "scenario", "irq", "cpus", "queues", "seed",
-                                         "replay")}
+    return {key: result.get(key) for key in ("name", "scenario", "irq", "cpus", "queues", "fault",
+                                             "seed", "replay")}
 
 
 def group_violations(results, runs):
@@ -439,6 +455,7 @@ def build_matrix(opts, extra):
               "irq_modes": parse_irq_modes(opts.irq_mode),
               "cpus": parse_counts(opts.cpus, "--cpus") if opts.cpus else None,
               "queues": parse_counts(opts.queues, "--queues") if opts.queues else None,
+              "faults": parse_faults(opts.fault) if opts.fault else None,
               "seeds": opts.seeds, "extra_args": extra, "timeout_s": opts.timeout}
     if not shutil.which(opts.nicsim):  # a path, or a name PATH finds
         raise UsageError(f"--nicsim '{opts.nicsim}': no such executable (build it: "
@@ -560,6 +577,8 @@ def parse_command_line(argv):
     run.add_argument("--irq-mode", default="msix,intx", help="comma list (default msix,intx)")
     run.add_argument("--cpus", help="comma list, a spread (default: the scenario's own)")
     run.add_argument("--queues", help="comma list, a spread (default: the scenario's own)")
+    run.add_argument("--fault", action="append", help="repeatable, a spread: NAME[:PARAM] as "
+                     "nicsim --fault takes it, or none (default: no fault)")
     run.add_argument("--jobs", type=int, default=cores(),
                      help="nicsim processes at once (default: one per core this process may use)")
     run.add_argument("--shard", help="i/N, i from 0: run the cases whose index %% N == i")

@@ -176,6 +176,8 @@ class BadValues(TempDir):
         self.assert_usage_error("'no-such'", "--seeds", "1", "--scenario", "no-such")
         self.assert_usage_error("'fast'", "--seeds", "1", "--irq-mode", "msix,fast")
         self.assert_usage_error("'--seed'", "--seeds", "1", "--", "--seed", "4")
+        self.assert_usage_error("'a,b'", "--seeds", "1", "--fault", "a,b")
+        self.assert_usage_error("'--fault'", "--seeds", "1", "--", "--fault", "msix-drop")
 
     def test_case_nicsim_refuses_is_an_error_naming_it(self):
         # nicsim takes 1, 2, 4 or 8 queues: the sweep runs the case and reports the refusal.
@@ -184,6 +186,10 @@ class BadValues(TempDir):
         error = ET.parse(self.path("out", "junit.xml")).getroot().find(".//testcase/error")
         self.assertIsNotNone(error)
         self.assertIn("exit 2", error.get("message"))
+        # A fault nicsim does not know: the case names it, with --fault in its replay.
+        self.assert_usage_error("--fault no-such-fault", "--seeds", "1", "--scenario", "default",
+                                "--irq-mode", "msix", "--fault", "none", "--fault",
+                                "no-such-fault")
 
 
 if __name__ == "__main__":
