@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/faults/fault_plan.h"
+#include "sim/host_config.h"
 #include "testbench/cli/design.h"
 #include "testbench/cli/scenarios.h"
 
