@@ -33,6 +33,9 @@ std::string examples(const Design& design) {
   if (!design.driver_bugs.empty())
     text += "  " + p + " --driver-bug " + design.driver_bugs.front().name +
             "   a known driver mistake; exits 1 with the violation\n";
+  if (!design.driver_bugs.empty())
+    text += "  " + p + " --driver-bug " + design.driver_bugs.front().name +
+            " --seed 3 --shrink   the fewest perturbations, packets, cpus that still fail\n";
   text += "  " + p + " --pcap-in frames.pcap --pcap-out link.pcap\n";
   text += "  " + p + " --fault msix-drop --fault link-errors:5   faults at the device's pins\n";
   text += "  " + p + " --list-scenarios | --list-driver-bugs | --list-faults\n";
