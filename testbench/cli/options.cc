@@ -41,7 +41,8 @@ std::string examples(const Design& design) {
   text += "  " + p + " --list-scenarios | --list-driver-bugs | --list-faults\n";
   text += R"(
 Exit codes: 0 every check passed; 1 a violation, or a packet lost or corrupted;
-            2 bad usage or input (the message names the bad value).)";
+            2 bad usage or input (the message names the bad value).
+            --shrink: 1 the failure reproduced and was shrunk, 2 the run does not fail.)";
   return text;
 }
 

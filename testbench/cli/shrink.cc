@@ -161,14 +161,22 @@ class ChildRunner {
   uint64_t runs_ = 0;
 };
 
-// Halves the packets while the run still fails.
+// Halves the packets while the run still fails, then bisects between the last half that failed
+// to reproduce and the kept count, to within an eighth.
 void shrink_packets(ChildRunner& runner, const Target& target, Case& best) {
-  while (best.packets > 1) {
-    const uint64_t packets = best.packets / 2;
+  auto reproduces_with = [&](uint64_t packets) {
     const Trial trial = runner.run(best.schedule, packets, best.cpus, "packets");
-    if (!trial.reproduces(target)) return;
+    if (!trial.reproduces(target)) return false;
     best.packets = packets;
     best.schedule = trial.applied;
+    return true;
+  };
+  while (best.packets > 1 && reproduces_with(best.packets / 2)) {
+  }
+  uint64_t too_few = best.packets / 2;
+  while (best.packets - too_few > std::max<uint64_t>(1, best.packets / 8)) {
+    const uint64_t middle = too_few + (best.packets - too_few) / 2;
+    if (!reproduces_with(middle)) too_few = middle;
   }
 }
 
