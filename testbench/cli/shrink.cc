@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <stdexcept>
 
 #include "testbench/cli/schedule_file.h"
 #include "testbench/cli/stop_signals.h"
@@ -247,6 +249,38 @@ const std::map<std::string, bool>& dropped_flags() {
   return flags;
 }
 
+// Why the run as given cannot be shrunk ("" when it can): it passes, or fails only by counts,
+// or does not run at all (its own message follows).
+std::string why_not_shrinkable(const Trial& first, const ChildRunner& runner) {
+  if (first.exit_code == 1 && first.first_error()) return "";
+  if (first.exit_code == 0) return "the run passes (exit 0): nothing to shrink";
+  if (first.exit_code == 1)
+    return "the run fails with no error violation (lost or corrupt packets only): nothing to "
+           "shrink to";
+  return "the run itself exits " + std::to_string(first.exit_code) + ":\n" + runner.log_text();
+}
+
+// A private folder for the children's files, removed with everything in it.
+class TemporaryFolder {
+ public:
+  TemporaryFolder()
+      : path_((std::filesystem::temp_directory_path() / "nicsim-shrink-XXXXXX").string()) {
+    if (!mkdtemp(path_.data()))
+      throw std::runtime_error("--shrink: " + path_ +
+                               ": cannot create a temporary folder: " + std::strerror(errno));
+  }
+  ~TemporaryFolder() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TemporaryFolder(const TemporaryFolder&) = delete;
+  TemporaryFolder& operator=(const TemporaryFolder&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 }  // namespace
 
 std::vector<std::string> child_base_arguments(int argc, const char* const* argv) {
@@ -302,22 +336,9 @@ std::vector<Perturbation> ddmin(
 int shrink_failing_run(const Design& design, const RunConfig& config, int argc, char* argv[]) {
   const std::string program = design.program + ": --shrink: ";
   const auto started = std::chrono::steady_clock::now();
-  std::string folder = (std::filesystem::temp_directory_path() / "nicsim-shrink-XXXXXX").string();
-  if (!mkdtemp(folder.data())) {
-    std::fprintf(stderr, "%s%s: cannot create a temporary folder: %s\n", program.c_str(),
-                 folder.c_str(), std::strerror(errno));
-    return 2;
-  }
-  struct RemoveFolder {
-    std::string path;
-    ~RemoveFolder() {
-      std::error_code ignored;
-      std::filesystem::remove_all(path, ignored);
-    }
-  } remove_folder{folder};
+  const TemporaryFolder folder;
   const std::vector<std::string> base = child_base_arguments(argc, argv);
-  ChildRunner runner(argv[0], base, config.seed, folder, config.shrink_runs, !config.quiet);
-
+  ChildRunner runner(argv[0], base, config.seed, folder.path(), config.shrink_runs, !config.quiet);
   const Case original{config.schedule.value_or(Schedule{}), config.scenario.packets,
                       config.scenario.cpus};
   Trial first;
@@ -326,29 +347,21 @@ int shrink_failing_run(const Design& design, const RunConfig& config, int argc, 
   } catch (const OutOfRuns&) {  // a signal: the budget is at least 2
     return stop_signal_exit_code(stop_signal());
   }
-  const std::optional<Target> target = first.first_error();
-  if (first.exit_code != 1 || !target) {
-    std::fprintf(stderr, "%s%s", program.c_str(),
-                 first.exit_code == 0 ? "the run passes (exit 0): nothing to shrink\n"
-                 : first.exit_code == 1
-                     ? "the run fails with no error violation (lost or corrupt packets only): "
-                       "nothing to shrink to\n"
-                     : ("the run itself exits " + std::to_string(first.exit_code) + ":\n" +
-                        runner.log_text())
-                           .c_str());
+  if (auto why = why_not_shrinkable(first, runner); !why.empty()) {
+    std::fprintf(stderr, "%s%s\n", program.c_str(), why.c_str());
     return 2;
   }
+  const Target target = *first.first_error();
   Case best{first.applied, original.packets, original.cpus};
-  const size_t original_perturbations = first.applied.size();
   if (!config.quiet)
     std::fprintf(stderr, "shrink: the run fails with %s at %s; %zu perturbations\n",
-                 target->rule.c_str(), target->where.c_str(), original_perturbations);
+                 target.rule.c_str(), target.where.c_str(), first.applied.size());
   // Fewer packets and CPUs first: every later run is shorter.
   bool complete = true;
   try {
-    shrink_packets(runner, *target, best);
-    shrink_cpus(runner, *target, best);
-    shrink_schedule(runner, *target, best);
+    shrink_packets(runner, target, best);
+    shrink_cpus(runner, target, best);
+    shrink_schedule(runner, target, best);
   } catch (const OutOfRuns&) {
     complete = false;
   }
@@ -357,7 +370,7 @@ int shrink_failing_run(const Design& design, const RunConfig& config, int argc, 
   const std::string replay =
       command_text(design.program, base, config.seed, best, config.shrink_out_path);
   const std::vector<std::string> header = {
-      design.program + " --shrink: reproduces " + target->rule + " at " + target->where,
+      design.program + " --shrink: reproduces " + target.rule + " at " + target.where,
       "replay: " + replay};
   if (auto error = write_schedule_file(config.shrink_out_path, best.schedule, header);
       !error.empty()) {
@@ -368,7 +381,7 @@ int shrink_failing_run(const Design& design, const RunConfig& config, int argc, 
       "%s reproduced at %s\n"
       "  perturbations %zu -> %zu, packets %llu -> %llu, cpus %u -> %u (%llu runs, %.1f s)%s\n"
       "  schedule written to %s; replay:\n  %s\n",
-      target->rule.c_str(), target->where.c_str(), original_perturbations, best.schedule.size(),
+      target.rule.c_str(), target.where.c_str(), first.applied.size(), best.schedule.size(),
       static_cast<unsigned long long>(original.packets),
       static_cast<unsigned long long>(best.packets), original.cpus, best.cpus,
       static_cast<unsigned long long>(runner.runs()), seconds,
