@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <vector>
 
 namespace nicsim::sim {
 
@@ -14,6 +16,16 @@ struct CostModel {
   uint64_t spin_iteration_ns = 20;
   uint64_t routine_entry_ns = 100;  // interrupt entry/exit, DPC dispatch
   uint64_t work_ns = 50;
+};
+
+// One delay the schedule added: at CPU cpu's yield-th yield point (counted from 0), extra_ns.
+struct Perturbation {
+  enum class Kind : uint8_t { kJitter, kChangePoint };
+  unsigned cpu = 0;
+  uint64_t yield = 0;
+  uint64_t extra_ns = 0;
+  Kind kind = Kind::kJitter;
+  bool operator==(const Perturbation&) const = default;
 };
 
 // PCT-style seeded schedule noise: at a yield point, with jitter_percent chance, add a delay
@@ -27,6 +39,10 @@ struct ScheduleConfig {
   unsigned priority_change_points = 3;
   uint64_t change_point_horizon = 1000;
   uint64_t change_point_delay_ns = 2000;
+  // Exactly these delays instead of drawn ones (an explicit schedule, nicsim --schedule).
+  std::optional<std::vector<Perturbation>> replay;
+  // Keep every delay applied, for Schedule::applied() (off by default: long runs have millions).
+  bool record = false;
 };
 
 }  // namespace nicsim::sim

@@ -294,5 +294,8 @@ void Platform::stop(std::string reason) {
 
 uint64_t Platform::schedule_hash() const { return impl_->trace.hash(); }
 uint64_t Platform::schedule_events() const { return impl_->trace.events(); }
+const std::vector<Perturbation>& Platform::schedule_applied() const {
+  return impl_->schedule.applied();
+}
 
 }  // namespace nicsim::sim

@@ -104,6 +104,8 @@ class Platform {
   // Hash and count of every yield point as (cpu, ns) in execution order (ScheduleReplay).
   uint64_t schedule_hash() const;
   uint64_t schedule_events() const;
+  // The schedule's delays charged so far (empty unless config.schedule.record).
+  const std::vector<Perturbation>& schedule_applied() const;
   // Ends the run at the current time (a deadlock, the first error with stop-on-error).
   void stop(std::string reason);
   // Asked between slices of simulated time while running (a safe point: no process is in the

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <random>
 #include <set>
 #include <vector>
@@ -23,15 +24,22 @@ class Schedule {
 
   uint64_t yields(unsigned cpu) const { return cpus_.at(cpu).yields; }
   const ScheduleConfig& config() const { return config_; }
+  // The delays charged so far, in the order charged (empty unless config.record).
+  const std::vector<Perturbation>& applied() const { return applied_; }
 
  private:
   struct PerCpu {
     std::mt19937_64 random;
     std::set<uint64_t> change_points;  // yield indices
     uint64_t yields = 0;
+    std::map<uint64_t, std::vector<Perturbation>> replay;  // yield index -> its delays
   };
+  uint64_t drawn_ns(PerCpu& state, unsigned cpu, uint64_t yield_index);
+  void charge(const Perturbation& perturbation, uint64_t& extra);
+
   ScheduleConfig config_;
   std::vector<PerCpu> cpus_;
+  std::vector<Perturbation> applied_;
 };
 
 }  // namespace nicsim::sim

@@ -11,6 +11,8 @@
 #include "testbench/cli/design.h"
 #include "testbench/cli/options.h"
 #include "testbench/cli/run.h"
+#include "testbench/cli/schedule_file.h"
+#include "testbench/cli/shrink.h"
 #include "testbench/cli/stop_signals.h"
 #include "testbench/cli/summary.h"
 
@@ -38,6 +40,8 @@ int run_checked(const Design& design, int argc, char* argv[]) {
   if (!parsed.run) return parsed.exit_code;
   const auto& config = *parsed.run;
   install_stop_signals();
+  // The shrinker only runs children: this process never elaborates SystemC.
+  if (config.shrink) return shrink_failing_run(design, config, argc, argv);
   sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
   RunSummary summary;
   const std::string program = design.program + ": ";
@@ -51,6 +55,17 @@ int run_checked(const Design& design, int argc, char* argv[]) {
   if (!config.summary_path.empty()) {
     if (auto error = write_summary_file(summary, config.summary_path); !error.empty())
       errors.push_back("--summary " + error);
+  }
+  if (!config.schedule_out_path.empty()) {
+    const std::vector<std::string> header = {
+        design.program + " schedule: seed " + std::to_string(config.seed) + ", driver-bug " +
+        config.driver_bug_name + ", scenario " + config.scenario.name + ", " +
+        std::to_string(config.scenario.packets) + " packets, " +
+        std::to_string(config.scenario.cpus) + " cpus"};
+    if (auto error =
+            write_schedule_file(config.schedule_out_path, summary.schedule_applied, header);
+        !error.empty())
+      errors.push_back("--schedule-out " + error);
   }
   if (!config.quiet) print_human_summary(summary, std::cout);
   errno = 0;

@@ -16,6 +16,7 @@
 #include "sim/output_file.h"
 #include "sim/pcap_io.h"
 #include "sim/trace/trace_session.h"
+#include "testbench/cli/schedule_file.h"
 
 namespace nicsim::cli {
 namespace {
@@ -32,12 +33,16 @@ std::string examples(const Design& design) {
   if (!design.driver_bugs.empty())
     text += "  " + p + " --driver-bug " + design.driver_bugs.front().name +
             "   a known driver mistake; exits 1 with the violation\n";
+  if (!design.driver_bugs.empty())
+    text += "  " + p + " --driver-bug " + design.driver_bugs.front().name +
+            " --seed 3 --shrink   the fewest perturbations, packets, cpus that still fail\n";
   text += "  " + p + " --pcap-in frames.pcap --pcap-out link.pcap\n";
   text += "  " + p + " --fault msix-drop --fault link-errors:5   faults at the device's pins\n";
   text += "  " + p + " --list-scenarios | --list-driver-bugs | --list-faults\n";
   text += R"(
 Exit codes: 0 every check passed; 1 a violation, or a packet lost or corrupted;
-            2 bad usage or input (the message names the bad value).)";
+            2 bad usage or input (the message names the bad value).
+            --shrink: 1 the failure reproduced and was shrunk, 2 the run does not fail.)";
   return text;
 }
 
@@ -145,6 +150,33 @@ void print_fault_list() {
     if (info.param == sim::FaultParam::kTime) usage += ":TIME";
     std::printf("%-26s %s\n", usage.c_str(), std::string(info.description).c_str());
   }
+}
+
+// --schedule read and fitted to the host; --shrink's own limits.
+std::string resolve_schedule(const Options& options, RunConfig& out) {
+  out.schedule_path = options.schedule_path;
+  out.schedule_out_path = options.schedule_out_path;
+  if (!options.schedule_path.empty()) {
+    std::vector<sim::Perturbation> perturbations;
+    if (auto error = read_schedule_file("--schedule", options.schedule_path, perturbations);
+        !error.empty())
+      return error;
+    for (const sim::Perturbation& p : perturbations) {
+      if (p.cpu >= out.scenario.cpus) {
+        return "--schedule " + options.schedule_path + ": a perturbation on cpu " +
+               std::to_string(p.cpu) + ", but the run has " + std::to_string(out.scenario.cpus) +
+               " CPUs (--cpus)";
+      }
+    }
+    out.schedule = std::move(perturbations);
+  }
+  out.shrink = options.shrink;
+  out.shrink_out_path = options.shrink_out_path;
+  out.shrink_runs = options.shrink_runs;
+  if (!options.shrink) return "";
+  if (options.shrink_runs < 2)
+    return "--shrink-runs " + std::to_string(options.shrink_runs) + ": must be at least 2";
+  return check_writable("--shrink-out", options.shrink_out_path);
 }
 
 std::string trim(const std::string& text) {
@@ -268,6 +300,7 @@ std::string validate(const Design& design, const Options& options, RunConfig& ou
     if (auto error = read_keyword_file(options.config_path, out.keywords); !error.empty())
       return error;
   }
+  if (auto error = resolve_schedule(options, out); !error.empty()) return error;
   if (!options.race_suppressions.empty()) {
     std::string error;
     if (!ndis::race::Suppressions::load(options.race_suppressions, &error))
@@ -275,8 +308,8 @@ std::string validate(const Design& design, const Options& options, RunConfig& ou
   }
   for (auto [flag, path] :
        {std::pair{"--pcap-out", &options.pcap_out}, std::pair{"--summary", &options.summary_path},
-        std::pair{"--waves", &options.waves_path},
-        std::pair{"--timeline", &options.timeline_path}}) {
+        std::pair{"--waves", &options.waves_path}, std::pair{"--timeline", &options.timeline_path},
+        std::pair{"--schedule-out", &options.schedule_out_path}}) {
     if (path->empty()) continue;
     if (auto error = check_writable(flag, *path); !error.empty()) return error;
   }
@@ -371,6 +404,20 @@ ParseOutcome parse_command_line(const Design& design, int argc, const char* cons
                "do not check the driver's memory accesses for data races (DATA_RACE)");
   app.add_option("--race-suppressions", options.race_suppressions,
                  "ThreadSanitizer-format suppressions (race:PATTERN lines) for DATA_RACE");
+  app.add_option("--schedule", options.schedule_path,
+                 "replay this schedule's perturbations (CPU YIELD EXTRA_NS KIND lines) instead "
+                 "of drawing them from the seed; the traffic still comes from --seed");
+  app.add_option("--schedule-out", options.schedule_out_path,
+                 "write the perturbations the run applied (a file for --schedule)");
+  app.add_flag("--shrink", options.shrink,
+               "reduce this failing run: fewest perturbations, packets and CPUs that still give "
+               "its first error (same rule and where); exits 1 with the replay command");
+  app.add_option("--shrink-out", options.shrink_out_path,
+                 "where --shrink writes the reduced schedule")
+      ->capture_default_str();
+  app.add_option("--shrink-runs", options.shrink_runs, "at most this many runs for --shrink")
+      ->check(non_negative_integer(1'000'000))
+      ->capture_default_str();
   app.add_flag("-q,--quiet", options.quiet, "no human summary on stdout");
   app.add_flag(
       "--progress", options.progress,

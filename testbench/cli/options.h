@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/faults/fault_plan.h"
+#include "sim/host_config.h"
 #include "testbench/cli/design.h"
 #include "testbench/cli/scenarios.h"
 
@@ -43,6 +44,11 @@ struct Options {
   std::string config_path;          // --config: registry keywords for the driver
   std::vector<std::string> faults;  // --fault NAME[:PARAM], repeatable
   bool list_faults = false;
+  std::string schedule_path;      // --schedule: replay these perturbations instead of drawing
+  std::string schedule_out_path;  // --schedule-out: write the perturbations the run applied
+  bool shrink = false;            // --shrink: reduce the failing run (testbench/cli/shrink.h)
+  std::string shrink_out_path = "shrunk.schedule";
+  uint64_t shrink_runs = 300;
 };
 
 // A run with every choice made and validated.
@@ -67,6 +73,12 @@ struct RunConfig {
   // The registry keywords NdisReadConfiguration answers (--config), name and value, file order.
   std::vector<std::pair<std::string, std::string>> keywords;
   sim::FaultPlan faults;  // --fault: injected at the device's pins (sim/faults)
+  std::optional<std::vector<sim::Perturbation>> schedule;  // --schedule, read and checked
+  std::string schedule_path;
+  std::string schedule_out_path;
+  bool shrink = false;
+  std::string shrink_out_path;
+  uint64_t shrink_runs = 300;
 };
 
 // Outcome of parsing: either a run to do, or an exit code (0 after --help or a list, 2 after

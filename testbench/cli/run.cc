@@ -646,6 +646,8 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   sim::PlatformConfig pc;
   pc.cpus = sc.cpus;
   pc.schedule.seed = config.seed;
+  pc.schedule.replay = config.schedule;
+  pc.schedule.record = !config.schedule_out_path.empty();
   pc.stall_check_ns = kStallCheckNs;
   pc.device = design.make_device;
   pc.faults = config.faults;
@@ -944,6 +946,9 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   s.cycles = platform.nic_cycle();
   s.sim_ns = platform.now_ns();
   s.wall_s = wall_s;
+  s.schedule_hash = platform.schedule_hash();
+  s.schedule_events = platform.schedule_events();
+  s.schedule_applied = platform.schedule_applied();
   return s;
 }
 

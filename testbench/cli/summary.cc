@@ -138,7 +138,9 @@ nlohmann::json to_json(const RunSummary& s) {
   j["sim"] = {{"cycles", s.cycles},
               {"sim_ns", s.sim_ns},
               {"wall_s", s.wall_s},
-              {"cycles_per_s", cycles_per_s}};
+              {"cycles_per_s", cycles_per_s},
+              {"schedule_hash", hex(s.schedule_hash)},
+              {"schedule_events", s.schedule_events}};
   return j;
 }
 

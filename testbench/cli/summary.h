@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/host_config.h"
 #include "sim/violation.h"
 
 namespace nicsim::cli {
@@ -74,6 +75,10 @@ struct RunSummary {
   std::vector<Violation> violations;
   uint64_t cycles = 0, sim_ns = 0;
   double wall_s = 0;
+  // The interleaving: a hash of every yield point as (cpu, ns) and their count (ScheduleTrace);
+  // equal hashes, equal runs. The perturbations applied are kept only for --schedule-out.
+  uint64_t schedule_hash = 0, schedule_events = 0;
+  std::vector<sim::Perturbation> schedule_applied;
   std::string stop_reason;  // why the run ended early, "" when the traffic completed
   int stop_signal = 0;      // SIGINT / SIGTERM ended the run early (0: none)
   std::string stopped;      // its name, "SIGINT" or "SIGTERM" ("" when none)

@@ -121,5 +121,36 @@ TEST(Schedule, JitterRespectsConfig) {
   EXPECT_THROW(Schedule(config, 1), std::invalid_argument);
 }
 
+// The delays a seeded schedule applied, replayed, are the same delays at the same yields; the
+// kinds are kept, and a yield with both a jitter and a change point charges their sum.
+TEST(Schedule, ScheduleReplayOfAppliedPerturbationsChargesTheSameDelays) {
+  ScheduleConfig config;
+  config.seed = 11;
+  config.record = true;
+  config.change_point_horizon = 50;
+  Schedule drawn(config, 2);
+  std::vector<uint64_t> drawn_ns;
+  for (int i = 0; i < 300; ++i) drawn_ns.push_back(drawn.jitter_ns(i % 2));
+  ASSERT_GT(drawn.applied().size(), 50u);
+  size_t change_points = 0;
+  for (const Perturbation& p : drawn.applied())
+    change_points += p.kind == Perturbation::Kind::kChangePoint;
+  EXPECT_GE(change_points, 1u);
+
+  config.replay = drawn.applied();
+  Schedule replayed(config, 2);
+  std::vector<uint64_t> replayed_ns;
+  for (int i = 0; i < 300; ++i) replayed_ns.push_back(replayed.jitter_ns(i % 2));
+  EXPECT_EQ(replayed_ns, drawn_ns);
+  EXPECT_EQ(replayed.applied(), drawn.applied());
+}
+
+TEST(Schedule, ScheduleReplayRefusesACpuTheHostLacks) {
+  ScheduleConfig config;
+  config.replay = std::vector<Perturbation>{{2, 0, 10, Perturbation::Kind::kJitter}};
+  EXPECT_THROW(Schedule(config, 2), std::invalid_argument);
+  EXPECT_NO_THROW(Schedule(config, 3));
+}
+
 }  // namespace
 }  // namespace nicsim::sim
