@@ -298,6 +298,8 @@ def failure_text(run, result):
     if packets.get("lost") or packets.get("corrupt"):
         lines.append(f"packets: {packets.get('lost', 0)} lost, {packets.get('corrupt', 0)} corrupt")
     lines.append(f"replay: {result['replay']}")
+    if violations:  # a violation, not a packet count: --shrink keeps the same rule and where
+        lines.append(f"shrink: {result['replay']} --shrink")
     return "\n".join(lines)
 
 
