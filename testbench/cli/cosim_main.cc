@@ -8,6 +8,7 @@
 #include <iostream>
 #include <systemc>
 
+#include "testbench/cli/coverage_output.h"
 #include "testbench/cli/design.h"
 #include "testbench/cli/options.h"
 #include "testbench/cli/run.h"
@@ -38,6 +39,7 @@ int run_checked(const Design& design, int argc, char* argv[]) {
   if (!parsed.run) return parsed.exit_code;
   const auto& config = *parsed.run;
   install_stop_signals();
+  if (!config.coverage_dir.empty()) route_gcov_output(config.coverage_dir);
   sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
   RunSummary summary;
   const std::string program = design.program + ": ";
@@ -51,6 +53,11 @@ int run_checked(const Design& design, int argc, char* argv[]) {
   if (!config.summary_path.empty()) {
     if (auto error = write_summary_file(summary, config.summary_path); !error.empty())
       errors.push_back("--summary " + error);
+  }
+  if (!config.coverage_dir.empty()) {
+    const std::string name = coverage_run_name(summary);
+    if (auto error = write_functional_coverage(summary, config.coverage_dir, name); !error.empty())
+      errors.push_back(error);
   }
   if (!config.quiet) print_human_summary(summary, std::cout);
   errno = 0;

@@ -16,6 +16,7 @@
 #include "sim/output_file.h"
 #include "sim/pcap_io.h"
 #include "sim/trace/trace_session.h"
+#include "testbench/cli/coverage_output.h"
 
 namespace nicsim::cli {
 namespace {
@@ -145,6 +146,19 @@ void print_fault_list() {
     if (info.param == sim::FaultParam::kTime) usage += ":TIME";
     std::printf("%-26s %s\n", usage.c_str(), std::string(info.description).c_str());
   }
+}
+
+// Only a build of the coverage preset measures anything: elsewhere the flag is refused, not
+// ignored.
+std::string check_coverage_dir(const Design& design, const std::string& dir) {
+  if (!coverage_built()) {
+    return "--coverage " + dir + ": this " + design.program +
+           " was built without coverage instrumentation; build the coverage preset "
+           "(cmake --preset coverage && cmake --build --preset coverage, or scripts/coverage.sh) "
+           "and run build-coverage/testbench/cli/" +
+           design.program;
+  }
+  return make_coverage_dir(dir);
 }
 
 std::string trim(const std::string& text) {
@@ -280,6 +294,10 @@ std::string validate(const Design& design, const Options& options, RunConfig& ou
     if (path->empty()) continue;
     if (auto error = check_writable(flag, *path); !error.empty()) return error;
   }
+  if (!options.coverage_dir.empty()) {
+    if (auto error = check_coverage_dir(design, options.coverage_dir); !error.empty()) return error;
+    out.coverage_dir = std::filesystem::absolute(options.coverage_dir).lexically_normal().string();
+  }
   if (auto error = sim::parse_fault_plan(options.faults, out.faults); !error.empty()) return error;
   if (auto error = check_faults_fit(design, out.faults); !error.empty()) return error;
   // A removed device fails the sends it had: every failure status is the fault's doing.
@@ -371,6 +389,9 @@ ParseOutcome parse_command_line(const Design& design, int argc, const char* cons
                "do not check the driver's memory accesses for data races (DATA_RACE)");
   app.add_option("--race-suppressions", options.race_suppressions,
                  "ThreadSanitizer-format suppressions (race:PATTERN lines) for DATA_RACE");
+  app.add_option("--coverage", options.coverage_dir,
+                 "write the run's RTL, gcov and functional coverage under DIR (builds of the "
+                 "coverage preset; scripts/coverage.sh merges them)");
   app.add_flag("-q,--quiet", options.quiet, "no human summary on stdout");
   app.add_flag(
       "--progress", options.progress,

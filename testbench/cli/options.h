@@ -43,6 +43,7 @@ struct Options {
   std::string config_path;          // --config: registry keywords for the driver
   std::vector<std::string> faults;  // --fault NAME[:PARAM], repeatable
   bool list_faults = false;
+  std::string coverage_dir;  // --coverage DIR (the coverage preset's builds only)
 };
 
 // A run with every choice made and validated.
@@ -66,7 +67,8 @@ struct RunConfig {
   uint64_t waves_on_violation_us = 0;
   // The registry keywords NdisReadConfiguration answers (--config), name and value, file order.
   std::vector<std::pair<std::string, std::string>> keywords;
-  sim::FaultPlan faults;  // --fault: injected at the device's pins (sim/faults)
+  sim::FaultPlan faults;     // --fault: injected at the device's pins (sim/faults)
+  std::string coverage_dir;  // --coverage, absolute (testbench/cli/coverage_output.h)
 };
 
 // Outcome of parsing: either a run to do, or an exit code (0 after --help or a list, 2 after
