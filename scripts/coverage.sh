@@ -5,7 +5,7 @@
 # functional.txt).
 #   scripts/coverage.sh                       seeds 1-3 of every scenario in msix and intx
 #   NICSIM_COVERAGE_SEEDS=1-20 scripts/coverage.sh          a longer sweep (a range or a list 1,5,9)
-#   NICSIM_COVERAGE_CTEST=0 scripts/coverage.sh             the sweep only, without the test suite
+#   NICSIM_COVERAGE_CTEST=0 scripts/coverage.sh             the sweep only (builds nicsim alone)
 #   scripts/coverage.sh -R Cli                              arguments go to ctest
 # Counters start from zero on every call. Needs gcovr, lcov (genhtml) and verilator_coverage.
 set -euo pipefail
@@ -37,9 +37,11 @@ expand_seeds() {
 }
 
 build_preset() {
+  local targets=()
+  [ "${NICSIM_COVERAGE_CTEST:-1}" = 0 ] && targets=(--target nicsim)
   NICSIM_PRESET=coverage scripts/setup.sh --install-only
   cmake --preset coverage >/dev/null
-  cmake --build --preset coverage -j"$jobs"
+  cmake --build --preset coverage -j"$jobs" "${targets[@]}"
   # gcov adds to the counters it finds: a report is of this call's runs only.
   find "$build" -name '*.gcda' -delete
   rm -rf "$runs" "$report"

@@ -294,7 +294,8 @@ std::string validate(const Design& design, const Options& options, RunConfig& ou
     if (path->empty()) continue;
     if (auto error = check_writable(flag, *path); !error.empty()) return error;
   }
-  if (!options.coverage_dir.empty()) {
+  if (options.coverage_given) {
+    if (options.coverage_dir.empty()) return "--coverage \"\": want a directory";
     if (auto error = check_coverage_dir(design, options.coverage_dir); !error.empty()) return error;
     out.coverage_dir = std::filesystem::absolute(options.coverage_dir).lexically_normal().string();
   }
@@ -389,9 +390,10 @@ ParseOutcome parse_command_line(const Design& design, int argc, const char* cons
                "do not check the driver's memory accesses for data races (DATA_RACE)");
   app.add_option("--race-suppressions", options.race_suppressions,
                  "ThreadSanitizer-format suppressions (race:PATTERN lines) for DATA_RACE");
-  app.add_option("--coverage", options.coverage_dir,
-                 "write the run's RTL, gcov and functional coverage under DIR (builds of the "
-                 "coverage preset; scripts/coverage.sh merges them)");
+  CLI::Option* coverage =
+      app.add_option("--coverage", options.coverage_dir,
+                     "write the run's RTL, gcov and functional coverage under DIR (builds of the "
+                     "coverage preset; scripts/coverage.sh merges them)");
   app.add_flag("-q,--quiet", options.quiet, "no human summary on stdout");
   app.add_flag(
       "--progress", options.progress,
@@ -409,6 +411,7 @@ ParseOutcome parse_command_line(const Design& design, int argc, const char* cons
     return outcome;
   }
   options.max_sim_time_given = max_sim_time->count() > 0;
+  options.coverage_given = coverage->count() > 0;
   if (options.list_scenarios) {
     for (const auto& s : design.scenarios) {
       std::printf("%-14s %2u cpus %u queues %-4s %5llu packets  %s\n", s.name.c_str(), s.cpus,

@@ -44,6 +44,7 @@ struct Options {
   std::vector<std::string> faults;  // --fault NAME[:PARAM], repeatable
   bool list_faults = false;
   std::string coverage_dir;  // --coverage DIR (the coverage preset's builds only)
+  bool coverage_given = false;
 };
 
 // A run with every choice made and validated.
