@@ -393,7 +393,8 @@ ParseOutcome parse_command_line(const Design& design, int argc, const char* cons
   CLI::Option* coverage =
       app.add_option("--coverage", options.coverage_dir,
                      "write the run's RTL, gcov and functional coverage under DIR (builds of the "
-                     "coverage preset; scripts/coverage.sh merges them)");
+                     "coverage preset; scripts/coverage.sh merges them)")
+          ->type_name("DIR");
   app.add_flag("-q,--quiet", options.quiet, "no human summary on stdout");
   app.add_flag(
       "--progress", options.progress,
