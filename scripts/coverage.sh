@@ -77,8 +77,8 @@ run_sweep() {
     done
   done
   wait
-  log "sweep: $(wc -l <"$runs/log/exit-codes.txt") runs; exit codes:" \
-    "$(awk '{print $4}' "$runs/log/exit-codes.txt" | sort | uniq -c | tr -s ' ' | tr '\n' ';')"
+  log "sweep: $(wc -l <"$runs/log/exit-codes.txt") runs;" \
+    "$(awk '{n[$4]++} END {for (c in n) printf "exit %s: %d; ", c, n[c]}' "$runs/log/exit-codes.txt")"
 }
 
 # gcovr over the test suite's counters (in the build tree) and the sweep's (under $runs/gcov, at
@@ -106,7 +106,7 @@ report_cpp() {
 }
 
 # verilator_coverage merges the runs' points, annotates the sources and writes lcov's format, which
-# genhtml turns into HTML.
+# genhtml turns into HTML. The host probes (sim/trace/, the CPUs in the wave) are not the NIC's.
 report_rtl() {
   local dats=("$runs"/rtl/*.dat)
   if [ ! -e "${dats[0]}" ]; then
@@ -116,7 +116,9 @@ report_rtl() {
   mkdir -p "$report/rtl"
   verilator_coverage --write "$report/rtl/merged.dat" "${dats[@]}"
   verilator_coverage --annotate "$report/rtl/annotated" "$report/rtl/merged.dat" >/dev/null
-  verilator_coverage --write-info "$report/rtl/merged.info" "$report/rtl/merged.dat"
+  verilator_coverage --write-info "$report/rtl/all.info" "$report/rtl/merged.dat"
+  lcov --quiet --rc lcov_branch_coverage=1 --remove "$report/rtl/all.info" '*/sim/trace/*' \
+    --output-file "$report/rtl/merged.info"
   genhtml --quiet --branch-coverage --title "nicsim: NIC RTL" --output-directory "$report/rtl/html" \
     "$report/rtl/merged.info"
 }
@@ -132,7 +134,9 @@ run_sweep
 report_cpp
 report_rtl
 report_functional
-scripts/coverage_summary.py --report "$report" --seconds $((SECONDS - start)) \
+cpp_from="the default test suite and the sweep"
+[ "${NICSIM_COVERAGE_CTEST:-1}" = 0 ] && cpp_from="the sweep"
+scripts/coverage_summary.py --report "$report" --seconds $((SECONDS - start)) --cpp-from "$cpp_from" \
   >"$report/summary.txt"
 cat "$report/summary.txt"
 log "report in $report: summary.txt, cpp/index.html, rtl/html/index.html, functional.txt"

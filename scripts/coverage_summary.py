@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The one-page summary of a coverage report that scripts/coverage.sh made.
 
-usage: scripts/coverage_summary.py --report DIR [--seconds N]
+usage: scripts/coverage_summary.py --report DIR [--seconds N] [--cpp-from TEXT]
 
 Reads DIR/gcov-<part>.summary.json (gcovr --json-summary of the miniport, the NDIS layer and the
 platform), DIR/rtl/merged.dat (verilator_coverage --write), DIR/functional.json and .txt
@@ -23,8 +23,8 @@ def percent(covered, total):
     return f"{100.0 * covered / total:5.1f}%" if total else "  n/a "
 
 
-def cpp_lines(report):
-    lines = ["C++ (gcov; the default test suite and the sweep)",
+def cpp_lines(report, sources):
+    lines = [f"C++ (gcov; {sources})",
              f"  {'':20} {'lines':>22} {'branches':>22}"]
     for title, name in PARTS:
         path = os.path.join(report, f"gcov-{name}.summary.json")
@@ -41,7 +41,8 @@ def cpp_lines(report):
 
 
 def rtl_points(path):
-    """(covered, total) per point type of a coverage.dat."""
+    """(covered, total) per point type of a coverage.dat, the NIC's own: the host probes that put
+    the CPUs in the wave (sim/trace/) are the testbench's."""
     counts = collections.defaultdict(lambda: [0, 0])
     with open(path, encoding="utf-8", errors="replace") as f:
         for raw in f:
@@ -49,6 +50,8 @@ def rtl_points(path):
                 continue
             keys, _, count = raw.rstrip("\n").rpartition("' ")
             fields = dict(kv.split("\x02", 1) for kv in keys[3:].split("\x01") if "\x02" in kv)
+            if "/sim/trace/" in os.path.normpath(fields.get("f", "")):
+                continue
             kind = fields.get("page", "").split("/", 1)[0]
             counts[kind][1] += 1
             if int(count) > 0:
@@ -73,8 +76,13 @@ def rtl_lines(report):
 def functional_lines(report):
     path = os.path.join(report, "functional.txt")
     lines = ["Functional (summary JSON coverage.bins; the sweep)"]
-    if not os.path.exists(path) or os.path.getsize(path) == 0:
-        return lines + ["  (no coverage key in the runs' summaries)"]
+    merged = os.path.join(report, "functional.json")
+    runs = 0
+    if os.path.exists(merged):
+        with open(merged, encoding="utf-8") as f:
+            runs = json.load(f).get("coverage", {}).get("runs", 0)
+    if runs == 0 or not os.path.exists(path):
+        return lines + ["  (no run's summary has a coverage key: this nicsim counts no functional bins)"]
     with open(path, encoding="utf-8") as f:
         text = f.read().splitlines()
     # The checklist's head and its never-hit part; the hit bins are in functional.txt.
@@ -100,11 +108,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--report", required=True)
     parser.add_argument("--seconds", type=int)
+    parser.add_argument("--cpp-from", default="the default test suite and the sweep",
+                        help="what ran the C++, for the heading")
     args = parser.parse_args()
     head = "nicsim coverage summary"
     if args.seconds is not None:
         head += f" (made in {args.seconds // 60} min {args.seconds % 60} s)"
-    sections = [[head], cpp_lines(args.report), rtl_lines(args.report),
+    sections = [[head], cpp_lines(args.report, args.cpp_from), rtl_lines(args.report),
                 functional_lines(args.report), sweep_lines(args.report),
                 ["HTML: cpp/index.html (C++), rtl/html/index.html (RTL); rtl/annotated/ the "
                  "annotated SystemVerilog"]]
