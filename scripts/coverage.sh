@@ -7,6 +7,8 @@
 #   NICSIM_COVERAGE_SEEDS=1-20 scripts/coverage.sh          a longer sweep (a range or a list 1,5,9)
 #   NICSIM_COVERAGE_CTEST=0 scripts/coverage.sh             the sweep only (builds nicsim alone)
 #   scripts/coverage.sh -R Cli                              arguments go to ctest
+#   NICSIM_COVERAGE_TARGETS="nicsim testbench/ndis/all" scripts/coverage.sh -R Rules
+#                                   builds those targets only (the tests you select must be in them)
 # Counters start from zero on every call. Needs gcovr, lcov (genhtml) and verilator_coverage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +41,8 @@ expand_seeds() {
 build_preset() {
   local targets=()
   [ "${NICSIM_COVERAGE_CTEST:-1}" = 0 ] && targets=(--target nicsim)
+  # shellcheck disable=SC2206  # a list of target names
+  [ -n "${NICSIM_COVERAGE_TARGETS:-}" ] && targets=(--target $NICSIM_COVERAGE_TARGETS)
   NICSIM_PRESET=coverage scripts/setup.sh --install-only
   cmake --preset coverage >/dev/null
   cmake --build --preset coverage -j"$jobs" "${targets[@]}"
