@@ -89,12 +89,15 @@ run_sweep() {
 # the objects' full paths: gcov reads each beside its .gcno), one JSON each, then merged.
 report_cpp() {
   local filters=(--root "$root" --filter "$root/driver/" --filter "$root/sim/")
+  # Branches a reader can act on: not the compiler's exception edges of every call.
+  local read=(-j "$jobs" --exclude-throw-branches --exclude-unreachable-branches)
   local sweep_objects=$runs/gcov$build tracefiles=()
-  gcovr "${filters[@]}" -j "$jobs" --json "$report/gcov-tests.json" "$build" --exclude-directories "$runs"
+  gcovr "${filters[@]}" "${read[@]}" --json "$report/gcov-tests.json" "$build" \
+    --exclude-directories "$runs"
   tracefiles+=(--add-tracefile "$report/gcov-tests.json")
   if [ -d "$sweep_objects" ]; then
     (cd "$build" && find . -name '*.gcno' -print0 | xargs -0 cp --parents -t "$sweep_objects")
-    gcovr "${filters[@]}" -j "$jobs" --json "$report/gcov-sweep.json" "$sweep_objects"
+    gcovr "${filters[@]}" "${read[@]}" --json "$report/gcov-sweep.json" "$sweep_objects"
     tracefiles+=(--add-tracefile "$report/gcov-sweep.json")
   fi
   mkdir -p "$report/cpp"
