@@ -142,6 +142,7 @@ report_cpp
 report_rtl
 report_functional
 cpp_from="the default test suite and the sweep"
+[ -n "${NICSIM_COVERAGE_TARGETS:-}" ] || [ $# -gt 0 ] && cpp_from="the tests selected ($*) and the sweep"
 [ "${NICSIM_COVERAGE_CTEST:-1}" = 0 ] && cpp_from="the sweep"
 scripts/coverage_summary.py --report "$report" --seconds $((SECONDS - start)) --cpp-from "$cpp_from" \
   >"$report/summary.txt"
