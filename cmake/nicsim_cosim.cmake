@@ -45,17 +45,22 @@ function(nicsim_instrument_driver target)
 endfunction()
 
 # A Verilated library keeps the compile options of the directory it is defined in, except the
-# sanitizers of NICSIM_SANITIZE (empty outside nicsim's own build): the model is not sanitized.
+# sanitizers of NICSIM_SANITIZE and the gcov of NICSIM_COVERAGE (both empty outside nicsim's own
+# build): the model is not sanitized, and Verilator's --coverage measures it instead of gcov.
 function(nicsim_unsanitized target)
   get_target_property(options ${target} COMPILE_OPTIONS)
-  if(options AND NICSIM_SANITIZE_OPTIONS)
-    list(REMOVE_ITEM options ${NICSIM_SANITIZE_OPTIONS})
+  if(options AND (NICSIM_SANITIZE_OPTIONS OR NICSIM_COVERAGE_OPTIONS))
+    list(REMOVE_ITEM options ${NICSIM_SANITIZE_OPTIONS} ${NICSIM_COVERAGE_OPTIONS})
     set_target_properties(${target} PROPERTIES COMPILE_OPTIONS "${options}")
   endif()
 endfunction()
 
 # Verilator's arguments for every co-simulated model: fast, with the design's assertions in.
 set(NICSIM_VERILATOR_ARGS -O3 --x-assign fast --x-initial fast --assert -Wno-fatal)
+# The coverage preset: line, toggle and user (cover statement) points, written by --coverage DIR.
+if(NICSIM_COVERAGE)
+  list(APPEND NICSIM_VERILATOR_ARGS --coverage)
+endif()
 
 # Routes what a model prints through sim/verilated_output.h (NICSIM_VERILATED_OUTPUT_H), so that an
 # assertion that fails in it becomes an RTL_ASSERTION finding naming the assertion.

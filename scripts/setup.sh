@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what nicsim needs through apt, only when something is missing, then configures and builds.
-#   scripts/setup.sh                   the default preset (NICSIM_PRESET=asan|fuzz picks another)
+#   scripts/setup.sh                   the default preset (NICSIM_PRESET=asan|fuzz|coverage another)
 #   scripts/setup.sh --install-only    packages only: the CI stage scripts build what they run
 # The fuzz preset also needs clang and its libFuzzer runtime; no other preset installs them. Clang 16:
 # <ndis.h> uses std::source_location, which libstdc++ 12 gives clang only from version 15 on. Its
@@ -21,9 +21,10 @@ packages=(cmake ninja-build g++ python3 pkg-config verilator libsystemc-dev zlib
           libcli11-dev nlohmann-json3-dev libpcap-dev libdw-dev gtkwave tshark)
 case "$preset" in
   default | asan) ;;
+  coverage) packages+=(gcovr lcov) ;;  # scripts/coverage.sh's reports (lcov: genhtml)
   fuzz) packages=(cmake ninja-build g++ python3 pkg-config verilator libsystemc-dev zlib1g-dev libcli11-dev
                   nlohmann-json3-dev libpcap-dev libdw-dev clang-16 libclang-rt-16-dev) ;;
-  *) echo "scripts/setup.sh: unknown preset '$preset' (want default, asan or fuzz)" >&2; exit 2 ;;
+  *) echo "scripts/setup.sh: unknown preset '$preset' (want default, asan, fuzz or coverage)" >&2; exit 2 ;;
 esac
 missing=()
 for p in "${packages[@]}"; do

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <systemc>
 
+#include "testbench/cli/coverage_output.h"
 #include "testbench/cli/design.h"
 #include "testbench/cli/options.h"
 #include "testbench/cli/run.h"
@@ -42,6 +43,7 @@ int run_checked(const Design& design, int argc, char* argv[]) {
   install_stop_signals();
   // The shrinker only runs children: this process never elaborates SystemC.
   if (config.shrink) return shrink_failing_run(design, config, argc, argv);
+  if (!config.coverage_dir.empty()) route_gcov_output(config.coverage_dir);
   sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
   RunSummary summary;
   const std::string program = design.program + ": ";
@@ -66,6 +68,11 @@ int run_checked(const Design& design, int argc, char* argv[]) {
             write_schedule_file(config.schedule_out_path, summary.schedule_applied, header);
         !error.empty())
       errors.push_back("--schedule-out " + error);
+  }
+  if (!config.coverage_dir.empty()) {
+    const std::string name = coverage_run_name(summary);
+    if (auto error = write_functional_coverage(summary, config.coverage_dir, name); !error.empty())
+      errors.push_back(error);
   }
   if (!config.quiet) print_human_summary(summary, std::cout);
   errno = 0;

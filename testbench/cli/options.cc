@@ -17,6 +17,7 @@
 #include "sim/pcap_io.h"
 #include "sim/trace/trace_session.h"
 #include "testbench/cli/schedule_file.h"
+#include "testbench/cli/coverage_output.h"
 
 namespace nicsim::cli {
 namespace {
@@ -179,6 +180,19 @@ std::string resolve_schedule(const Options& options, RunConfig& out) {
   return check_writable("--shrink-out", options.shrink_out_path);
 }
 
+// Only a build of the coverage preset measures anything: elsewhere the flag is refused, not
+// ignored.
+std::string check_coverage_dir(const Design& design, const std::string& dir) {
+  if (!coverage_built()) {
+    return "--coverage " + dir + ": this " + design.program +
+           " was built without coverage instrumentation; build the coverage preset "
+           "(cmake --preset coverage && cmake --build --preset coverage, or scripts/coverage.sh) "
+           "and run build-coverage/testbench/cli/" +
+           design.program;
+  }
+  return make_coverage_dir(dir);
+}
+
 std::string trim(const std::string& text) {
   const auto first = text.find_first_not_of(" \t\r");
   if (first == std::string::npos) return "";
@@ -313,6 +327,11 @@ std::string validate(const Design& design, const Options& options, RunConfig& ou
     if (path->empty()) continue;
     if (auto error = check_writable(flag, *path); !error.empty()) return error;
   }
+  if (options.coverage_given) {
+    if (options.coverage_dir.empty()) return "--coverage \"\": want a directory";
+    if (auto error = check_coverage_dir(design, options.coverage_dir); !error.empty()) return error;
+    out.coverage_dir = std::filesystem::absolute(options.coverage_dir).lexically_normal().string();
+  }
   if (auto error = sim::parse_fault_plan(options.faults, out.faults); !error.empty()) return error;
   if (auto error = check_faults_fit(design, out.faults); !error.empty()) return error;
   // A removed device fails the sends it had: every failure status is the fault's doing.
@@ -418,6 +437,11 @@ ParseOutcome parse_command_line(const Design& design, int argc, const char* cons
   app.add_option("--shrink-runs", options.shrink_runs, "at most this many runs for --shrink")
       ->check(non_negative_integer(1'000'000))
       ->capture_default_str();
+  CLI::Option* coverage =
+      app.add_option("--coverage", options.coverage_dir,
+                     "write the run's RTL, gcov and functional coverage under DIR (builds of the "
+                     "coverage preset; scripts/coverage.sh merges them)")
+          ->type_name("DIR");
   app.add_flag("-q,--quiet", options.quiet, "no human summary on stdout");
   app.add_flag(
       "--progress", options.progress,
@@ -435,6 +459,7 @@ ParseOutcome parse_command_line(const Design& design, int argc, const char* cons
     return outcome;
   }
   options.max_sim_time_given = max_sim_time->count() > 0;
+  options.coverage_given = coverage->count() > 0;
   if (options.list_scenarios) {
     for (const auto& s : design.scenarios) {
       std::printf("%-14s %2u cpus %u queues %-4s %5llu packets  %s\n", s.name.c_str(), s.cpus,

@@ -49,6 +49,8 @@ struct Options {
   bool shrink = false;            // --shrink: reduce the failing run (testbench/cli/shrink.h)
   std::string shrink_out_path = "shrunk.schedule";
   uint64_t shrink_runs = 300;
+  std::string coverage_dir;  // --coverage DIR (the coverage preset's builds only)
+  bool coverage_given = false;
 };
 
 // A run with every choice made and validated.
@@ -72,13 +74,14 @@ struct RunConfig {
   uint64_t waves_on_violation_us = 0;
   // The registry keywords NdisReadConfiguration answers (--config), name and value, file order.
   std::vector<std::pair<std::string, std::string>> keywords;
-  sim::FaultPlan faults;  // --fault: injected at the device's pins (sim/faults)
   std::optional<std::vector<sim::Perturbation>> schedule;  // --schedule, read and checked
   std::string schedule_path;
   std::string schedule_out_path;
   bool shrink = false;
   std::string shrink_out_path;
   uint64_t shrink_runs = 300;
+  sim::FaultPlan faults;     // --fault: injected at the device's pins (sim/faults)
+  std::string coverage_dir;  // --coverage, absolute (testbench/cli/coverage_output.h)
 };
 
 // Outcome of parsing: either a run to do, or an exit code (0 after --help or a list, 2 after

@@ -20,6 +20,7 @@
 #include "sim/pcap_io.h"
 #include "sim/platform.h"
 #include "sim/trace/trace_session.h"
+#include "testbench/cli/coverage_output.h"
 #include "testbench/cli/device_irq_probe.h"
 #include "testbench/cli/fault_report.h"
 #include "testbench/cli/host_stats.h"
@@ -949,6 +950,14 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   s.schedule_hash = platform.schedule_hash();
   s.schedule_events = platform.schedule_events();
   s.schedule_applied = platform.schedule_applied();
+  // The model's points are read before the platform, and the model with it, goes away.
+  if (!config.coverage_dir.empty()) {
+    const std::string name = coverage_run_name(s);
+    if (auto error =
+            write_rtl_coverage(platform.nic().device().context(), config.coverage_dir, name);
+        !error.empty())
+      s.output_errors.push_back(error);
+  }
   return s;
 }
 
