@@ -16,8 +16,8 @@
 #include "sim/output_file.h"
 #include "sim/pcap_io.h"
 #include "sim/trace/trace_session.h"
-#include "testbench/cli/schedule_file.h"
 #include "testbench/cli/coverage_output.h"
+#include "testbench/cli/schedule_file.h"
 
 namespace nicsim::cli {
 namespace {
