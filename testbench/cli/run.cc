@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "driver/ndis/kernel.h"
+#include "driver/ndis/rule_catalogue.h"
 #include "sim/link_partner.h"
 #include "sim/nic_domain.h"
 #include "sim/pcap_io.h"
@@ -542,7 +543,9 @@ std::string device_errors_text(const std::map<std::string, uint64_t>& errors) {
 }
 
 void report_scoreboard(Bench& bench, const RunSummary& s) {
+  sim::FunctionalCoverage& coverage = bench.platform.coverage();
   auto report = [&](const char* rule, uint64_t count, std::string message) {
+    coverage.evaluated(rule);
     if (count == 0) return;
     Violation v;
     v.rule = rule;
@@ -563,6 +566,7 @@ void report_scoreboard(Bench& bench, const RunSummary& s) {
   // The testbench sends only valid frames: a failed send is a finding unless the scenario injects
   // a fault that explains it (its `expect`). One report per status, at its first failure.
   const std::string device = device_errors_text(bench.nic_send_errors);
+  coverage.evaluated("SEND_FAILED");
   for (const auto& [status, failure] : sends.failures()) {
     if (bench.config.scenario.expect.send_failed(status)) continue;
     Violation v;
@@ -637,6 +641,7 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   pc.device = design.make_device;
   pc.faults = config.faults;
   sim::Platform platform(pc);
+  ndis::declare_rule_bins(platform.coverage());  // every catalogued rule, 0 until checked
   // SIGINT / SIGTERM: the run stops between two slices and writes what it has.
   platform.set_stop_poll([] {
     const int signal = stop_signal();
@@ -898,6 +903,7 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   // An adapter that never initialized loses every frame; that is the one finding, not two. A run
   // a signal cut short has no verdict on what was still in flight.
   if (bench.initialized && !signal) report_scoreboard(bench, s);
+  if (!signal) platform.coverage().evaluated("INITIALIZE_FAILED");
   if (!bench.initialized && !signal) {
     Violation v;
     v.rule = "INITIALIZE_FAILED";
@@ -924,6 +930,7 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
     s.race_check = {true, stats.accesses, stats.accesses_checked, stats.races, stats.suppressed};
   }
   s.violations = platform.violations().all();
+  s.coverage_bins = platform.coverage().bins();
   s.cycles = platform.nic_cycle();
   s.sim_ns = platform.now_ns();
   s.wall_s = wall_s;

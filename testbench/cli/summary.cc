@@ -131,6 +131,7 @@ nlohmann::json to_json(const RunSummary& s) {
                           {"message", v.message}});
   }
   j["violations"] = violations;
+  j["coverage"]["bins"] = s.coverage_bins;
   j["stop_reason"] = s.stop_reason;
   j["stopped"] = s.stopped.empty() ? json(nullptr) : json(s.stopped);
   const double cycles_per_s = s.wall_s > 0 ? static_cast<double>(s.cycles) / s.wall_s : 0.0;

@@ -70,6 +70,7 @@ struct RunSummary {
     uint64_t accesses = 0, accesses_checked = 0, races = 0, suppressed = 0;
   } race_check;
   std::vector<Violation> violations;
+  std::map<std::string, uint64_t> coverage_bins;  // functional coverage: bin -> hits
   uint64_t cycles = 0, sim_ns = 0;
   double wall_s = 0;
   std::string stop_reason;  // why the run ended early, "" when the traffic completed
