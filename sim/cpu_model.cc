@@ -59,6 +59,9 @@ void resume_on_whole_ns() {
 
 CpuModel::CpuModel(sc_core::sc_module_name name, unsigned index, Services services)
     : sc_core::sc_module(name), index_(index), services_(std::move(services)) {
+  if (services_.coverage)
+    for (RuleCount* rule : {&raise_checks_, &lower_checks_, &restore_checks_})
+      rule->attach(*services_.coverage);
   SC_HAS_PROCESS(CpuModel);
   SC_THREAD(thread_main);
   all_cpus().push_back(this);
@@ -149,6 +152,7 @@ void CpuModel::run_isr(const PendingInterrupt& interrupt) {
   ++isrs_run_;
   ++progress_;
   services_.intc->dispatch(interrupt, index_);
+  restore_checks_.evaluated();
   if (irql_ != interrupt.dirql) {
     report("IRQL_NOT_RESTORED", "ISR " + interrupt.name + " returned at IRQL " +
                                     std::to_string(irql_) + ", entered at " +
@@ -170,6 +174,7 @@ void CpuModel::run_dpc() {
   ++dpcs_run_;
   ++progress_;
   dpc->run();
+  restore_checks_.evaluated();
   if (irql_ != kDispatchLevel) {
     report("IRQL_NOT_RESTORED", "DPC " + dpc->name() + " returned at IRQL " +
                                     std::to_string(irql_) + ", entered at DISPATCH_LEVEL");
@@ -187,6 +192,7 @@ void CpuModel::run_passive() {
   work.fn();
   passive_running_ = false;
   ++progress_;
+  restore_checks_.evaluated();
   if (irql_ != kPassiveLevel) {
     report("IRQL_NOT_RESTORED", "passive thread " + work.name + " returned at IRQL " +
                                     std::to_string(irql_) + ", entered at PASSIVE_LEVEL");
@@ -198,6 +204,7 @@ void CpuModel::run_passive() {
 
 Irql CpuModel::raise_irql(Irql new_irql) {
   const Irql old = irql_;
+  raise_checks_.evaluated();
   if (new_irql < irql_) {
     report("IRQL_RAISE_BELOW_CURRENT", "raise_irql(" + std::to_string(new_irql) +
                                            ") below the current IRQL " + std::to_string(irql_));
@@ -208,6 +215,7 @@ Irql CpuModel::raise_irql(Irql new_irql) {
 }
 
 void CpuModel::lower_irql(Irql new_irql) {
+  lower_checks_.evaluated();
   if (new_irql > irql_) {
     report("IRQL_LOWER_ABOVE_CURRENT", "lower_irql(" + std::to_string(new_irql) +
                                            ") above the current IRQL " + std::to_string(irql_));
@@ -223,6 +231,7 @@ void CpuModel::run_frame(CpuContext context, std::string_view routine, Irql irql
   push_frame(context, routine, irql);
   set_irql(irql);
   fn();
+  restore_checks_.evaluated();
   if (irql_ != irql) {
     report("IRQL_NOT_RESTORED", std::string(to_string(context)) + " frame " + std::string(routine) +
                                     " returned at IRQL " + std::to_string(irql_) + ", entered at " +

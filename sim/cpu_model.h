@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim/cpu.h"
+#include "sim/functional_coverage.h"
 #include "sim/host_config.h"
 #include "sim/host_observer.h"
 #include "sim/interrupt_controller_impl.h"
@@ -37,6 +38,7 @@ class CpuModel : public sc_core::sc_module, public Cpu {
     std::function<void()> passive_finished;  // after each passive work item returns
     // The CPU's passive level is free (no thread running or queued): it may take pooled work.
     std::function<void(unsigned cpu)> passive_free;
+    FunctionalCoverage* coverage = nullptr;  // where the IRQL checks count; none in unit tests
   };
 
   // What the CPU's thread waits in now, for the stall watch (sim/stall_watch.h).
@@ -135,6 +137,9 @@ class CpuModel : public sc_core::sc_module, public Cpu {
   uint64_t spin_ns_ = 0;
   Wait wait_ = Wait::kIdle;
   uint64_t progress_ = 0;
+  // Every raise, lower and routine return checks its IRQL: plain counts into the coverage bins.
+  RuleCount raise_checks_{"IRQL_RAISE_BELOW_CURRENT"}, lower_checks_{"IRQL_LOWER_ABOVE_CURRENT"},
+      restore_checks_{"IRQL_NOT_RESTORED"};
 };
 
 std::string_view to_string(CpuModel::Wait wait);

@@ -12,12 +12,20 @@
 
 namespace nicsim::sim {
 
+// The bin of a rule's evaluation: "rule/<ID> evaluated".
+std::string rule_bin(std::string_view rule);
+
 class FunctionalCoverage {
  public:
   void declare(std::string_view bin);
   void declare_unreachable(std::string_view bin, std::string reason);
   // Counts one hit; a bin nobody declared is declared by its first hit.
   void hit(std::string_view bin);
+  // Declares bin and returns its count, which keeps its address for the coverage's life: a check
+  // that runs per cycle or per access increments it directly (RuleCount).
+  uint64_t& counter(std::string_view bin);
+  // Hits rule_bin(rule): the code path that checks the rule ran, whether or not it fired.
+  void evaluated(std::string_view rule);
   uint64_t count(std::string_view bin) const;
 
   // Every bin and its hits, by name.
@@ -33,6 +41,31 @@ class FunctionalCoverage {
   };
   std::unordered_map<std::string, uint64_t, NameHash, std::equal_to<>> counts_;
   std::map<std::string, std::string> unreachable_;
+};
+
+// One rule's evaluations by a check that runs per cycle or per access: a plain increment, into a
+// local count until attached to a run's coverage, into the rule's bin after.
+class RuleCount {
+ public:
+  explicit RuleCount(std::string rule) : rule_(std::move(rule)) {}
+  RuleCount(std::string rule, FunctionalCoverage& coverage) : rule_(std::move(rule)) {
+    attach(coverage);
+  }
+  RuleCount(const RuleCount&) = delete;
+  RuleCount& operator=(const RuleCount&) = delete;
+
+  void attach(FunctionalCoverage& coverage) {
+    uint64_t& bin = coverage.counter(rule_bin(rule_));
+    bin += *count_;
+    count_ = &bin;
+  }
+  void evaluated() { ++*count_; }
+  uint64_t count() const { return *count_; }
+
+ private:
+  std::string rule_;
+  uint64_t local_ = 0;
+  uint64_t* count_ = &local_;
 };
 
 }  // namespace nicsim::sim

@@ -196,6 +196,7 @@ void HostMemory::refuse(const char* what, uint64_t address, uint64_t bytes) {
 }
 
 bool HostMemory::dma_read(uint64_t address, std::span<uint8_t> out) {
+  grant_checks_.evaluated();
   if (!granted(address, out.size())) {
     std::fill(out.begin(), out.end(), 0);
     refuse("read", address, out.size());
@@ -206,6 +207,7 @@ bool HostMemory::dma_read(uint64_t address, std::span<uint8_t> out) {
 }
 
 bool HostMemory::dma_write(uint64_t address, std::span<const uint8_t> in, uint64_t byte_enables) {
+  grant_checks_.evaluated();
   if (!granted(address, in.size())) {
     refuse("write", address, in.size());
     return false;

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "sim/functional_coverage.h"
 #include "sim/violation.h"
 
 namespace nicsim::sim {
@@ -68,6 +69,8 @@ class HostMemory {
                  uint64_t byte_enables = ~uint64_t{0});
 
   void set_reporter(Reporter reporter) { reporter_ = std::move(reporter); }
+  // Counts the grant checks of DMA accesses in coverage's DMA_OUTSIDE_GRANT bin.
+  void attach_coverage(FunctionalCoverage& coverage) { grant_checks_.attach(coverage); }
 
   // Test-only fault: count of DMA accesses refused.
   uint64_t refused_dma() const { return refused_dma_; }
@@ -97,6 +100,7 @@ class HostMemory {
   uint64_t next_alloc_ = 0x1'0000'0000ull;
   Reporter reporter_;
   uint64_t refused_dma_ = 0;
+  RuleCount grant_checks_{"DMA_OUTSIDE_GRANT"};
 };
 
 }  // namespace nicsim::sim

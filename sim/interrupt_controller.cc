@@ -92,6 +92,7 @@ void InterruptControllerImpl::assert_line(unsigned line_number, Line& line) {
 }
 
 void InterruptControllerImpl::on_message(uint64_t address, uint32_t data) {
+  message_checks_.evaluated();
   if (address < kMsiBase || address - kMsiBase >= kMsiSize) {
     report("MSI_BAD_VECTOR", hex(address),
            "interrupt message to " + hex(address) + " outside the MSI window");

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/functional_coverage.h"
 #include "sim/host_observer.h"
 #include "sim/interrupt_controller.h"
 #include "sim/violation.h"
@@ -49,6 +50,8 @@ class InterruptControllerImpl : public InterruptController {
   void drive_line(unsigned line, const std::string& device, bool level) override;
   bool line_level(unsigned line) const override;
   void on_message(uint64_t address, uint32_t data) override;
+  // Counts the checks of interrupt messages in coverage's MSI_BAD_VECTOR bin.
+  void attach_coverage(FunctionalCoverage& coverage) { message_checks_.attach(coverage); }
   const std::vector<uint64_t>& irq_to_isr_cycles() const override { return latencies_; }
 
   // CPU side. Removes and returns the highest-DIRQL pending interrupt above irql on cpu.
@@ -98,6 +101,7 @@ class InterruptControllerImpl : public InterruptController {
   uint64_t coalesced_messages_ = 0;
   uint64_t unclaimed_ = 0;
   uint64_t isr_calls_ = 0;
+  RuleCount message_checks_{"MSI_BAD_VECTOR"};
 };
 
 }  // namespace nicsim::sim

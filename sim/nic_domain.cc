@@ -97,9 +97,13 @@ void NicDomain::add_standard_monitors(const DeviceDescription& description,
                                       uint64_t liveness_bound_cycles) {
   const MonitorReport report = monitor_reporter();
   const DeviceShape& shape = device_->shape();
-  const auto own = [this](std::unique_ptr<CycleMonitor> monitor) {
+  const auto own_only = [this](std::unique_ptr<CycleMonitor> monitor) {
     add_monitor(monitor.get());
     owned_monitors_.push_back(std::move(monitor));
+  };
+  const auto own = [this, &own_only](std::unique_ptr<CycleMonitor> monitor) {
+    if (coverage_) monitor->attach_coverage(*coverage_);
+    own_only(std::move(monitor));
   };
   own(std::make_unique<Axi4LiteProtocol>(report));
   own(std::make_unique<Axi4Protocol>(report, shape));
@@ -115,6 +119,11 @@ void NicDomain::add_standard_monitors(const DeviceDescription& description,
     slave_->add_observer(ring_ownership_);
     own(std::move(rings));
   }
+}
+
+void NicDomain::attach_coverage(FunctionalCoverage& coverage) {
+  coverage_ = &coverage;
+  assertion_checks_.attach(coverage);
 }
 
 void NicDomain::follow_rings_for_faults(const DeviceDescription& description) {
@@ -285,6 +294,7 @@ bool NicDomain::step() {
     link_->drive(k, ports_);
   }
   device_->eval_edge(ports_, edge_time_ps(k));
+  assertion_checks_.evaluated();
   if (auto failure = device_->take_assertion_failure()) report_assertion(k, *failure);
   slave_->on_edge(k, ports_);
   if (!in_reset) {

@@ -113,6 +113,8 @@ class NicDomain : public sc_core::sc_module {
   const InterruptView& shared_interrupt_view(const DeviceDescription& description);
   // Reports a monitor violation, stamping sim_ns from its cycle.
   MonitorReport monitor_reporter();
+  // Counts the domain's and the standard monitors' rule checks in coverage (it outlives them).
+  void attach_coverage(FunctionalCoverage& coverage);
 
   void set_edge_hook(EdgeHook hook) { edge_hook_ = std::move(hook); }
 
@@ -155,7 +157,9 @@ class NicDomain : public sc_core::sc_module {
   std::vector<std::unique_ptr<CycleMonitor>> owned_monitors_;
   std::optional<DeviceDescription> description_;  // what the interrupt monitors read
   std::unique_ptr<InterruptView> shared_view_;
-  RingOwnership* ring_ownership_ = nullptr;             // owned in owned_monitors_
+  RingOwnership* ring_ownership_ = nullptr;  // owned in owned_monitors_
+  FunctionalCoverage* coverage_ = nullptr;
+  RuleCount assertion_checks_{"RTL_ASSERTION"};         // every evaluated edge
   std::optional<DeviceDescription> fault_description_;  // what the fault layer's follower reads
   EdgeHook edge_hook_;
 

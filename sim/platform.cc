@@ -79,6 +79,8 @@ Platform::Platform(const PlatformConfig& config) : config_(config) {
   impl_->intc = std::make_unique<InterruptControllerImpl>(config_.cpus, std::move(hooks));
 
   impl_->memory.set_reporter([this](Violation violation) { report(std::move(violation)); });
+  impl_->memory.attach_coverage(coverage_);
+  impl_->intc->attach_coverage(coverage_);
 
   impl_->preemptions = std::make_unique<PreemptionCoverage>(coverage_, config_.cpus);
   add_observer(impl_->preemptions.get());
@@ -90,6 +92,7 @@ Platform::Platform(const PlatformConfig& config) : config_(config) {
   services.intc = impl_->intc.get();
   services.observers = &observers_;
   services.report = [this](Violation violation) { report(std::move(violation)); };
+  services.coverage = &coverage_;
   services.passive_finished = [this] {
     if (--impl_->passive_outstanding == 0 && impl_->pause_when_passive_done) sc_core::sc_pause();
   };
@@ -124,6 +127,7 @@ Platform::Platform(const PlatformConfig& config) : config_(config) {
                                                report(std::move(v));
                                                if (assertion) stop(std::move(reason));
                                              });
+    impl_->nic->attach_coverage(coverage_);
   }
   if (config_.stall_check_ns > 0) {
     impl_->stall_watch =
@@ -175,6 +179,7 @@ uint64_t Platform::nic_cycle() const {
 }
 
 bool Platform::queue_dpc(Dpc& dpc, unsigned cpu) {
+  coverage_.evaluated("DPC_BAD_CPU");
   if (cpu >= impl_->cpus.size()) {
     Violation violation;
     violation.rule = "DPC_BAD_CPU";

@@ -77,6 +77,7 @@ void StallWatch::thread_main() {
     sc_core::wait(sc_core::sc_time(static_cast<double>(check_ns_), sc_core::SC_NS));
     if (platform_.stopped()) return;
     ++checks_;
+    platform_.coverage().evaluated("STALL");
     const uint64_t now = progress();
     if (now != last) {
       last = now;

@@ -174,6 +174,7 @@ PNDIS_CONFIGURATION_PARAMETER Configuration::string_parameter(NDIS_HANDLE handle
 }
 
 void Configuration::check_config_irql(std::string_view api, const CallSite& at) {
+  core_.evaluated("CONFIG_IRQL");
   if (!core_.on_cpu() || core_.cpu().irql() == sim::kPassiveLevel) return;
   core_.report("CONFIG_IRQL", std::string(api), at,
                std::string(api) + " at IRQL " + std::to_string(core_.cpu().irql()) +

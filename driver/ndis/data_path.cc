@@ -51,9 +51,11 @@ void MiniportLifecycle::indicate_receive(NDIS_HANDLE, PNET_BUFFER_LIST nbls, ULO
                                          ULONG flags, const CallSite& at) {
   if (!core_.enter_call(at)) return;
   if (!core_.check_not_dirql("NdisMIndicateReceiveNetBufferLists", at)) return;
+  core_.evaluated("NDIS_CALL_UNDER_LOCK");
   if (core_.on_cpu() && locks_.holds_ndis_lock())
     core_.report("NDIS_CALL_UNDER_LOCK", "NdisMIndicateReceiveNetBufferLists", at,
                  "NdisMIndicateReceiveNetBufferLists while holding " + locks_.held_lock_names());
+  core_.evaluated("RECEIVE_WHILE_PAUSED");
   if (adapter_ && adapter_->state == AdapterState::kPaused)
     core_.report("RECEIVE_WHILE_PAUSED", "NdisMIndicateReceiveNetBufferLists", at,
                  "a receive indication while the adapter is paused");
@@ -66,6 +68,7 @@ void MiniportLifecycle::indicate_receive(NDIS_HANDLE, PNET_BUFFER_LIST nbls, ULO
     ++taken;
     core_.release(nbl);  // the indication happens before the return
   }
+  core_.evaluated("RECEIVE_COUNT_MISMATCH");
   if (taken != count)
     core_.report("RECEIVE_COUNT_MISMATCH", "NdisMIndicateReceiveNetBufferLists", at,
                  "NumberOfNetBufferLists is " + std::to_string(count) + " but the chain holds " +
@@ -87,6 +90,7 @@ void MiniportLifecycle::send_complete(NDIS_HANDLE, PNET_BUFFER_LIST nbls, ULONG 
                                       const CallSite& at) {
   if (!core_.enter_call(at)) return;
   if (!core_.check_not_dirql("NdisMSendNetBufferListsComplete", at)) return;
+  core_.evaluated("NDIS_CALL_UNDER_LOCK");
   if (core_.on_cpu() && locks_.holds_ndis_lock())
     core_.report("NDIS_CALL_UNDER_LOCK", "NdisMSendNetBufferListsComplete", at,
                  "NdisMSendNetBufferListsComplete while holding " + locks_.held_lock_names());
@@ -95,6 +99,7 @@ void MiniportLifecycle::send_complete(NDIS_HANDLE, PNET_BUFFER_LIST nbls, ULONG 
                                  "SEND_COMPLETED_TWICE", "NdisMSendNetBufferListsComplete", at);
   for (PNET_BUFFER_LIST nbl = nbls; nbl; nbl = nbl->Next) {
     sg_dma_.check_sg_freed(nbl, at);
+    core_.evaluated("SEND_WHILE_PAUSED");
     if (adapter_ && adapter_->sent_while_paused.erase(nbl) && nbl->Status != NDIS_STATUS_PAUSED)
       core_.report("SEND_WHILE_PAUSED", "NdisMSendNetBufferListsComplete", at,
                    "a send that arrived while the adapter was not running completed with status " +

@@ -59,7 +59,11 @@ struct Interrupts::Interrupt : InterruptStatus {
 
 Interrupts::Interrupts(VerifierCore& core, LockVerifier& locks, const AdapterResources& resources,
                        std::function<bool(NDIS_HANDLE)> is_adapter)
-    : core_(core), locks_(locks), resources_(resources), is_adapter_(std::move(is_adapter)) {
+    : core_(core),
+      locks_(locks),
+      resources_(resources),
+      is_adapter_(std::move(is_adapter)),
+      interrupt_lost_checks_("INTERRUPT_LOST", core.platform().coverage()) {
   for (bool message_based : {false, true})
     for (std::string_view what : {kBudgetCarried, kTwoCpus})
       core_.platform().coverage().declare(dpc_bin(message_based, what));
@@ -91,6 +95,7 @@ NDIS_STATUS Interrupts::register_interrupt(NDIS_HANDLE adapter, NDIS_HANDLE cont
                                            PNDIS_HANDLE handle, const CallSite& at) {
   if (!chars || !handle) throw std::invalid_argument("NdisMRegisterInterruptEx: null argument");
   if (!core_.enter_call(at)) return NDIS_STATUS_FAILURE;
+  core_.evaluated("REGISTER_IRQL");
   if (core_.on_cpu() && core_.cpu().irql() != sim::kPassiveLevel)
     core_.report("REGISTER_IRQL", "NdisMRegisterInterruptEx", at,
                  "NdisMRegisterInterruptEx at IRQL " + std::to_string(core_.cpu().irql()) +
@@ -188,10 +193,12 @@ NDIS_STATUS Interrupts::register_interrupt(NDIS_HANDLE adapter, NDIS_HANDLE cont
 void Interrupts::deregister_interrupt(NDIS_HANDLE handle, const CallSite& at) {
   if (!core_.enter_call(at)) return;
   Interrupt* interrupt = find_interrupt(handle);
+  core_.evaluated("REGISTER_IRQL");
   if (core_.on_cpu() && core_.cpu().irql() != sim::kPassiveLevel)
     core_.report("REGISTER_IRQL", interrupt ? interrupt->name : "NdisMDeregisterInterruptEx", at,
                  "NdisMDeregisterInterruptEx at IRQL " + std::to_string(core_.cpu().irql()) +
                      " (must be PASSIVE_LEVEL)");
+  core_.evaluated("SYNC_BAD_HANDLE");
   if (!interrupt || !interrupt->registered || interrupt->deregistering) {
     core_.report("SYNC_BAD_HANDLE", "NdisMDeregisterInterruptEx", at,
                  "NdisMDeregisterInterruptEx with an interrupt handle that is not registered");
@@ -222,6 +229,7 @@ bool Interrupts::dispatch_isr(Interrupt& interrupt, ULONG message_id, unsigned c
                               ".Isr";
   ++interrupt.isr_calls;
   if (interrupt.registering) ++isrs_while_registering_;
+  core_.evaluated("REGISTER_BEFORE_READY");
   if (interrupt.registering && device.asserted)
     core_.report(
         "REGISTER_BEFORE_READY", interrupt.name, at,
@@ -255,6 +263,9 @@ bool Interrupts::dispatch_isr(Interrupt& interrupt, ULONG message_id, unsigned c
   if (core_.platform().stopped()) return claimed;
 
   const bool wants_dpc = queue_default || targets != 0;
+  if (!interrupt.message_based && claimed && probe_) core_.evaluated("ISR_CLAIMED_NOT_OURS");
+  core_.evaluated("ISR_DPC_WITHOUT_CLAIM");
+  if (claimed && wants_dpc && (probe_ || mask_register_declared_)) core_.evaluated("ISR_NO_MASK");
   if (!interrupt.message_based && claimed && probe_ && !device.asserted && !asserted_during_isr)
     core_.report("ISR_CLAIMED_NOT_OURS", interrupt.name, at,
                  routine + " returned TRUE although the device did not assert the line");
@@ -315,6 +326,7 @@ KAFFINITY Interrupts::queue_dpc(NDIS_HANDLE handle, ULONG message_id, KAFFINITY 
                                 PVOID dpc_context, const CallSite& at) {
   if (!core_.enter_call(at)) return 0;
   Interrupt* interrupt = find_interrupt(handle);
+  core_.evaluated("SYNC_BAD_HANDLE");
   if (!interrupt || !interrupt->registered || message_id >= interrupt->message_count()) {
     core_.report("SYNC_BAD_HANDLE", "NdisMQueueDpcEx", at,
                  "NdisMQueueDpcEx with an interrupt or message that is not registered");
@@ -355,6 +367,7 @@ BOOLEAN Interrupts::synchronize(NDIS_HANDLE handle, ULONG message_id,
   if (!fn) throw std::invalid_argument("NdisMSynchronizeWithInterruptEx: null function");
   if (!core_.enter_call(at)) return FALSE;
   Interrupt* interrupt = find_interrupt(handle);
+  core_.evaluated("SYNC_BAD_HANDLE");
   if (!interrupt || !interrupt->registered || message_id >= interrupt->message_count()) {
     core_.report("SYNC_BAD_HANDLE", interrupt ? interrupt->name : "unknown interrupt", at,
                  std::string("NdisMSynchronizeWithInterruptEx with ") +
@@ -365,12 +378,14 @@ BOOLEAN Interrupts::synchronize(NDIS_HANDLE handle, ULONG message_id,
     return FALSE;
   }
   const sim::CpuContext context_now = core_.cpu().context();
+  core_.evaluated("SYNC_NESTED");
   if (context_now == sim::CpuContext::kIsr || context_now == sim::CpuContext::kSync) {
     core_.report("SYNC_NESTED", interrupt->name, at,
                  std::string("NdisMSynchronizeWithInterruptEx called from ") +
                      (context_now == sim::CpuContext::kIsr ? "an ISR" : "a synchronize callback"));
     return fn(context);  // already at DIRQL: run it in place rather than self-deadlock
   }
+  core_.evaluated("NDIS_CALL_UNDER_LOCK");
   if (locks_.holds_ndis_lock())
     core_.report("NDIS_CALL_UNDER_LOCK", interrupt->name, at,
                  "NdisMSynchronizeWithInterruptEx while holding " + locks_.held_lock_names());
@@ -440,6 +455,7 @@ void Interrupts::check_interrupt_liveness() {
     irq_lost_reported_ = false;
     return;
   }
+  interrupt_lost_checks_.evaluated();
   const uint64_t now = core_.platform().now_ns();
   const bool serviced = serviced_now();
   if (serviced) last_serviced_ns_ = now;

@@ -97,6 +97,7 @@ class Interrupts {
   bool mask_register_declared_ = false;
   std::function<void()> line_connected_;
   uint64_t isrs_while_registering_ = 0;
+  sim::RuleCount interrupt_lost_checks_;  // checked at every yield point: a plain count
 };
 
 }  // namespace nicsim::ndis

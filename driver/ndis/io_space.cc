@@ -105,6 +105,7 @@ ULONG IoSpace::read_io(const volatile void* address, unsigned bytes, bool port,
                  port ? "unregistered port" : "unmapped address", format_where(at).c_str());
     return all_ones(bytes);
   }
+  core_.evaluated("REGISTER_MISALIGNED");
   if (offset % bytes != 0) {
     const std::string object = std::string(port ? "port " : "register ") + hex16(offset);
     core_.report("REGISTER_MISALIGNED", object, at,
@@ -134,6 +135,7 @@ void IoSpace::write_io(const volatile void* address, unsigned bytes, ULONG value
                  port ? "unregistered port" : "unmapped address", format_where(at).c_str());
     return;
   }
+  core_.evaluated("REGISTER_MISALIGNED");
   if (offset % bytes != 0) {
     const std::string object = std::string(port ? "port " : "register ") + hex16(offset);
     core_.report("REGISTER_MISALIGNED", object, at,
@@ -152,6 +154,7 @@ NDIS_STATUS IoSpace::register_io_port_range(PVOID* port_offset, UINT initial_por
                                             const CallSite& at) {
   if (!port_offset) return NDIS_STATUS_FAILURE;
   if (!core_.enter_call(at)) return NDIS_STATUS_FAILURE;
+  core_.evaluated("IO_PORT_RANGE_IRQL");
   if (core_.on_cpu() && core_.cpu().irql() != sim::kPassiveLevel)
     core_.report("IO_PORT_RANGE_IRQL", "NdisMRegisterIoPortRange", at,
                  "NdisMRegisterIoPortRange at IRQL " + std::to_string(core_.cpu().irql()) +
@@ -168,6 +171,7 @@ NDIS_STATUS IoSpace::register_io_port_range(PVOID* port_offset, UINT initial_por
 void IoSpace::deregister_io_port_range(UINT initial_port, UINT count, PVOID port_offset,
                                        const CallSite& at) {
   if (!core_.enter_call(at)) return;
+  core_.evaluated("IO_PORT_RANGE_IRQL");
   if (core_.on_cpu() && core_.cpu().irql() != sim::kPassiveLevel)
     core_.report("IO_PORT_RANGE_IRQL", "NdisMDeregisterIoPortRange", at,
                  "NdisMDeregisterIoPortRange at IRQL " + std::to_string(core_.cpu().irql()) +
@@ -192,6 +196,7 @@ void IoSpace::check_control_write(uint32_t offset, uint32_t lanes, uint32_t valu
   if (is_mask_register(offset) && core_.on_cpu()) {
     auto& scopes = core_.scopes();
     if (!scopes.empty()) scopes.back().mask_writes++;
+    core_.evaluated("MASK_OUTSIDE_SYNC");
     if (outside_sync)
       core_.report("MASK_OUTSIDE_SYNC", object, at,
                    "interrupt mask " + object + " written at IRQL " +
@@ -202,6 +207,7 @@ void IoSpace::check_control_write(uint32_t offset, uint32_t lanes, uint32_t valu
     using Kind = AdapterResources::InterruptCutoff::Kind;
     const uint32_t bits = cutoff.mask & lanes;
     if (cutoff.offset != offset || bits == 0) continue;
+    core_.evaluated("DEVICE_RESET_WHILE_ENABLED");
     const uint32_t written = value & bits;
     if (cutoff.kind == Kind::kMsiEnable ? written == bits : written == 0) continue;
     if (outside_sync && unmasked && !in_shutdown())

@@ -37,8 +37,11 @@ void IsrSharedChecker::shared_access(const void* object, const char* name, Share
   }
   SharedState& state = *slot;
   const sim::Irql irql = core_.cpu().irql();
+  core_.evaluated("ISR_SHARED_UNSYNCHRONIZED");
   if (irql >= sim::kFirstDeviceIrql) {
     CallbackScope* isr = core_.innermost_scope(CallbackKind::kIsr);
+    core_.evaluated("REGISTER_BEFORE_READY");
+    core_.evaluated("SYNC_WRONG_MESSAGE");
     if (!initialized && access == SharedAccess::kRead && isr && !state.reported_uninitialized) {
       state.reported_uninitialized = true;
       core_.report("REGISTER_BEFORE_READY", state.name, at,

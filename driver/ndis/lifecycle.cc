@@ -147,6 +147,7 @@ void MiniportLifecycle::initialize_adapter(unsigned cpu_index, uint64_t at_ns) {
         adapter_->init_status = status;
         adapter_->initialized = NT_SUCCESS(status);
         adapter_->state = adapter_->initialized ? AdapterState::kPaused : AdapterState::kHalted;
+        if (!adapter_->initialized) core_.evaluated("HALT_WITHOUT_DEREGISTER");
         if (!adapter_->initialized && interrupts_.registered_for(adapter_.get()))
           core_.report("HALT_WITHOUT_DEREGISTER", "MiniportInitializeEx", CallSite::current(),
                        "initialize failed and returned with its interrupt still registered");
@@ -197,6 +198,7 @@ void MiniportLifecycle::run_pause() {
     if (!adapter_->pause_pending) adapter_->state = AdapterState::kPaused;  // completed already
     return;
   }
+  core_.evaluated("COMPLETE_WITHOUT_PENDING");
   if (!adapter_->pause_pending) {
     report_completed_and_returned("MiniportPause", "NdisMPauseComplete");
   }
@@ -218,6 +220,7 @@ size_t MiniportLifecycle::outstanding_sends() const {
 // The pause is done: nothing of the data path may be outstanding any more.
 void MiniportLifecycle::finish_pause(const CallSite& at) {
   adapter_->state = AdapterState::kPaused;
+  core_.evaluated("PAUSE_WITH_OUTSTANDING");
   const size_t sends = outstanding_sends();
   const size_t receives =
       net_buffers_.ledger().count_in_state(NetObjectKind::kNbl, NetObjectState::kIndicated);
@@ -233,6 +236,7 @@ void MiniportLifecycle::pause_complete(NDIS_HANDLE adapter, const CallSite& at) 
   if (!core_.enter_call(at)) return;
   core_.check_not_dirql("NdisMPauseComplete", at);
   Adapter* a = find_adapter(adapter);
+  core_.evaluated("COMPLETE_WITHOUT_PENDING");
   if (!a || !a->pause_pending) {
     core_.report("COMPLETE_WITHOUT_PENDING", "NdisMPauseComplete", at,
                  "NdisMPauseComplete with no pause pending");
@@ -248,6 +252,7 @@ void MiniportLifecycle::restart_complete(NDIS_HANDLE adapter, NDIS_STATUS status
   if (!core_.enter_call(at)) return;
   core_.check_not_dirql("NdisMRestartComplete", at);
   Adapter* a = find_adapter(adapter);
+  core_.evaluated("COMPLETE_WITHOUT_PENDING");
   if (!a || !a->restart_pending) {
     core_.report("COMPLETE_WITHOUT_PENDING", "NdisMRestartComplete", at,
                  "NdisMRestartComplete with no restart pending");
@@ -298,6 +303,7 @@ void MiniportLifecycle::run_halt() {
 }
 
 void MiniportLifecycle::finish_halt(NDIS_HALT_ACTION action) {
+  core_.evaluated("OID_NOT_COMPLETED");
   for (const void* request : adapter_->pending_oids) {
     (void)request;
     core_.report("OID_NOT_COMPLETED", "MiniportOidRequest", CallSite::current(),
@@ -309,6 +315,7 @@ void MiniportLifecycle::finish_halt(NDIS_HALT_ACTION action) {
   run_serialized("MiniportHaltEx", [&] { driver_.HaltHandlerEx(adapter_->context, action); });
   adapter_->initialized = false;
   adapter_->state = AdapterState::kHalted;
+  core_.evaluated("HALT_WITHOUT_DEREGISTER");
   if (interrupts_.registered_for(adapter_.get()))
     core_.report("HALT_WITHOUT_DEREGISTER", "MiniportHaltEx", CallSite::current(),
                  "halt returned with its interrupt still registered");
@@ -367,6 +374,7 @@ NDIS_STATUS MiniportLifecycle::oid_request(PNDIS_OID_REQUEST request) {
   run_serialized("MiniportOidRequest",
                  [&] { status = driver_.OidRequestHandler(adapter_->context, request); });
   if (status != NDIS_STATUS_PENDING) {
+    core_.evaluated("OID_COMPLETED_TWICE");
     if (!adapter_->pending_oids.count(request))
       core_.report("OID_COMPLETED_TWICE", "MiniportOidRequest", CallSite::current(),
                    "MiniportOidRequest completed the request (NdisMOidRequestComplete) and also "
@@ -382,6 +390,7 @@ void MiniportLifecycle::oid_request_complete(NDIS_HANDLE adapter, PNDIS_OID_REQU
   if (!core_.enter_call(at)) return;
   core_.check_not_dirql("NdisMOidRequestComplete", at);
   Adapter* a = find_adapter(adapter);
+  core_.evaluated("OID_COMPLETED_TWICE");
   if (!a || !a->pending_oids.erase(request)) {
     core_.report("OID_COMPLETED_TWICE", "NdisMOidRequestComplete", at,
                  "NdisMOidRequestComplete of a request that is not pending (completed already, or "
@@ -456,6 +465,7 @@ void MiniportLifecycle::reset_complete(NDIS_HANDLE adapter, NDIS_STATUS, BOOLEAN
   if (!core_.enter_call(at)) return;
   core_.check_not_dirql("NdisMResetComplete", at);
   Adapter* a = find_adapter(adapter);
+  core_.evaluated("COMPLETE_WITHOUT_PENDING");
   if (!a || !a->reset_pending) {
     core_.report("COMPLETE_WITHOUT_PENDING", "NdisMResetComplete", at,
                  "NdisMResetComplete with no reset pending");
@@ -486,6 +496,7 @@ void MiniportLifecycle::unload_driver(unsigned cpu_index, uint64_t at_ns) {
   core_.platform().start_passive(
       cpu_index, "MiniportDriverUnload",
       [this] {
+        core_.evaluated("UNLOAD_WITH_ADAPTER");
         if (adapter_initialized())
           core_.report("UNLOAD_WITH_ADAPTER", "MiniportDriverUnload", CallSite::current(),
                        "the driver was unloaded while its adapter was still initialized");

@@ -52,6 +52,7 @@ void LockVerifier::orphan_held_beyond(size_t held_at_entry, const std::string& s
                                       const CallSite& at) {
   // Locks taken inside this callback and still held: report, and leave them held by nobody
   // (a later acquire of an orphaned lock is a certain deadlock).
+  core_.evaluated("LOCK_HELD_AT_RETURN");
   auto& cpu_held = held();
   while (cpu_held.size() > held_at_entry) {
     LockState* lock = cpu_held.back().lock;
@@ -71,6 +72,7 @@ bool LockVerifier::take(LockState& lock, bool dpr, const CallSite& at) {
   for (const auto& held : state.held) add_order_edge(*held.lock, lock, at);
   if (platform.stopped()) return false;
 
+  core_.evaluated("RECURSIVE_ACQUIRE");
   if (lock.holder == static_cast<int>(me) && !lock.orphaned) {
     const bool same_frame = lock.holder_depth == c.depth();
     core_.report("RECURSIVE_ACQUIRE", lock.name, at,
@@ -87,6 +89,7 @@ bool LockVerifier::take(LockState& lock, bool dpr, const CallSite& at) {
     }
     return false;
   }
+  core_.evaluated("DEADLOCK");
   if (lock.holder >= 0 && lock.orphaned) {
     deadlock("CPU " + std::to_string(me) + " (" + std::string(c.routine()) + ") spins on " +
                  lock.name + ", held by CPU " + std::to_string(lock.holder) + "'s " +
@@ -148,6 +151,7 @@ bool LockVerifier::take(LockState& lock, bool dpr, const CallSite& at) {
 bool LockVerifier::wait_cycle(const LockState& lock, const CallSite& at) {
   // Follow the wait-for chain: CPU -> lock its innermost frame spins on -> holder CPU -> ...
   // A CPU whose spinning frame was preempted by an ISR is running, not waiting.
+  core_.evaluated("DEADLOCK");
   const unsigned me = core_.cpu().index();
   auto waiting_on = [this](unsigned cpu_index) -> const LockSpin* {
     const auto& cpu_spins = cpus_[cpu_index].spins;
@@ -192,6 +196,7 @@ void LockVerifier::give(LockState& lock, const CallSite& at) {
   lock.orphaned = false;
   notify_lock(holder, sim::LockEvent::kReleased, lock);
   const uint64_t limit_ns = core_.config().lock_hold_limit_ns;
+  if (!lock.interrupt_lock) core_.evaluated("LOCK_HOLD_TOO_LONG");
   if (!lock.interrupt_lock && hold_ns > limit_ns)
     core_.report("LOCK_HOLD_TOO_LONG", lock.name, at,
                  lock.name + " held " + std::to_string(hold_ns) + " ns (limit " +
@@ -227,6 +232,7 @@ void LockVerifier::add_order_edge(LockState& from, LockState& to, const CallSite
   std::vector<unsigned> path;
   std::set<unsigned> seen;
   const std::pair<unsigned, unsigned> pair{std::min(from.id, to.id), std::max(from.id, to.id)};
+  core_.evaluated("LOCK_ORDER_CYCLE");
   if (order_path(to.id, from.id, path, seen) && !reported_cycles_.count(pair)) {
     reported_cycles_.insert(pair);
     std::string cycle = from.name + " -> " + to.name + " (here)";

@@ -28,6 +28,7 @@ void DriverMemory::free_memory(PVOID va, const CallSite& at) {
   if (!va || !core_.enter_call(at)) return;
   auto& memory = core_.platform().memory();
   const uint64_t address = memory.address_of(va);
+  core_.evaluated("FREE_NOT_ALLOCATED");
   if (!address || !memory.is_allocation(address)) {
     core_.report("FREE_NOT_ALLOCATED", "NdisFreeMemory", at,
                  "NdisFreeMemory of memory NdisAllocateMemoryWithTagPriority did not return");
@@ -100,6 +101,7 @@ uint64_t DriverMemory::touch_shared(const volatile void* va, ULONG length, bool 
   auto& memory = core_.platform().memory();
   const uint64_t address = memory.address_of(const_cast<const void*>(va));
   if (!address) return 0;
+  core_.evaluated("CPU_TOUCHES_DEVICE_BUFFER");
   if (auto touch = device_buffer_touch(memory, address, length, write))
     core_.report("CPU_TOUCHES_DEVICE_BUFFER", touch->object, at, touch->message);
   return address;

@@ -41,6 +41,7 @@ NetBuffers::NetBuffers(VerifierCore& core)
     : core_(core), mdl_pool_(ledger_.create_pool(NetObjectKind::kMdl, 0)) {}
 
 bool NetBuffers::check_not_freed(const void* object, std::string_view api, const CallSite& at) {
+  core_.evaluated("NBL_USED_AFTER_FREE");
   const NetObject* info = object ? ledger_.find(object) : nullptr;
   if (!info || info->state != NetObjectState::kFree) return true;
   core_.report("NBL_USED_AFTER_FREE", std::string(kind_name(info->kind)), at,
@@ -70,6 +71,7 @@ void NetBuffers::free_pool(NDIS_HANDLE pool, NetObjectKind kind, const CallSite&
   if (!core_.enter_call(at)) return;
   core_.check_not_dirql(api, at);
   if (!ledger_.is_pool(pool, kind)) return;
+  core_.evaluated("POOL_FREED_IN_USE");
   if (const size_t live = ledger_.live_in_pool(pool))
     core_.report("POOL_FREED_IN_USE", nbl ? "NetBufferListPool" : "NetBufferPool", at,
                  api + " with " + std::to_string(live) + " " + kind_name(kind) +
@@ -124,6 +126,8 @@ PNET_BUFFER_LIST NetBuffers::allocate_nbl(NDIS_HANDLE pool, USHORT context_size,
 void NetBuffers::free_nbl(PNET_BUFFER_LIST nbl, const CallSite& at) {
   if (!core_.enter_call(at) || !nbl) return;
   core_.check_not_dirql("NdisFreeNetBufferList", at);
+  core_.evaluated("NBL_DOUBLE_FREE");
+  core_.evaluated("NBL_FREED_IN_USE");
   const NetObject* info = ledger_.find(nbl);
   if (!info || !info->pool) {
     core_.report("NBL_DOUBLE_FREE", "NET_BUFFER_LIST", at,
@@ -167,6 +171,7 @@ PNET_BUFFER NetBuffers::allocate_nb(NDIS_HANDLE pool, PMDL mdl_chain, ULONG data
 void NetBuffers::free_nb(PNET_BUFFER nb, const CallSite& at) {
   if (!core_.enter_call(at) || !nb) return;
   core_.check_not_dirql("NdisFreeNetBuffer", at);
+  core_.evaluated("NBL_DOUBLE_FREE");
   const NetObject* info = ledger_.find(nb);
   if (!info || !info->pool || info->state == NetObjectState::kFree) {
     core_.report(
@@ -197,6 +202,7 @@ PMDL NetBuffers::allocate_mdl(PVOID va, UINT length, const CallSite& at) {
 
 void NetBuffers::free_mdl(PMDL mdl, const CallSite& at) {
   if (!core_.enter_call(at) || !mdl) return;
+  core_.evaluated("NBL_DOUBLE_FREE");
   const NetObject* info = ledger_.find(mdl);
   if (!info || info->state == NetObjectState::kFree) {
     core_.report("NBL_DOUBLE_FREE", "MDL", at,
@@ -260,6 +266,7 @@ std::string not_outstanding(const NetObject& info, NetObjectState from) {
 PNET_BUFFER_LIST NetBuffers::take_chain(PNET_BUFFER_LIST nbls, NetObjectState from,
                                         NetObjectState to, std::string_view rule,
                                         std::string_view api, const CallSite& at) {
+  core_.evaluated(rule);
   PNET_BUFFER_LIST head = nullptr, tail = nullptr;
   const uint64_t walk = ledger_.next_walk();
   for (PNET_BUFFER_LIST nbl = nbls; nbl;) {

@@ -36,7 +36,11 @@ RaceChecker::RaceChecker(VerifierCore& core, LockVerifier& locks, Interrupts& in
       lockset_stale_(core.platform().num_cpus(), false),
       lockset_(core.platform().num_cpus(), 0),
       locksets_{{}},
-      lockset_has_interrupt_lock_{false} {
+      lockset_has_interrupt_lock_{false},
+      data_race_checks_("DATA_RACE", core.platform().coverage()),
+      isr_shared_checks_("ISR_SHARED_UNSYNCHRONIZED", core.platform().coverage()),
+      wrong_message_checks_("SYNC_WRONG_MESSAGE", core.platform().coverage()),
+      device_buffer_checks_("CPU_TOUCHES_DEVICE_BUFFER", core.platform().coverage()) {
   const std::string& path = core.config().race_suppressions;
   if (!path.empty()) {
     std::string error;
@@ -73,6 +77,10 @@ bool RaceChecker::context_now(race::ContextNow& now) {
   now.irql = cpu.irql();
   now.unsynchronized = cpu.irql() < sim::kFirstDeviceIrql && interrupts_.any_registered();
   now.lockset = lockset_of_current_cpu();
+  // The detector checks this access against the word's earlier ones for each of these.
+  data_race_checks_.evaluated();
+  isr_shared_checks_.evaluated();
+  if (now.irql >= sim::kFirstDeviceIrql) wrong_message_checks_.evaluated();
   return true;
 }
 
@@ -185,6 +193,7 @@ void RaceChecker::on_finding(const race::Finding& finding) {
 }
 
 void RaceChecker::on_shared_access(uint64_t host_address, size_t bytes, bool write, uintptr_t pc) {
+  device_buffer_checks_.evaluated();
   auto touch = device_buffer_touch(core_.platform().memory(), host_address, bytes, write);
   if (!touch) return;
   if (!device_buffer_reported_.insert(pc).second) return;

@@ -71,6 +71,9 @@ class RaceChecker final : public SyncEdges {
   std::unordered_set<uintptr_t> device_buffer_reported_;  // by PC
   uint64_t findings_ = 0;
   uint64_t suppressed_ = 0;
+  // Checked on every instrumented access: plain counts into the coverage bins.
+  sim::RuleCount data_race_checks_, isr_shared_checks_, wrong_message_checks_,
+      device_buffer_checks_;
 };
 
 }  // namespace nicsim::ndis

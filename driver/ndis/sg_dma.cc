@@ -46,6 +46,7 @@ NDIS_STATUS SgDma::register_sg_dma(PNDIS_SG_DMA_DESCRIPTION description, PNDIS_H
                                    const CallSite& at) {
   if (!description || !handle) return NDIS_STATUS_INVALID_PARAMETER;
   if (!core_.enter_call(at)) return NDIS_STATUS_FAILURE;
+  core_.evaluated("CALL_AT_DIRQL");
   if (core_.on_cpu() && core_.cpu().irql() != sim::kPassiveLevel)
     core_.report("CALL_AT_DIRQL", "NdisMRegisterScatterGatherDma", at,
                  "NdisMRegisterScatterGatherDma must be called at PASSIVE_LEVEL, not IRQL " +
@@ -61,6 +62,7 @@ NDIS_STATUS SgDma::register_sg_dma(PNDIS_SG_DMA_DESCRIPTION description, PNDIS_H
 
 void SgDma::deregister_sg_dma(NDIS_HANDLE handle, const CallSite& at) {
   if (!core_.enter_call(at) || !registration_ || handle != registration_.get()) return;
+  core_.evaluated("SG_LIST_NOT_FREED");
   if (!registration_->lists.empty())
     core_.report("SG_LIST_NOT_FREED", "NdisMDeregisterScatterGatherDma", at,
                  "NdisMDeregisterScatterGatherDma with " +
@@ -97,6 +99,7 @@ NDIS_STATUS SgDma::allocate_sg_list(NDIS_HANDLE handle, PNET_BUFFER nb, PVOID co
     element.Length = n;
     elements.push_back(element);
   });
+  core_.evaluated("SG_MEMORY_NOT_MAPPABLE");
   if (!mappable) {
     core_.report(
         "SG_MEMORY_NOT_MAPPABLE", "NdisMAllocateNetBufferSGList", at,
@@ -142,6 +145,7 @@ void SgDma::free_sg_list(NDIS_HANDLE handle, PSCATTER_GATHER_LIST list, PNET_BUF
   core_.check_not_dirql("NdisMFreeNetBufferSGList", at);
   if (!registration_ || handle != registration_.get()) return;
   auto it = registration_->lists.find(list);
+  core_.evaluated("SG_LIST_FREED_TWICE");
   if (it == registration_->lists.end() || it->second.nb != nb) {
     core_.report("SG_LIST_FREED_TWICE", "NdisMFreeNetBufferSGList", at,
                  it == registration_->lists.end()
@@ -158,6 +162,7 @@ void SgDma::free_sg_list(NDIS_HANDLE handle, PSCATTER_GATHER_LIST list, PNET_BUF
 
 void SgDma::check_sg_freed(PNET_BUFFER_LIST nbl, const CallSite& at) {
   if (!registration_) return;
+  core_.evaluated("SG_LIST_NOT_FREED");
   for (PNET_BUFFER nb = nbl->FirstNetBuffer; nb; nb = nb->Next)
     if (registration_->by_nb.count(nb))
       core_.report("SG_LIST_NOT_FREED", "NdisMSendNetBufferListsComplete", at,

@@ -24,6 +24,7 @@ const SpinApi SpinLocks::kNdisSpinApi = {"NdisAllocateSpinLock",   "NdisFreeSpin
 
 LockState* SpinLocks::make_lock(const void* address, std::string name, const SpinApi& names,
                                 const CallSite& at) {
+  core_.evaluated("LOCK_FREED_IN_USE");
   if (LockState* old = locks_.at_address(address); old && old->allocated && old->holder >= 0) {
     core_.report("LOCK_FREED_IN_USE", old->name, at,
                  std::string(names.allocate) + " again on " + old->name + " while " +
@@ -37,6 +38,7 @@ LockState* SpinLocks::make_lock(const void* address, std::string name, const Spi
 
 LockState* SpinLocks::find_spin_lock(const void* address, std::string_view api,
                                      const SpinApi& names, const CallSite& at) {
+  core_.evaluated("LOCK_NOT_ALLOCATED");
   LockState* found = locks_.at_address(address);
   if (found && found->allocated) return found;
   const std::string name = found ? found->name : "unallocated lock";
@@ -58,6 +60,7 @@ void SpinLocks::allocate_spin_lock(PNDIS_SPIN_LOCK lock, const char* name, const
   if (!lock) throw std::invalid_argument("NdisAllocateSpinLock: null lock");
   if (!core_.enter_call(at)) return;
   const std::string lock_name = lock_name_from_expression(name);
+  core_.evaluated("SPINLOCK_AT_DIRQL");
   if (core_.on_cpu() && core_.cpu().irql() >= sim::kFirstDeviceIrql)
     core_.report("SPINLOCK_AT_DIRQL", lock_name, at, "NdisAllocateSpinLock at DIRQL");
   const LockState* state = make_lock(lock, lock_name, kNdisSpinApi, at);
@@ -70,8 +73,10 @@ void SpinLocks::free_spin_lock(PNDIS_SPIN_LOCK lock, const CallSite& at) {
   if (!core_.enter_call(at)) return;
   LockState* state = find_spin_lock(lock, "NdisFreeSpinLock", kNdisSpinApi, at);
   if (!state) return;
+  core_.evaluated("SPINLOCK_AT_DIRQL");
   if (core_.on_cpu() && core_.cpu().irql() >= sim::kFirstDeviceIrql)
     core_.report("SPINLOCK_AT_DIRQL", state->name, at, "NdisFreeSpinLock at DIRQL");
+  core_.evaluated("LOCK_FREED_IN_USE");
   if (state->holder >= 0) {
     core_.report("LOCK_FREED_IN_USE", state->name, at,
                  "NdisFreeSpinLock on " + state->name + " while " + locks_.describe_holder(*state) +
@@ -102,11 +107,13 @@ std::optional<sim::Irql> SpinLocks::acquire_spin(LockState& state, bool dpr, con
                                                  const CallSite& at) {
   const std::string api = dpr ? names.acquire_dpr : names.acquire;
   const sim::Irql irql = core_.cpu().irql();
+  core_.evaluated("SPINLOCK_AT_DIRQL");
   if (irql >= sim::kFirstDeviceIrql)
     core_.report("SPINLOCK_AT_DIRQL", state.name, at,
                  api + " at DIRQL " + std::to_string(irql) +
                      ": NDIS spin locks cannot protect state shared with the ISR; use "
                      "NdisMSynchronizeWithInterruptEx");
+  core_.evaluated(dpr ? "DPR_ACQUIRE_IRQL" : "ACQUIRE_ABOVE_DISPATCH");
   if (dpr && irql != sim::kDispatchLevel)
     core_.report("DPR_ACQUIRE_IRQL", state.name, at,
                  api + " at IRQL " + std::to_string(irql) + " (must be DISPATCH_LEVEL)");
@@ -134,8 +141,10 @@ bool SpinLocks::release_spin(LockState& lock, bool dpr, const SpinApi& names, co
   LockState* state = &lock;
   const std::string api = dpr ? names.release_dpr : names.release;
   const sim::Irql irql = core_.cpu().irql();
+  core_.evaluated("SPINLOCK_AT_DIRQL");
   if (irql >= sim::kFirstDeviceIrql)
     core_.report("SPINLOCK_AT_DIRQL", state->name, at, api + " at DIRQL");
+  core_.evaluated(dpr ? "DPR_RELEASE_IRQL" : "RELEASE_IRQL");
   if (dpr && irql != sim::kDispatchLevel)
     core_.report("DPR_RELEASE_IRQL", state->name, at,
                  api + " at IRQL " + std::to_string(irql) + " (must be DISPATCH_LEVEL)");
@@ -150,6 +159,7 @@ bool SpinLocks::release_spin(LockState& lock, bool dpr, const SpinApi& names, co
       index = i;
       break;
     }
+  core_.evaluated("RELEASE_NOT_HELD");
   if (index == held.size()) {
     core_.report(
         "RELEASE_NOT_HELD", state->name, at,
@@ -159,12 +169,14 @@ bool SpinLocks::release_spin(LockState& lock, bool dpr, const SpinApi& names, co
   }
   const bool acquired_dpr = held[index].dpr;
   const bool mismatched = acquired_dpr != dpr;
+  core_.evaluated("MISMATCHED_RELEASE");
   if (mismatched)
     core_.report("MISMATCHED_RELEASE", state->name, at,
                  state->name + " was acquired with " +
                      (acquired_dpr ? names.acquire_dpr : names.acquire) + " and released with " +
                      api);
   if (!dpr) {
+    core_.evaluated("NON_LIFO_RELEASE");
     for (size_t i = index + 1; i < held.size(); ++i) {
       if (held[i].dpr || held[i].lock->interrupt_lock) continue;
       core_.report("NON_LIFO_RELEASE", state->name, at,

@@ -35,6 +35,7 @@ sim::Irql KeSync::raise_irql(sim::Irql new_irql, std::string_view api, const Cal
   if (!core_.on_cpu()) throw std::logic_error(std::string(api) + " must run on a simulated CPU");
   core_.enter_call(at);
   const sim::Irql old = core_.cpu().irql();
+  core_.evaluated("IRQL_RAISE_BELOW_CURRENT");
   if (new_irql < old) {
     core_.report("IRQL_RAISE_BELOW_CURRENT", std::string(api), at,
                  std::string(api) + " to IRQL " + std::to_string(new_irql) +
@@ -49,6 +50,7 @@ void KeSync::lower_irql(sim::Irql new_irql, const CallSite& at) {
   if (!core_.on_cpu()) throw std::logic_error("KeLowerIrql must run on a simulated CPU");
   core_.enter_call(at);
   const sim::Irql now = core_.cpu().irql();
+  core_.evaluated("IRQL_LOWER_ABOVE_CURRENT");
   if (new_irql > now) {
     core_.report("IRQL_LOWER_ABOVE_CURRENT", "KeLowerIrql", at,
                  "KeLowerIrql to IRQL " + std::to_string(new_irql) + ", above the current IRQL " +
@@ -84,6 +86,7 @@ void KeSync::acquire(PKSPIN_LOCK lock, PKIRQL old_irql, const CallSite& at) {
 void KeSync::release(PKSPIN_LOCK lock, KIRQL new_irql, const CallSite& at) {
   LockState* state = find(lock, false, false, at);
   if (!state || !spin_locks_.release_spin(*state, false, kKeSpinApi, at)) return;
+  core_.evaluated("IRQL_LOWER_ABOVE_CURRENT");
   if (new_irql > core_.cpu().irql()) {
     core_.report("IRQL_LOWER_ABOVE_CURRENT", state->name, at,
                  "KeReleaseSpinLock to IRQL " + std::to_string(new_irql) +
@@ -136,6 +139,7 @@ PNDIS_RW_LOCK_EX RwLocks::allocate(const char* name, const CallSite& at) {
 }
 
 RwLocks::Lock* RwLocks::find(PNDIS_RW_LOCK_EX handle, std::string_view api, const CallSite& at) {
+  core_.evaluated("LOCK_NOT_ALLOCATED");
   auto it = by_handle_.find(handle);
   if (it != by_handle_.end() && it->second->allocated) return it->second;
   core_.report("LOCK_NOT_ALLOCATED", it != by_handle_.end() ? it->second->state->name : "RW lock",
@@ -151,6 +155,7 @@ void RwLocks::free(PNDIS_RW_LOCK_EX handle, const CallSite& at) {
   Lock* lock = find(handle, "NdisFreeRWLock", at);
   if (!lock) return;
   core_.check_not_dirql("NdisFreeRWLock", at);
+  core_.evaluated("LOCK_FREED_IN_USE");
   if (!lock->holds.empty())
     core_.report("LOCK_FREED_IN_USE", lock->state->name, at,
                  "NdisFreeRWLock on " + lock->state->name + " while CPU " +
@@ -169,6 +174,7 @@ bool RwLocks::blocked(const Lock& lock, bool write, unsigned cpu) const {
 // A write acquire while this CPU reads, or any acquire while it writes: it would spin forever.
 bool RwLocks::self_deadlock(Lock& lock, bool write, const CallSite& at) {
   if (lock.state->orphaned) return false;  // the hold belongs to a returned callback
+  core_.evaluated(write ? "RWLOCK_WRITE_WHILE_READING" : "RECURSIVE_ACQUIRE");
   const unsigned me = core_.cpu().index();
   for (const Hold& hold : lock.holds) {
     if (hold.cpu != me || (!hold.write && !write)) continue;
@@ -247,6 +253,8 @@ void RwLocks::acquire(PNDIS_RW_LOCK_EX handle, PLOCK_STATE_EX state, UCHAR flags
   const std::string& name = lock->state->name;
   const sim::Irql irql = core_.cpu().irql();
   const bool at_dispatch = (flags & NDIS_RWL_AT_DISPATCH_LEVEL) != 0;
+  core_.evaluated("SPINLOCK_AT_DIRQL");
+  if (at_dispatch) core_.evaluated("DPR_ACQUIRE_IRQL");
   if (irql >= sim::kFirstDeviceIrql)
     core_.report("SPINLOCK_AT_DIRQL", name, at,
                  api + " at DIRQL " + std::to_string(irql) +
@@ -270,6 +278,8 @@ void RwLocks::release(PNDIS_RW_LOCK_EX handle, PLOCK_STATE_EX state, const CallS
   if (!lock) return;
   const std::string& name = lock->state->name;
   const sim::Irql irql = core_.cpu().irql();
+  core_.evaluated("SPINLOCK_AT_DIRQL");
+  core_.evaluated("RELEASE_IRQL");
   if (irql >= sim::kFirstDeviceIrql)
     core_.report("SPINLOCK_AT_DIRQL", name, at, "NdisReleaseRWLock at DIRQL");
   else if (irql != sim::kDispatchLevel)
@@ -282,12 +292,14 @@ void RwLocks::release(PNDIS_RW_LOCK_EX handle, PLOCK_STATE_EX state, const CallS
     if (mine == lock->holds.size()) mine = i;
     if (lock->holds[i].state == state && match == lock->holds.size()) match = i;
   }
+  core_.evaluated("RELEASE_NOT_HELD");
   if (mine == lock->holds.size()) {
     core_.report(
         "RELEASE_NOT_HELD", name, at,
         "NdisReleaseRWLock on " + name + ", which CPU " + std::to_string(me) + " does not hold");
     return;
   }
+  core_.evaluated("RWLOCK_RELEASE_WRONG_MODE");
   if (match == lock->holds.size()) {
     core_.report("RWLOCK_RELEASE_WRONG_MODE", name, at,
                  "NdisReleaseRWLock on " + name +
@@ -317,6 +329,7 @@ void RwLocks::drop(Lock& lock, size_t index, const CallSite& at) {
       break;
     }
   if (at_held < held.size()) {
+    if (!hold.at_dispatch) core_.evaluated("NON_LIFO_RELEASE");
     for (size_t i = at_held + 1; i < held.size() && !hold.at_dispatch; ++i) {
       if (held[i].dpr || held[i].lock->interrupt_lock) continue;
       core_.report("NON_LIFO_RELEASE", s.name, at,
@@ -332,6 +345,7 @@ void RwLocks::drop(Lock& lock, size_t index, const CallSite& at) {
     s.stats.max_hold_ns = hold_ns;
     s.stats.max_hold_where = hold.where;
   }
+  core_.evaluated("LOCK_HOLD_TOO_LONG");
   if (hold_ns > core_.config().lock_hold_limit_ns)
     core_.report("LOCK_HOLD_TOO_LONG", s.name, at,
                  s.name + " held " + std::to_string(hold_ns) + " ns (limit " +

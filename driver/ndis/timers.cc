@@ -78,6 +78,7 @@ NDIS_STATUS TimerObjects::allocate(PNDIS_TIMER_CHARACTERISTICS chars, PNDIS_HAND
 
 TimerObjects::Timer* TimerObjects::find(NDIS_HANDLE handle, std::string_view api,
                                         const CallSite& at) {
+  core_.evaluated("OBJECT_NOT_ALLOCATED");
   auto it = by_handle_.find(handle);
   if (it != by_handle_.end() && it->second->allocated) return it->second;
   core_.report("OBJECT_NOT_ALLOCATED", it != by_handle_.end() ? it->second->name : "timer object",
@@ -142,6 +143,7 @@ BOOLEAN TimerObjects::cancel(NDIS_HANDLE handle, const CallSite& at) {
   Timer* timer = find(handle, "NdisCancelTimerObject", at);
   if (!timer) return FALSE;
   const sim::Irql irql = core_.on_cpu() ? core_.cpu().irql() : sim::kPassiveLevel;
+  if (timer->period_ns > 0) core_.evaluated("PERIODIC_TIMER_CANCEL_IRQL");
   if (timer->period_ns > 0 && irql != sim::kPassiveLevel)
     core_.report("PERIODIC_TIMER_CANCEL_IRQL", timer->name, at,
                  "NdisCancelTimerObject on the periodic " + timer->name + " at IRQL " +
@@ -168,6 +170,7 @@ void TimerObjects::free(NDIS_HANDLE handle, const CallSite& at) {
   const bool running_elsewhere =
       std::any_of(timer->running_on.begin(), timer->running_on.end(),
                   [me](unsigned cpu) { return static_cast<int>(cpu) != me; });
+  core_.evaluated("TIMER_FREED_IN_USE");
   if (timer->set || timer->dpc->queued() || running_elsewhere)
     core_.report("TIMER_FREED_IN_USE", timer->name, at,
                  "NdisFreeTimerObject on " + timer->name + " while it " +
@@ -213,6 +216,7 @@ void DpcObjects::initialize(PRKDPC dpc, PKDEFERRED_ROUTINE routine, PVOID contex
 }
 
 DpcObjects::Object* DpcObjects::find(PRKDPC dpc, std::string_view api, const CallSite& at) {
+  core_.evaluated("OBJECT_NOT_ALLOCATED");
   auto it = objects_.find(dpc);
   if (it != objects_.end()) return it->second.get();
   core_.report("OBJECT_NOT_ALLOCATED", "KDPC", at,
@@ -246,6 +250,7 @@ void DpcObjects::set_target(PRKDPC dpc, CCHAR number, const CallSite& at) {
   core_.enter_call(at);
   Object* object = find(dpc, "KeSetTargetProcessorDpc", at);
   if (!object) return;
+  core_.evaluated("DPC_BAD_CPU");
   if (number < 0 || static_cast<unsigned>(number) >= core_.platform().num_cpus()) {
     core_.report(
         "DPC_BAD_CPU", object->name, at,
@@ -292,6 +297,7 @@ NDIS_HANDLE IoWorkItems::allocate(const CallSite& at) {
 }
 
 IoWorkItems::Item* IoWorkItems::find(NDIS_HANDLE handle, std::string_view api, const CallSite& at) {
+  core_.evaluated("OBJECT_NOT_ALLOCATED");
   auto it = by_handle_.find(handle);
   if (it != by_handle_.end() && it->second->allocated) return it->second;
   core_.report("OBJECT_NOT_ALLOCATED", it != by_handle_.end() ? it->second->name : "work item", at,
@@ -308,6 +314,7 @@ void IoWorkItems::queue(NDIS_HANDLE handle, NDIS_IO_WORKITEM_ROUTINE routine, PV
   Item* item = find(handle, "NdisQueueIoWorkItem", at);
   if (!item) return;
   core_.check_not_dirql("NdisQueueIoWorkItem", at);
+  core_.evaluated("WORKITEM_IN_USE");
   if (item->queued) {
     core_.report("WORKITEM_IN_USE", item->name, at,
                  "NdisQueueIoWorkItem on " + item->name + ", which is queued and has not run yet");
@@ -331,6 +338,7 @@ void IoWorkItems::free(NDIS_HANDLE handle, const CallSite& at) {
   Item* item = find(handle, "NdisFreeIoWorkItem", at);
   if (!item) return;
   core_.check_not_dirql("NdisFreeIoWorkItem", at);
+  core_.evaluated("WORKITEM_IN_USE");
   if (item->queued)
     core_.report("WORKITEM_IN_USE", item->name, at,
                  "NdisFreeIoWorkItem on " + item->name + ", which is queued and has not run yet");

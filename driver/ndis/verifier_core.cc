@@ -84,6 +84,7 @@ CallbackScope* VerifierCore::innermost_scope(CallbackKind kind) {
 }
 
 bool VerifierCore::check_not_dirql(std::string_view api, const CallSite& at) {
+  evaluated("CALL_AT_DIRQL");
   if (!on_cpu() || cpu().irql() < sim::kFirstDeviceIrql) return true;
   report("CALL_AT_DIRQL", std::string(api), at,
          std::string(api) + " requires IRQL <= DISPATCH_LEVEL but was called at DIRQL " +
@@ -111,6 +112,7 @@ void VerifierCore::pop_scope(const CallSite& at) {
   cpu_scopes.pop_back();
   if (platform_.stopped()) return;
   if (held_locks_) held_locks_->orphan_held_beyond(scope.held_at_entry, scope.name, at);
+  evaluated("IRQL_NOT_RESTORED");
   if (cpu().irql() != scope.irql_at_entry) {
     report("IRQL_NOT_RESTORED", scope.name, at,
            scope.name + " entered at IRQL " + std::to_string(scope.irql_at_entry) +
@@ -118,6 +120,8 @@ void VerifierCore::pop_scope(const CallSite& at) {
     set_irql(scope.irql_at_entry);
   }
   const uint64_t ran_ns = platform_.now_ns() - scope.start_ns;
+  if (scope.kind == CallbackKind::kIsr) evaluated("ISR_TOO_LONG");
+  if (scope.kind == CallbackKind::kDpc) evaluated("DPC_TOO_LONG");
   if (scope.kind == CallbackKind::kIsr && ran_ns > config_.isr_limit_ns)
     report("ISR_TOO_LONG", scope.name, at,
            scope.name + " ran " + std::to_string(ran_ns) + " ns (limit " +

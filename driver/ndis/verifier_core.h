@@ -116,6 +116,8 @@ class VerifierCore {
   // A violation filled in by the caller; this adds the time and the NIC cycle.
   void report_stamped(Violation violation);
   static Severity severity_of(std::string_view rule);
+  // The check of rule ran here, whether or not it fires (its "rule/<ID> evaluated" bin).
+  void evaluated(std::string_view rule) { platform_.coverage().evaluated(rule); }
 
   // A yield point at the start of an NDIS call; false when the run has stopped.
   bool enter_call(const CallSite& at, sim::Cost cost = sim::Cost::kNdisCall);

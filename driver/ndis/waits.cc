@@ -8,6 +8,7 @@ namespace nicsim::ndis {
 
 void Waits::stall(uint64_t us, const CallSite& at) {
   if (!core_.enter_call(at)) return;
+  core_.evaluated("STALL_TOO_LONG");
   if (us > core_.config().stall_limit_us)
     core_.report("STALL_TOO_LONG", "NdisStallExecution", at,
                  "NdisStallExecution(" + std::to_string(us) + " us) exceeds " +
@@ -27,6 +28,7 @@ LONGLONG Waits::system_time(const CallSite& at) {
 void Waits::sleep(uint64_t us, const CallSite& at) {
   if (!core_.on_cpu()) throw std::logic_error("NdisMSleep must run on a simulated CPU thread");
   if (!core_.enter_call(at)) return;
+  core_.evaluated("BLOCKING_AT_RAISED_IRQL");
   if (core_.cpu().irql() >= sim::kDispatchLevel || locks_.holds_ndis_lock()) {
     core_.report("BLOCKING_AT_RAISED_IRQL", "NdisMSleep", at,
                  "NdisMSleep at IRQL " + std::to_string(core_.cpu().irql()) + " holding " +
@@ -56,6 +58,7 @@ BOOLEAN Waits::wait_event(PNDIS_EVENT event, UINT ms, const CallSite& at) {
   auto done = [&] {
     return event->Signaled || core_.platform().stopped() || core_.platform().now_ns() >= until;
   };
+  core_.evaluated("BLOCKING_AT_RAISED_IRQL");
   if (core_.cpu().irql() >= sim::kDispatchLevel || locks_.holds_ndis_lock()) {
     core_.report("BLOCKING_AT_RAISED_IRQL", "NdisWaitEvent", at,
                  "NdisWaitEvent at IRQL " + std::to_string(core_.cpu().irql()) + " holding " +

@@ -23,6 +23,8 @@ Axi4Protocol::Axi4Protocol(MonitorReport report, const DeviceShape& shape)
 
 void Axi4Protocol::check_address(uint64_t cycle, const char* channel, uint64_t address,
                                  unsigned len, unsigned size, unsigned burst) {
+  burst_type_checks_.evaluated();
+  burst_size_checks_.evaluated();
   if (burst != kBurstIncr) {
     report("AXI4_BURST_TYPE", cycle, channel,
            "burst type " + std::to_string(burst) + ", only INCR");
@@ -33,6 +35,7 @@ void Axi4Protocol::check_address(uint64_t cycle, const char* channel, uint64_t a
                std::to_string(bus_bits_) + "-bit bus");
     return;
   }
+  crossing_checks_.evaluated();
   const uint64_t bytes = uint64_t{len + 1} << size;
   const uint64_t start = address & ~((uint64_t{1} << size) - 1);
   if (start / kPage != (start + bytes - 1) / kPage) {
@@ -40,6 +43,13 @@ void Axi4Protocol::check_address(uint64_t cycle, const char* channel, uint64_t a
            "burst at " + hex(address) + " of " + std::to_string(bytes) +
                " bytes crosses a 4 KiB boundary");
   }
+}
+
+void Axi4Protocol::attach_coverage(FunctionalCoverage& coverage) {
+  attach_all(coverage, aw_, ar_, w_, b_, r_);
+  for (RuleCount* rule : {&burst_type_checks_, &burst_size_checks_, &crossing_checks_,
+                          &beat_count_checks_, &response_checks_})
+    rule->attach(coverage);
 }
 
 void Axi4Protocol::on_cycle(uint64_t cycle, const DevicePorts& ports) {
@@ -61,6 +71,7 @@ void Axi4Protocol::on_cycle(uint64_t cycle, const DevicePorts& ports) {
     read_beats_.push_back(p.arlen + 1u);
   }
   if (p.rvalid && p.rready) on_read_data(cycle, p);
+  if (p.bvalid && p.bready) response_checks_.evaluated();
   if (p.bvalid && p.bready && --b_pending_ < 0) {
     b_pending_ = 0;
     report("AXI4_UNEXPECTED_RESPONSE", cycle, "m_axi_bvalid",
@@ -80,6 +91,7 @@ void Axi4Protocol::on_write_address(uint64_t cycle, const Axi4Ports& p) {
   check_address(cycle, "m_axi_awaddr", p.awaddr, p.awlen, p.awsize, p.awburst);
   const unsigned beats = p.awlen + 1u;
   if (!w_only_.empty()) {
+    beat_count_checks_.evaluated();
     if (w_only_.front() != beats) {
       report("AXI4_BEAT_COUNT", cycle, "m_axi_wlast",
              "write burst had " + std::to_string(w_only_.front()) + " beats, AWLEN says " +
@@ -96,6 +108,7 @@ void Axi4Protocol::on_write_data(uint64_t cycle, const Axi4Ports& p) {
   ++w_count_;
   if (!write_beats_.empty()) {
     const unsigned beats = write_beats_.front();
+    beat_count_checks_.evaluated();
     if (p.wlast != (w_count_ == beats)) {
       report("AXI4_BEAT_COUNT", cycle, "m_axi_wlast",
              std::string(p.wlast ? "WLAST on beat " : "no WLAST on beat ") +
@@ -112,12 +125,14 @@ void Axi4Protocol::on_write_data(uint64_t cycle, const Axi4Ports& p) {
 }
 
 void Axi4Protocol::on_read_data(uint64_t cycle, const Axi4Ports& p) {
+  response_checks_.evaluated();
   if (read_beats_.empty()) {
     report("AXI4_UNEXPECTED_RESPONSE", cycle, "m_axi_rvalid", "read data without a read burst");
     return;
   }
   ++r_count_;
   const unsigned beats = read_beats_.front();
+  beat_count_checks_.evaluated();
   if (p.rlast != (r_count_ == beats)) {
     report("AXI4_BEAT_COUNT", cycle, "m_axi_rlast",
            std::string(p.rlast ? "RLAST on beat " : "no RLAST on beat ") +

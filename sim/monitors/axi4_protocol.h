@@ -15,6 +15,7 @@ class Axi4Protocol : public CycleMonitor {
  public:
   Axi4Protocol(MonitorReport report, const DeviceShape& shape);
   void on_cycle(uint64_t cycle, const DevicePorts& ports) override;
+  void attach_coverage(FunctionalCoverage& coverage) override;
 
  private:
   void check_address(uint64_t cycle, const char* channel, uint64_t address, unsigned len,
@@ -42,6 +43,10 @@ class Axi4Protocol : public CycleMonitor {
   std::deque<unsigned> read_beats_;   // beats of each accepted AR still returning R
   unsigned r_count_ = 0;
   int b_pending_ = 0;
+  // Per burst (address handshake), per beat and per response, not per cycle.
+  RuleCount burst_type_checks_{"AXI4_BURST_TYPE"}, burst_size_checks_{"AXI4_BURST_SIZE"},
+      crossing_checks_{"AXI4_4K_CROSSING"}, beat_count_checks_{"AXI4_BEAT_COUNT"},
+      response_checks_{"AXI4_UNEXPECTED_RESPONSE"};
 };
 
 }  // namespace nicsim::sim

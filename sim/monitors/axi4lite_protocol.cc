@@ -10,6 +10,11 @@ Axi4LiteProtocol::Axi4LiteProtocol(MonitorReport report)
       b_("AXI4LITE", "s_axil_bvalid"),
       r_("AXI4LITE", "s_axil_rvalid") {}
 
+void Axi4LiteProtocol::attach_coverage(FunctionalCoverage& coverage) {
+  attach_all(coverage, aw_, ar_, w_, b_, r_);
+  response_checks_.attach(coverage);
+}
+
 void Axi4LiteProtocol::on_cycle(uint64_t cycle, const DevicePorts& ports) {
   if (ports.rst) {
     reset_all(aw_, ar_, w_, b_, r_);
@@ -25,6 +30,8 @@ void Axi4LiteProtocol::on_cycle(uint64_t cycle, const DevicePorts& ports) {
 
   if (p.awvalid && p.awready) ++writes_pending_;
   if (p.arvalid && p.arready) ++reads_pending_;
+  if (p.bvalid && p.bready) response_checks_.evaluated();
+  if (p.rvalid && p.rready) response_checks_.evaluated();
   if (p.bvalid && p.bready && --writes_pending_ < 0) {
     writes_pending_ = 0;
     report_(monitor_violation("AXI4LITE_UNEXPECTED_RESPONSE", cycle, "s_axil_bvalid",

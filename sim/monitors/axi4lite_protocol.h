@@ -11,6 +11,7 @@ class Axi4LiteProtocol : public CycleMonitor {
  public:
   explicit Axi4LiteProtocol(MonitorReport report);
   void on_cycle(uint64_t cycle, const DevicePorts& ports) override;
+  void attach_coverage(FunctionalCoverage& coverage) override;
 
  private:
   MonitorReport report_;
@@ -20,6 +21,7 @@ class Axi4LiteProtocol : public CycleMonitor {
   HandshakeCheck<uint32_t, uint8_t> r_;
   int writes_pending_ = 0;  // AW accepted, B not yet
   int reads_pending_ = 0;
+  RuleCount response_checks_{"AXI4LITE_UNEXPECTED_RESPONSE"};  // per B and R handshake
 };
 
 }  // namespace nicsim::sim

@@ -14,6 +14,8 @@ void AxiStreamProtocol::check_beat(uint64_t cycle, const AxiStreamPorts& s,
                                    const char* keep_signal) {
   if (!s.tvalid || !s.tready) return;
   const uint64_t keep = s.tkeep;
+  keep_gap_checks_.evaluated();
+  if (!s.tlast) partial_beat_checks_.evaluated();
   if (keep == 0 || (keep & (keep + 1)) != 0) {
     report_(monitor_violation("AXIS_TKEEP_GAP", cycle, keep_signal,
                               "tkeep " + hex(keep) + " is empty or not contiguous from byte 0"));
@@ -21,6 +23,12 @@ void AxiStreamProtocol::check_beat(uint64_t cycle, const AxiStreamPorts& s,
     report_(monitor_violation("AXIS_PARTIAL_BEAT", cycle, keep_signal,
                               "partial beat (tkeep " + hex(keep) + ") before the last beat"));
   }
+}
+
+void AxiStreamProtocol::attach_coverage(FunctionalCoverage& coverage) {
+  attach_all(coverage, tx_, rx_);
+  keep_gap_checks_.attach(coverage);
+  partial_beat_checks_.attach(coverage);
 }
 
 void AxiStreamProtocol::on_cycle(uint64_t cycle, const DevicePorts& p) {

@@ -13,6 +13,7 @@ class AxiStreamProtocol : public CycleMonitor {
  public:
   AxiStreamProtocol(MonitorReport report, const DeviceShape& shape);
   void on_cycle(uint64_t cycle, const DevicePorts& ports) override;
+  void attach_coverage(FunctionalCoverage& coverage) override;
 
  private:
   using Beat = HandshakeCheck<WideWord, uint64_t, bool, bool>;
@@ -21,6 +22,7 @@ class AxiStreamProtocol : public CycleMonitor {
   MonitorReport report_;
   uint64_t full_keep_;
   Beat tx_, rx_;
+  RuleCount keep_gap_checks_{"AXIS_TKEEP_GAP"}, partial_beat_checks_{"AXIS_PARTIAL_BEAT"};
 };
 
 }  // namespace nicsim::sim

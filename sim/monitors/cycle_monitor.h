@@ -7,6 +7,7 @@
 #include <string>
 
 #include "sim/device_ports.h"
+#include "sim/functional_coverage.h"
 #include "sim/violation.h"
 
 namespace nicsim::sim {
@@ -19,6 +20,8 @@ class CycleMonitor {
  public:
   virtual ~CycleMonitor() = default;
   virtual void on_cycle(uint64_t cycle, const DevicePorts& ports) = 0;
+  // Counts the monitor's rule checks in coverage's "rule/<ID> evaluated" bins from now on.
+  virtual void attach_coverage(FunctionalCoverage& /*coverage*/) {}
 };
 
 // Builds a monitor violation (severity error, no CPU).

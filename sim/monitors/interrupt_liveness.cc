@@ -41,6 +41,7 @@ void InterruptLiveness::update_all(uint64_t cycle, const DevicePorts& p) {
       s.armed = s.fired = false;
       return;
     }
+    checks_.evaluated();
     if (!s.armed && !s.fired) {
       s.armed = true;
       const uint64_t allowed = s.has_last ? std::max(cycle, s.last + interval) : cycle;

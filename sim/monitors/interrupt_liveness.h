@@ -34,6 +34,7 @@ class InterruptLiveness : public CycleMonitor {
         bound_(bound_cycles),
         vectors_(shared_view.num_vectors()) {}
   void on_cycle(uint64_t cycle, const DevicePorts& ports) override;
+  void attach_coverage(FunctionalCoverage& coverage) override { checks_.attach(coverage); }
 
  private:
   struct VectorState {
@@ -57,7 +58,8 @@ class InterruptLiveness : public CycleMonitor {
   // What the last full update saw: while the view's version, the messages and (in INTx mode) the
   // line stay the same, every condition does too, and only a deadline passing changes anything.
   uint64_t seen_version_ = kNever;
-  uint64_t next_deadline_ = kNever;  // earliest deadline of an armed state
+  uint64_t next_deadline_ = kNever;         // earliest deadline of an armed state
+  RuleCount checks_{"INTERRUPT_LIVENESS"};  // per update of an owed interrupt
 };
 
 }  // namespace nicsim::sim

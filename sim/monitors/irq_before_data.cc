@@ -16,6 +16,7 @@ void IrqBeforeData::on_cycle(uint64_t cycle, const DevicePorts& ports) {
   // Checked against the writes outstanding before this cycle's handshakes.
   const Axi4Ports& p = ports.dma;
   const bool message = InterruptView::is_message_address(p.awaddr);
+  if ((p.awvalid && !aw_shown_ && message) || (ports.intx && !intx_)) checks_.evaluated();
   if (p.awvalid && !aw_shown_ && message && data_writes_ > 0) {
     report_(monitor_violation("IRQ_BEFORE_DATA", cycle, "m_axi_awaddr",
                               "MSI-X write to " + hex(p.awaddr) + " issued while " +

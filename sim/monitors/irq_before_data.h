@@ -13,6 +13,7 @@ class IrqBeforeData : public CycleMonitor {
  public:
   explicit IrqBeforeData(MonitorReport report) : report_(std::move(report)) {}
   void on_cycle(uint64_t cycle, const DevicePorts& ports) override;
+  void attach_coverage(FunctionalCoverage& coverage) override { checks_.attach(coverage); }
 
  private:
   MonitorReport report_;
@@ -20,6 +21,7 @@ class IrqBeforeData : public CycleMonitor {
   unsigned data_writes_ = 0;  // data writes in writes_
   bool aw_shown_ = false;
   bool intx_ = false;
+  RuleCount checks_{"IRQ_BEFORE_DATA"};  // per interrupt issued
 };
 
 }  // namespace nicsim::sim

@@ -193,6 +193,11 @@ void RingOwnership::report(Rule rule, uint64_t cycle, unsigned r, uint32_t s, st
   report_(std::move(v));
 }
 
+void RingOwnership::attach_coverage(FunctionalCoverage& coverage) {
+  stale_checks_.attach(coverage);
+  cpu_buffer_checks_.attach(coverage);
+}
+
 void RingOwnership::on_dma_read(uint64_t cycle, uint64_t address, uint64_t bytes) {
   for (unsigned r = 0; r < rings_.size(); ++r) {
     uint32_t first = 0, last = 0;
@@ -205,6 +210,7 @@ void RingOwnership::fetch(uint64_t cycle, unsigned r, uint32_t s) {
   Ring& ring = rings_[r];
   Slot& slot = ring.slots[s];
   if (slot.owner == Owner::kUntracked) return;
+  stale_checks_.evaluated();
   ++stats_.fetches;
   const std::vector<uint8_t> bytes = slot_bytes(r, s);
   const std::string where = "ring " + device_.rings[r].name + " slot " + std::to_string(s) +
@@ -264,6 +270,7 @@ void RingOwnership::write_back(uint64_t cycle, unsigned r, uint32_t s, uint64_t 
   Ring& ring = rings_[r];
   Slot& slot = ring.slots[s];
   if (slot.owner == Owner::kUntracked) return;
+  cpu_buffer_checks_.evaluated();
   if (slot.owner == Owner::kCpu && slot.return_burst != burst) {
     report(Rule::kCpuBuffer, cycle, r, s, "m_axi_wdata",
            "ring " + device_.rings[r].name + " slot " + std::to_string(s) + " at " +
@@ -307,6 +314,7 @@ void RingOwnership::write_buffer(uint64_t cycle, uint64_t address, uint64_t byte
     const Buffer& buffer = it->second;
     if (it->first + buffer.bytes <= address) continue;
     ++stats_.buffer_writes;
+    cpu_buffer_checks_.evaluated();
     if (buffer.device) continue;
     report(Rule::kCpuBuffer, cycle, buffer.ring, buffer.slot, "m_axi_wdata",
            "the device wrote " + std::to_string(bytes) + " byte(s) at " + hex(address) +

@@ -50,6 +50,7 @@ class RingOwnership final : public CycleMonitor, public DmaObserver {
   void on_cycle(uint64_t cycle, const DevicePorts& ports) override;
   void on_dma_read(uint64_t cycle, uint64_t address, uint64_t bytes) override;
   void on_dma_write(uint64_t cycle, uint64_t address, uint64_t bytes, uint64_t burst) override;
+  void attach_coverage(FunctionalCoverage& coverage) override;
 
   const Stats& stats() const { return stats_; }
   // The followed ring slot address falls in, as the driver programmed the ring (for the fault
@@ -119,6 +120,9 @@ class RingOwnership final : public CycleMonitor, public DmaObserver {
   std::set<std::tuple<Rule, unsigned, uint32_t>> reported_;
   bool in_reset_ = false;
   Stats stats_;
+  // Per followed descriptor fetch, write-back and buffer write.
+  RuleCount stale_checks_{"DEVICE_READS_STALE_DESCRIPTOR"},
+      cpu_buffer_checks_{"DEVICE_WRITES_CPU_BUFFER"};
 };
 
 }  // namespace nicsim::sim

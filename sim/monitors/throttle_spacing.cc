@@ -7,6 +7,7 @@ namespace nicsim::sim {
 
 void ThrottleSpacing::check(uint64_t cycle, unsigned vector, const char* signal) {
   const uint32_t interval = view_.itr(vector);
+  checks_.evaluated();
   if (last_[vector] && cycle - *last_[vector] < interval) {
     report_(monitor_violation("THROTTLE_SPACING", cycle, signal,
                               "vector " + std::to_string(vector) + " interrupted " +

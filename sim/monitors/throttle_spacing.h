@@ -25,6 +25,7 @@ class ThrottleSpacing : public CycleMonitor {
   ThrottleSpacing(MonitorReport report, const InterruptView& shared_view)
       : report_(std::move(report)), view_(shared_view), last_(shared_view.num_vectors()) {}
   void on_cycle(uint64_t cycle, const DevicePorts& ports) override;
+  void attach_coverage(FunctionalCoverage& coverage) override { checks_.attach(coverage); }
 
  private:
   void check(uint64_t cycle, unsigned vector, const char* signal);
@@ -34,6 +35,7 @@ class ThrottleSpacing : public CycleMonitor {
   const InterruptView& view_;
   std::vector<std::optional<uint64_t>> last_;  // per vector
   bool intx_ = false;
+  RuleCount checks_{"THROTTLE_SPACING"};  // per interrupt
 };
 
 }  // namespace nicsim::sim

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "driver/ndis/kernel.h"
+#include "driver/ndis/rule_catalogue.h"
 #include "sim/link_partner.h"
 #include "sim/nic_domain.h"
 #include "sim/pcap_io.h"
@@ -556,7 +557,9 @@ std::string device_errors_text(const std::map<std::string, uint64_t>& errors) {
 }
 
 void report_scoreboard(Bench& bench, const RunSummary& s) {
+  sim::FunctionalCoverage& coverage = bench.platform.coverage();
   auto report = [&](const char* rule, uint64_t count, std::string message) {
+    coverage.evaluated(rule);
     if (count == 0) return;
     Violation v;
     v.rule = rule;
@@ -577,6 +580,7 @@ void report_scoreboard(Bench& bench, const RunSummary& s) {
   // The testbench sends only valid frames: a failed send is a finding unless the scenario injects
   // a fault that explains it (its `expect`). One report per status, at its first failure.
   const std::string device = device_errors_text(bench.nic_send_errors);
+  coverage.evaluated("SEND_FAILED");
   for (const auto& [status, failure] : sends.failures()) {
     if (bench.config.scenario.expect.send_failed(status)) continue;
     Violation v;
@@ -653,6 +657,10 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   pc.device = design.make_device;
   pc.faults = config.faults;
   sim::Platform platform(pc);
+  ndis::declare_rule_bins(platform.coverage());  // every catalogued rule, 0 until checked
+  platform.coverage().declare_unreachable(
+      sim::rule_bin("UNLOAD_WITH_ADAPTER"),
+      "a run never unloads the driver (MiniportDriverUnload): the NDIS lifecycle tests check it");
   // SIGINT / SIGTERM: the run stops between two slices and writes what it has.
   platform.set_stop_poll([] {
     const int signal = stop_signal();
@@ -915,6 +923,7 @@ RunSummary run_simulation(const Design& design, const RunConfig& config) {
   // An adapter that never initialized loses every frame; that is the one finding, not two. A run
   // a signal cut short has no verdict on what was still in flight.
   if (bench.initialized && !signal) report_scoreboard(bench, s);
+  if (!signal) platform.coverage().evaluated("INITIALIZE_FAILED");
   if (!bench.initialized && !signal) {
     Violation v;
     v.rule = "INITIALIZE_FAILED";

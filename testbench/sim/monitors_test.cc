@@ -162,6 +162,27 @@ TEST(Axi4LiteProtocol, FaultPayloadChangedWhileStalledIsReported) {
   EXPECT_EQ(c.count("AXI4LITE_PAYLOAD_CHANGED"), 1u) << describe(c.seen);
 }
 
+// The stall check counts in its rule bins once attached, the edges before included; an edge
+// without a stall checks nothing.
+TEST(Axi4LiteProtocol, StallCheckCountsItsRuleEvaluations) {
+  Collector c;
+  Axi4LiteProtocol monitor(c.report());
+  DevicePorts stalled;
+  stalled.regs.arvalid = true;
+  stalled.regs.araddr = 0x10;
+  DevicePorts accepted = stalled;
+  accepted.regs.arready = true;
+  feed(monitor, {DevicePorts{}, stalled, stalled});
+  FunctionalCoverage coverage;
+  monitor.attach_coverage(coverage);
+  feed(monitor, {accepted, DevicePorts{}}, 3);
+  EXPECT_TRUE(c.seen.empty()) << describe(c.seen);
+  // Cycles 2 and 3 end or continue the stall cycle 1 began.
+  EXPECT_EQ(coverage.count(rule_bin("AXI4LITE_VALID_DROPPED")), 2u);
+  EXPECT_EQ(coverage.count(rule_bin("AXI4LITE_PAYLOAD_CHANGED")), 2u);
+  EXPECT_EQ(coverage.count(rule_bin("AXI4LITE_UNEXPECTED_RESPONSE")), 0u);
+}
+
 TEST(Axi4LiteProtocol, FaultResponseWithoutRequestIsReported) {
   Collector c;
   Axi4LiteProtocol monitor(c.report());
