@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The coverage report (README "Coverage"): builds the coverage preset, runs the default test suite
-# and a sweep of nicsim runs with --coverage in it, and merges everything into
+# and the long sweep (scripts/long_sweep.sh) with --coverage in it, and merges everything into
 # build-coverage/coverage-report/ (summary.txt, cpp/index.html, rtl/html/index.html,
 # functional.txt).
-#   scripts/coverage.sh                       seeds 1-3 of every scenario in msix and intx
-#   NICSIM_COVERAGE_SEEDS=1-20 scripts/coverage.sh          a longer sweep (a range or a list 1,5,9)
+#   scripts/coverage.sh                       seed 1 of the long sweep (320 runs)
+#   NICSIM_COVERAGE_SEEDS=1-3 scripts/coverage.sh           a longer sweep (a range or a list 1,5,9)
 #   NICSIM_COVERAGE_CTEST=0 scripts/coverage.sh             the sweep only (builds nicsim alone)
 #   scripts/coverage.sh -R Cli                              arguments go to ctest
 #   NICSIM_COVERAGE_TARGETS="nicsim testbench/ndis/all" scripts/coverage.sh -R Rules
@@ -16,27 +16,11 @@ root=$PWD
 build=$root/build-coverage
 runs=$build/coverage-runs       # the sweep's --coverage DIR
 report=$build/coverage-report
-seeds=${NICSIM_COVERAGE_SEEDS:-1-3}
-irq_modes=(msix intx)
+seeds=${NICSIM_COVERAGE_SEEDS:-1}
 jobs=$(nproc)
 start=$SECONDS
 
 log() { echo "nicsim coverage: $*" >&2; }
-
-# 1-3 -> 1 2 3; 1,5,9 -> 1 5 9.
-expand_seeds() {
-  local part
-  for part in ${1//,/ }; do
-    if [[ $part =~ ^([0-9]+)-([0-9]+)$ ]]; then
-      seq "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
-    elif [[ $part =~ ^[0-9]+$ ]]; then
-      echo "$part"
-    else
-      log "NICSIM_COVERAGE_SEEDS=$1: want a range like 1-20 or a list like 1,5,9"
-      exit 2
-    fi
-  done
-}
 
 build_preset() {
   local targets=()
@@ -58,31 +42,13 @@ run_test_suite() {
   ctest --preset coverage "$@" || log "ctest reported failures (above); the report covers them too"
 }
 
-# Every scenario x irq mode x seed, one nicsim per core, each with --coverage "$runs". Exit 1 (a
-# finding) is a result; other codes are counted. scripts/sweep.py can take this function's place:
-#   scripts/sweep.py run --nicsim "$nicsim" --seeds "$seeds" --irq-mode msix,intx --jobs "$jobs" \
-#     --out "$runs/sweep" -- --coverage "$runs"
+# The long sweep (scripts/long_sweep.sh: every scenario x msix/intx x CPUs x queues, and the
+# device's error causes through faults), every run with --coverage "$runs". A failing case is a
+# result: the report covers it too.
 run_sweep() {
-  local nicsim=$build/testbench/cli/nicsim scenario mode seed status
-  local -a scenarios
-  mapfile -t scenarios < <("$nicsim" --list-scenarios | awk '{print $1}')
-  mkdir -p "$runs/log"
-  for scenario in "${scenarios[@]}"; do
-    for mode in "${irq_modes[@]}"; do
-      for seed in $(expand_seeds "$seeds"); do
-        while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
-        (
-          status=0
-          "$nicsim" --scenario "$scenario" --irq-mode "$mode" --seed "$seed" -q \
-            --coverage "$runs" >"$runs/log/$scenario-$mode-$seed.txt" 2>&1 || status=$?
-          echo "$scenario $mode $seed $status" >>"$runs/log/exit-codes.txt"
-        ) &
-      done
-    done
-  done
-  wait
-  log "sweep: $(wc -l <"$runs/log/exit-codes.txt") runs;" \
-    "$(awk '{n[$4]++} END {for (c in n) printf "exit %s: %d; ", c, n[c]}' "$runs/log/exit-codes.txt")"
+  NICSIM_LONG_SEEDS=$seeds NICSIM_SWEEP_FLAGS="--nicsim $build/testbench/cli/nicsim --jobs $jobs" \
+    scripts/long_sweep.sh "$runs/sweep" -- --coverage "$runs" ||
+    log "the sweep reported failures ($runs/sweep/*/junit.xml); the report covers them too"
 }
 
 # gcovr over the test suite's counters (in the build tree) and the sweep's (under $runs/gcov, at
