@@ -9,7 +9,7 @@ set(NICSIM_INSTALL_INCLUDEDIR ${CMAKE_INSTALL_INCLUDEDIR}/nicsim)
 # Exported as nicsim::<name without the nicsim_ prefix>.
 set(NICSIM_EXPORTED nicsim_cli nicsim_ndis nicsim_ndis_api nicsim_sim nicsim_axi_lite nicsim_trace nicsim_waves
                     nicsim_timeline nicsim_device_description nicsim_verilated_api nicsim_race_report
-                    nicsim_output_file)
+                    nicsim_output_file nicsim_functional_coverage nicsim_rule_catalogue)
 foreach(target IN LISTS NICSIM_EXPORTED)
   string(REPLACE "nicsim_" "" short ${target})
   set_target_properties(${target} PROPERTIES EXPORT_NAME ${short})
