@@ -51,6 +51,15 @@ std::string temp_dir() {
   return pattern;
 }
 
+bool NicsimRun::race_instrumented() const {
+  return summary.is_object() && summary["race_check"].value("accesses", uint64_t{0}) > 0;
+}
+
+bool seen_through_instrumentation(const std::string& rule) {
+  return rule == "DATA_RACE" || rule == "CPU_TOUCHES_DEVICE_BUFFER" ||
+         rule == "ISR_SHARED_UNSYNCHRONIZED" || rule == "SYNC_WRONG_MESSAGE";
+}
+
 bool NicsimRun::has_rule(const std::string& rule) const {
   if (!summary.is_object() || !summary.contains("violations")) return false;
   for (const auto& v : summary["violations"]) {

@@ -13,8 +13,14 @@ struct NicsimRun {
   std::string output;      // stdout and stderr
   nlohmann::json summary;  // null when no summary was written
   bool has_rule(const std::string& rule) const;
+  // The driver's accesses reached the race checker. The asan preset builds the driver without
+  // that instrumentation (ASan and TSan cannot share a translation unit).
+  bool race_instrumented() const;
   std::string violations_text() const;  // for failure messages
 };
+
+// Rules only the race instrumentation can see: a build without it never reports them.
+bool seen_through_instrumentation(const std::string& rule);
 
 // Adds --summary to a fresh temporary file unless with_summary is false.
 NicsimRun run_nicsim(std::vector<std::string> args, bool with_summary = true);

@@ -42,6 +42,7 @@ struct RoundTrip {
   std::string name;
   std::vector<std::string> args;
   int exit_code;
+  std::string rule;  // what a failing run reports; "" for a clean one
 };
 
 void PrintTo(const RoundTrip& trip, std::ostream* out) { *out << trip.name; }
@@ -53,7 +54,12 @@ TEST_P(ExplicitSchedule, ScheduleReplayOfItsOwnScheduleOutIsTheSameRun) {
   std::vector<std::string> drawn = GetParam().args;
   drawn.insert(drawn.end(), {"--schedule-out", dir + "/drawn.schedule"});
   const auto first = run_nicsim(drawn);
+  if (!first.race_instrumented() && seen_through_instrumentation(GetParam().rule))
+    GTEST_SKIP() << GetParam().rule << " needs the race instrumentation, off in this build";
   ASSERT_EQ(first.exit_code, GetParam().exit_code) << first.output << first.violations_text();
+  if (!GetParam().rule.empty()) {
+    EXPECT_TRUE(first.has_rule(GetParam().rule)) << first.output;
+  }
   // Positive control: the seed did perturb the run, so the replay has something to reproduce.
   ASSERT_GT(perturbation_lines(dir + "/drawn.schedule"), 10u);
 
@@ -76,7 +82,8 @@ INSTANTIATE_TEST_SUITE_P(
                       RoundTrip{"StatsCounterUnlocked",
                                 {"--driver-bug", "stats-counter-unlocked", "--seed", "2",
                                  "--packets", "80"},
-                                1}),
+                                1,
+                                "DATA_RACE"}),
     [](const auto& info) { return info.param.name; });
 
 TEST(ExplicitSchedule, ScheduleReplayOfAnEmptyScheduleHasNoNoise) {
@@ -144,6 +151,7 @@ TEST(Shrink, UnwritableShrinkOutExitsTwoNamingIt) {
 
 struct FailingSeed {
   std::string bug;
+  std::string rule;  // the variant's rule (--list-driver-bugs)
   uint64_t seed;
   uint64_t packets;  // 0: the scenario's own
 };
@@ -170,22 +178,24 @@ std::string test_name(const std::string& bug) {
 // small budget; the long label shrinks the scenarios' own runs under the default budget.
 #ifdef NICSIM_SHRINK_LONG
 const char* const kShrinkRuns = "300";
-const std::vector<FailingSeed> kFailingSeeds = {{"stats-counter-unlocked", 1, 0},
-                                                {"isr-counts-unsynchronized", 1, 0},
-                                                {"rx-plain-read-before-take-back", 1, 0},
-                                                {"dpc-reenable-before-drain", 1, 0},
-                                                {"halt-flag-unlocked", 1, 0},
-                                                {"lock-order-dpc-vs-send", 1, 0},
-                                                {"tx-ring-counter-race", 1, 0},
-                                                {"pause-flag-unlocked", 1, 0}};
+const std::vector<FailingSeed> kFailingSeeds = {
+    {"stats-counter-unlocked", "DATA_RACE", 1, 0},
+    {"isr-counts-unsynchronized", "ISR_SHARED_UNSYNCHRONIZED", 1, 0},
+    {"rx-plain-read-before-take-back", "CPU_TOUCHES_DEVICE_BUFFER", 1, 0},
+    {"dpc-reenable-before-drain", "DATA_RACE", 1, 0},
+    {"halt-flag-unlocked", "DATA_RACE", 1, 0},
+    {"lock-order-dpc-vs-send", "LOCK_ORDER_CYCLE", 1, 0},
+    {"tx-ring-counter-race", "DATA_RACE", 1, 0},
+    {"pause-flag-unlocked", "DATA_RACE", 1, 0}};
 #else
 const char* const kShrinkRuns = "20";
-const std::vector<FailingSeed> kFailingSeeds = {{"stats-counter-unlocked", 1, 50},
-                                                {"isr-counts-unsynchronized", 1, 50},
-                                                {"rx-plain-read-before-take-back", 1, 50},
-                                                {"dpc-reenable-before-drain", 1, 50},
-                                                {"halt-flag-unlocked", 1, 50},
-                                                {"lock-order-dpc-vs-send", 1, 50}};
+const std::vector<FailingSeed> kFailingSeeds = {
+    {"stats-counter-unlocked", "DATA_RACE", 1, 50},
+    {"isr-counts-unsynchronized", "ISR_SHARED_UNSYNCHRONIZED", 1, 50},
+    {"rx-plain-read-before-take-back", "CPU_TOUCHES_DEVICE_BUFFER", 1, 50},
+    {"dpc-reenable-before-drain", "DATA_RACE", 1, 50},
+    {"halt-flag-unlocked", "DATA_RACE", 1, 50},
+    {"lock-order-dpc-vs-send", "LOCK_ORDER_CYCLE", 1, 50}};
 #endif
 
 class ShrinkBugVariant : public ::testing::TestWithParam<FailingSeed> {};
@@ -197,6 +207,8 @@ TEST_P(ShrinkBugVariant, ShrunkScheduleReplayGivesTheSameFirstError) {
   std::vector<std::string> args = {"--driver-bug", bug.bug, "--seed", std::to_string(bug.seed)};
   if (bug.packets) args.insert(args.end(), {"--packets", std::to_string(bug.packets)});
   const auto original = run_nicsim(args);
+  if (!original.race_instrumented() && seen_through_instrumentation(bug.rule))
+    GTEST_SKIP() << bug.rule << " needs the race instrumentation, off in this build";
   ASSERT_EQ(original.exit_code, 1) << original.output;
   nlohmann::json first_error;
   for (const auto& v : original.summary["violations"]) {
