@@ -49,8 +49,15 @@ void PreemptionCoverage::on_frame(unsigned cpu, CpuContext context, std::string_
   }
   const bool delivered = context == CpuContext::kIsr || context == CpuContext::kDpc;
   if (delivered && !state.frames.empty())
-    coverage_.hit(bin(context, state.frames.back(), !state.spin_locks.empty()));
+    ++count(context, state.frames.back(), !state.spin_locks.empty());
   state.frames.push_back(context);
+}
+
+uint64_t& PreemptionCoverage::count(CpuContext preempting, CpuContext preempted,
+                                    bool holding_spin_lock) {
+  uint64_t*& counter = counts_[{preempting, preempted, holding_spin_lock}];
+  if (!counter) counter = &coverage_.counter(bin(preempting, preempted, holding_spin_lock));
+  return *counter;
 }
 
 void PreemptionCoverage::on_lock(unsigned cpu, LockEvent event, unsigned lock_id,

@@ -4,7 +4,9 @@
 // a call, not a preemption.
 #pragma once
 
+#include <cstdint>
 #include <map>
+#include <tuple>
 #include <vector>
 
 #include "sim/functional_coverage.h"
@@ -27,8 +29,12 @@ class PreemptionCoverage : public HostObserver {
     // interrupt lock is not a lock the preempted code holds.
     std::map<unsigned, unsigned> spin_locks;
   };
+  // Each (preempting, preempted, holding) bin's count, found once: preemptions are frequent.
+  uint64_t& count(CpuContext preempting, CpuContext preempted, bool holding_spin_lock);
+
   FunctionalCoverage& coverage_;
   std::vector<PerCpu> cpus_;
+  std::map<std::tuple<CpuContext, CpuContext, bool>, uint64_t*> counts_;
 };
 
 }  // namespace nicsim::sim

@@ -31,12 +31,13 @@ std::string examples(const Design& design) {
           design.scenarios.front().name + "), seed 1\n";
   text += "  " + p + " --scenario " + second + " --seed 7   another scenario and interleaving\n";
   text += "  " + p + " --cpus 16 --packets 2000 --summary run.json\n";
-  if (!design.driver_bugs.empty())
-    text += "  " + p + " --driver-bug " + design.driver_bugs.front().name +
+  if (!design.driver_bugs.empty()) {
+    const std::string bug = design.driver_bugs.front().name;
+    text += "  " + p + " --driver-bug " + bug +
             "   a known driver mistake; exits 1 with the violation\n";
-  if (!design.driver_bugs.empty())
-    text += "  " + p + " --driver-bug " + design.driver_bugs.front().name +
+    text += "  " + p + " --driver-bug " + bug +
             " --seed 3 --shrink   the fewest perturbations, packets, cpus that still fail\n";
+  }
   text += "  " + p + " --pcap-in frames.pcap --pcap-out link.pcap\n";
   text += "  " + p + " --fault msix-drop --fault link-errors:5   faults at the device's pins\n";
   text += "  " + p + " --list-scenarios | --list-driver-bugs | --list-faults\n";
@@ -109,9 +110,7 @@ CLI::Validator non_negative_integer(uint64_t max) {
         if (text.empty()) return "\"\" is not a non-negative integer";
         if (text.find_first_not_of("0123456789") != std::string::npos)
           return text + " is not a non-negative integer";
-        uint64_t value = 0;
-        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-        if (error != std::errc() || value > max)
+        if (!parse_non_negative(text, max))
           return text + " is out of range (at most " + std::to_string(max) + ")";
         return "";
       },
@@ -201,14 +200,29 @@ std::string trim(const std::string& text) {
 
 }  // namespace
 
-std::string read_keyword_file(const std::string& path,
-                              std::vector<std::pair<std::string, std::string>>& keywords) {
+std::optional<uint64_t> parse_non_negative(const std::string& text, uint64_t max) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || value > max) return std::nullopt;
+  return value;
+}
+
+std::string open_input_file(const std::string& flag, const std::string& path, std::ifstream& in) {
   std::error_code error;  // a name too long or a folder not searchable: an error, not a throw
   const bool is_directory = std::filesystem::is_directory(path, error);
-  if (error) return "--config " + path + ": " + error.message();
-  if (is_directory) return "--config " + path + ": is a directory";
-  std::ifstream in(path);
-  if (!in) return "--config " + path + ": cannot open the file";
+  if (error) return flag + " " + path + ": " + error.message();
+  if (is_directory) return flag + " " + path + ": is a directory";
+  in.open(path);
+  if (!in) return flag + " " + path + ": cannot open the file";
+  return "";
+}
+
+std::string read_keyword_file(const std::string& path,
+                              std::vector<std::pair<std::string, std::string>>& keywords) {
+  std::ifstream in;
+  if (auto error = open_input_file("--config", path, in); !error.empty()) return error;
   std::string line;
   for (unsigned number = 1; std::getline(in, line); ++number) {
     const std::string text = trim(line);

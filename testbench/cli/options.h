@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <utility>
@@ -99,6 +100,12 @@ inline constexpr uint64_t kMaxSimNs = 1'000'000'000'000'000;
 // "10ms", "250us", "1s", "5000ns" or a bare number of ns; nullopt when malformed, 0 or longer
 // than kMaxSimNs.
 std::optional<uint64_t> parse_sim_time_ns(const std::string& text);
+
+// Decimal digits only and at most max; nullopt otherwise ("", "-5" and 2^64 included).
+std::optional<uint64_t> parse_non_negative(const std::string& text, uint64_t max);
+
+// Opens a text file a flag names for reading; "" or the error naming the flag and the file.
+std::string open_input_file(const std::string& flag, const std::string& path, std::ifstream& in);
 
 // Reads an INF-style keyword file: Key=Value lines; blank lines and lines starting with ';' or
 // '#' are skipped; whitespace around key and value is dropped, and one pair of double quotes

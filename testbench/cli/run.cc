@@ -92,16 +92,12 @@ struct Bench {
   std::chrono::steady_clock::time_point wall_start = std::chrono::steady_clock::now();
   double last_progress_print = 0;
 
-  uint64_t progress() const {
-    return rx_board.received() + rx_board.corrupt() + sends.completed_frames() + link_rx_checked +
-           link.received().size();
+  // Frames that arrived: at the host (receives) or on the link (sends).
+  uint64_t frames_arrived() const {
+    return rx_board.received() + rx_board.corrupt() + link_rx_checked + link.received().size();
   }
-  // Frames are still to arrive: at the host (receives) or on the link (sends).
-  bool traffic_in_flight() const {
-    const uint64_t arrived =
-        rx_board.received() + rx_board.corrupt() + link_rx_checked + link.received().size();
-    return arrived < rx_total + tx_total;
-  }
+  uint64_t progress() const { return frames_arrived() + sends.completed_frames(); }
+  bool traffic_in_flight() const { return frames_arrived() < rx_total + tx_total; }
 
   // Acting as NDIS's PnP manager on whichever testbench thread sees it first: once the device is
   // gone (--fault surprise-removal), the protocols stop sending and NDIS removes the adapter

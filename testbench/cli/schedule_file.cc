@@ -1,27 +1,15 @@
 #include "testbench/cli/schedule_file.h"
 
-#include <charconv>
-#include <filesystem>
 #include <fstream>
-#include <optional>
 #include <sstream>
 
 #include "sim/output_file.h"
+#include "testbench/cli/options.h"
 
 namespace nicsim::cli {
 namespace {
 
 using Kind = sim::Perturbation::Kind;
-
-// Decimal digits only, at most max; nullopt otherwise.
-std::optional<uint64_t> parse_number(const std::string& text, uint64_t max) {
-  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
-    return std::nullopt;
-  uint64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || value > max) return std::nullopt;
-  return value;
-}
 
 // One line's perturbation, or the reason it is none.
 std::string parse_line(const std::string& text, sim::Perturbation& out) {
@@ -29,12 +17,12 @@ std::string parse_line(const std::string& text, sim::Perturbation& out) {
   std::string cpu, yield, extra, kind, more;
   fields >> cpu >> yield >> extra >> kind;
   if (kind.empty() || (fields >> more)) return "\"" + text + "\" is not CPU YIELD EXTRA_NS KIND";
-  const auto cpu_value = parse_number(cpu, 63);
+  const auto cpu_value = parse_non_negative(cpu, 63);
   if (!cpu_value) return "cpu " + cpu + " is not 0..63";
-  const auto yield_value = parse_number(yield, UINT64_MAX);
+  const auto yield_value = parse_non_negative(yield, UINT64_MAX);
   if (!yield_value) return "yield " + yield + " is not a non-negative integer";
   // A delay longer than a second is no schedule jitter; it would only stall the run.
-  const auto extra_value = parse_number(extra, 1'000'000'000);
+  const auto extra_value = parse_non_negative(extra, 1'000'000'000);
   if (!extra_value || *extra_value == 0) return "extra_ns " + extra + " is not 1..1000000000";
   if (kind != "jitter" && kind != "change_point")
     return "kind " + kind + " is not jitter or change_point";
@@ -47,12 +35,8 @@ std::string parse_line(const std::string& text, sim::Perturbation& out) {
 
 std::string read_schedule_file(const std::string& flag, const std::string& path,
                                std::vector<sim::Perturbation>& perturbations) {
-  std::error_code error;
-  const bool is_directory = std::filesystem::is_directory(path, error);
-  if (error) return flag + " " + path + ": " + error.message();
-  if (is_directory) return flag + " " + path + ": is a directory";
-  std::ifstream in(path);
-  if (!in) return flag + " " + path + ": cannot open the file";
+  std::ifstream in;
+  if (auto error = open_input_file(flag, path, in); !error.empty()) return error;
   std::string line;
   for (unsigned number = 1; std::getline(in, line); ++number) {
     const std::string text = line.substr(0, line.find('#'));
