@@ -376,7 +376,12 @@ module nic_csr
         else $error("TX head would pass its tail");
         assert (!rx_head_advance[q] || rxh_q[q] != rxt_q[q] || rx_ring_reset[q])
         else $error("RX head would pass its tail");
+        // User coverage points: each assertion's boundary reached, not only its line.
+        tx_head_advance_at_tail : cover (tx_head_advance[q] && txh_q[q] == txt_q[q]);
+        rx_head_advance_at_tail : cover (rx_head_advance[q] && rxh_q[q] == rxt_q[q]);
       end
+      axil_b_held_for_ready : cover (bvalid_prev_q);
+      axil_r_held_for_ready : cover (rvalid_prev_q);
     end
   end
 `endif

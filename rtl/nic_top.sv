@@ -423,6 +423,15 @@ module nic_top
       else $error("AW burst crosses 4 KiB");
       assert (!m_axi_arvalid || {1'b0, m_axi_araddr[11:3]} + {2'b0, m_axi_arlen} < 10'd512)
       else $error("AR burst crosses 4 KiB");
+      // User coverage points: each assertion's boundary reached, not only its line.
+      aw_held_for_ready : cover (aw_wait_q);
+      ar_held_for_ready : cover (ar_wait_q);
+      w_held_for_ready : cover (w_wait_q);
+      tx_stream_held_for_ready : cover (tx_wait_q);
+      aw_burst_ends_at_page_end :
+      cover (m_axi_awvalid && {1'b0, m_axi_awaddr[11:3]} + {2'b0, m_axi_awlen} == 10'd511);
+      ar_burst_ends_at_page_end :
+      cover (m_axi_arvalid && {1'b0, m_axi_araddr[11:3]} + {2'b0, m_axi_arlen} == 10'd511);
     end
   end
 `endif

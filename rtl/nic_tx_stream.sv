@@ -68,8 +68,14 @@ module nic_tx_stream (
   end
 
 `ifndef SYNTHESIS
+  logic sent_q;
   always_ff @(posedge clk) begin
-    if (!rst) assert (!(buf_we && busy_q)) else $error("TX buffer written while streaming");
+    sent_q <= !rst && sent;
+    if (!rst) begin
+      assert (!(buf_we && busy_q)) else $error("TX buffer written while streaming");
+      // User coverage point: the buffer refilled the cycle after its last beat left.
+      tx_buffer_refilled_after_send : cover (buf_we && sent_q);
+    end
   end
 `endif
 endmodule

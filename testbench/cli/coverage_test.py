@@ -65,6 +65,10 @@ class Run(TempDir):
             points = f.read()
         self.assertIn("v_line/", points)  # Verilator's line and toggle points of the NIC
         self.assertIn("v_toggle/", points)
+        self.assertIn("v_user/", points)  # the cover statements beside each module's assertions
+        for point in ("fifo_full_reached", "axil_b_held_for_ready", "aw_held_for_ready",
+                      "rx_stream_held_for_space", "tx_buffer_refilled_after_send"):
+            self.assertIn(point, points)
         gcda = glob.glob(os.path.join(self.dir, "gcov", "**", "*.gcda"), recursive=True)
         for part in ("driver/miniport", "driver/ndis", "sim"):
             self.assertTrue([p for p in gcda if f"/{part}/CMakeFiles/" in p], (part, gcda[:5]))
