@@ -58,9 +58,11 @@ report_cpp() {
   # Branches a reader can act on: not the compiler's exception edges of every call.
   local read=(-j "$jobs" --exclude-throw-branches --exclude-unreachable-branches)
   local sweep_objects=$runs/gcov$build tracefiles=()
-  gcovr "${filters[@]}" "${read[@]}" --json "$report/gcov-tests.json" "$build" \
-    --exclude-directories "$runs"
-  tracefiles+=(--add-tracefile "$report/gcov-tests.json")
+  if [ "${NICSIM_COVERAGE_CTEST:-1}" != 0 ]; then
+    gcovr "${filters[@]}" "${read[@]}" --json "$report/gcov-tests.json" "$build" \
+      --exclude-directories "$runs"
+    tracefiles+=(--add-tracefile "$report/gcov-tests.json")
+  fi
   if [ -d "$sweep_objects" ]; then
     (cd "$build" && find . -name '*.gcno' -print0 | xargs -0 cp --parents -t "$sweep_objects")
     gcovr "${filters[@]}" "${read[@]}" --json "$report/gcov-sweep.json" "$sweep_objects"
@@ -71,10 +73,14 @@ report_cpp() {
     --html-details "$report/cpp/index.html" --html-title "nicsim: driver, NDIS layer, platform" \
     --txt "$report/cpp-lines.txt"
   gcovr "${filters[@]}" "${tracefiles[@]}" --branches --txt "$report/cpp-branches.txt"
-  local part
-  for part in driver/miniport driver/ndis sim; do
-    gcovr --root "$root" --filter "$root/$part/" "${tracefiles[@]}" \
-      --json-summary "$report/gcov-${part//\//-}.summary.json"
+  # One figure per part for the test suite, the sweep and the two together.
+  local source part
+  for source in tests sweep merged; do
+    [ -f "$report/gcov-$source.json" ] || continue
+    for part in driver/miniport driver/ndis sim; do
+      gcovr --root "$root" --filter "$root/$part/" --add-tracefile "$report/gcov-$source.json" \
+        --json-summary "$report/gcov-$source-${part//\//-}.summary.json"
+    done
   done
 }
 
@@ -107,9 +113,8 @@ run_sweep
 report_cpp
 report_rtl
 report_functional
-cpp_from="the default test suite and the sweep"
-[ -n "${NICSIM_COVERAGE_TARGETS:-}" ] || [ $# -gt 0 ] && cpp_from="the tests selected ($*) and the sweep"
-[ "${NICSIM_COVERAGE_CTEST:-1}" = 0 ] && cpp_from="the sweep"
+cpp_from="the default test suite"
+[ -n "${NICSIM_COVERAGE_TARGETS:-}" ] || [ $# -gt 0 ] && cpp_from="the tests selected ($*)"
 scripts/coverage_summary.py --report "$report" --seconds $((SECONDS - start)) --cpp-from "$cpp_from" \
   >"$report/summary.txt"
 cat "$report/summary.txt"

@@ -3,9 +3,10 @@
 
 usage: scripts/coverage_summary.py --report DIR [--seconds N] [--cpp-from TEXT]
 
-Reads DIR/gcov-<part>.summary.json (gcovr --json-summary of the miniport, the NDIS layer and the
-platform), DIR/rtl/merged.dat (verilator_coverage --write), DIR/functional.json and .txt
-(scripts/functional_coverage.py) and the sweep's exit codes, and prints the summary.
+Reads DIR/gcov-<source>-<part>.summary.json (gcovr --json-summary of the miniport, the NDIS
+layer and the platform, for the test suite, the sweep and both), DIR/rtl/merged.dat
+(verilator_coverage --write), DIR/functional.json and .txt (scripts/functional_coverage.py) and
+the sweep's summary.json files, and prints the summary.
 """
 import argparse
 import collections
@@ -23,21 +24,28 @@ def percent(covered, total):
     return f"{100.0 * covered / total:5.1f}%" if total else "  n/a "
 
 
-def cpp_lines(report, sources):
-    lines = [f"C++ (gcov; {sources})",
-             f"  {'':20} {'lines':>22} {'branches':>22}"]
-    for title, name in PARTS:
-        path = os.path.join(report, f"gcov-{name}.summary.json")
-        if not os.path.exists(path):
-            lines.append(f"  {title:20} (no data)")
+def cpp_lines(report, tests_from):
+    """One table per source that ran the C++: the test suite, the sweep, and both merged."""
+    sources = [("tests", tests_from), ("sweep", "the long sweep"), ("merged", "both together")]
+    lines = ["C++ (gcov: lines and branches, exception edges left out)"]
+    for source, title in sources:
+        if not os.path.exists(os.path.join(report, f"gcov-{source}.json")):
             continue
-        with open(path, encoding="utf-8") as f:
-            s = json.load(f)
-        line = f"{percent(s['line_covered'], s['line_total'])} {s['line_covered']:>6}/{s['line_total']:<6}"
-        branch = (f"{percent(s['branch_covered'], s['branch_total'])} "
-                  f"{s['branch_covered']:>6}/{s['branch_total']:<6}")
-        lines.append(f"  {title:20} {line:>22} {branch:>22}")
-    return lines
+        lines.append(f"  {title}")
+        lines.append(f"    {'':20} {'lines':>22} {'branches':>22}")
+        for part_title, name in PARTS:
+            path = os.path.join(report, f"gcov-{source}-{name}.summary.json")
+            if not os.path.exists(path):
+                lines.append(f"    {part_title:20} (no data)")
+                continue
+            with open(path, encoding="utf-8") as f:
+                s = json.load(f)
+            line = (f"{percent(s['line_covered'], s['line_total'])} "
+                    f"{s['line_covered']:>6}/{s['line_total']:<6}")
+            branch = (f"{percent(s['branch_covered'], s['branch_total'])} "
+                      f"{s['branch_covered']:>6}/{s['branch_total']:<6}")
+            lines.append(f"    {part_title:20} {line:>22} {branch:>22}")
+    return lines if len(lines) > 1 else lines + ["  (no data)"]
 
 
 def rtl_points(path):
@@ -91,25 +99,30 @@ def functional_lines(report):
 
 
 def sweep_lines(report):
-    path = os.path.join(os.path.dirname(report), "coverage-runs", "log", "exit-codes.txt")
-    if not os.path.exists(path):
-        return ["Sweep: not run"]
-    with open(path, encoding="utf-8") as f:
-        rows = [line.split() for line in f if line.strip()]
-    codes = collections.Counter(row[3] for row in rows)
-    text = ", ".join(f"exit {code}: {n}" for code, n in sorted(codes.items()))
-    lines = [f"Sweep: {len(rows)} nicsim runs ({text})"]
-    lines += [f"  exit {r[3]}: --scenario {r[0]} --irq-mode {r[1]} --seed {r[2]}"
-              for r in sorted(rows) if r[3] not in ("0", "1")]
-    return lines
+    """Each part of the long sweep (scripts/long_sweep.sh: matrix, faults) from sweep.py's
+    summary.json: its cases by status, its violations by rule and the runs that errored."""
+    sweep = os.path.join(os.path.dirname(report), "coverage-runs", "sweep")
+    lines = []
+    for part in ("matrix", "faults"):
+        path = os.path.join(sweep, part, "summary.json")
+        if not os.path.exists(path):
+            continue
+        with open(path, encoding="utf-8") as f:
+            s = json.load(f)
+        lines.append(f"Sweep ({part}): {s['cases']} cases: {s['passed']} passed, {s['failed']} "
+                     f"failed, {s['errors']} errors, {s['seeds_per_min']} seeds/min")
+        lines += [f"  {rule}: {g['count']} in {g['cases']} case(s), first {g['first']['replay']}"
+                  for rule, g in s.get("violations", {}).items()]
+        lines += [f"  error {e['name']}: {e['error']}" for e in s.get("errors_by_case", [])]
+    return lines or ["Sweep: not run"]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--report", required=True)
     parser.add_argument("--seconds", type=int)
-    parser.add_argument("--cpp-from", default="the default test suite and the sweep",
-                        help="what ran the C++, for the heading")
+    parser.add_argument("--cpp-from", default="the default test suite",
+                        help="the tests that ran the C++, for the heading")
     args = parser.parse_args()
     head = "nicsim coverage summary"
     if args.seconds is not None:

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """nicsim --coverage DIR (README "Coverage"): refused with exit 2 outside the coverage preset; inside
 it one run writes its RTL points, its gcov counters and its summary, and concurrent runs share a
-DIR. The functional merge (scripts/functional_coverage.py) over synthetic summaries.
+DIR. The functional merge (scripts/functional_coverage.py) and the one-page summary
+(scripts/coverage_summary.py) over synthetic inputs.
 
 usage: coverage_test.py PATH/TO/nicsim [unittest arguments, e.g. Refused]"""
 import glob
@@ -143,6 +144,54 @@ class FunctionalMerge(TempDir):
         code, out, err = self.merge("--skip-missing", path)
         self.assertEqual(code, 0, err)
         self.assertIn("0 of 0 hit", out)
+
+
+def rtl_point(kind, name, count):
+    """One point of a verilator_coverage .dat file."""
+    keys = {"f": "rtl/nic_fifo.sv", "page": f"{kind}/nic_fifo", "o": name}
+    return "C '" + "".join(f"\x01{k}\x02{v}" for k, v in keys.items()) + f"' {count}\n"
+
+
+class Summary(TempDir):
+    """scripts/coverage_summary.py over a report of the shape coverage.sh writes."""
+
+    def write(self, relative, data):
+        path = os.path.join(self.dir, relative)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(data if isinstance(data, str) else json.dumps(data))
+
+    def test_each_source_each_part_the_user_points_and_the_sweeps_failures(self):
+        report = "build/coverage-report"
+        for source, covered in (("tests", 30), ("sweep", 60)):
+            self.write(f"{report}/gcov-{source}.json", {})
+            for part in ("driver-miniport", "driver-ndis", "sim"):
+                self.write(f"{report}/gcov-{source}-{part}.summary.json",
+                           {"line_covered": covered, "line_total": 120,
+                            "branch_covered": covered // 3, "branch_total": 80})
+        self.write(f"{report}/rtl/merged.dat",
+                   rtl_point("v_line", "block", 4) + rtl_point("v_user", "fifo_full_reached", 2) +
+                   rtl_point("v_user", "fifo_last_entry_popped", 0))
+        self.write(f"{report}/functional.json", {"coverage": {"runs": 2}})
+        self.write(f"{report}/functional.txt", "1 of 2 hit\nnever hit:\n  [ ] dpc/x\n")
+        failed = {"name": "default-msix-3", "replay": "nicsim --seed 3"}
+        self.write("build/coverage-runs/sweep/matrix/summary.json",
+                   {"cases": 2, "passed": 1, "failed": 1, "errors": 0, "seeds_per_min": 40.0,
+                    "violations": {"DATA_RACE": {"count": 1, "cases": 1, "first": failed}},
+                    "errors_by_case": []})
+        p = subprocess.run([sys.executable, os.path.join(SCRIPTS, "coverage_summary.py"),
+                            "--report", os.path.join(self.dir, report)],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        out = p.stdout
+        self.assertIn("  the default test suite\n", out)
+        self.assertIn("  the long sweep\n", out)
+        self.assertRegex(out, r"driver \(miniport\) +25\.0% +30/120 +12\.5% +10/80")
+        self.assertRegex(out, r"NDIS layer +50\.0% +60/120 +25\.0% +20/80")
+        self.assertRegex(out, r"user \(cover\) +50\.0% +1/2")
+        self.assertIn("[ ] dpc/x", out)
+        self.assertIn("Sweep (matrix): 2 cases: 1 passed, 1 failed, 0 errors", out)
+        self.assertIn("DATA_RACE: 1 in 1 case(s), first nicsim --seed 3", out)
 
 
 if __name__ == "__main__":
