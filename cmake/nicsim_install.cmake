@@ -14,6 +14,12 @@ foreach(target IN LISTS NICSIM_EXPORTED)
   string(REPLACE "nicsim_" "" short ${target})
   set_target_properties(${target} PROPERTIES EXPORT_NAME ${short})
 endforeach()
+# A coverage build's libraries call gcov: whoever links them links libgcov too.
+if(NICSIM_COVERAGE)
+  foreach(target IN LISTS NICSIM_EXPORTED)
+    target_link_options(${target} INTERFACE --coverage)
+  endforeach()
+endif()
 install(TARGETS ${NICSIM_EXPORTED} EXPORT nicsimTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}/nicsim)
 install(EXPORT nicsimTargets NAMESPACE nicsim:: DESTINATION ${NICSIM_INSTALL_CMAKEDIR})
